@@ -1,0 +1,31 @@
+# The two commands: `make site` and `make test`. Each makes its own virtualenv.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test lint serve clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(PY) -m generator build
+
+test: $(STAMP)
+	$(PY) -m ruff check generator tests
+	$(PY) -m pytest -q
+
+serve: $(STAMP)
+	$(PY) -m generator serve
+
+bench: $(STAMP)
+	$(PY) -m generator.bench
+
+clean:
+	rm -rf site site-offline docs/speeches docs/indexes docs/downloads docs/data .cache

@@ -1,0 +1,1 @@
+"""Annotated archive of Chinese local-government speeches: corpus/ → docs/ → site/."""

@@ -1,0 +1,583 @@
+"""Clean stage: decoded text → clean, complete, correctly split Documents.
+
+Every change is a named rule that records what it removed (and, when the removed text
+still tells us something, which metadata field now carries it). The page prints that
+record, and the fidelity test checks that every Han character of a source ends up in a
+document or in such a record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from .model import Document, Field, RawDoc, Removal
+from .read import HAN
+from .script import detect_script, to_simplified
+
+# Human-readable description of every rule, in the order they run; the page and the
+# README show these.
+RULES: dict[str, str] = {
+    "markup": "HTML/Markdown markup converted to text; scripts, styles and page chrome dropped",
+    "whitespace": "line endings, indentation and blank lines normalized",
+    "share-prompt": "share / scan-the-QR-code prompts",
+    "feedback-link": "feedback, copyright-complaint and print/close links",
+    "disclaimer": "site disclaimers and copyright notices",
+    "keyword-line": "'推荐访问' keyword lines for search engines",
+    "navigation": "'返回…首页' navigation lines and bare links",
+    "header-line": "site header lines (posting time, channel, feedback links)",
+    "source-line": "'文章来源' lines (the source is kept as metadata)",
+    "summary": "'【摘要】' summaries (kept as the document's summary)",
+    "bare-url": "a line holding only a URL (kept as the source URL)",
+    "watermark": "inline site watermarks such as '(www.example.com)'",
+    "pinyin": "pinyin annotations added by conversion sites, e.g. 鄉(xiāng)",
+    "editor-intro": "template-site introductions '下面是…小编为您推荐…'",
+    "title-line": "title lines repeated at the top of the text (kept as the title)",
+    "compilation-header": "the title of a compilation and its split headings",
+    "headline-block": "newspaper headlines printed apart from their article (kept as titles)",
+    "hard-wrap": "lines broken mid-sentence by OCR or column layout joined into paragraphs",
+}
+
+_WS = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+_SENT_END = "。！？!?…；;”」』）)"
+_CLAUSE = re.compile(r"[，。；！？,;!?：:]")
+
+# ---------------------------------------------------------------- line rules
+
+_DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+
+
+@dataclass
+class Extracted:
+    """Metadata that cleaning found in junk lines, with the line as evidence."""
+
+    fields: dict[str, Field] = field(default_factory=dict)
+
+    def put(self, name: str, value: object, evidence: str) -> None:
+        if name not in self.fields and value:
+            self.fields[name] = Field(value, "inferred", evidence)
+
+
+def _m(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# Each line rule: (name, pattern matching the whole stripped line, metadata hook).
+_SHARE = _m(r"^(?:請|请)?(?:用|使用)?(?:微信|手机)?(?:掃|扫)(?:一掃|一扫|描)?(?:二維碼|二维码)?.{0,12}$|^分享(?:到|至)?[:：]?.{0,20}$|^(?:分享|转发|收藏|点赞|打印)(?:\s*[|｜/·]\s*(?:分享|转发|收藏|点赞|打印|关闭))*$")
+_FEEDBACK = _m(r"^(?:我要(?:反馈|纠错|评论)|(?:版权|侵权)(?:反馈|投诉)|打印本页|关闭窗口|【?(?:打印|关闭)】?)(?:\s*[|｜]?\s*(?:我要(?:反馈|纠错)|版权反馈|打印本页|关闭窗口))*$")
+_DISCLAIMER = _m(r"^(?:免责声明|版权声明|特别声明|声明)[:：].*|.*(?:版权归原作者所有|如有侵(?:犯|权).{0,20}(?:删除|联系)).*$")
+_KEYWORDS = _m(r"^(?:推荐访问|相关(?:推荐|阅读|文章|搜索)|热门(?:推荐|文章)|猜你喜欢|关键词|标签)[:：].*$")
+_NAV = _m(r"^(?:[\[【]?返回[^\]】]{0,20}[\]】]?(?:\([^)]*\))?\s*[|｜/·]?\s*)+$|^(?:上一篇|下一篇)[:：].*$")
+_HEADER = _m(r"^(?:(?:发布)?时间|日期|发布日期)\s*[:：]\s*" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\S{1,12}){0,4}$")
+_SOURCE = _m(r"^[（(]?\s*(?:文章|稿件|新闻|信息)?来源\s*[:：]\s*([^）)]{1,30})\s*[）)]?$")
+_SUMMARY = _m(r"^[【\[]\s*(?:摘要|内容摘要|导读|提要)\s*[】\]]\s*[:：]?\s*(.+)$")
+_BARE_URL = _m(r"^<?((?:https?:)?//[^\s<>]+)>?$")
+_EDITOR_INTRO = _m(r"(?:下面|以下)(?:是|为|就是)?([^。！？\n]{0,24}?)小编[^。！？\n]*?(?:[。！？]|$)")
+_WATERMARK = _m(r"[（(]\s*((?:www\.)?[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+)\s*[）)]")
+_TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（]([a-zü" + _TONE + r"]{1,7}(?:\s[a-zü" + _TONE + r"]{1,7}){0,3})[)）]"
+)
+_COMPILATION = _m(r"^(.{4,80}?)\s*[（(【]?(?:篇|第|范文)\s*([0-9０-９一二三四五六七八九十]+)\s*篇?[)）】]?$")
+_BYLINE = _m(r"^[○〇◎●■□▲\s]*(?:[\u4e00-\u9fff]{0,8})(?:全媒体|本报|融媒体|特约|实习)?记者\s*[\u4e00-\u9fff、\s]{2,20}$|^[○〇◎●■□▲\s]*通讯员\s*[\u4e00-\u9fff、\s]{2,16}$")
+_DATELINE = _m(r"^[\u4e00-\u9fff]{0,6}(?:报讯|晚报讯|日报讯|讯|电)\s*[（(]?")
+_REDACTION = _m(
+    r"(?<![A-Za-z])[XＸ]{1,3}(?![A-Za-z])|\*{2,}|＊{2,}|×{2,}"
+    r"|(?<![*＊])[*＊](?=[%％个户家项亿万千百元年月日人次名所条座倍批件台\d])"
+)
+
+
+def _cn_num(s: str) -> int | None:
+    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if s.isdigit():
+        return int(s)
+    digits = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if s == "十":
+        return 10
+    if s.startswith("十") and len(s) == 2:
+        return 10 + digits.get(s[1], 0)
+    if len(s) == 1:
+        return digits.get(s)
+    if len(s) >= 2 and s[1] == "十":
+        return digits.get(s[0], 0) * 10 + (digits.get(s[2], 0) if len(s) == 3 else 0)
+    return None
+
+
+class Cleaner:
+    """Runs the rules over one RawDoc, collecting removals and extracted metadata."""
+
+    def __init__(self, raw: RawDoc) -> None:
+        self.raw = raw
+        self.removals: list[Removal] = []
+        self.extracted = Extracted()
+        self.rules_run: list[str] = []
+
+    def remove(self, rule: str, text: str, kept_as: str | None = None) -> None:
+        if text.strip(_WS):
+            self.removals.append(Removal(rule, text.strip(_WS), kept_as))
+
+    def ran(self, rule: str) -> None:
+        if rule not in self.rules_run:
+            self.rules_run.append(rule)
+
+    # ------------------------------------------------------------ line rules
+
+    def line_rules(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            s = line.strip(_WS)
+            if not s:
+                out.append("")
+                continue
+            rule = self._junk_rule(s)
+            if rule is None:
+                out.append(s)
+            else:
+                out.append("")
+        for r in ("share-prompt", "feedback-link", "disclaimer", "keyword-line", "navigation",
+                  "header-line", "source-line", "summary", "bare-url"):
+            self.ran(r)
+        return out
+
+    def _junk_rule(self, s: str) -> str | None:
+        if len(s) <= 40 and _SHARE.match(s):
+            self.remove("share-prompt", s)
+            return "share-prompt"
+        if len(s) <= 40 and _FEEDBACK.match(s):
+            self.remove("feedback-link", s)
+            return "feedback-link"
+        if len(s) <= 300 and _DISCLAIMER.match(s):
+            self.remove("disclaimer", s)
+            return "disclaimer"
+        if _KEYWORDS.match(s) and len(s) <= 600:
+            self.remove("keyword-line", s)
+            return "keyword-line"
+        if len(s) <= 200 and _NAV.match(s) and "返回" in s or (s.startswith(("上一篇", "下一篇")) and len(s) < 80):
+            self.remove("navigation", s)
+            return "navigation"
+        m = _HEADER.match(s)
+        if m and len(s) <= 80:
+            y, mo, d = (int(x) for x in m.groups()[:3])
+            self.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
+            self.remove("header-line", s, kept_as="published")
+            return "header-line"
+        m = _SOURCE.match(s)
+        if m:
+            self.extracted.put("source_name", m.group(1).strip(_WS), s)
+            self.remove("source-line", s, kept_as="source")
+            return "source-line"
+        m = _SUMMARY.match(s)
+        if m:
+            self.extracted.put("summary", m.group(1).strip(_WS), s)
+            self.remove("summary", s, kept_as="summary")
+            return "summary"
+        m = _BARE_URL.match(s)
+        if m:
+            self.extracted.put("source_url", m.group(1), s)
+            self.remove("bare-url", s, kept_as="source url")
+            return "bare-url"
+        return None
+
+    # ------------------------------------------------------------ inline rules
+
+    def inline_rules(self, lines: list[str]) -> list[str]:
+        out = []
+        for s in lines:
+            if s:
+                s = self._pinyin(s)
+                s = self._watermark(s)
+            out.append(s)
+        self.ran("pinyin")
+        self.ran("watermark")
+        return out
+
+    def _pinyin(self, s: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            if not any(c in _TONE for c in m.group(1)):
+                return m.group(0)
+            self.remove("pinyin", m.group(0))
+            return ""
+
+        return _PINYIN.sub(repl, s)
+
+    def _watermark(self, s: str) -> str:
+        def repl(m: re.Match[str]) -> str:
+            self.extracted.put("watermark_site", m.group(1), m.group(0))
+            self.remove("watermark", m.group(0), kept_as="source site")
+            return ""
+
+        return _WATERMARK.sub(repl, s)
+
+
+# ---------------------------------------------------------------- layout
+
+
+def is_hard_wrapped(lines: list[str]) -> bool:
+    """OCR and column text: most lines have nearly the same short width and stop
+    mid-sentence. Real paragraphs vary in length and end with punctuation."""
+    body = [s for s in lines if len(s) >= 4]
+    if len(body) < 12:
+        return False
+    lengths = sorted(len(s) for s in body)
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    if width > 40:
+        return False
+    near = sum(1 for n in lengths if n >= width - 3)
+    ended = sum(1 for s in body if s[-1] in _SENT_END)
+    return near >= 0.5 * len(body) and ended <= 0.4 * len(body)
+
+
+def join_hard_wrapped(lines: list[str]) -> list[str]:
+    """Join column lines into paragraphs. A paragraph ends at a line that ends a
+    sentence and is clearly shorter than the column, or is followed by a blank line.
+    A blank line after a mid-sentence line is a column break, not a paragraph break."""
+    body = [s for s in lines if len(s) >= 4]
+    lengths = sorted(len(s) for s in body) or [20]
+    width = lengths[int(len(lengths) * 0.9) - 1] if len(lengths) > 1 else lengths[0]
+    paras: list[str] = []
+    cur = ""
+    for k, s in enumerate(lines):
+        if not s:
+            continue
+        if _BYLINE.match(s) and len(s) <= 30:
+            # a byline is a paragraph of its own even though it has no punctuation
+            if cur:
+                paras.append(cur)
+            paras.append(s)
+            cur = ""
+            continue
+        cur += s
+        blank_after = k + 1 < len(lines) and not lines[k + 1]
+        if s[-1] in "。！？!?" and blank_after or s[-1] in _SENT_END and len(s) <= width - 2:
+            paras.append(cur)
+            cur = ""
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+# ---------------------------------------------------------------- titles and splits
+
+
+@dataclass
+class Segment:
+    """A stretch of lines that becomes one document."""
+
+    lines: list[str]
+    heading: str | None = None  # the split heading (compilation) or None
+    title: str | None = None
+    title_evidence: str | None = None
+    removals: list[Removal] = field(default_factory=list)
+    extracted: dict[str, Field] = field(default_factory=dict)
+
+
+def _is_title_like(s: str) -> bool:
+    return 2 <= len(s) <= 60 and not re.search(r"[，。；！？,;!?]", s) and not _BYLINE.match(s)
+
+
+def take_title_lines(lines: list[str], cl: Cleaner) -> tuple[str | None, list[str]]:
+    """The first line of a scraped page is its title when it looks like one; the
+    same title often repeats (breadcrumb, page heading, article heading). All such
+    repeats in the first lines are removed and the title is kept as metadata."""
+    idx = [i for i, s in enumerate(lines) if s]
+    if len(idx) < 2:
+        return None, lines
+    first = lines[idx[0]]
+    if not _is_title_like(first):
+        return None, lines
+    title = first
+    # A breadcrumb "频道 标题" followed by the bare title: the bare one is the title.
+    for i in idx[1:12]:
+        s = lines[i]
+        if s != first and first.endswith(s) and len(s) >= 4 and first[: -len(s)].strip(_WS):
+            title = s
+            break
+    out = list(lines)
+    head = idx[:15]
+    for n, i in enumerate(head):
+        s = lines[i]
+        if s == title or (s.endswith(title) and len(s) - len(title) <= 8 and _is_title_like(s)):
+            cl.remove("title-line", s, kept_as="title" if n == 0 else None)
+            out[i] = ""
+        elif n > 0 and s != title:
+            # stop at the first line that is neither a repeat nor a header
+            if not _is_title_like(s) or len(s) > 30:
+                break
+    cl.ran("title-line")
+    return title, out
+
+
+def find_compilation(lines: list[str]) -> list[tuple[int, str, int]]:
+    """Headings 'X篇1' … 'X篇n' with one stem and consecutive numbers: a compilation."""
+    hits: list[tuple[int, str, int]] = []
+    for i, s in enumerate(lines):
+        m = _COMPILATION.match(s) if s and len(s) <= 90 else None
+        if m:
+            n = _cn_num(m.group(2))
+            if n is not None:
+                hits.append((i, m.group(1), n))
+    by_stem: dict[str, list[tuple[int, str, int]]] = {}
+    for h in hits:
+        by_stem.setdefault(h[1], []).append(h)
+    best: list[tuple[int, str, int]] = []
+    for group in by_stem.values():
+        nums = [h[2] for h in group]
+        if len(group) >= 2 and nums == list(range(nums[0], nums[0] + len(nums))) and len(group) > len(best):
+            best = group
+    return best
+
+
+def find_articles(lines: list[str]) -> list[int]:
+    """Starts of newspaper articles: a reporter byline, or a dateline ('…讯') not
+    preceded by a byline. Only meaningful when there are at least two."""
+    starts: list[int] = []
+    prev_byline = -10
+    for i, s in enumerate(lines):
+        if not s:
+            continue
+        if _BYLINE.match(s) and len(s) <= 30:
+            starts.append(i)
+            prev_byline = i
+        elif _DATELINE.match(s) and i - prev_byline > 3:
+            starts.append(i)
+    return starts if len(starts) >= 2 else []
+
+
+def trailing_headlines(lines: list[str]) -> tuple[list[str], int]:
+    """Headlines printed at the end of a page: a run of short lines without clause
+    punctuation after the last sentence. Returns the headlines and where they start."""
+    end = len(lines)
+    i = end - 1
+    heads: list[str] = []
+    while i >= 0:
+        s = lines[i]
+        if not s:
+            i -= 1
+            continue
+        if len(s) <= 30 and not _CLAUSE.search(s.replace(" ", "")) and not _BYLINE.match(s):
+            heads.append(s)
+            i -= 1
+            continue
+        break
+    if not heads or i < 0 or lines[i][-1] not in _SENT_END:
+        return [], end
+    heads.reverse()
+    return heads, i + 1
+
+
+def _bigrams(s: str) -> set[str]:
+    s = "".join(HAN.findall(s))
+    return {s[k : k + 2] for k in range(len(s) - 1)}
+
+
+def assign_headlines(heads: list[str], texts: list[str]) -> list[list[str]]:
+    """Split the headline run into consecutive groups, one per article, maximizing how
+    much of each headline's wording its article contains (layout keeps their order)."""
+    n, k = len(heads), len(texts)
+    if k == 0:
+        return []
+    grams = [_bigrams(t) for t in texts]
+
+    def score(h: str, j: int) -> float:
+        b = _bigrams(h)
+        return len(b & grams[j]) / len(b) if b else 0.0
+
+    # dp[i][j]: best score placing heads[:i] into articles[:j+1], each article ≥1 head
+    neg = float("-inf")
+    dp = [[neg] * k for _ in range(n + 1)]
+    back: list[list[int]] = [[0] * k for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        dp[i][0] = sum(score(h, 0) for h in heads[:i])
+    for j in range(1, k):
+        for i in range(j + 1, n + 1):
+            for cut in range(j, i):
+                if dp[cut][j - 1] == neg:
+                    continue
+                v = dp[cut][j - 1] + sum(score(h, j) for h in heads[cut:i])
+                if v > dp[i][j]:
+                    dp[i][j], back[i][j] = v, cut
+    if n < k or dp[n][k - 1] == neg:
+        return [[] for _ in texts]
+    groups: list[list[str]] = [[] for _ in texts]
+    i = n
+    for j in range(k - 1, -1, -1):
+        cut = back[i][j] if j > 0 else 0
+        groups[j] = heads[cut:i]
+        i = cut
+    return groups
+
+
+def _editor_intro(seg: Segment, cl: Cleaner) -> None:
+    """'下面是某某网小编为您推荐《标题》' names the site and often the speech's real title.
+    The teaser before it is removed only when it repeats text found later in the
+    document (then it is an excerpt, not part of the speech)."""
+    body_text = "\n".join(seg.lines)
+    for idx, s in enumerate(seg.lines):
+        if not s or "小编" not in s:
+            continue
+        m = _EDITOR_INTRO.search(s)
+        if not m:
+            continue
+        intro = m.group(0)
+        site = m.group(1).strip(_WS)
+        if site.endswith(("网", "站", "网站")) and 2 <= len(site) <= 16:
+            seg.extracted.setdefault("template_site", Field(site, "inferred", intro))
+        tm = re.search(r"(?:推荐|带来|整理|分享|收集)(?:了|的)?(?:一篇|几篇)?[《“]?([^，,。！？《》“”]{6,80}?)[》”]?(?:[，,。！？]|希望|$)", intro)
+        kept = None
+        if tm:
+            t = tm.group(1).strip(_WS)
+            if re.search(r"讲话|发言|报告|会议|致辞|演讲|材料|范文", t):
+                seg.extracted.setdefault("recommended_title", Field(t, "inferred", intro))
+                kept = "title"
+        cl.remove("editor-intro", intro, kept_as=kept)
+        rest = (s[: m.start()] + s[m.end() :]).strip(_WS)
+        teaser = s[: m.start()].strip(_WS)
+        others = body_text.replace(s, "")
+        if teaser and len(teaser) >= 10 and teaser[: min(len(teaser), 40)] in others:
+            cl.remove("editor-intro", teaser)
+            rest = s[m.end() :].strip(_WS)
+        seg.lines[idx] = rest
+    cl.ran("editor-intro")
+
+
+# ---------------------------------------------------------------- main entry
+
+
+def clean(raw: RawDoc) -> list[Document]:
+    """One RawDoc → one or more Documents, with provenance."""
+    cl = Cleaner(raw)
+    if raw.body_format != "text":
+        cl.ran("markup")
+        for lost in raw.markup_removed:
+            cl.remove("markup", lost)
+    lines = raw.text.split("\n")
+    cl.ran("whitespace")
+    lines = cl.line_rules(lines)
+    lines = cl.inline_rules(lines)
+
+    fm_title = raw.front_matter.get("title")
+    title: str | None = None
+    if not fm_title and not raw.html_title:
+        title, lines = take_title_lines(lines, cl)
+
+    segments: list[Segment] = []
+    comp = find_compilation(lines)
+    hard = is_hard_wrapped(lines)
+    if comp:
+        first = comp[0][0]
+        for s in lines[:first]:
+            if s:
+                cl.remove("compilation-header", s, kept_as="compilation title")
+        for n, (i, _stem, _num) in enumerate(comp):
+            j = comp[n + 1][0] if n + 1 < len(comp) else len(lines)
+            cl.remove("compilation-header", lines[i], kept_as="title")
+            segments.append(Segment(lines=lines[i + 1 : j], heading=lines[i]))
+        cl.ran("compilation-header")
+    else:
+        heads: list[str] = []
+        if hard:
+            heads, hstart = trailing_headlines(lines)
+            if heads:
+                lines = lines[:hstart]
+        starts = find_articles(lines)
+        if starts:
+            for s in lines[: starts[0]]:
+                if s:
+                    segments_pre = s  # text before the first byline: keep as its own note
+                    cl.remove("compilation-header", segments_pre)
+            for n, i in enumerate(starts):
+                j = starts[n + 1] if n + 1 < len(starts) else len(lines)
+                segments.append(Segment(lines=lines[i:j]))
+        else:
+            segments.append(Segment(lines=lines))
+        if heads:
+            cl.ran("headline-block")
+            texts = ["\n".join(seg.lines) for seg in segments]
+            groups = assign_headlines(heads, texts)
+            for seg, group in zip(segments, groups, strict=True):
+                if group:
+                    seg.title = " ".join(group)
+                    seg.title_evidence = " / ".join(group)
+                    for h in group:
+                        cl.remove("headline-block", h, kept_as="title")
+
+    docs: list[Document] = []
+    total = len(segments)
+    n_file = len(cl.removals)
+    part_removals: list[list[Removal]] = []
+    for n, seg in enumerate(segments, start=1):
+        start = len(cl.removals)
+        _editor_intro(seg, cl)
+        if hard:
+            cl.ran("hard-wrap")
+            paras = join_hard_wrapped(seg.lines)
+        else:
+            paras = [s for s in seg.lines if s]
+        doc_id = raw.file_id if total == 1 else f"{raw.file_id}-p{n:02d}"
+        doc = Document(
+            id=doc_id,
+            file_id=raw.file_id,
+            part=None if total == 1 else n,
+            parts_total=total,
+            source_path=raw.source_path,
+            sha256=raw.sha256,
+            encoding=raw.encoding,
+            body_format=raw.body_format,
+            paragraphs=paras,
+            warnings=list(raw.warnings),
+        )
+        # title precedence inside cleaning: front matter > page <title> > recommended
+        # title > headline > split heading > leading title line
+        if fm_title:
+            doc.meta["title"] = Field(str(fm_title), "given", "front matter")
+        elif raw.html_title:
+            doc.meta["title"] = Field(raw.html_title, "inferred", "<title>/<h1> of the page")
+        elif "recommended_title" in seg.extracted:
+            doc.meta["title"] = seg.extracted["recommended_title"]
+        elif seg.title:
+            doc.meta["title"] = Field(seg.title, "inferred", seg.title_evidence)
+        elif seg.heading:
+            doc.meta["title"] = Field(seg.heading, "inferred", seg.heading)
+        elif title:
+            doc.meta["title"] = Field(title, "inferred", title)
+        if seg.heading and doc.meta.get("title") and doc.meta["title"].value != seg.heading:
+            doc.meta["heading"] = Field(seg.heading, "inferred", seg.heading)
+        for k, f in seg.extracted.items():
+            doc.meta.setdefault(k, f)
+        for k, f in cl.extracted.fields.items():
+            doc.meta.setdefault(k, f)
+        part_removals.append(cl.removals[start : len(cl.removals)])
+        docs.append(doc)
+
+    # What was removed from the file as a whole (chrome, headers) is shown on every
+    # part; what was removed inside one part only on that part.
+    file_removals = cl.removals[:n_file]
+    for r in file_removals:
+        r.scope = "file"
+    for doc, own in zip(docs, part_removals, strict=True):
+        doc.removals = list(file_removals) + list(own)
+        doc.rules_run = list(cl.rules_run)
+        doc.siblings = [d.id for d in docs if d.id != doc.id]
+        _script_and_redaction(doc)
+    return docs
+
+
+def _script_and_redaction(doc: Document) -> None:
+    doc.script = detect_script("\n".join(doc.paragraphs))
+    if doc.script == "zh-Hant":
+        doc.simplified = [to_simplified(p) for p in doc.paragraphs]
+        if "title" in doc.meta:
+            f = doc.meta["title"]
+            doc.meta["title_original"] = Field(f.value, f.status, f.evidence)
+            doc.meta["title"] = Field(to_simplified(str(f.value)), f.status, f.evidence)
+    examples: list[str] = []
+    for p in doc.paragraphs:
+        for m in _REDACTION.finditer(p):
+            if m.group(0) not in examples:
+                examples.append(m.group(0))
+    # A template with blanked figures shows them again and again; one stray 'XX' in a
+    # real speech is not enough.
+    count = sum(len(_REDACTION.findall(p)) for p in doc.paragraphs)
+    doc.redacted = count >= 3
+    doc.redaction_examples = examples[:6] if doc.redacted else []

@@ -1,0 +1,82 @@
+"""Command line: `python -m generator build|generate|check|serve`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .link import find_reposts
+from .pipeline import collect, generate
+
+
+def _mkdocs(root: Path, args: list[str], offline: bool = False) -> int:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env["OFFLINE"] = "true" if offline else "false"
+    cmd = [sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")]
+    return subprocess.call(cmd, env=env, cwd=root)
+
+
+def cmd_generate(root: Path) -> int:
+    report = generate(root)
+    print(report.summary())
+    return 0
+
+
+def cmd_build(root: Path, flavours: list[str]) -> int:
+    report = generate(root)
+    print(report.summary())
+    for flavour in flavours:
+        out = root / ("site" if flavour == "online" else "site-offline")
+        print(f"mkdocs build ({flavour}) → {out}")
+        rc = _mkdocs(root, ["build", "--strict", "--clean", "-d", str(out)], offline=flavour == "offline")
+        if rc != 0:
+            return rc
+    return 0
+
+
+def cmd_check(root: Path) -> int:
+    report = collect(root)
+    known: set[str] = set()
+    catalog = root / "docs" / "data" / "catalog.json"
+    if catalog.exists():
+        known = {d["id"] for d in json.loads(catalog.read_text(encoding="utf-8")).get("documents", [])}
+    dups = find_reposts(report.documents)
+    for did, lst in sorted(dups.items()):
+        for d in lst:
+            if did not in known and (d.id in known or did < d.id):
+                report.warnings.append(f"{did} duplicates {d.id} (5-gram Jaccard {d.similarity:.2f})")
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def cmd_serve(root: Path, addr: str) -> int:
+    cmd_generate(root)
+    return _mkdocs(root, ["serve", "-a", addr])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(),
+                        help="project folder holding corpus/, docs/ and mkdocs.yml (default: .)")
+    sub = parser.add_subparsers(dest="verb", required=True)
+    b = sub.add_parser("build", help="generate pages, then build the site (site/ and site-offline/)")
+    b.add_argument("--flavour", choices=["online", "offline", "both"], default="both",
+                   help="online = site/ for GitHub Pages; offline = site-offline/ for file:// (default both)")
+    sub.add_parser("generate", help="generate pages and data into docs/ only")
+    sub.add_parser("check", help="validate every corpus document without writing anything")
+    s = sub.add_parser("serve", help="generate, then live preview")
+    s.add_argument("--addr", default="127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if args.verb == "build":
+        flavours = ["online", "offline"] if args.flavour == "both" else [args.flavour]
+        return cmd_build(root, flavours)
+    if args.verb == "generate":
+        return cmd_generate(root)
+    if args.verb == "check":
+        return cmd_check(root)
+    return cmd_serve(root, args.addr)

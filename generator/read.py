@@ -1,0 +1,373 @@
+"""Read stage: corpus bytes → decoded text + given metadata.
+
+A small registry keyed by file extension; every reader honours the same contract
+`read(path, corpus_root) -> RawDoc`. Sources are never modified.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import markdown as md_lib
+import nh3
+import yaml
+from charset_normalizer import from_bytes
+from markdownify import markdownify
+
+from .model import RawDoc, SourceError
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+# Editors' sidecar annotations live beside sources and are not sources themselves.
+ANNOTATION_SUFFIX = ".meta.yml"
+
+
+# ---------------------------------------------------------------- ids and paths
+
+
+def file_id_for(rel_path: str) -> str:
+    """Stable page id from the corpus path only, so better cleaning never moves a URL.
+
+    ASCII path parts are kept readable; anything else (Chinese file names, spaces) is
+    replaced by a short hash of the full path so ids stay URL-safe and unique.
+    """
+    stem = rel_path.rsplit(".", 1)[0] if "." in rel_path.rsplit("/", 1)[-1] else rel_path
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    pure = re.fullmatch(r"[A-Za-z0-9._/-]+", stem) is not None
+    if not slug or not pure:
+        digest = hashlib.sha1(rel_path.encode("utf-8")).hexdigest()[:10]
+        slug = f"{slug}-{digest}" if slug and len(slug) >= 3 else f"doc-{digest}"
+    return slug
+
+
+def iter_sources(corpus: Path) -> list[Path]:
+    """Every source file under corpus/, sorted by path for deterministic output.
+
+    Hidden files, annotations and symlinks leaving the corpus are skipped: a link to
+    /etc/passwd must not end up published as a 'source'.
+    """
+    root = corpus.resolve()
+    found: list[Path] = []
+    for p in sorted(corpus.rglob("*")):
+        rel = p.relative_to(corpus)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if p.name.endswith(ANNOTATION_SUFFIX) or p.name.lower() in {"readme.md", "readme"}:
+            continue
+        if not p.is_file():
+            continue
+        try:
+            p.resolve().relative_to(root)
+        except ValueError:
+            continue
+        found.append(p)
+    return found
+
+
+# ---------------------------------------------------------------- decoding
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+]
+
+
+def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
+    """Bytes → text, the encoding name, and warnings.
+
+    A BOM is authoritative; strict UTF-8 is tried next because it almost never decodes
+    other encodings by accident; only then is charset-normalizer asked, limited to the
+    encodings Chinese sources come in so that it cannot pick an exotic code page.
+    Undecodable bytes are replaced (U+FFFD) and reported, never silently dropped.
+    """
+    warnings: list[str] = []
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc.replace("-sig", "") + " (BOM)", warnings
+            except UnicodeDecodeError:
+                break
+    try:
+        return data.decode("utf-8"), "utf-8", warnings
+    except UnicodeDecodeError:
+        pass
+    if _looks_utf16(data):
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(enc), enc, warnings
+            except UnicodeDecodeError:
+                continue
+    best = from_bytes(
+        data, cp_isolation=["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "gbk"]
+    ).best()
+    candidates = [best.encoding] if best is not None else []
+    candidates += ["gb18030", "big5"]
+    for enc in candidates:
+        try:
+            return data.decode(enc), enc, warnings
+        except UnicodeDecodeError:
+            continue
+    enc = candidates[0]
+    text = data.decode(enc, errors="replace")
+    bad = text.count("\ufffd")
+    warnings.append(f"{path}: {bad} undecodable byte sequence(s) in {enc}; shown as U+FFFD")
+    return text, enc, warnings
+
+
+def _looks_utf16(data: bytes) -> bool:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return False
+    zeros_even = sample[0::2].count(0)
+    zeros_odd = sample[1::2].count(0)
+    half = len(sample) / 2
+    return max(zeros_even, zeros_odd) > 0.2 * half
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF/CR → LF, and NFC so that visually identical text compares equal."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    return unicodedata.normalize("NFC", text).replace("\x00", "")
+
+
+# ---------------------------------------------------------------- front matter
+
+
+class _NoDatesLoader(yaml.SafeLoader):
+    """Safe loader that keeps dates as written, so "+0800" time zones are not lost."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+
+_FM_OPEN = re.compile(r"\A\ufeff?---[ \t]*\n")
+_FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
+    """Jekyll-style `---` YAML header → (mapping, body, body start line)."""
+    m = _FM_OPEN.match(text)
+    if not m:
+        return {}, text, 1
+    close = _FM_CLOSE.search(text, m.end())
+    if not close:
+        raise SourceError(path, "front matter opened with '---' but never closed", 1)
+    raw = text[m.end() : close.start()]
+    try:
+        data = yaml.load(raw, Loader=_NoDatesLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceError(path, f"invalid YAML front matter: {problem}", line) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SourceError(path, "front matter is not a mapping of field: value", 2)
+    body_line = text.count("\n", 0, close.end()) + 2
+    body = text[close.end() :]
+    if body.startswith("\n"):
+        body = body[1:]
+    return {str(k): v for k, v in data.items()}, body, body_line
+
+
+# ---------------------------------------------------------------- HTML → text
+
+_ALLOWED_TAGS = {
+    "p", "br", "a", "strong", "b", "em", "i", "u", "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "blockquote", "div", "span", "section", "article", "table", "thead",
+    "tbody", "tr", "td", "th", "pre", "code", "sub", "sup", "hr", "main", "center", "font",
+}
+_BLOCK_HTML = re.compile(r"<(p|div|br|h[1-6]|table|ul|ol|li|section|article)\b[^>]*>", re.I)
+_CHROME = re.compile(
+    r"<(script|style|noscript|iframe|nav|header|footer|aside|form|select|button|template|svg)\b.*?</\1\s*>",
+    re.I | re.S,
+)
+_MAIN_CANDIDATES = [
+    re.compile(r"<article\b[^>]*>(.*?)</article\s*>", re.I | re.S),
+    re.compile(r"<main\b[^>]*>(.*?)</main\s*>", re.I | re.S),
+]
+_BODY = re.compile(r"<body\b[^>]*>(.*)</body\s*>", re.I | re.S)
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.I | re.S)
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _strip_tags(fragment: str) -> str:
+    return html.unescape(_TAG.sub("", fragment)).strip()
+
+
+def looks_like_html(body: str) -> bool:
+    return len(_BLOCK_HTML.findall(body[:20000])) >= 1
+
+
+def html_to_text(fragment: str) -> tuple[str, list[str]]:
+    """Sanitize, then convert to Markdown-ish text where only paragraphs and links survive.
+
+    nh3 removes script, style, event handlers and javascript: URLs; markdownify turns what
+    is left into text with [text](url) links. Returns the text and the Han text lost on
+    the way (alt texts, scripts), so the fidelity check can account for it.
+    """
+    before = "".join(HAN.findall(html.unescape(_TAG.sub("", fragment))))
+    cleaned = nh3.clean(
+        fragment,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    text = markdownify(
+        cleaned,
+        heading_style="ATX",
+        escape_asterisks=False,
+        escape_underscores=False,
+        escape_misc=False,
+        strip=["img"],
+    )
+    after = "".join(HAN.findall(text))
+    lost = _han_difference(before, after)
+    return text, ([lost] if lost else [])
+
+
+def _han_difference(before: str, after: str) -> str:
+    """Han characters of `before` missing from `after` (multiset difference, in order)."""
+    from collections import Counter
+
+    have = Counter(after)
+    out = []
+    for ch in before:
+        if have[ch] > 0:
+            have[ch] -= 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def extract_web_page(page: str) -> tuple[str | None, str, list[str]]:
+    """A saved web page → (title, main content HTML, removed chrome).
+
+    Page chrome (script, nav, header, footer, aside, forms) is dropped first; then the
+    <article> or <main> element wins, else the whole <body>.
+    """
+    title = None
+    h1 = _H1.search(page)
+    t = _TITLE.search(page)
+    if h1 and _strip_tags(h1.group(1)):
+        title = _strip_tags(h1.group(1))
+    elif t and _strip_tags(t.group(1)):
+        title = _strip_tags(t.group(1))
+    removed = ["".join(HAN.findall(_strip_tags(m.group(0)))) for m in _CHROME.finditer(page)]
+    if t:
+        removed.append("".join(HAN.findall(_strip_tags(t.group(1)))))
+    body = _CHROME.sub("", page)
+    main = None
+    for rx in _MAIN_CANDIDATES:
+        mm = rx.search(body)
+        if mm:
+            main = mm.group(1)
+            outside = body[: mm.start()] + body[mm.end() :]
+            bm = _BODY.search(outside)
+            removed.append("".join(HAN.findall(_strip_tags(bm.group(1) if bm else outside))))
+            break
+    if main is None:
+        bm = _BODY.search(body)
+        main = bm.group(1) if bm else body
+    return title, main, [r for r in removed if r]
+
+
+def markdown_to_html(body: str) -> str:
+    return md_lib.markdown(body, extensions=["extra"])
+
+
+# ---------------------------------------------------------------- readers
+
+
+def _raw(path: Path, corpus: Path) -> tuple[str, str, bytes, str, str, list[str]]:
+    rel = path.relative_to(corpus).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(rel, f"cannot read file: {exc.strerror or exc}") from None
+    text, enc, warnings = decode(data, rel)
+    return rel, file_id_for(rel), data, normalize_newlines(text), enc, warnings
+
+
+def _build(
+    path: Path, corpus: Path, default_format: str, web_page: bool = False
+) -> RawDoc:
+    rel, fid, data, text, enc, warnings = _raw(path, corpus)
+    fm, body, body_line = split_front_matter(text, rel)
+    markup_removed: list[str] = []
+    html_title = None
+    fmt = default_format
+    if web_page and not fm and re.search(r"<html|<body|<head", body[:5000], re.I):
+        html_title, main, markup_removed = extract_web_page(body)
+        body, lost = html_to_text(main)
+        markup_removed += lost
+        fmt = "html"
+    elif looks_like_html(body) and default_format != "markdown-strict":
+        body, lost = html_to_text(body)
+        markup_removed += lost
+        fmt = "html"
+    elif default_format == "markdown":
+        body, lost = html_to_text(markdown_to_html(body))
+        markup_removed += lost
+        fmt = "markdown"
+    return RawDoc(
+        source_path=rel,
+        file_id=fid,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding=enc,
+        text=body,
+        body_format=fmt,  # type: ignore[arg-type]
+        body_line=body_line,
+        front_matter=fm,
+        warnings=warnings,
+        markup_removed=markup_removed,
+        html_title=html_title,
+    )
+
+
+def read_text(path: Path, corpus: Path) -> RawDoc:
+    return _build(path, corpus, "text")
+
+
+def read_markdown(path: Path, corpus: Path) -> RawDoc:
+    return _build(path, corpus, "markdown")
+
+
+def read_html(path: Path, corpus: Path) -> RawDoc:
+    return _build(path, corpus, "html", web_page=True)
+
+
+READERS: dict[str, Callable[[Path, Path], RawDoc]] = {
+    ".txt": read_text,
+    ".text": read_text,
+    "": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+}
+
+
+def read(path: Path, corpus: Path) -> RawDoc:
+    """Dispatch on extension; unknown extensions are read as plain text with a warning
+    rather than skipped, because a source that silently vanishes is worse."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        doc = read_text(path, corpus)
+        doc.warnings.append(f"{doc.source_path}: unknown extension {path.suffix!r}, read as plain text")
+        return doc
+    return reader(path, corpus)
