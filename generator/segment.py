@@ -71,7 +71,7 @@ def _ensure_dictionary() -> None:
 
 def cut(text: str) -> list[str]:
     _ensure_dictionary()
-    return [t for t in rjieba.cut(text, True) if t.strip()]
+    return [t for t in rjieba.cut(text, False) if t.strip()]
 
 
 def is_candidate(token: str) -> bool:
