@@ -397,9 +397,12 @@ def mentions(text: str) -> list[tuple[Division, int, int]]:
     """All mentions of divisions in ``text`` as (division, start, end), in text order.
 
     Matches are chosen longest first and never overlap (广西壮族自治区 wins over 广西).
-    Official names always count; short forms only when they have >= 2 characters, are
-    not in ``COMMON_WORDS``, do not begin with 市/区/县/... and are not glued to a
-    suffix that makes them part of another word.  A name shared by several divisions
+    Official names count unless they are in ``COMMON_WORDS`` (城区, 郊区 ...); short forms
+    only when they have >= 2 characters, are not in ``COMMON_WORDS``, do not begin with
+    市/区/县/..., are not glued to a suffix that makes them part of another word (大城市),
+    and, like two-character official names, do not straddle two ordinary words (党和政府)
+    or sit inside a set phrase (热火朝天).  Whitespace inside a name (hard line wraps) is
+    ignored; offsets always refer to ``text``.  A name shared by several divisions
     (朝阳, 海南) is attributed to the one best supported by the unambiguous mentions in
     the same text; failing that to the higher-level one, then the lower code.
     """

@@ -17,7 +17,7 @@ from .annotate import annotate
 from .clean import clean
 from .link import link
 from .model import Document, SourceError
-from .read import iter_sources, read
+from .read import assign_file_ids, iter_sources, read
 from .segment import TokenCache, write_search_dictionary
 from .write import write_all
 
@@ -70,12 +70,14 @@ def collect(root: Path, progress: bool = True) -> Report:
     corpus = root / "corpus"
     sources = iter_sources(corpus) if corpus.is_dir() else []
     report.sources = len(sources)
+    ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     for n, path in enumerate(sources, start=1):
         rel = path.relative_to(corpus).as_posix()
         if progress:
             _progress(n, len(sources), rel)
         try:
             raw = read(path, corpus)
+            raw.file_id = ids[rel]
             docs = clean(raw)
             for d in docs:
                 annotate(d, raw)
@@ -89,8 +91,9 @@ def collect(root: Path, progress: bool = True) -> Report:
             continue
         report.warnings.extend(raw.warnings)
         report.documents.extend(docs)
-    ids = [d.id for d in report.documents]
-    assert len(ids) == len(set(ids)), "two documents got the same id"
+    doc_ids = [d.id for d in report.documents]
+    if len(doc_ids) != len(set(doc_ids)):
+        raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
     report.seconds = time.perf_counter() - t0
     return report
 

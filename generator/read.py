@@ -46,6 +46,24 @@ def file_id_for(rel_path: str) -> str:
     return slug
 
 
+def assign_file_ids(rel_paths: list[str]) -> dict[str, str]:
+    """Unique ids for a whole corpus. The first file (in path order) keeps the plain
+    id; a later file whose name differs only by extension or punctuation gets the
+    extension appended, then a path hash, so two sources never share a page."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for rel in sorted(rel_paths):
+        fid = file_id_for(rel)
+        if fid in taken:
+            ext = re.sub(r"[^a-z0-9]", "", rel.rsplit(".", 1)[-1].lower()) if "." in rel else ""
+            fid = f"{fid}-{ext}" if ext else fid
+        if fid in taken:
+            fid = f"{fid}-{hashlib.sha1(rel.encode('utf-8')).hexdigest()[:8]}"
+        taken.add(fid)
+        out[rel] = fid
+    return out
+
+
 def iter_sources(corpus: Path) -> list[Path]:
     """Every source file under corpus/, sorted by path for deterministic output.
 

@@ -32,7 +32,7 @@ def only(name: str) -> Division:
         ("新疆", "新疆维吾尔自治区", None, None, "省"),
         ("香港", "香港特别行政区", None, None, "省"),
         ("黔南州", "贵州省", "黔南布依族苗族自治州", None, "市"),
-        ("阿克苏", "新疆维吾尔自治区", "阿克苏地区", None, "市"),
+        ("锡林郭勒", "内蒙古自治区", "锡林郭勒盟", None, "市"),
         ("浦东", "上海市", "上海市", "浦东新区", "县区"),
     ],
 )
@@ -54,6 +54,7 @@ def test_lookup_municipality() -> None:
 
 
 def test_lookup_ambiguous_sorted_by_code() -> None:
+    assert [d.name for d in lookup("阿克苏")] == ["阿克苏地区", "阿克苏市"]
     found = lookup("朝阳")
     assert [d.code for d in found] == sorted(d.code for d in found)
     assert {d.province for d in found} >= {"北京市", "辽宁省", "吉林省"}
@@ -115,7 +116,7 @@ def test_mentions_offsets_longest_first() -> None:
     assert [(d.name, s, e) for d, s, e in found] == [
         ("广西壮族自治区", 0, 7),
         ("柳州市", 7, 10),
-        ("柳州", 15, 17),
+        ("柳州市", 15, 17),
     ]
 
 

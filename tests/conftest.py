@@ -1,0 +1,58 @@
+"""Shared fixtures: the real generator and the real `mkdocs build --strict` on a copy
+of the project, so tests never touch the working tree's docs/ or site/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def copy_project(dest: Path, corpus: Path | None = None) -> Path:
+    """mkdocs.yml + hand-written docs + a corpus, without generated output."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(
+        ROOT / "docs", dest / "docs",
+        ignore=shutil.ignore_patterns("archive", ".archive.tmp", "data"),
+    )
+    shutil.copytree(corpus or ROOT / "corpus", dest / "corpus")
+    return dest
+
+
+def run_generator(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(root), *args],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,
+    )
+
+
+@dataclass
+class BuiltSite:
+    root: Path
+    online: Path
+    offline: Path
+    output: str
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    proc = run_generator(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return BuiltSite(root, root / "site", root / "site-offline", proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def catalog(built_site: BuiltSite) -> dict:
+    import json
+
+    return json.loads((built_site.online / "data" / "catalog.json").read_text(encoding="utf-8"))

@@ -1,0 +1,176 @@
+"""The real generator + real `mkdocs build --strict` on the real corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import ROOT, copy_project, run_generator
+
+from generator.read import iter_sources
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        if tag == "a" and d.get("href"):
+            self.hrefs.append(d["href"] or "")
+        if tag == "script":
+            self.scripts.append(d.get("src") or "inline")
+
+
+def links_of(page: Path) -> _Links:
+    p = _Links()
+    p.feed(page.read_text(encoding="utf-8"))
+    return p
+
+
+def test_build_is_strict_and_clean(built_site) -> None:
+    assert "WARNING" not in built_site.output.replace("warnings:", "")
+    assert (built_site.online / "index.html").exists()
+    assert (built_site.offline / "index.html").exists()
+
+
+def test_one_page_per_document(built_site, catalog) -> None:
+    docs = catalog["documents"]
+    assert len(docs) == 14
+    assert len({d["id"] for d in docs}) == len(docs)
+    pages = sorted((built_site.online / "archive" / "speeches").glob("*.html"))
+    assert [p.stem for p in pages] == sorted(d["id"] for d in docs)
+    for d in docs:
+        assert (built_site.online / d["url"]).is_file()
+
+
+def test_catalog_fields(catalog) -> None:
+    sources = {p.relative_to(ROOT / "corpus").as_posix() for p in iter_sources(ROOT / "corpus")}
+    for d in catalog["documents"]:
+        for key in ("id", "url", "title", "date", "source_path", "sha256", "keywords", "related"):
+            assert key in d, key
+        assert d["source_path"] in sources
+        assert re.fullmatch(r"[0-9a-f]{64}", d["sha256"])
+        assert isinstance(d["keywords"], list) and d["keywords"], d["id"]
+        for r in d["related"]:
+            assert set(r) >= {"id", "score"}
+            assert 0 < r["score"] <= 1
+
+
+def test_related_links_resolve(built_site, catalog) -> None:
+    ids = {d["id"] for d in catalog["documents"]}
+    for d in catalog["documents"]:
+        page = built_site.online / d["url"]
+        hrefs = links_of(page).hrefs
+        for r in d["related"]:
+            assert r["id"] in ids
+            assert f"{r['id']}.html" in hrefs, (d["id"], r["id"])
+        for h in hrefs:
+            if h.startswith(("http", "mailto:", "#")):
+                continue
+            target = (page.parent / h.split("#")[0]).resolve()
+            assert target.exists(), (d["id"], h)
+
+
+def test_reachable_from_home(built_site, catalog) -> None:
+    home = links_of(built_site.online / "index.html").hrefs
+    assert "archive/index.html" in home
+    listing = links_of(built_site.online / "archive" / "index.html").hrefs
+    for d in catalog["documents"]:
+        assert f"speeches/{d['id']}.html" in listing
+
+
+def test_tags_on_pages_and_tags_index(built_site, catalog) -> None:
+    tags_page = (built_site.online / "tags.html").read_text(encoding="utf-8")
+    for d in catalog["documents"]:
+        html = (built_site.online / d["url"]).read_text(encoding="utf-8")
+        for k in d["keywords"][:3]:
+            assert k in html
+            assert k in tags_page
+
+
+def test_seed_000_front_matter_kept(catalog) -> None:
+    d = next(d for d in catalog["documents"] if d["source_path"].startswith("000_"))
+    assert d["title"] == "统一思想认识 凝聚发展力量 推动经济社会高质量发展"
+    assert d["metadata"]["published"]["value"] == "2021-12-30T08:26:54+08:00"
+    assert d["metadata"]["published"]["status"] == "given"
+    assert d["given_tags"] == ["youjiangribao", "右江日报新闻"]
+
+
+def test_nav_does_not_list_speeches(built_site) -> None:
+    html = (built_site.online / "index.html").read_text(encoding="utf-8")
+    assert "speeches/" not in html.split('class="md-content"')[0]
+
+
+def test_offline_flavour_has_no_remote_scripts(built_site) -> None:
+    for page in [built_site.offline / "index.html", *sorted((built_site.offline / "archive" / "speeches").glob("*.html"))[:3]]:
+        for src in links_of(page).scripts:
+            assert not src.startswith(("http:", "https:", "//")), (page, src)
+
+
+def test_deterministic(tmp_path: Path, built_site) -> None:
+    root = copy_project(tmp_path / "again")
+    proc = run_generator(root, "generate")
+    assert proc.returncode == 0, proc.stderr
+    first = sorted((built_site.root / "docs" / "archive").rglob("*"))
+    second = sorted((root / "docs" / "archive").rglob("*"))
+    assert [p.relative_to(built_site.root) for p in first] == [p.relative_to(root) for p in second]
+    for a, b in zip(first, second, strict=True):
+        if a.is_file():
+            assert a.read_bytes() == b.read_bytes(), a
+    assert (built_site.root / "docs/data/catalog.json").read_bytes() == (root / "docs/data/catalog.json").read_bytes()
+
+
+def test_removed_document_loses_its_page(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    assert run_generator(root, "generate").returncode == 0
+    (root / "docs" / "hand.md").write_text("# 手写页面\n", encoding="utf-8")
+    victim = sorted((root / "corpus").iterdir())[0]
+    victim.unlink()
+    assert run_generator(root, "generate").returncode == 0
+    ids = [d["id"] for d in json.loads((root / "docs/data/catalog.json").read_text(encoding="utf-8"))["documents"]]
+    assert not any(i.startswith(victim.name[:3]) for i in ids)
+    assert not list((root / "docs" / "archive" / "speeches").glob(f"{victim.name[:3]}*"))
+    assert (root / "docs" / "hand.md").exists()
+    assert (root / "docs" / "about.md").exists()
+
+
+def test_bad_front_matter_reported_rest_built(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    (root / "corpus" / "broken.md").write_text("---\ntitle: [unclosed\ndate: 2021-01-01\n---\n正文。\n", encoding="utf-8")
+    proc = run_generator(root, "build", "--flavour", "online")
+    assert proc.returncode == 0, proc.stderr
+    assert "broken.md:3" in proc.stdout or "broken.md:2" in proc.stdout, proc.stdout
+    catalog = json.loads((root / "site" / "data" / "catalog.json").read_text(encoding="utf-8"))
+    assert len(catalog["documents"]) == 14
+    check = run_generator(root, "check")
+    assert check.returncode != 0
+    assert "broken.md" in check.stdout
+
+
+def test_source_cannot_inject_script(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.md").write_text(
+        "---\ntitle: '<script>alert(1)</script>标题'\n---\n"
+        "<p>正文<script>alert(2)</script><img src=x onerror=alert(3)>"
+        "<a href=\"javascript:alert(4)\">链接</a></p>\n",
+        encoding="utf-8",
+    )
+    (corpus / "evil.txt").write_text(
+        "<script>alert(5)</script>\n[点我](javascript:alert(6))\n<img src=x onerror=alert(7)>会议召开。\n",
+        encoding="utf-8",
+    )
+    root = copy_project(tmp_path / "p", corpus=corpus)
+    proc = run_generator(root, "build", "--flavour", "online")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for page in (root / "site" / "archive" / "speeches").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "alert(" not in re.sub(r"&lt;.*?&gt;|&#\d+;", "", html) or "<script>alert" not in html
+        assert "<script>alert" not in html
+        assert "onerror=" not in html
+        assert 'href="javascript:' not in html
