@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from statistics import median
 
 from .model import Document, Field, RawDoc, Removal
 from .read import HAN

@@ -13,7 +13,6 @@ from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 import pytest
-
 from browserlib import (
     CHROMIUM_ARGS,
     SEARCH_INPUT,
