@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 
+from . import gazetteer
 from .model import Document, Field, RawDoc
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -84,9 +85,241 @@ def infer_date(doc: Document, published: str | None) -> None:
         doc.meta["date_precision"] = Field(None, "inferred", None)
 
 
-def annotate(doc: Document, raw: RawDoc) -> None:
+# ---------------------------------------------------------------- people
+
+# A role is an organ (市委, 市人大常委会, 自治区党委 …) plus a post; a name is 2–3 Han
+# characters directly after it, followed by what the person did at the meeting.
+_ORGAN = r"(?:自治区|省|市|州|盟|区|县|旗|镇|乡)?(?:委|政府|人大常委会|人大|政协|纪委|监委|党委|党组|委员会)?"
+_POST = r"(?:党组)?(?:常务)?副?(?:书记|市长|区长|县长|州长|省长|主席|主任|秘书长|常委|部长|局长|旗长|镇长|乡长|盟长)"
+ROLE = rf"(?:{_ORGAN}{_POST}(?:、|，)?)+"
+_ACT = r"(?:出席|主持|在|讲话|指出|强调|要求|作|代表|传达|发表|通报|宣读|就|分别|参加|等)"
+_ROLE_NAME = re.compile(rf"(?<!总)({ROLE})([\u4e00-\u9fff]{{2,3}}?)(?={_ACT}|[、，])")
+
+
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    from importlib import resources
+
+    single: set[str] = set()
+    double: set[str] = set()
+    text = (resources.files("generator") / "data" / "surnames.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        for w in line.split("#", 1)[0].split():
+            (single if len(w) == 1 else double).add(w)
+    return frozenset(single), frozenset(double)
+
+
+_SURNAMES = _surnames()
+
+
+def is_name(s: str) -> bool:
+    single, double = _SURNAMES
+    return 2 <= len(s) <= 4 and (s[0] in single or s[:2] in double)
+_SPEAKS = re.compile(r"^[^。]{0,12}?(?:出席会议)?(?:并|作|发表)(?:重要)?讲话")
+_LEADERS = re.compile(r"(?:市|区|县|省|州)领导((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:出席|参加)")
+_REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,3}(?:[、\s]+[\u4e00-\u9fff]{2,3})*)")
+_NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
+
+
+def _clean_role(role: str) -> str:
+    return role.strip("、，")
+
+
+def infer_people(doc: Document, text: str) -> None:
+    """Speaker = whoever the text says delivered the speech ('…出席会议并讲话'); in a
+    speech manuscript, the name line under the title. Everyone else named with a role
+    is an official of the meeting."""
+    pairs: list[tuple[str, str, str]] = []  # (name, role, sentence)
+    for m in _ROLE_NAME.finditer(text):
+        if is_name(m.group(2)):
+            pairs.append((m.group(2), _clean_role(m.group(1)), sentence_at(text, m.start())))
+    speakers: list[dict[str, str | None]] = []
+    evidence = None
+    for m in _ROLE_NAME.finditer(text):
+        if is_name(m.group(2)) and _SPEAKS.match(text[m.end() : m.end() + 24]):
+            speakers.append({"name": m.group(2), "role": _clean_role(m.group(1))})
+            evidence = sentence_at(text, m.start())
+            break
+    if not speakers:
+        lines = text.split("\n")[:6]
+        for k, line in enumerate(lines):
+            nxt = "".join(lines[k + 1 : k + 3])
+            if _NAME_LINE.match(line) and is_name(line) and (re.search(r"\d{4}年|同志们", nxt)):
+                speakers.append({"name": line, "role": None})
+                evidence = line + " / " + nxt[:30]
+                break
+    if speakers:
+        doc.meta["speakers"] = Field(speakers, "inferred", evidence)
+    names = {s["name"] for s in speakers}
+    officials: list[dict[str, str | None]] = []
+    for name, role, _ in pairs:
+        if name not in names:
+            names.add(name)
+            officials.append({"name": name, "role": role})
+    for m in _LEADERS.finditer(text):
+        for name in m.group(1).split("、"):
+            if name not in names and is_name(name):
+                names.add(name)
+                officials.append({"name": name, "role": "市领导" if "市" in m.group(0)[:2] else "领导"})
+    if officials:
+        doc.meta["officials"] = Field(officials, "inferred", "会议报道中的职务与姓名")
+    reporters: list[str] = []
+    for p in doc.paragraphs[:3] + [r.text for r in doc.removals if r.rule == "compilation-header"]:
+        m = _REPORTER.search(to_simple(p, doc))
+        if m and len(p) < 200:
+            for n in re.split(r"[、\s]+", m.group(1)):
+                if n and n not in reporters:
+                    reporters.append(n)
+            if reporters:
+                doc.meta["reporters"] = Field(reporters, "inferred", p[:60])
+                break
+
+
+def to_simple(text: str, doc: Document) -> str:
+    if doc.script == "zh-Hant":
+        from .script import to_simplified
+
+        return to_simplified(text)
+    return text
+
+
+# ---------------------------------------------------------------- meeting
+
+_MEETING = re.compile(
+    r"((?:\d{4}年)?(?:全[市区县省州盟旗]|[市区县省]委|[市区县省]政府)[^，。；！？：\s“”]{0,36}?"
+    r"(?:会议|大会|务虚会|座谈会|推进会|谈话会|动员会|部署会|联席会|调度会|观摩会|研讨会|报告会))"
+)
+MEETING_TYPES: list[tuple[str, str]] = [
+    ("集体谈话", "集体谈话会"),
+    ("务虚", "务虚会"),
+    ("年中", "年中工作会议"),
+    ("县域经济", "县域经济/城乡发展会议"),
+    ("城乡", "县域经济/城乡发展会议"),
+    ("高质量发展", "高质量发展会议"),
+    ("经济工作", "经济工作会议"),
+]
+MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"})
+GENRES = ["讲话稿", "会议报道", "范文"]
+
+
+def meeting_type(name: str) -> str:
+    for key, t in MEETING_TYPES:
+        if key in name:
+            return t
+    return "其他"
+
+
+def infer_meeting(doc: Document, text: str) -> None:
+    """The meeting's own name: from the title ('在…会议上的讲话') first, then the first
+    '召开…会议' or '…会议召开' in the text. A leading year is kept in the name only
+    when the text gives it."""
+    title = str(doc.value("title") or "")
+    cands: list[tuple[str, str]] = []
+    m = re.search(r"在(.{2,40}?(?:会议|大会|会))上的(?:讲话|发言|报告|致辞)", title)
+    if m:
+        cands.append((m.group(1), title))
+    m = re.search(r"^((?:\d{4})?年?全[市区县省].{1,30}?(?:会议|大会))(?:讲话|发言)", title)
+    if m:
+        cands.append((m.group(1), title))
+    for m in _MEETING.finditer(text[:3000]):
+        name = m.group(1)
+        before = text[max(0, m.start() - 4) : m.start()]
+        after = text[m.end() : m.end() + 3]
+        if "召开" in before or after.startswith("召开") or "召开" in name:
+            name = re.sub(r"^.*召开", "", name)
+            cands.append((name, sentence_at(text, m.start())))
+    for name, ev in cands:
+        name = re.sub(r"^[^全市区县省\d]*", "", name)
+        if len(name) >= 4:
+            if re.match(r"\d{4}年?", name):
+                doc.meta["meeting_year"] = Field(int(name[:4]), "inferred", ev)
+            clean_name = re.sub(r"^\d{4}年?", "", name)
+            doc.meta["meeting"] = Field(clean_name, "inferred", ev)
+            doc.meta["meeting_type"] = Field(meeting_type(clean_name), "inferred", ev)
+            return
+    m = re.search(r"([市区县省]委)召开([^，。]{2,12}?会)", text[:600])
+    if m:
+        name = m.group(1) + m.group(2)
+        doc.meta["meeting"] = Field(name, "inferred", sentence_at(text, m.start()))
+        doc.meta["meeting_type"] = Field(meeting_type(name), "inferred", sentence_at(text, m.start()))
+
+
+# ---------------------------------------------------------------- place, genre, source
+
+
+def infer_place(doc: Document, text: str) -> None:
+    div = gazetteer.resolve(text)
+    if div is None:
+        return
+    meeting = str(doc.value("meeting") or "") + str(doc.value("title") or "")
+    if div.level == "县区" and div.city and re.search(r"全市|市委|市政府", meeting):
+        # a city-wide meeting that mentions its counties is the city's, not a county's
+        parents = [d for d in gazetteer.lookup(div.city) if d.province == div.province and d.level == "市"]
+        if parents:
+            div = parents[0]
+    ev = None
+    for d, start, _end in gazetteer.mentions(text):
+        if d == div or d.name in (div.city, div.county):
+            ev = sentence_at(text, start)
+            break
+    place = {"province": div.province, "city": div.city, "county": div.county, "code": div.code}
+    doc.meta["place"] = Field(place, "inferred", ev)
+    doc.meta["level"] = Field(div.level, "inferred", ev)
+
+
+def infer_genre(doc: Document, text: str) -> None:
+    head = "\n".join(doc.paragraphs[:6])
+    if doc.redacted or "template_site" in doc.meta:
+        why = "含占位符" if doc.redacted else f"范文网站：{doc.value('template_site')}"
+        doc.meta["genre"] = Field("范文", "inferred", why)
+    elif re.search(r"讯|记者", head[:80]) or re.search(r"会议(?:指出|强调|要求)|出席会议并讲话|主持会议", text):
+        m = re.search(r"讯|记者|会议(?:指出|强调|要求)|出席会议并讲话|主持会议", text)
+        doc.meta["genre"] = Field("会议报道", "inferred", sentence_at(text, m.start()) if m else None)
+    elif "同志们" in head or "speakers" in doc.meta:
+        doc.meta["genre"] = Field("讲话稿", "inferred", "以“同志们”称呼听众或署名讲话人")
+
+
+def infer_source(doc: Document, text: str, sites: dict[str, str]) -> None:
+    name = doc.value("source_name")
+    url = doc.value("source_url")
+    ev = doc.meta["source_name"].evidence if "source_name" in doc.meta else None
+    if not name and doc.value("watermark_site"):
+        domain = str(doc.value("watermark_site")).lower()
+        bare = domain.removeprefix("www.")
+        name = sites.get(bare) or sites.get(domain) or domain
+        ev = doc.meta["watermark_site"].evidence
+        url = url or f"http://{domain}"
+    if not name and doc.value("template_site"):
+        name = doc.value("template_site")
+        ev = doc.meta["template_site"].evidence
+    if not name:
+        lead = to_simple(" ".join(doc.paragraphs[:2])[:80], doc)
+        m = re.search(r"(本报|晚报|日报|早报|都市报)讯", lead)
+        place = doc.value("place")
+        if m and m.group(1) != "本报" and place and place.get("city"):
+            city = re.sub(r"(市|地区|盟|自治州)$", "", place["city"])
+            name = city + m.group(1)
+            ev = f"电头“{m.group(0)}”与报道所在城市（{place['city']}）"
+    if name or url:
+        doc.meta["source"] = Field({"name": name, "url": url}, "inferred", ev)
+
+
+def load_sites() -> dict[str, str]:
+    """Known web sites by domain → the name readers know them by (data/sites.yml)."""
+    from importlib import resources
+
+    import yaml
+
+    data = yaml.safe_load((resources.files("generator") / "data" / "sites.yml").read_text(encoding="utf-8"))
+    return {str(k).lower(): str(v) for k, v in (data or {}).items()}
+
+
+# ---------------------------------------------------------------- driver
+
+
+def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) -> None:
     """Fill metadata fields for one document from front matter and text."""
     fm = raw.front_matter
+    text = doc.search_text
     published: str | None = None
     if "date" in fm:
         day, stamp = parse_given_date(fm["date"])
@@ -95,11 +328,25 @@ def annotate(doc: Document, raw: RawDoc) -> None:
             doc.meta["published"] = Field(stamp or day, "given", "front matter")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
+    infer_people(doc, text)
+    infer_meeting(doc, text)
     infer_date(doc, published)
+    if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
+        # '8月1日，市委召开2024年全市年中工作会议': the meeting's name gives the year
+        mo, d = (int(x) for x in re.findall(r"\d+", str(doc.value("date_text"))))
+        y = int(doc.value("meeting_year"))
+        if _valid(y, mo, d):
+            doc.meta["date"] = Field(f"{y:04d}-{mo:02d}-{d:02d}", "inferred", doc.meta["meeting_year"].evidence)
+            doc.meta["date_precision"] = Field("day", "inferred", None)
     if "date" not in doc.meta and published:
         status = "given" if "date" in fm else "inferred"
         doc.meta["date"] = Field(published, status, "publication date")
         doc.meta["date_precision"] = Field("day", status, None)
+    if "date" not in doc.meta:
+        doc.meta["date"] = Field(None, "inferred", None)
+    infer_place(doc, text)
+    infer_genre(doc, text)
+    infer_source(doc, text, sites or {})
     for key in ("categories", "tags"):
         val = fm.get(key)
         if isinstance(val, str):
@@ -114,6 +361,27 @@ def annotate(doc: Document, raw: RawDoc) -> None:
             if isinstance(fm.get(key), str) and fm[key].startswith(("http://", "https://")):
                 doc.meta["source_url"] = Field(fm[key], "given", "front matter")
                 break
+    doc.meta["script"] = Field(doc.script, "inferred", None)
     doc.meta["chars"] = Field(len(re.sub(r"\s", "", "".join(doc.paragraphs))), "inferred", None)
     # about 300 characters a minute, a common reading speed for Chinese prose
     doc.meta["reading_minutes"] = Field(max(1, round(doc.meta["chars"].value / 300)), "inferred", None)
+
+
+def annotate_siblings(docs: list[Document]) -> None:
+    """Articles printed on one newspaper page share its year: a month-day without a
+    year takes the year of a sibling whose date is known and within a week of it."""
+    known = [d for d in docs if d.value("date")]
+    for d in docs:
+        if d.value("date") or not d.value("date_text"):
+            continue
+        nums = [int(x) for x in re.findall(r"\d+", str(d.value("date_text")))]
+        if len(nums) != 2:
+            continue
+        mo, day = nums
+        for k in known:
+            y, km, kd = (int(x) for x in str(k.value("date")).split("-"))
+            if _valid(y, mo, day) and abs((Date(y, mo, day) - Date(y, km, kd)).days) <= 7:
+                ev = f"同一版面的《{k.title}》日期为 {k.value('date')}"
+                d.meta["date"] = Field(f"{y:04d}-{mo:02d}-{day:02d}", "inferred", ev)
+                d.meta["date_precision"] = Field("day", "inferred", None)
+                break

@@ -13,7 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .annotate import annotate
+from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
 from .link import link
 from .model import Document, SourceError
@@ -70,6 +70,7 @@ def collect(root: Path, progress: bool = True) -> Report:
     corpus = root / "corpus"
     sources = iter_sources(corpus) if corpus.is_dir() else []
     report.sources = len(sources)
+    sites = load_sites()
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     for n, path in enumerate(sources, start=1):
         rel = path.relative_to(corpus).as_posix()
@@ -80,8 +81,13 @@ def collect(root: Path, progress: bool = True) -> Report:
             raw.file_id = ids[rel]
             docs = clean(raw)
             for d in docs:
-                annotate(d, raw)
-            apply_annotations(docs, path)
+                annotate(d, raw, sites)
+            annotate_siblings(docs)
+            try:
+                apply_annotations(docs, path, corpus)
+            except SourceError as exc:
+                # a broken annotation must not hide the document; it is built without it
+                report.errors.append(str(exc))
         except SourceError as exc:
             report.errors.append(str(exc))
             continue

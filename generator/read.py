@@ -235,6 +235,8 @@ def html_to_text(fragment: str) -> tuple[str, list[str]]:
     is left into text with [text](url) links. Returns the text and the Han text lost on
     the way (alt texts, scripts), so the fidelity check can account for it.
     """
+    # '<http://…>' autolinks would be eaten as unknown tags; keep them as text
+    fragment = re.sub(r"<((?:https?:)?//[^\s<>\"]+)>", lambda m: html.escape(m.group(1)), fragment)
     before = "".join(HAN.findall(html.unescape(_TAG.sub("", fragment))))
     cleaned = nh3.clean(
         fragment,

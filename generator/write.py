@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .clean import RULES
+from .indexes import build_indexes, links_for
 from .model import Document
 
 GENERATED = "archive"
@@ -62,6 +63,21 @@ def md_paragraph(text: str, body_format: str) -> str:
     return "".join(out)
 
 
+FRONT_MATTER_FIELDS = ["date", "date_precision", "date_text", "published", "place", "level", "speakers",
+                       "officials", "meeting", "meeting_type", "genre", "source", "reporters", "script",
+                       "chars", "reading_minutes"]
+
+
+def _escape_deep(v: Any) -> Any:
+    if isinstance(v, str):
+        return html.escape(v, quote=False)
+    if isinstance(v, list):
+        return [_escape_deep(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _escape_deep(x) for k, x in v.items()}
+    return v
+
+
 def title_text(title: str) -> str:
     """Titles go into front matter, which the theme prints without escaping."""
     return html.escape(title, quote=False)
@@ -83,13 +99,13 @@ _FIELD_LABELS = [
     ("date_text", "原文日期"),
     ("published", "发布时间"),
     ("place", "地点"),
+    ("level", "层级"),
     ("speakers", "讲话人"),
     ("officials", "其他领导"),
     ("meeting", "会议"),
     ("meeting_type", "会议类型"),
     ("genre", "体裁"),
-    ("source_name", "来源"),
-    ("source_url", "来源网址"),
+    ("source", "来源"),
     ("template_site", "范文网站"),
     ("watermark_site", "水印网站"),
     ("reporters", "记者"),
@@ -108,10 +124,17 @@ def fmt_value(name: str, value: Any) -> str:
                              for p in value))
     if isinstance(value, list):
         return esc("、".join(str(v) for v in value))
-    if name == "source_url":
-        url = safe_url(str(value))
-        return f"<{url}>" if url else esc(str(value))
+    if name == "source" and isinstance(value, dict):
+        parts = [esc(str(value["name"]))] if value.get("name") else []
+        url = safe_url(str(value.get("url") or ""))
+        if url:
+            parts.append(f"<{url}>")
+        return " ".join(parts) or "未知"
     return esc(str(value))
+
+
+def index_links(doc: Document) -> str:
+    return " · ".join(links_for(doc, esc))
 
 
 def metadata_table(doc: Document) -> list[str]:
@@ -124,8 +147,12 @@ def metadata_table(doc: Document) -> list[str]:
             continue
         ev = f"{_STATUS[f.status]}"
         if f.evidence and f.status != "given":
-            ev += "：" + esc(f.evidence[:160].replace("\n", " "))
+            short = f.evidence.replace("\n", " ")
+            ev += "：" + esc(short if len(short) <= 70 else short[:70] + "…")
         rows.append(f"| {label} | {fmt_value(name, f.value)} | {ev} |")
+    links = index_links(doc)
+    if links:
+        rows.append(f"| 索引 | {links} | |")
     rows.append(f"| 字数 | {doc.value('chars')} | 约 {doc.value('reading_minutes')} 分钟读完 |")
     rows.append(f"| 文字 | {'繁体' if doc.script == 'zh-Hant' else '简体'}（{doc.script}） | |")
     if doc.given_tags:
@@ -181,6 +208,10 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
     fm: dict[str, Any] = {"title": title_text(doc.title)}
     if doc.keywords:
         fm["tags"] = list(doc.keywords)
+    for key in FRONT_MATTER_FIELDS:
+        v = doc.value(key)
+        if v not in (None, [], {}):
+            fm[key] = _escape_deep(v)
     lines = ["---", yaml.safe_dump(fm, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     lines.append(f"# {esc(doc.title)}")
     lines.append("")
@@ -328,6 +359,9 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path) -> int:
     (tmp / "index.md").write_text(index_page(docs), encoding="utf-8")
     (tmp / "keywords.md").write_text(keywords_page(docs), encoding="utf-8")
     written += 2
+    for name, text in build_indexes(docs, esc).items():
+        (tmp / f"{name}.md").write_text(text, encoding="utf-8")
+        written += 1
     if target.exists():
         shutil.rmtree(target)
     tmp.rename(target)

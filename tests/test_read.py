@@ -1,0 +1,246 @@
+"""Tests for generator.read: decoding, line endings, front matter, saved web pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fidelitylib import FIXTURES, SEEDS, read_clean
+
+from generator.clean import clean
+from generator.model import SourceError
+from generator.read import decode, read
+
+# ---------------------------------------------------------------- encodings and line endings
+
+
+def _utf16_le_no_bom(text: str) -> bytes:
+    return text.encode("utf-16-le")
+
+
+VARIANTS: dict[str, Callable[[str], bytes]] = {
+    "gb18030": lambda t: t.encode("gb18030"),
+    "utf-16-bom": lambda t: t.encode("utf-16"),  # Python writes a BOM
+    "utf-16-le-no-bom": _utf16_le_no_bom,
+    "utf-8-bom": lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
+    "crlf": lambda t: t.replace("\n", "\r\n").encode("utf-8"),
+    "cr": lambda t: t.replace("\n", "\r").encode("utf-8"),
+    "gb18030-crlf": lambda t: t.replace("\n", "\r\n").encode("gb18030"),
+}
+
+# Without a BOM, _looks_utf16 needs >20% ASCII characters; Chinese prose has far fewer,
+# so these seeds fall through to charset-normalizer, which picks gb18030 and yields
+# mojibake without a warning. Seed 002 passes only because of its many pinyin letters.
+_UTF16_NO_BOM_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="generator bug: read.decode() misdetects BOM-less UTF-16-LE Chinese text as gb18030",
+)
+_UTF16_NO_BOM_FAILS = {"000", "001", "003", "004"}
+
+
+def _variant_params() -> list:
+    params = []
+    for seed in SEEDS:
+        for name in VARIANTS:
+            marks = []
+            if name == "utf-16-le-no-bom" and seed.name[:3] in _UTF16_NO_BOM_FAILS:
+                marks = [_UTF16_NO_BOM_BUG]
+            params.append(pytest.param(seed, name, marks=marks, id=f"{seed.name[:3]}-{name}"))
+    return params
+
+
+def _shape(docs) -> list[tuple[str, str, list[str]]]:
+    return [(d.id, d.title, d.paragraphs) for d in docs]
+
+
+@pytest.mark.parametrize(("seed", "variant"), _variant_params())
+def test_reencoded_seed_gives_same_documents(seed: Path, variant: str, tmp_path: Path) -> None:
+    _, original = read_clean(seed, seed.parent)
+    text = seed.read_bytes().decode("utf-8")
+    copy = tmp_path / seed.name
+    copy.write_bytes(VARIANTS[variant](text))
+    raw, docs = read_clean(copy, tmp_path)
+    assert raw.warnings == []
+    assert len(docs) == len(original)
+    assert _shape(docs) == _shape(original)
+
+
+def _big5_paragraphs() -> list[str]:
+    """Seed 002's traditional-script paragraphs that Big5 can represent (the source
+    itself cannot be: its pinyin letters such as 'ā' are not in Big5)."""
+    seed = next(s for s in SEEDS if s.name.startswith("002"))
+    _, docs = read_clean(seed, seed.parent)
+    usable = []
+    for p in docs[0].paragraphs:
+        try:
+            p.encode("big5")
+        except UnicodeEncodeError:
+            continue
+        usable.append(p)
+    assert len(usable) >= 5, usable
+    return usable
+
+
+def test_big5_traditional_text_decodes_as_big5() -> None:
+    text = "\n".join(_big5_paragraphs()) + "\n"
+    decoded, encoding, warnings = decode(text.encode("big5"), "speech_big5.txt")
+    assert decoded == text
+    assert encoding == "big5"
+    assert warnings == []
+
+
+def test_big5_file_gives_same_documents_as_utf8(tmp_path: Path) -> None:
+    text = "\n".join(_big5_paragraphs()) + "\n"
+    (tmp_path / "big5").mkdir()
+    (tmp_path / "utf8").mkdir()
+    (tmp_path / "big5" / "speech.txt").write_bytes(text.encode("big5"))
+    (tmp_path / "utf8" / "speech.txt").write_bytes(text.encode("utf-8"))
+    raw, docs = read_clean(tmp_path / "big5" / "speech.txt", tmp_path / "big5")
+    _, expected = read_clean(tmp_path / "utf8" / "speech.txt", tmp_path / "utf8")
+    assert raw.encoding == "big5"
+    assert _shape(docs) == _shape(expected)
+    assert docs[0].script == "zh-Hant"
+
+
+def test_undecodable_bytes_warn_with_file_name_and_do_not_raise(tmp_path: Path) -> None:
+    data = "同志们：今天召开全镇工作会议。".encode("gb18030") + b"\xff\xff\x80" + "谢谢大家！".encode("gb18030")
+    (tmp_path / "sub").mkdir()
+    path = tmp_path / "sub" / "broken_speech.txt"
+    path.write_bytes(data)
+    raw = read(path, tmp_path)
+    assert any("sub/broken_speech.txt" in w and "undecodable" in w for w in raw.warnings), raw.warnings
+    assert "\ufffd" in raw.text
+    assert "今天召开全镇工作会议" in raw.text and "谢谢大家" in raw.text
+    docs = clean(raw)
+    assert docs and all(raw.warnings[0] in d.warnings for d in docs)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="generator bug: decode() falls back to charset-normalizer's guess (gb18030) for the whole "
+    "file when strict UTF-8 fails, so one corrupt byte turns a UTF-8 file into mojibake",
+)
+def test_one_corrupt_byte_in_utf8_keeps_the_rest_of_the_text() -> None:
+    text = "同志们：今天召开全镇工作会议。要抓好春耕生产，确保粮食丰收。" * 5
+    data = text.encode("utf-8")
+    data = data[:30] + b"\xff" + data[30:]
+    decoded, encoding, warnings = decode(data, "one_bad_byte.txt")
+    assert encoding == "utf-8"
+    assert decoded.count("\ufffd") == 1
+    assert decoded.replace("\ufffd", "") == text
+    assert warnings and "one_bad_byte.txt" in warnings[0]
+
+
+def test_binary_garbage_does_not_raise(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(bytes(range(256)) * 3)
+    raw = read(path, tmp_path)
+    clean(raw)
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def test_front_matter_invalid_yaml_raises_with_path_and_line() -> None:
+    path = FIXTURES / "front_matter_invalid_yaml.md"
+    with pytest.raises(SourceError) as err:
+        read(path, FIXTURES)
+    # line 5 is `speaker: 某某: 区长` (a second ': ' in a plain scalar)
+    assert err.value.path == "front_matter_invalid_yaml.md"
+    assert err.value.line == 5
+    assert "front_matter_invalid_yaml.md:5" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        pytest.param(lambda t: t.replace("\n", "\r\n").encode("utf-8"), id="crlf"),
+        pytest.param(lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), id="utf-8-bom"),
+        pytest.param(lambda t: t.encode("gb18030"), id="gb18030"),
+    ],
+)
+def test_front_matter_error_line_survives_encoding(encode, tmp_path: Path) -> None:
+    text = (FIXTURES / "front_matter_invalid_yaml.md").read_text(encoding="utf-8")
+    path = tmp_path / "bad.md"
+    path.write_bytes(encode(text))
+    with pytest.raises(SourceError) as err:
+        read(path, tmp_path)
+    assert err.value.line == 5
+    assert str(err.value).startswith("bad.md:5:")
+
+
+def test_front_matter_never_closed_raises(tmp_path: Path) -> None:
+    path = tmp_path / "open.md"
+    path.write_text("---\ntitle: 讲话\n\n同志们：大家好。\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="open.md"):
+        read(path, tmp_path)
+
+
+def test_front_matter_date_keeps_time_zone() -> None:
+    seed = next(s for s in SEEDS if s.name.startswith("000"))
+    raw = read(seed, seed.parent)
+    assert raw.front_matter["date"] == "2021-12-30 08:26:54 +0800"
+
+
+@pytest.mark.parametrize("date", ["2022-03-15T09:30:00+08:00", "2022-03-15 09:30:00 +0800", "2022-03-15"])
+def test_front_matter_date_is_kept_as_written(date: str, tmp_path: Path) -> None:
+    path = tmp_path / "dated.md"
+    path.write_text(f"---\ntitle: 在全区大会上的讲话\ndate: {date}\n---\n同志们：大家好。\n", encoding="utf-8")
+    raw = read(path, tmp_path)
+    assert raw.front_matter["date"] == date
+    assert raw.body_line == 5
+
+
+# ---------------------------------------------------------------- saved web pages
+
+
+@pytest.fixture
+def web_page_with_chrome():
+    path = FIXTURES / "web_page_with_chrome.html"
+    raw = read(path, FIXTURES)
+    return raw, clean(raw)
+
+
+def test_web_page_title_from_h1(web_page_with_chrome) -> None:
+    raw, docs = web_page_with_chrome
+    assert raw.body_format == "html"
+    assert raw.html_title == "在全县乡村振兴推进会上的讲话"
+    assert [d.title for d in docs] == ["在全县乡村振兴推进会上的讲话"]
+
+
+def test_web_page_title_falls_back_to_title_element(tmp_path: Path) -> None:
+    page = (FIXTURES / "web_page_with_chrome.html").read_text(encoding="utf-8")
+    page = page.replace("<h1>在全县乡村振兴推进会上的讲话</h1>", "")
+    (tmp_path / "no_h1.html").write_text(page, encoding="utf-8")
+    raw = read(tmp_path / "no_h1.html", tmp_path)
+    assert raw.html_title == "在全县乡村振兴推进会上的讲话_某县人民政府网"
+
+
+def test_web_page_keeps_only_the_article(web_page_with_chrome) -> None:
+    _, docs = web_page_with_chrome
+    (doc,) = docs
+    assert doc.paragraphs[0].startswith("同志们：今天召开全县乡村振兴推进会")
+    assert doc.paragraphs[-1] == "同志们，任务艰巨，使命光荣，让我们共同努力，把各项工作落到实处！"
+    assert len(doc.paragraphs) == 4
+    text = "\n".join(doc.paragraphs)
+    for chrome in ("政务要闻", "信息公开", "门户网站", "无障碍浏览", "往期回顾", "版权所有", "联系电话",
+                   "某县人民政府网"):
+        assert chrome not in text, chrome
+
+
+def test_web_page_drops_scripts_handlers_and_javascript_urls(web_page_with_chrome) -> None:
+    raw, docs = web_page_with_chrome
+    text = raw.text + "\n" + "\n".join(p for d in docs for p in d.paragraphs)
+    for bad in ("script", "javascript:", "onclick", "alert", "track(", "统计代码", "广告位",
+                "正文里的脚本", "样式注释", "color: red", "stats.js"):
+        assert bad not in text, bad
+    # the link text is speech content and stays; only its javascript: URL goes
+    assert "点此展开全文" in text
+
+
+def test_web_page_records_chrome_as_markup_removals(web_page_with_chrome) -> None:
+    _, docs = web_page_with_chrome
+    markup = " ".join(r.text for r in docs[0].removals if r.rule == "markup")
+    for chrome in ("政务要闻", "正文里的脚本", "版权所有", "某县人民政府网"):
+        assert chrome in markup, chrome
