@@ -45,10 +45,18 @@ def cmd_check(root: Path) -> int:
     if catalog.exists():
         known = {d["id"] for d in json.loads(catalog.read_text(encoding="utf-8")).get("documents", [])}
     dups = find_reposts(report.documents)
+    # Only new documents are reported: reposts already in the archive are shown on
+    # their pages and need no warning at every check.
     for did, lst in sorted(dups.items()):
+        if did in known:
+            continue
         for d in lst:
-            if did not in known and (d.id in known or did < d.id):
-                report.warnings.append(f"{did} duplicates {d.id} (5-gram Jaccard {d.similarity:.2f})")
+            if d.id in known:
+                report.warnings.append(
+                    f"{did} duplicates {d.id}, already in the archive (5-gram Jaccard {d.similarity:.2f})")
+            elif did < d.id:
+                report.warnings.append(f"{did} and {d.id} are both new and duplicate each other "
+                                       f"(5-gram Jaccard {d.similarity:.2f})")
     print(report.summary())
     return 1 if report.errors else 0
 

@@ -1,0 +1,133 @@
+"""Keyword tags, similar speeches, reposts and siblings on the real seeds."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, copy_project, run_generator
+
+from generator import link as link_mod
+from generator.pipeline import collect
+from generator.segment import TokenCache, is_candidate, stopwords
+
+
+@pytest.fixture(scope="module")
+def docs():
+    report = collect(ROOT, progress=False)
+    cache = TokenCache(None)
+    for d in report.documents:
+        d.tokens = cache.tokens(d.search_text)
+    link_mod.link(report.documents)
+    return {d.id: d for d in report.documents}
+
+
+def by_prefix(docs, prefix: str):
+    return sorted((d for i, d in docs.items() if i.startswith(prefix)), key=lambda d: d.id)
+
+
+def test_tags_are_clean(docs) -> None:
+    for d in docs.values():
+        assert 5 <= len(d.keywords) <= 10, (d.id, d.keywords)
+        for k in d.keywords:
+            assert len(k) >= 2 and k not in stopwords() and is_candidate(k), (d.id, k)
+            assert not re.search(r"[X*＊×\d]", k), (d.id, k)
+        for a in d.keywords:
+            for b in d.keywords:
+                assert a == b or a not in b, (d.id, a, b)
+
+
+def test_newspaper_articles_are_each_others_first_similar(docs) -> None:
+    a, b = by_prefix(docs, "004")
+    assert a.related[0].id == b.id
+    assert b.related[0].id == a.id
+    assert a.related[0].shared_keywords
+
+
+def test_template_reposts_are_reposts_not_similar(docs) -> None:
+    parts = by_prefix(docs, "003")
+    group = {parts[i].id for i in (2, 4, 6, 8)}  # 篇3, 篇5, 篇7, 篇9
+    for pid in group:
+        d = docs[pid]
+        assert {x.id for x in d.duplicates} == group - {pid}, (pid, d.duplicates)
+        assert all(0.8 <= x.similarity <= 1.0 for x in d.duplicates)
+        assert not ({r.id for r in d.related} & group), (pid, d.related)
+    for d in docs.values():
+        if d.id not in group:
+            assert len({r.id for r in d.related} & group) <= 1, (d.id, [r.id for r in d.related])
+
+
+def test_repost_group_is_one_entry_near_the_top_for_bazhong(docs) -> None:
+    bazhong = by_prefix(docs, "002")[0]
+    parts = by_prefix(docs, "003")
+    group = {parts[i].id for i in (2, 4, 6, 8)}
+    hits = [r for r in bazhong.related if r.id in group]
+    assert len(hits) == 1
+    assert bazhong.related.index(hits[0]) <= 1
+    assert hits[0].reposts == 3
+
+
+def test_related_sorted_and_explained(docs) -> None:
+    for d in docs.values():
+        scores = [r.score for r in d.related]
+        assert scores == sorted(scores, reverse=True)
+        assert len(d.related) <= link_mod.TOP_K
+        assert all(r.score >= link_mod.MIN_SCORE for r in d.related)
+        assert all(r.id != d.id for r in d.related)
+        for r in d.related:
+            assert r.shared_keywords, (d.id, r.id)
+
+
+def test_siblings_in_order(docs) -> None:
+    parts = by_prefix(docs, "003")
+    assert parts[0].siblings == [p.id for p in parts[1:]]
+
+
+def test_blockwise_similarity_equals_full(docs, monkeypatch) -> None:
+    """Memory stays O(N·k): computing two rows at a time gives the same links."""
+    ds = sorted(docs.values(), key=lambda d: d.id)
+    mat, vocab, _ = link_mod.tfidf_vectors(ds)
+    group = link_mod.repost_groups({d.id: d.duplicates for d in ds})
+    link_mod.similar(ds, mat, vocab, group)
+    full = {d.id: [(r.id, r.score) for r in d.related] for d in ds}
+    monkeypatch.setattr(link_mod, "BLOCK", 2)
+    link_mod.similar(ds, mat, vocab, group)
+    assert {d.id: [(r.id, r.score) for r in d.related] for d in ds} == full
+
+
+def make_repost(src: str) -> str:
+    """Another site's copy: its own header and footer, two sentences reworded."""
+    text = src.replace("会议强调", "会议明确").replace("同心克难", "同心协力克难")
+    return "转自某某新闻网 2024-08-03 来源：网络\n\n" + text + "\n\n（责任编辑：某某）\n本站所有文章仅供学习参考\n"
+
+
+def test_repost_made_for_the_test_is_detected(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    assert run_generator(root, "generate").returncode == 0  # the archive as it was
+    original = (ROOT / "corpus" / "001_9e70d2a127fe3adb.txt").read_text(encoding="utf-8")
+    (root / "corpus" / "zz_repost.txt").write_text(make_repost(original), encoding="utf-8")
+    check = run_generator(root, "check")
+    assert check.returncode == 0
+    assert "zz-repost duplicates 001-9e70d2a127fe3adb, already in the archive" in check.stdout, check.stdout
+    assert "003-c16298974d168fd3-p03 duplicates" not in check.stdout  # old news is not repeated
+    assert run_generator(root, "generate").returncode == 0
+    cat = {d["id"]: d for d in json.loads((root / "docs/data/catalog.json").read_text(encoding="utf-8"))["documents"]}
+    dup = cat["zz-repost"]
+    assert [d["id"] for d in dup["duplicates"]] == ["001-9e70d2a127fe3adb"]
+    assert dup["duplicates"][0]["similarity"] >= link_mod.REPOST_JACCARD
+    assert "001-9e70d2a127fe3adb" not in [r["id"] for r in dup["related"]]
+    assert "zz-repost" not in [r["id"] for r in cat["001-9e70d2a127fe3adb"]["related"]]
+    page = (root / "docs/archive/speeches/zz-repost.md").read_text(encoding="utf-8")
+    assert "## 同文转载" in page
+
+
+def test_catalog_link_fields(catalog) -> None:
+    for d in catalog["documents"]:
+        for key in ("keywords", "given_tags", "related", "duplicates", "siblings"):
+            assert key in d
+        for r in d["related"]:
+            assert set(r) == {"id", "score", "shared_keywords"}
+        for x in d["duplicates"]:
+            assert set(x) == {"id", "similarity"}
