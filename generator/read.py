@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -116,12 +115,20 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError:
         pass
-    if _looks_utf16(data):
+    mostly = data.decode("utf-8", errors="replace")
+    bad = mostly.count("\ufffd")
+    if bad <= max(2, len(mostly) // 1000):
+        # a UTF-8 file with a few damaged bytes: keep it UTF-8 and say where it broke
+        warnings.append(f"{path}: {bad} undecodable byte sequence(s) in utf-8; shown as U+FFFD")
+        return mostly, "utf-8", warnings
+    if len(data) % 2 == 0:
         for enc in ("utf-16-le", "utf-16-be"):
             try:
-                return data.decode(enc), enc, warnings
+                text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
+            if _plausible_text(text):
+                return text, enc, warnings
     best = from_bytes(
         data, cp_isolation=["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "gbk"]
     ).best()
@@ -139,20 +146,26 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     return text, enc, warnings
 
 
-def _looks_utf16(data: bytes) -> bool:
-    sample = data[:4000]
-    if len(sample) < 4:
+def _plausible_text(text: str) -> bool:
+    """Chinese or ASCII text, not the noise that other encodings decode to as UTF-16:
+    random byte pairs land on Han characters only about a third of the time."""
+    if not text:
         return False
-    zeros_even = sample[0::2].count(0)
-    zeros_odd = sample[1::2].count(0)
-    half = len(sample) / 2
-    return max(zeros_even, zeros_odd) > 0.2 * half
+    sample = text[:5000]
+    good = sum(
+        1 for c in sample
+        if c.isascii() and (c.isprintable() or c in "\r\n\t")
+        or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+        or "\u00c0" <= c <= "\u024f" or c in "“”‘’…—·"
+    )
+    return good >= 0.97 * len(sample)
 
 
 def normalize_newlines(text: str) -> str:
-    """CRLF/CR → LF, and NFC so that visually identical text compares equal."""
+    """CRLF/CR → LF. No Unicode normalization: NFC would replace CJK compatibility
+    ideographs with other code points, and the archive keeps the source's characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    return unicodedata.normalize("NFC", text).replace("\x00", "")
+    return text.replace("\x00", "")
 
 
 # ---------------------------------------------------------------- front matter
@@ -237,7 +250,9 @@ def html_to_text(fragment: str) -> tuple[str, list[str]]:
     """
     # '<http://…>' autolinks would be eaten as unknown tags; keep them as text
     fragment = re.sub(r"<((?:https?:)?//[^\s<>\"]+)>", lambda m: html.escape(m.group(1)), fragment)
-    before = "".join(HAN.findall(html.unescape(_TAG.sub("", fragment))))
+    # everything Han in the fragment, inside tags and comments too, so that alt texts
+    # and attributes dropped by the sanitizer are accounted for
+    before = "".join(HAN.findall(html.unescape(fragment)))
     cleaned = nh3.clean(
         fragment,
         tags=_ALLOWED_TAGS,
@@ -290,6 +305,12 @@ def extract_web_page(page: str) -> tuple[str | None, str, list[str]]:
     if t:
         removed.append("".join(HAN.findall(_strip_tags(t.group(1)))))
     body = _CHROME.sub("", page)
+    head = re.search(r"<head\b.*?</head\s*>", body, re.I | re.S)
+    if head:
+        # the <title> is kept as the title; the rest of <head> is not text
+        rest = _TITLE.sub("", head.group(0))
+        removed.append("".join(HAN.findall(html.unescape(rest))))
+        body = body[: head.start()] + body[head.end() :]
     main = None
     for rx in _MAIN_CANDIDATES:
         mm = rx.search(body)

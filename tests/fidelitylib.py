@@ -9,6 +9,7 @@ promises to do.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import Counter
@@ -132,11 +133,27 @@ def last_sentence(paragraphs: list[str]) -> str:
     return found[-1] if found else ""
 
 
-def _by_rule(removals: list[Removal]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def _by_rule(removals: list[Removal]) -> dict[str, list[list[str | None]]]:
+    """rule → [[kept_as, text], ...] in the order the rule removed them."""
+    out: dict[str, list[list[str | None]]] = {}
     for r in removals:
-        out.setdefault(r.rule, []).append({"kept_as": r.kept_as, "text": r.text})
+        out.setdefault(r.rule, []).append([r.kept_as, r.text])
     return out
+
+
+def render(value: Any, indent: int = 0) -> str:
+    """JSON with one line per removal, so golden diffs are one line per change."""
+    pad, inner = " " * indent, " " * (indent + 2)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(k, ensure_ascii=False)}: {render(v, indent + 2)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list) and value and not all(isinstance(v, list) for v in value):
+        items = [f"{inner}{render(v, indent + 2)}" for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    if isinstance(value, list) and value:
+        items = [f"{inner}{json.dumps(v, ensure_ascii=False)}" for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def summarize(path: Path, corpus: Path = CORPUS) -> dict[str, Any]:

@@ -322,12 +322,9 @@ def test_latin_words_with_x_are_not_placeholders() -> None:
 @pytest.mark.parametrize(
     "line",
     [
-        pytest.param("扫黑除恶专项斗争", id="heading-扫黑除恶", marks=pytest.mark.xfail(
-            strict=True, reason="generator bug: _SHARE matches any line of <=14 chars starting with 扫")),
-        pytest.param("分享发展成果，共建美好家园", id="sentence-分享", marks=pytest.mark.xfail(
-            strict=True, reason="generator bug: _SHARE matches any line of <=22 chars starting with 分享")),
-        pytest.param("返回家乡创业人员达1200人。", id="sentence-返回", marks=pytest.mark.xfail(
-            strict=True, reason="generator bug: _NAV matches any line of <=22 chars starting with 返回")),
+        pytest.param("扫黑除恶专项斗争", id="heading-扫黑除恶"),
+        pytest.param("分享发展成果，共建美好家园", id="sentence-分享"),
+        pytest.param("返回家乡创业人员达1200人。", id="sentence-返回"),
         pytest.param("声明一点：以上数据均为初步统计。", id="sentence-声明"),
         pytest.param("打印机等办公设备要统一采购。", id="sentence-打印"),
     ],
@@ -337,16 +334,12 @@ def test_speech_lines_resembling_junk_stay(line: str) -> None:
     assert doc.paragraphs == [BODY[0], line, BODY[1]]
 
 
-@pytest.mark.xfail(strict=True, reason="generator bug: _WATERMARK matches '(6.5)' (a number is a "
-                   "'domain'), deleting figures from the speech and recording '6.5' as the source site")
 def test_numbers_in_parentheses_are_not_watermarks() -> None:
     doc = only("各位代表：全年经济增长(6.5)个百分点，高于全省（5.8）的平均水平。")
     assert doc.paragraphs == ["各位代表：全年经济增长(6.5)个百分点，高于全省（5.8）的平均水平。"]
     assert "watermark_site" not in doc.meta
 
 
-@pytest.mark.xfail(strict=True, reason="generator bug: take_title_lines treats a leading salutation "
-                   "'同志们：' as the title (no clause punctuation) and removes it from the text")
 def test_leading_salutation_is_not_a_title() -> None:
     doc = only("\n".join(["同志们：", *BODY]))
     assert doc.paragraphs == ["同志们：", *BODY]

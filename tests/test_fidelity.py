@@ -79,26 +79,21 @@ def test_web_page_fixture_every_han_character_is_accounted_for() -> None:
 # Han text that vanishes during markup conversion without a removal record.
 # html_to_text() measures "before" on the fragment with tags already stripped, so Han
 # text inside tags (attributes, comments) is never counted as lost.
-_MARKUP_BUG = "generator bug: read.html_to_text() strips tags before counting Han text, so Han in " \
-    "attributes/comments is dropped without a 'markup' removal"
-
 
 @pytest.mark.parametrize(
     ("name", "text"),
     [
         pytest.param("alt.html", '<p>这是讲话内容。</p><p><img alt="领导讲话图片" src="a.png">好的。</p>',
-                     id="img-alt", marks=pytest.mark.xfail(strict=True, reason=_MARKUP_BUG)),
+                     id="img-alt"),
         pytest.param("comment.html", "<p>这是讲话内容。</p><!-- 编辑注释文字 --><p>好的。</p>",
-                     id="html-comment", marks=pytest.mark.xfail(strict=True, reason=_MARKUP_BUG)),
+                     id="html-comment"),
         pytest.param("image.md", "讲话正文![会场照片说明](a.png)内容。\n",
-                     id="markdown-image-alt", marks=pytest.mark.xfail(strict=True, reason=_MARKUP_BUG)),
+                     id="markdown-image-alt"),
         pytest.param("meta.html", '<html><head><meta name="description" content="网页描述文字">'
                      "<title>标题</title></head><body><article><p>正文内容。</p></article></body></html>",
-                     id="head-meta", marks=pytest.mark.xfail(strict=True, reason=_MARKUP_BUG)),
+                     id="head-meta"),
         pytest.param("nobody.html", "<html><head><title>网页标题</title></head><p>讲话正文内容。</p></html>",
-                     id="page-without-body", marks=pytest.mark.xfail(strict=True, reason=(
-                         "generator bug: read.extract_web_page() without <body>/<article> keeps <head> in "
-                         "the main text, so the <title> is both a paragraph and a 'markup' removal"))),
+                     id="page-without-body"),
         pytest.param("script.md", '正文<script>alert("脚本")</script>内容。\n', id="markdown-script"),
         pytest.param("chrome.html", "<html><body><nav>首页 要闻</nav><article><p>正文内容。</p></article>"
                      "<footer>版权所有</footer></body></html>", id="page-chrome"),

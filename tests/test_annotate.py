@@ -1,0 +1,219 @@
+"""Annotate stage: metadata of every seed document against a reviewed golden file, the
+evidence rule, and small purpose-built corpora for the date / place rules.
+
+tests/golden/metadata.json was generated from `collect(ROOT)` and then reviewed by
+reading the sources; where the generator was wrong the golden file holds the value the
+text supports (see the report that came with it), so a failure here is a generator bug,
+not a reason to regenerate the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, copy_project
+
+from generator.model import Document
+from generator.pipeline import collect
+
+GOLDEN_PATH = ROOT / "tests" / "golden" / "metadata.json"
+GOLDEN: dict[str, dict[str, Any]] = json.loads(GOLDEN_PATH.read_text(encoding="utf-8"))
+FIELDS = [
+    "title", "date", "date_precision", "date_text", "published", "place", "level", "speakers",
+    "meeting", "meeting_type", "genre", "source", "reporters", "script",
+]
+# Values computed from other fields or from the whole text, not read from one sentence.
+DERIVED = {"date_precision", "script", "chars", "reading_minutes"}
+
+
+@pytest.fixture(scope="module")
+def seed_docs() -> dict[str, Document]:
+    report = collect(ROOT, progress=False)
+    assert not report.errors, report.errors
+    return {d.id: d for d in report.documents}
+
+
+def normalized(doc: Document, field: str) -> Any:
+    """The generator's value in the golden file's shape."""
+    v = doc.value(field)
+    if field == "place":
+        return {k: v.get(k) for k in ("province", "city", "county")} if v else None
+    if field == "source":
+        return {"name": v.get("name"), "url": v.get("url")} if v else None
+    if field in ("speakers", "reporters"):
+        if not v:
+            return []
+        if field == "speakers":
+            return [{"name": p.get("name"), "role": p.get("role")} for p in v]
+    return v
+
+
+# ---------------------------------------------------------------- golden file
+
+
+def test_golden_covers_every_seed_document(seed_docs: dict[str, Document]) -> None:
+    assert len(seed_docs) == 14
+    assert sorted(GOLDEN) == sorted(seed_docs)
+    for doc_id, entry in GOLDEN.items():
+        assert sorted(entry) == sorted(FIELDS), doc_id
+
+
+def test_golden_keeps_the_facts_from_the_issue() -> None:
+    """Guards the golden file itself against being regenerated from a wrong output."""
+    g = GOLDEN
+    d001 = g["001-9e70d2a127fe3adb"]
+    assert [s["name"] for s in d001["speakers"]] == ["张希岳"]
+    assert (d001["date"], d001["published"], d001["meeting"]) == ("2021-02-23", "2023-10-11", "全区经济工作会议")
+    assert d001["place"] == {"province": "甘肃省", "city": "庆阳市", "county": "西峰区"}
+    d000 = g["000-37eb0cade54b806a"]
+    assert d000["date"] == "2021-12-29" and d000["published"].startswith("2021-12-30")
+    assert d000["place"] == {"province": "广西壮族自治区", "city": "百色市", "county": None}
+    assert d000["speakers"] == [{"name": "何良军", "role": "市委书记"}]
+    assert (d000["meeting"], d000["meeting_type"]) == ("市委工作务虚会", "务虚会")
+    assert d000["source"]["name"] == "右江日报" and d000["reporters"] == ["刘彩强"]
+    d002 = g["002-3531d760dda4e55b"]
+    assert (d002["date"], d002["date_text"], d002["script"]) == (None, "8月29日", "zh-Hant")
+    assert d002["place"] == {"province": "四川省", "city": "巴中市", "county": None}
+    assert d002["speakers"] == [{"name": "罗增斌", "role": "市委书记"}]
+    p1, p2 = g["004-8f839f086a4a2ddd-p01"], g["004-8f839f086a4a2ddd-p02"]
+    assert (p1["date"], p2["date"]) == ("2024-08-01", "2024-08-02")
+    assert (p1["meeting_type"], p2["meeting_type"]) == ("年中工作会议", "集体谈话会")
+    for p in (p1, p2):
+        assert p["place"]["city"] == "柳州市"
+        assert [s["name"] for s in p["speakers"]] == ["张晓钦"]
+        assert p["source"]["name"] == "柳州晚报" and p["reporters"] == ["江宏坤"]
+    parts = [k for k in g if k.startswith("003-")]
+    assert len(parts) == 9 and all(g[k]["genre"] == "范文" for k in parts)
+
+
+@pytest.mark.parametrize("doc_id", sorted(GOLDEN))
+def test_metadata_matches_golden(seed_docs: dict[str, Document], doc_id: str) -> None:
+    assert doc_id in seed_docs, f"{doc_id}: no such document in collect(ROOT)"
+    doc = seed_docs[doc_id]
+    wrong = []
+    for field in FIELDS:
+        expected = GOLDEN[doc_id][field]
+        actual = normalized(doc, field)
+        if actual != expected:
+            f = doc.meta.get(field)
+            ev = f" (status {f.status}, evidence {f.evidence!r:.80})" if f else " (field absent)"
+            wrong.append(f"  {field}: expected {expected!r}, got {actual!r}{ev}")
+    assert not wrong, f"{doc_id} ({doc.source_path}) differs from {GOLDEN_PATH.name}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("doc_id", sorted(GOLDEN))
+def test_inferred_values_carry_evidence(seed_docs: dict[str, Document], doc_id: str) -> None:
+    """Every inferred value keeps the sentence it came from (the page shows it)."""
+    doc = seed_docs[doc_id]
+    missing = [
+        f"  {name} = {f.value!r:.60}"
+        for name, f in sorted(doc.meta.items())
+        if f.status == "inferred" and name not in DERIVED
+        and f.value not in (None, "", [], {}) and not (f.evidence or "").strip()
+    ]
+    assert not missing, f"{doc_id}: inferred field(s) without evidence:\n" + "\n".join(missing)
+
+
+def test_given_front_matter_date_is_published(seed_docs: dict[str, Document]) -> None:
+    f = seed_docs["000-37eb0cade54b806a"].meta["published"]
+    assert f.status == "given"
+    assert str(f.value).startswith("2021-12-30")
+
+
+# ---------------------------------------------------------------- small corpora
+
+
+def collect_corpus(tmp_path: Path, files: dict[str, str]) -> dict[str, Document]:
+    corpus = tmp_path / "src"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    root = copy_project(tmp_path / "project", corpus=corpus)
+    report = collect(root, progress=False)
+    assert not report.errors, report.errors
+    assert len(report.documents) == len(files)
+    return {d.source_path: d for d in report.documents}
+
+
+def test_text_meeting_date_wins_over_front_matter_date(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"fm.txt": (
+        "---\ntitle: 市委召开经济工作会议\ndate: 2024-03-05\n---\n"
+        "本报讯 3月3日，市委召开全市经济工作会议。市委书记王建国出席会议并讲话。"
+        "会议指出，柳州要抓好项目建设。\n"
+    )})["fm.txt"]
+    assert doc.value("date") == "2024-03-03", doc.meta.get("date")
+    assert doc.meta["date"].status == "inferred"
+    assert "3月3日" in (doc.meta["date"].evidence or "")
+    assert doc.value("date_precision") == "day"
+    assert doc.value("published") == "2024-03-05"
+    assert doc.meta["published"].status == "given"
+    assert doc.meta["title"].status == "given"
+
+
+def test_month_day_after_publication_takes_previous_year(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"ny.txt": (
+        "---\ntitle: 市委召开务虚会\ndate: 2024-01-03\n---\n"
+        "本报讯 12月30日，市委召开工作务虚会。市委书记王建国主持会议并讲话。\n"
+    )})["ny.txt"]
+    assert doc.value("date") == "2023-12-30"
+    assert doc.value("published") == "2024-01-03"
+
+
+def test_full_date_line_of_a_manuscript_wins_over_front_matter(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"ms.txt": (
+        "---\ntitle: 在全区经济工作会议上的讲话\ndate: 2023-10-11\n---\n"
+        "在全区经济工作会议上的讲话\n\n张希岳\n\n（2021年2月23日）\n\n同志们：\n\n"
+        "春节刚过，区委、区政府召开全区经济工作会议。西峰要加快发展。\n"
+    )})["ms.txt"]
+    assert doc.value("date") == "2021-02-23"
+    assert doc.value("published") == "2023-10-11"
+    assert [s["name"] for s in doc.value("speakers")] == ["张希岳"]
+
+
+def test_no_place_named_means_no_place(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"noplace.txt": (
+        "关于做好当前工作的讲话\n\n同志们：\n\n"
+        "今天我们召开这次会议，主要任务是总结工作、部署任务。大家要提高认识，狠抓落实，"
+        "确保各项工作任务圆满完成。\n"
+    )})["noplace.txt"]
+    assert doc.value("place") is None, doc.meta.get("place")
+    assert doc.value("level") is None, doc.meta.get("level")
+
+
+def test_month_day_without_year_or_publication_date_stays_undated(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"noyear.txt": (
+        "全市乡村振兴推进会召开\n\n"
+        "8月29日下午，全市乡村振兴推进会召开。市委书记李明出席会议并讲话。"
+        "会议强调，要抓好乡村振兴，推动柳州农业发展。\n"
+    )})["noyear.txt"]
+    assert doc.value("date") is None, doc.meta.get("date")
+    assert doc.value("date_precision") is None
+    assert doc.value("date_text") == "8月29日"
+    assert "8月29日" in (doc.meta["date_text"].evidence or "")
+    assert doc.value("published") is None
+
+
+def test_impossible_month_day_is_not_dated(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"feb30.txt": (
+        "---\ntitle: 市委召开务虚会\ndate: 2024-03-05\n---\n"
+        "本报讯 2月30日，市委召开工作务虚会。市委书记王建国主持会议并讲话。\n"
+    )})["feb30.txt"]
+    assert doc.value("date") is None, doc.meta.get("date")
+    assert doc.value("date_text") == "2月30日"
+
+
+def test_year_in_meeting_name_dates_the_month_day(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"yearname.txt": (
+        "市委召开年中工作会议\n\n"
+        "8月1日，市委召开2024年全市年中工作会议。市委书记李明出席会议并讲话。"
+        "会议强调，柳州要推动经济发展。\n"
+    )})["yearname.txt"]
+    assert doc.value("date") == "2024-08-01", doc.meta.get("date")
+    assert doc.value("date_precision") == "day"
+    assert doc.value("date_text") == "8月1日"
+    assert doc.value("meeting") == "全市年中工作会议"
+    assert doc.value("meeting_type") == "年中工作会议"
+    assert "2024年" in (doc.meta["date"].evidence or "")
