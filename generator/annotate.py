@@ -67,7 +67,7 @@ def infer_date(doc: Document, published: str | None) -> None:
         y, mo, d = (int(x) for x in m.groups())
         doc.meta["date"] = Field(f"{y:04d}-{mo:02d}-{d:02d}", "inferred", sentence_at(head, m.start()))
         doc.meta["date_precision"] = Field("day", "inferred", None)
-        doc.meta["date_text"] = Field(m.group(0), "inferred", None)
+        doc.meta["date_text"] = Field(m.group(0), "inferred", sentence_at(head, m.start()))
         return
     m = _MONTH_DAY.search(head)
     if m:
@@ -214,12 +214,13 @@ def infer_meeting(doc: Document, text: str) -> None:
     when the text gives it."""
     title = str(doc.value("title") or "")
     cands: list[tuple[str, str]] = []
+    title_cands: list[tuple[str, str]] = []
     m = re.search(r"在(.{2,40}?(?:会议|大会|会))上的(?:讲话|发言|报告|致辞)", title)
     if m:
-        cands.append((m.group(1), title))
+        title_cands.append((m.group(1), title))
     m = re.search(r"^((?:\d{4})?年?全[市区县省].{1,30}?(?:会议|大会))(?:讲话|发言)", title)
     if m:
-        cands.append((m.group(1), title))
+        title_cands.append((m.group(1), title))
     for m in _MEETING.finditer(text[:3000]):
         name = m.group(1)
         before = text[max(0, m.start() - 4) : m.start()]
@@ -227,7 +228,13 @@ def infer_meeting(doc: Document, text: str) -> None:
         if "召开" in before or after.startswith("召开") or "召开" in name:
             name = re.sub(r"^.*召开", "", name)
             cands.append((name, sentence_at(text, m.start())))
-    for name, ev in cands:
+    # the speech's own words ('今天我们召开…会议', or the opening sentence of a report)
+    # outrank a title, which may be a template site's paraphrase; other meetings the
+    # text mentions in passing ('X月X日，省委召开了…') come last
+    own = [c for c in cands if re.search(r"今天|今日|这次|本次|此次", c[1])
+           or (0 <= text.find(c[1]) < 120 and "召开了" not in c[1])]
+    rest = [c for c in cands if c not in own]
+    for name, ev in own + title_cands + rest:
         name = re.sub(r"^[^全市区县省\d]*", "", name)
         if len(name) >= 4:
             if re.match(r"\d{4}年?", name):
@@ -251,14 +258,17 @@ def infer_place(doc: Document, text: str) -> None:
     if div is None:
         return
     meeting = str(doc.value("meeting") or "") + str(doc.value("title") or "")
-    if div.level == "县区" and div.city and re.search(r"全市|市委|市政府", meeting):
+    found = gazetteer.mentions(text)
+    citywide = re.search(r"全市|市委|市政府", meeting)
+    if div.level == "县区" and div.city and citywide:
         # a city-wide meeting that mentions its counties is the city's, not a county's
         parents = [d for d in gazetteer.lookup(div.city) if d.province == div.province and d.level == "市"]
         if parents:
             div = parents[0]
+    prefix = {"省": 2, "市": 4}.get(div.level, 6)
     ev = None
-    for d, start, _end in gazetteer.mentions(text):
-        if d == div or d.name in (div.city, div.county):
+    for d, start, _end in found:
+        if d.code[:prefix] == div.code[:prefix]:
             ev = sentence_at(text, start)
             break
     place = {"province": div.province, "city": div.city, "county": div.county, "code": div.code}

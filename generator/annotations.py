@@ -26,6 +26,21 @@ from .read import ANNOTATION_SUFFIX
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
+def _real_date(v: Any) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD that exists on the calendar (no 2023-02-30)."""
+    from datetime import date
+
+    s = str(v)
+    if not _DATE.match(s):
+        return False
+    parts = [int(x) for x in s.split("-")] + [1, 1]
+    try:
+        date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return False
+    return True
+
+
 def _str(v: Any) -> bool:
     return isinstance(v, str) and bool(v.strip())
 
@@ -48,10 +63,10 @@ def _source(v: Any) -> bool:
 
 VALIDATORS: dict[str, tuple[Any, str]] = {
     "title": (_str, "a non-empty string"),
-    "date": (lambda v: v is None or (isinstance(v, str | int) and bool(_DATE.match(str(v)))),
+    "date": (lambda v: v is None or (isinstance(v, str | int) and _real_date(v)),
              "YYYY, YYYY-MM or YYYY-MM-DD, or null for unknown"),
     "date_text": (_str, "a string"),
-    "published": (lambda v: isinstance(v, str) and bool(_DATE.match(v[:10])), "an ISO date"),
+    "published": (lambda v: isinstance(v, str) and _real_date(v[:10]), "an ISO date that exists"),
     "place": (_place, "a mapping with province, city, county"),
     "level": (lambda v: v in ("省", "市", "县区"), "省, 市 or 县区"),
     "speakers": (_people, "a list of {name, role}"),
@@ -157,12 +172,13 @@ def apply_annotations(docs: list[Document], source: Path, corpus: Path | None = 
         return
     rel = path.relative_to(corpus).as_posix() if corpus else path.name
     fields, parts = load(path, rel)
+    missing = sorted(set(parts) - {d.part or 1 for d in docs})
+    if missing:
+        # checked before anything is applied: a rejected annotation applies nothing
+        raise SourceError(rel, f"parts {missing} do not exist (the source has {len(docs)} part(s))")
     for doc in docs:
         _apply(doc, fields, rel)
         if doc.part in parts:
             _apply(doc, parts[doc.part], rel)
         elif doc.part is None and 1 in parts and len(docs) == 1:
             _apply(doc, parts[1], rel)
-    missing = sorted(set(parts) - {d.part or 1 for d in docs})
-    if missing:
-        raise SourceError(rel, f"parts {missing} do not exist (the source has {len(docs)} part(s))")

@@ -136,8 +136,12 @@ def links_for(doc: Document, esc: Callable[[str], str], prefix: str = "../") -> 
         for _lvl, name in keys:
             acc += name
         out.append(f"[{esc(keys[-1][1])}]({prefix}places.md#{anchor('places', acc)})")
+    else:
+        out.append(f"[地点不明]({prefix}places.md#p-unknown)")
     for n in speakers_of(doc):
         out.append(f"[{esc(n)}]({prefix}speakers.md#{anchor('speakers', n)})")
+    if not speakers_of(doc):
+        out.append(f"[讲话人不明]({prefix}speakers.md#s-unknown)")
     mt = doc.value("meeting_type")
     if mt:
         out.append(f"[{esc(str(mt))}]({prefix}meeting-types.md#{anchor('meeting-types', str(mt))})")
