@@ -118,8 +118,8 @@ def test_offline_search_from_file_makes_no_network_request(built_site, page):
 def test_speech_page_screenshot(built_site, page, tmp_path, flavour):
     """A speech page renders (CJK font present, no failed request) and is saved as a screenshot."""
     root = getattr(built_site, flavour)
-    speeches = sorted(p for p in (root / "speeches").glob("*.html") if p.name != "index.html")
-    assert speeches, f"no speech pages under {root / 'speeches'}"
+    speeches = sorted(p for p in (root / "archive" / "speeches").glob("*.html") if p.name != "index.html")
+    assert speeches, f"no speech pages under {root}"
     speech = speeches[0]
     traffic = Traffic().attach(page)
     with serve(root) if flavour == "online" else nullcontext() as base:
