@@ -492,13 +492,10 @@ def clean(raw: RawDoc) -> list[Document]:
                 lines = lines[:hstart]
         starts = find_articles(lines)
         if starts:
-            for s in lines[: starts[0]]:
-                if s:
-                    segments_pre = s  # text before the first byline: keep as its own note
-                    cl.remove("compilation-header", segments_pre)
+            # text before the first byline belongs to the first article, never dropped
             for n, i in enumerate(starts):
                 j = starts[n + 1] if n + 1 < len(starts) else len(lines)
-                segments.append(Segment(lines=lines[i:j]))
+                segments.append(Segment(lines=lines[0 if n == 0 else i : j]))
         else:
             segments.append(Segment(lines=lines))
         if heads:

@@ -177,7 +177,7 @@ def body_lines(doc: Document) -> list[str]:
     return block(doc.paragraphs, "")
 
 
-def provenance_lines(doc: Document, by_id: dict[str, Document]) -> list[str]:
+def provenance_lines(doc: Document) -> list[str]:
     lines = [
         "## 处理记录",
         "",
@@ -260,7 +260,7 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
             other = by_id[sid]
             lines.append(f"{other.part}. [{esc(other.title)}]({sid}.md)")
         lines.append("")
-    lines += provenance_lines(doc, by_id)
+    lines += provenance_lines(doc)
     lines.append("")
     return "\n".join(lines)
 
