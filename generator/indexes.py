@@ -51,7 +51,8 @@ def _by_date(docs: list[Document]) -> list[Document]:
 
 
 def _page(title: str, intro: str, body: list[str]) -> str:
-    return "\n".join(["---", f"title: {title}", "---", "", f"# {title}", "", intro, "", *body, ""])
+    # lists of titles would crowd out the speeches themselves in search results
+    return "\n".join(["---", f"title: {title}", "search:", "  exclude: true", "---", "", f"# {title}", "", intro, "", *body, ""])
 
 
 def build_indexes(docs: list[Document], esc: Callable[[str], str]) -> dict[str, str]:

@@ -179,7 +179,7 @@ def body_lines(doc: Document) -> list[str]:
 
 def provenance_lines(doc: Document) -> list[str]:
     lines = [
-        "## 处理记录",
+        "## 处理记录 { data-search-exclude }",
         "",
         f"- 原始文件：[`{esc(doc.source_path)}`](../{SOURCES}/{download_name(doc)})"
         f"（编码 {esc(doc.encoding)}，sha256 `{doc.sha256}`）",
@@ -232,7 +232,7 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
         lines.append("")
     lines += ["## 正文", ""]
     lines += body_lines(doc)
-    lines += ["## 相似讲话", ""]
+    lines += ["## 相似讲话 { data-search-exclude }", ""]
     if doc.related:
         for r in doc.related:
             other = by_id[r.id]
@@ -246,7 +246,7 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
         lines.append("暂无相似度足够高的讲话。")
     lines.append("")
     if doc.duplicates:
-        lines += ["## 同文转载", ""]
+        lines += ["## 同文转载 { data-search-exclude }", ""]
         for d in doc.duplicates:
             other = by_id[d.id]
             lines.append(
@@ -255,7 +255,7 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
             )
         lines.append("")
     if doc.siblings:
-        lines += ["## 同一来源文件中的其他篇目", ""]
+        lines += ["## 同一来源文件中的其他篇目 { data-search-exclude }", ""]
         for sid in sorted(doc.siblings, key=lambda s: by_id[s].part or 0):
             other = by_id[sid]
             lines.append(f"{other.part}. [{esc(other.title)}]({sid}.md)")
@@ -275,7 +275,7 @@ def _date_key(doc: Document) -> tuple[str, str]:
 def index_page(docs: list[Document]) -> str:
     dated = sorted((d for d in docs if d.value("date")), key=_date_key, reverse=True)
     undated = sorted((d for d in docs if not d.value("date")), key=lambda d: d.id)
-    lines = ["---", "title: 全部讲话", "---", "", "# 全部讲话", "",
+    lines = ["---", "title: 全部讲话", "search:", "  exclude: true", "---", "", "# 全部讲话", "",
              f"共 {len(docs)} 篇，按日期从新到旧排列；日期不明的列在最后。", "",
              "| 日期 | 标题 | 关键词 |", "| --- | --- | --- |"]
     for d in dated + undated:
@@ -295,7 +295,7 @@ def keywords_page(docs: list[Document]) -> str:
     for d in docs:
         for t in d.given_tags:
             given[t].append(d)
-    lines = ["---", "title: 关键词", "---", "", "# 关键词", "",
+    lines = ["---", "title: 关键词", "search:", "  exclude: true", "---", "", "# 关键词", "",
              "从文本中计算出的关键词（见[关于](../about.md)），每个关键词后是篇数。", ""]
     for k, ds in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         links = "、".join(f"[{esc(d.title)}]({SPEECHES}/{d.id}.md)" for d in sorted(ds, key=lambda d: d.id))

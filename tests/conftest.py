@@ -27,8 +27,10 @@ def copy_project(dest: Path, corpus: Path | None = None) -> Path:
     return dest
 
 
-def run_generator(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_generator(root: Path, *args: str, hash_seed: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if hash_seed is not None:
+        env["PYTHONHASHSEED"] = hash_seed  # set iteration order differs between runs
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,

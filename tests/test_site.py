@@ -114,7 +114,7 @@ def test_offline_flavour_has_no_remote_scripts(built_site) -> None:
 
 def test_deterministic(tmp_path: Path, built_site) -> None:
     root = copy_project(tmp_path / "again")
-    proc = run_generator(root, "generate")
+    proc = run_generator(root, "generate", hash_seed="12345")
     assert proc.returncode == 0, proc.stderr
     first = sorted((built_site.root / "docs" / "archive").rglob("*"))
     second = sorted((root / "docs" / "archive").rglob("*"))
@@ -174,3 +174,17 @@ def test_source_cannot_inject_script(tmp_path: Path) -> None:
         assert "<script>alert" not in html
         assert "onerror=" not in html
         assert 'href="javascript:' not in html
+
+
+def test_search_index_holds_speech_text_not_lists(built_site, catalog) -> None:
+    """Index pages and each page's provenance and link sections are kept out of search,
+    so a query lands on the speech whose text says it."""
+    docs = json.loads((built_site.online / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    pages = {d["location"].split("#")[0] for d in docs}
+    for d in catalog["documents"]:
+        assert d["url"] in pages
+    assert not any(p.startswith("archive/") and "/speeches/" not in p for p in pages), pages
+    assert "tags.html" not in pages
+    text = " ".join(d["text"] for d in docs)
+    assert "清理规则" not in text and "相似度" not in text
+    assert "高质量\u200b发展" in text or "高质量发展" in text
