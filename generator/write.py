@@ -181,7 +181,7 @@ def provenance_lines(doc: Document) -> list[str]:
     lines = [
         "## 处理记录 { data-search-exclude }",
         "",
-        f"- 原始文件：[`{esc(doc.source_path)}`](../{SOURCES}/{download_name(doc)})"
+        f"- 原始文件：[{esc(doc.source_path)}](../{SOURCES}/{download_name(doc)})"
         f"（编码 {esc(doc.encoding)}，sha256 `{doc.sha256}`）",
     ]
     if doc.part:
@@ -258,7 +258,7 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
         lines += ["## 同一来源文件中的其他篇目 { data-search-exclude }", ""]
         for sid in sorted(doc.siblings, key=lambda s: by_id[s].part or 0):
             other = by_id[sid]
-            lines.append(f"{other.part}. [{esc(other.title)}]({sid}.md)")
+            lines.append(f"- 第 {other.part} 篇：[{esc(other.title)}]({sid}.md)")
         lines.append("")
     lines += provenance_lines(doc)
     lines.append("")
