@@ -228,3 +228,18 @@ def test_web_page_records_chrome_as_markup_removals(web_page_with_chrome) -> Non
     markup = " ".join(r.text for r in docs[0].removals if r.rule == "markup")
     for chrome in ("政务要闻", "正文里的脚本", "版权所有", "某县人民政府网"):
         assert chrome in markup, chrome
+
+
+def test_ids_are_url_safe_stable_and_unique() -> None:
+    import re
+
+    from generator.read import assign_file_ids, file_id_for
+
+    assert file_id_for("000_37eb0cade54b806a.txt") == "000-37eb0cade54b806a"
+    chinese = file_id_for("讲话/百色市 务虚会.txt")
+    assert re.fullmatch(r"[a-z0-9-]+", chinese)
+    assert chinese == file_id_for("讲话/百色市 务虚会.txt")  # stable: derived from the path only
+    assert chinese != file_id_for("讲话/柳州市 务虚会.txt")
+    ids = assign_file_ids(["a.md", "a.txt", "a_b.txt", "a-b.txt", "sub/a.txt"])
+    assert len(set(ids.values())) == 5
+    assert ids["a.md"] == "a"  # the first file keeps the plain id
