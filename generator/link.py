@@ -48,9 +48,39 @@ def blended_idf(n_docs: int, df: Counter[str]) -> dict[str, float]:
     return out
 
 
+PHRASE_MIN = 3  # times a two-word phrase must recur in one document
+PHRASE_BOND = 0.8  # share of its rarer word's occurrences the phrase must account for
+
+
+def phrases(tokens: list[str]) -> Counter[str]:
+    """Slogans the dictionary does not know ('同心克难', '重振柳州'): two adjacent
+    content words that recur together in one document and seldom apart. Added beside
+    their parts, so similarity still sees the words and the tag picks the stronger."""
+    pairs: Counter[tuple[str, str]] = Counter(zip(tokens, tokens[1:], strict=False))
+    single = Counter(tokens)
+    context: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for i in range(1, len(tokens) - 2):
+        key = (tokens[i], tokens[i + 1])
+        if pairs[key] >= PHRASE_MIN:
+            context.setdefault(key, set()).add((tokens[i - 1], tokens[i + 2]))
+    out: Counter[str] = Counter()
+    for (a, b), n in pairs.items():
+        if n < PHRASE_MIN or not (is_candidate(a) and is_candidate(b)) or len(a) + len(b) > 6:
+            continue
+        ctx = context.get((a, b), set())
+        # always the same word before (or after): a fragment of a longer fixed
+        # expression ('新|时代中国|特色'), not a phrase of its own
+        before, after = {c[0] for c in ctx}, {c[1] for c in ctx}
+        if any(len(side) == 1 and _HAN_ONLY.sub("", next(iter(side))) for side in (before, after)):
+            continue
+        if n >= PHRASE_BOND * min(single[a], single[b]) and is_candidate(a + b):
+            out[a + b] = n
+    return out
+
+
 def tfidf_vectors(docs: list[Document]) -> tuple[sparse.csr_matrix, list[str], dict[str, float]]:
     """Sublinear-TF × blended-IDF vectors over candidate terms, L2-normalized."""
-    counts = [Counter(t for t in d.tokens if is_candidate(t)) for d in docs]
+    counts = [Counter(t for t in d.tokens if is_candidate(t)) + phrases(d.tokens) for d in docs]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())

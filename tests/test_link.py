@@ -131,3 +131,14 @@ def test_catalog_link_fields(catalog) -> None:
             assert set(r) == {"id", "score", "shared_keywords"}
         for x in d["duplicates"]:
             assert set(x) == {"id", "similarity"}
+
+
+def test_recurring_slogan_becomes_one_term_but_fragments_do_not() -> None:
+    slogan = ["同心", "克难", "、", "改革", "向新", "。"]
+    filler = ["我们", "推动", "产业", "发展", "。"]
+    tokens = (slogan + filler) * 3 + ["同心", "协力", "。"]
+    assert link_mod.phrases(tokens)["同心克难"] == 3
+    # '新|时代中国|特色' every time: a piece of a longer fixed expression, not a phrase
+    fixed = ["坚持", "新", "时代", "中国", "特色", "道路", "。"] * 3
+    assert "时代中国" not in link_mod.phrases(fixed)
+    assert not link_mod.phrases(["产业", "发展"] * 2)  # below the recurrence threshold
