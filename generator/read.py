@@ -340,7 +340,20 @@ def _raw(path: Path, corpus: Path) -> tuple[str, str, bytes, str, str, list[str]
     except OSError as exc:
         raise SourceError(rel, f"cannot read file: {exc.strerror or exc}") from None
     text, enc, warnings = decode(data, rel)
+    if looks_binary(text):
+        raise SourceError(rel, f"not a text file (mostly control or undecodable bytes in {enc}); not read")
     return rel, file_id_for(rel), data, normalize_newlines(text), enc, warnings
+
+
+def looks_binary(text: str) -> bool:
+    """A PDF, image or archive dropped into corpus/ would decode to a page of noise;
+    it is reported instead. More than a tenth of control or replacement characters
+    never happens in a real text, even a damaged one."""
+    sample = text[:8000]
+    if not sample:
+        return False
+    bad = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f\v") or c == "\ufffd" or c == "\x7f")
+    return bad > max(16, 0.1 * len(sample))
 
 
 def _build(

@@ -118,7 +118,7 @@ def test_arbitrary_bytes_never_raise(data: bytes, ext: str) -> None:
         try:
             read_clean(path, Path(tmp))
         except SourceError as err:
-            assert "front matter" in err.message, err
+            assert "front matter" in err.message or "not a text file" in err.message, err
 
 
 _TEXTY = st.sampled_from([
@@ -141,7 +141,9 @@ def test_arbitrary_text_never_raises(text: str, ext: str) -> None:
         try:
             raw, docs = read_clean(path, Path(tmp))
         except SourceError as err:
-            # only a front matter block can be rejected
+            # only a front matter block, or text that is mostly control characters
+            if "not a text file" in err.message:
+                return
             assert "front matter" in err.message, err
             assert text.lstrip("\ufeff").startswith("---"), text
             return

@@ -116,11 +116,11 @@ def test_one_corrupt_byte_in_utf8_keeps_the_rest_of_the_text() -> None:
     assert warnings and "one_bad_byte.txt" in warnings[0]
 
 
-def test_binary_garbage_does_not_raise(tmp_path: Path) -> None:
+def test_binary_garbage_is_a_clear_error_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "garbage.txt"
     path.write_bytes(bytes(range(256)) * 3)
-    raw = read(path, tmp_path)
-    clean(raw)
+    with pytest.raises(SourceError, match=r"garbage\.txt: not a text file"):
+        read(path, tmp_path)
 
 
 # ---------------------------------------------------------------- front matter
@@ -243,3 +243,10 @@ def test_ids_are_url_safe_stable_and_unique() -> None:
     ids = assign_file_ids(["a.md", "a.txt", "a_b.txt", "a-b.txt", "sub/a.txt"])
     assert len(set(ids.values())) == 5
     assert ids["a.md"] == "a"  # the first file keeps the plain id
+
+
+def test_binary_file_is_reported_not_read(tmp_path: Path) -> None:
+    png = tmp_path / "scan.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    with pytest.raises(SourceError, match=r"scan\.png: not a text file"):
+        read(png, tmp_path)

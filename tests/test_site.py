@@ -142,9 +142,11 @@ def test_removed_document_loses_its_page(tmp_path: Path) -> None:
 def test_bad_front_matter_reported_rest_built(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p")
     (root / "corpus" / "broken.md").write_text("---\ntitle: [unclosed\ndate: 2021-01-01\n---\n正文。\n", encoding="utf-8")
+    (root / "corpus" / "scan.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 16)
     proc = run_generator(root, "build", "--flavour", "online")
     assert proc.returncode == 0, proc.stderr
     assert "broken.md:3" in proc.stdout or "broken.md:2" in proc.stdout, proc.stdout
+    assert "scan.pdf: not a text file" in proc.stdout, proc.stdout
     catalog = json.loads((root / "site" / "data" / "catalog.json").read_text(encoding="utf-8"))
     assert len(catalog["documents"]) == 14
     check = run_generator(root, "check")
