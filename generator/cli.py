@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 from .link import find_reposts
@@ -26,15 +27,33 @@ def cmd_generate(root: Path) -> int:
     return 0
 
 
+OFFLINE_ZIP = "downloads/archive-offline.zip"
+
+
+def zip_tree(src: Path, dest: Path) -> None:
+    """A reproducible zip: sorted entries, fixed timestamps, so one corpus gives one file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in src.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"speech-archive-offline/{path.relative_to(src).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+
+
 def cmd_build(root: Path, flavours: list[str]) -> int:
     report = generate(root)
     print(report.summary())
-    for flavour in flavours:
+    # offline first, so that the online site can carry it as a download
+    for flavour in sorted(flavours, key=lambda f: f != "offline"):
         out = root / ("site" if flavour == "online" else "site-offline")
         print(f"mkdocs build ({flavour}) → {out}")
         rc = _mkdocs(root, ["build", "--strict", "--clean", "-d", str(out)], offline=flavour == "offline")
         if rc != 0:
             return rc
+    if set(flavours) == {"online", "offline"}:
+        zip_tree(root / "site-offline", root / "site" / OFFLINE_ZIP)
+        print(f"offline copy for download → site/{OFFLINE_ZIP}")
     return 0
 
 

@@ -190,3 +190,15 @@ def test_search_index_holds_speech_text_not_lists(built_site, catalog) -> None:
     text = " ".join(d["text"] for d in docs)
     assert "清理规则" not in text and "相似度" not in text
     assert "高质量\u200b发展" in text or "高质量发展" in text
+
+
+def test_offline_copy_downloadable_from_the_online_site(built_site) -> None:
+    import zipfile
+
+    z = built_site.online / "downloads" / "archive-offline.zip"
+    with zipfile.ZipFile(z) as zf:
+        names = set(zf.namelist())
+        assert "speech-archive-offline/index.html" in names
+        assert "speech-archive-offline/search/search_index.js" in names  # offline search index
+        assert zf.read("speech-archive-offline/index.html") == (built_site.offline / "index.html").read_bytes()
+    assert 'href="downloads/archive-offline.zip"' in (built_site.online / "index.html").read_text(encoding="utf-8")
