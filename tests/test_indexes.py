@@ -211,15 +211,15 @@ def test_speech_page_links_back_to_its_index_entries(
     assert not problems, f"{doc_id}:\n  " + "\n  ".join(problems)
 
 
-@pytest.mark.parametrize("doc_id", DOC_IDS)
+@pytest.mark.parametrize("doc_id", [d for d in DOC_IDS if d.startswith("003")])
 def test_unknown_place_and_speaker_link_to_their_sections(
     archive: Path, pages: dict[str, _Article], meta: dict[str, dict], doc_id: str
 ) -> None:
     """Like an undated speech links to 日期不明 (#y-unknown), a speech without a place or a
-    speaker links to 地点不明 (#p-unknown) / 讲话人不明 (#s-unknown), where it is listed."""
+    speaker links to 地点不明 (#p-unknown) / 讲话人不明 (#s-unknown), where it is listed.
+    The template speeches of seed 003 name no speaker, so each of them shows the case."""
     m = meta[doc_id]
-    if m.get("place") and m.get("speakers"):
-        pytest.skip("place and speaker known")
+    assert not (m.get("place") and m.get("speakers")), f"{doc_id} no longer shows the case"
     page = parse(archive / "speeches" / f"{doc_id}.html")
     problems = []
     for kind, key, anchor in (("places", "place", "p-unknown"), ("speakers", "speakers", "s-unknown")):
