@@ -25,7 +25,7 @@ RULES: dict[str, str] = {
     "disclaimer": "网站免责声明和版权声明",
     "keyword-line": "供搜索引擎用的“推荐访问：…”关键词行",
     "navigation": "“返回…首页”等导航行",
-    "header-line": "网站页眉（发布时间、栏目、版权反馈），日期记为发布时间",
+    "header-line": "网站页眉和信息行（来源、作者、发布时间、浏览次数、字号、责任编辑），日期和来源记入元数据",
     "source-line": "“文章来源：…”行，来源记入元数据",
     "summary": "“【摘要】…”，记为本篇摘要",
     "bare-url": "只有网址的行，记为来源网址",
@@ -74,6 +74,11 @@ _DISCLAIMER = _m(r"^(?:免责声明|版权声明|特别声明|声明)[:：].*|.*
 _KEYWORDS = _m(r"^(?:推荐访问|相关(?:推荐|阅读|文章|搜索)|热门(?:推荐|文章)|猜你喜欢|关键词|标签)[:：].*$")
 _NAV = _m(r"^(?:[\[【]?返回[^\]】]{0,20}?(?:首页|主页|顶部|列表|目录|栏目|频道|新闻|上页|上一页)[\]】]?(?:\([^)]*\))?\s*[|｜/·]?\s*)+$|^(?:上一篇|下一篇)[:：].*$")
 _HEADER = _m(r"^(?:(?:发布)?时间|日期|发布日期)\s*[:：]\s*" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\S{1,12}){0,4}$")
+# A page's info line: two or more labelled fields such as 来源：… 作者：… 发布时间：…
+_META_FIELD = re.compile(r"(来源|作者|发布时间|发布日期|时间|日期|浏览次数|浏览|点击数|点击|阅读|编辑|责任编辑|字号|【?字体)\s*[:：]")
+_META_VALUE = re.compile(r"(来源|作者)\s*[:：]\s*([^\s:：|｜]{1,30})")
+_EDITOR_LINE = _m(r"^[（(【\[]?\s*(?:责任编辑|编辑|责编|审核|校对|编审)\s*[:：]\s*[\u4e00-\u9fff·、\s]{2,20}[）)】\]]?$")
+_FONT_SIZE = _m(r"^[【\[]?\s*(?:字号|字体)\s*[:：]?\s*[大中小\s|｜]{3,}[】\]]?.{0,20}$")
 _SOURCE = _m(r"^[（(]?\s*(?:文章|稿件|新闻|信息)?来源\s*[:：]\s*([^）)]{1,30})\s*[）)]?$")
 _SUMMARY = _m(r"^[【\[]\s*(?:摘要|内容摘要|导读|提要)\s*[】\]]\s*[:：]?\s*(.+)$")
 _BARE_URL = _m(r"^<?((?:https?:)?//[^\s<>]+)>?$")
@@ -160,6 +165,19 @@ class Cleaner:
         if len(s) <= 200 and _NAV.match(s) and "返回" in s or (s.startswith(("上一篇", "下一篇")) and len(s) < 80):
             self.remove("navigation", s)
             return "navigation"
+        if len(s) <= 40 and (_FONT_SIZE.match(s) or _EDITOR_LINE.match(s)):
+            self.remove("header-line", s)
+            return "header-line"
+        fields = _META_FIELD.findall(s)
+        if len(fields) >= 2 and len(s) <= 160 and not re.search(r"[。！？]", s):
+            dm = re.search(_DATE, s)
+            if dm:
+                y, mo, d = (int(x) for x in dm.groups())
+                self.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
+            for label, value in _META_VALUE.findall(s):
+                self.extracted.put("source_name" if label == "来源" else "author", value, s)
+            self.remove("header-line", s, kept_as="published" if dm else None)
+            return "header-line"
         m = _HEADER.match(s)
         if m and len(s) <= 80:
             y, mo, d = (int(x) for x in m.groups()[:3])

@@ -109,6 +109,7 @@ _FIELD_LABELS = [
     ("template_site", "范文网站"),
     ("watermark_site", "水印网站"),
     ("reporters", "记者"),
+    ("author", "作者"),
     ("summary", "摘要"),
 ]
 _STATUS = {"given": "来源标注", "inferred": "推断", "annotated": "编辑标注"}

@@ -366,3 +366,26 @@ def test_markup_losses_are_recorded() -> None:
     assert [(r.rule, r.text, r.scope) for r in doc.removals] == [
         ("markup", "统计代码", "file"), ("markup", "网站导航", "file")]
     assert "markup" in doc.rules_run
+
+
+@pytest.mark.parametrize(
+    ("line", "published", "source"),
+    [
+        ("来源：某某市人民政府网　作者：办公室　发布时间：2022-03-05 10:12　浏览次数：321", "2022-03-05", "某某市人民政府网"),
+        ("发布日期：2023年7月1日 | 来源：某某日报 | 字号：大 中 小", "2023-07-01", "某某日报"),
+        ("【字体：大 中 小】", None, None),
+        ("（责任编辑：王某某）", None, None),
+    ],
+)
+def test_page_info_lines_become_metadata(line: str, published: str | None, source: str | None) -> None:
+    doc = only("\n".join([BODY[0], line, BODY[1]]))
+    assert doc.paragraphs == [BODY[0], BODY[1]]
+    assert doc.value("published") == published
+    assert doc.value("source_name") == source
+    assert any(r.rule == "header-line" and r.text == line for r in doc.removals)
+
+
+def test_sentence_naming_a_source_is_not_an_info_line() -> None:
+    line = "据统计，来源：本地企业的投资占比过半，时间：去年全年。"
+    doc = only("\n".join([BODY[0], line, BODY[1]]))
+    assert line in doc.paragraphs
