@@ -389,3 +389,18 @@ def test_sentence_naming_a_source_is_not_an_info_line() -> None:
     line = "据统计，来源：本地企业的投资占比过半，时间：去年全年。"
     doc = only("\n".join([BODY[0], line, BODY[1]]))
     assert line in doc.paragraphs
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("长按识别二维码，关注我们", "share-prompt"),
+        ("欢迎关注某某发布微信公众号", "share-prompt"),
+        ("阅读原文", "navigation"),
+        ("上一篇：某某县召开常务会议", "navigation"),
+    ],
+)
+def test_app_and_navigation_chrome_removed(line: str, rule: str) -> None:
+    doc = only("\n".join([BODY[0], line, BODY[1]]))
+    assert doc.paragraphs == [BODY[0], BODY[1]]
+    assert any(r.rule == rule and r.text == line for r in doc.removals)
