@@ -142,3 +142,14 @@ def test_recurring_slogan_becomes_one_term_but_fragments_do_not() -> None:
     fixed = ["坚持", "新", "时代", "中国", "特色", "道路", "。"] * 3
     assert "时代中国" not in link_mod.phrases(fixed)
     assert not link_mod.phrases(["产业", "发展"] * 2)  # below the recurrence threshold
+
+
+def test_links_match_golden() -> None:
+    """Tags and links of every seed document, checked in; a change must be reviewed."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "golden"))
+    from regenerate import links_golden
+
+    golden = (ROOT / "tests" / "golden" / "links.json").read_text(encoding="utf-8")
+    assert links_golden() == golden, "tags or links changed: run python tests/golden/regenerate.py and review the diff"
