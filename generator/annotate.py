@@ -123,14 +123,27 @@ def _clean_role(role: str) -> str:
     return role.strip("、，")
 
 
+_PARTS = [("主持", "主持"), ("讲话", "讲话"), ("发言", "讲话"), ("传达", "传达"), ("出席", "出席"), ("参加", "出席")]
+
+
+def meeting_part(text: str, pos: int) -> str | None:
+    """What a named official did, read up to the end of the sentence: 主持 (presided),
+    讲话 (spoke), 传达 (relayed a document) or 出席 (attended); a list '甲、乙、丙出席会议'
+    gives every name the same part."""
+    end = min([i for i in (text.find(c, pos) for c in "。；\n") if i >= 0] or [len(text)])
+    clause = text[pos:end]
+    # by weight, not position: '出席会议并讲话' means the person spoke
+    return next((v for k, v in _PARTS if k in clause), None)
+
+
 def infer_people(doc: Document, text: str) -> None:
     """Speaker = whoever the text says delivered the speech ('…出席会议并讲话'); in a
     speech manuscript, the name line under the title. Everyone else named with a role
     is an official of the meeting."""
-    pairs: list[tuple[str, str, str]] = []  # (name, role, sentence)
+    pairs: list[tuple[str, str, str | None]] = []  # (name, role, part in the meeting)
     for m in _ROLE_NAME.finditer(text):
         if is_name(m.group(2)):
-            pairs.append((m.group(2), _clean_role(m.group(1)), sentence_at(text, m.start())))
+            pairs.append((m.group(2), _clean_role(m.group(1)), meeting_part(text, m.end())))
     speakers: list[dict[str, str | None]] = []
     evidence = None
     for m in _ROLE_NAME.finditer(text):
@@ -150,15 +163,16 @@ def infer_people(doc: Document, text: str) -> None:
         doc.meta["speakers"] = Field(speakers, "inferred", evidence)
     names = {s["name"] for s in speakers}
     officials: list[dict[str, str | None]] = []
-    for name, role, _ in pairs:
+    for name, role, part in pairs:
         if name not in names:
             names.add(name)
-            officials.append({"name": name, "role": role})
+            officials.append({"name": name, "role": role, "part": part})
     for m in _LEADERS.finditer(text):
         for name in m.group(1).split("、"):
             if name not in names and is_name(name):
                 names.add(name)
-                officials.append({"name": name, "role": "市领导" if "市" in m.group(0)[:2] else "领导"})
+                officials.append({"name": name, "role": "市领导" if "市" in m.group(0)[:2] else "领导",
+                                  "part": "出席"})
     if officials:
         doc.meta["officials"] = Field(officials, "inferred", "会议报道中的职务与姓名")
     reporters: list[str] = []

@@ -47,7 +47,7 @@ def _str(v: Any) -> bool:
 
 def _people(v: Any) -> bool:
     return isinstance(v, list) and all(
-        isinstance(p, dict) and _str(p.get("name")) and set(p) <= {"name", "role"} for p in v
+        isinstance(p, dict) and _str(p.get("name")) and set(p) <= {"name", "role", "part"} for p in v
     )
 
 
@@ -70,7 +70,7 @@ VALIDATORS: dict[str, tuple[Any, str]] = {
     "place": (_place, "a mapping with province, city, county"),
     "level": (lambda v: v in ("省", "市", "县区"), "省, 市 or 县区"),
     "speakers": (_people, "a list of {name, role}"),
-    "officials": (_people, "a list of {name, role}"),
+    "officials": (_people, "a list of {name, role, part}"),
     "meeting": (_str, "a string"),
     "meeting_type": (lambda v: v in MEETING_TYPE_VOCAB, "one of " + ", ".join(MEETING_TYPE_VOCAB)),
     "genre": (lambda v: v in GENRES, "one of " + ", ".join(GENRES)),

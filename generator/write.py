@@ -121,8 +121,11 @@ def fmt_value(name: str, value: Any) -> str:
     if name == "place" and isinstance(value, dict):
         return esc(" / ".join(str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v))
     if name in ("speakers", "officials") and isinstance(value, list):
-        return esc("；".join(f"{p.get('name')}（{p.get('role')}）" if p.get("role") else str(p.get("name"))
-                             for p in value))
+        def person(p: dict) -> str:
+            extra = "，".join(str(x) for x in (p.get("role"), p.get("part")) if x)
+            return f"{p.get('name')}（{extra}）" if extra else str(p.get("name"))
+
+        return esc("；".join(person(p) for p in value))
     if isinstance(value, list):
         return esc("、".join(str(v) for v in value))
     if name == "source" and isinstance(value, dict):

@@ -217,3 +217,16 @@ def test_year_in_meeting_name_dates_the_month_day(tmp_path: Path) -> None:
     assert doc.value("meeting") == "全市年中工作会议"
     assert doc.value("meeting_type") == "年中工作会议"
     assert "2024年" in (doc.meta["date"].evidence or "")
+
+
+def test_officials_carry_their_part_in_the_meeting() -> None:
+    from generator.annotate import meeting_part
+
+    text = "市委副书记、市长王某主持会议。市人大常委会主任李某、市政协主席赵某出席会议。市委副书记周某出席会议并讲话。"
+    assert meeting_part(text, text.index("王某") + 2) == "主持"
+    assert meeting_part(text, text.index("李某") + 2) == "出席"
+    assert meeting_part(text, text.index("周某") + 2) == "讲话"
+    docs = {d.id: d for d in collect(ROOT, progress=False).documents}
+    bazhong = next(d for i, d in docs.items() if i.startswith("002"))
+    parts = {o["name"]: o["part"] for o in bazhong.value("officials")}
+    assert parts["何平"] == "主持" and parts["魏文通"] == "出席"
