@@ -74,25 +74,35 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str]) -> dict[str, 
 
     tree: dict[str, dict[str, dict[str, list[Document]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     noplace: list[Document] = []
+    code: dict[str, str] = {}  # division name → code, for the official (geographic) order
     for d in docs:
         p = d.value("place") or {}
         if not p.get("province"):
             noplace.append(d)
             continue
+        c = str(p.get("code") or "")
+        for key, digits in ((p["province"], 2), (p["province"] + (p.get("city") or ""), 4),
+                            (p["province"] + (p.get("city") or "") + (p.get("county") or ""), 6)):
+            code[key] = min(code.get(key, "999999"), c[:digits] if c else "999999")
         tree[p["province"]][p.get("city") or ""][p.get("county") or ""].append(d)
+
+    def order(names: dict[str, object], prefix: str = "") -> list[str]:
+        # entries known only to the higher level ("") come first, then by code
+        return sorted(names, key=lambda n: ("" if n == "" else code.get(prefix + n, "999999"), n))
+
     body = []
-    for prov in sorted(tree):
+    for prov in order(tree):
         body += [f"## {esc(prov)} {{#{anchor('places', prov)}}}", ""]
-        for city in sorted(tree[prov]):
+        for city in order(tree[prov], prov):
             if city:
                 body += [f"### {esc(city)} {{#{anchor('places', prov + city)}}}", ""]
-            for county in sorted(tree[prov][city]):
+            for county in order(tree[prov][city], prov + city):
                 if county:
                     body += [f"#### {esc(county)} {{#{anchor('places', prov + city + county)}}}", ""]
                 body += [_entry(d, esc) for d in _by_date(tree[prov][city][county])] + [""]
     if noplace:
         body += ["## 地点不明 {#p-unknown}", ""] + [_entry(d, esc) for d in _by_date(noplace)] + [""]
-    pages["places"] = _page("按地点", "省 → 市 → 县区。", body)
+    pages["places"] = _page("按地点", "省 → 市 → 县区，按行政区划代码排列。", body)
 
     speakers: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
