@@ -80,9 +80,32 @@ def cmd_check(root: Path) -> int:
     return 1 if report.errors else 0
 
 
-def cmd_serve(root: Path, addr: str) -> int:
+def corpus_snapshot(corpus: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple(sorted((p.relative_to(corpus).as_posix(), p.stat().st_size, p.stat().st_mtime_ns)
+                        for p in corpus.rglob("*") if p.is_file()))
+
+
+def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
+    """Generate, start MkDocs' live preview, and regenerate whenever corpus/ changes:
+    the rewritten docs/archive/ makes the preview rebuild and reload the browser."""
+    import time
+
     cmd_generate(root)
-    return _mkdocs(root, ["serve", "-a", addr])
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", OFFLINE="false")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", addr, "-f", str(root / "mkdocs.yml")],
+                            env=env, cwd=root)
+    snapshot = corpus_snapshot(root / "corpus")
+    try:
+        while proc.poll() is None:
+            time.sleep(poll)
+            now = corpus_snapshot(root / "corpus")
+            if now != snapshot:
+                snapshot = now
+                print("corpus/ changed: regenerating")
+                print(generate(root, progress=False).summary())
+    except KeyboardInterrupt:
+        proc.terminate()
+    return proc.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
