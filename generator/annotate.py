@@ -301,7 +301,7 @@ def infer_genre(doc: Document, text: str) -> None:
         doc.meta["genre"] = Field("讲话稿", "inferred", "以“同志们”称呼听众或署名讲话人")
 
 
-def infer_source(doc: Document, text: str, sites: dict[str, str]) -> None:
+def infer_source(doc: Document, sites: dict[str, str]) -> None:
     name = doc.value("source_name")
     url = doc.value("source_url")
     ev = doc.meta["source_name"].evidence if "source_name" in doc.meta else None
@@ -369,7 +369,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         doc.meta["date"] = Field(None, "inferred", None)
     infer_place(doc, text)
     infer_genre(doc, text)
-    infer_source(doc, text, sites or {})
+    infer_source(doc, sites or {})
     for key in ("categories", "tags"):
         val = fm.get(key)
         if isinstance(val, str):

@@ -278,7 +278,7 @@ def join_hard_wrapped(lines: list[str]) -> list[str]:
             continue
         cur += s
         blank_after = k + 1 < len(lines) and not lines[k + 1]
-        if s[-1] in "。！？!?" and blank_after or s[-1] in _SENT_END and len(s) <= width - 2:
+        if (s[-1] in "。！？!?" and blank_after) or (s[-1] in _SENT_END and len(s) <= width - 2):
             paras.append(cur)
             cur = ""
     if cur:

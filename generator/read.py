@@ -154,7 +154,7 @@ def _plausible_text(text: str) -> bool:
     sample = text[:5000]
     good = sum(
         1 for c in sample
-        if c.isascii() and (c.isprintable() or c in "\r\n\t")
+        if (c.isascii() and (c.isprintable() or c in "\r\n\t"))
         or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
         or "\u00c0" <= c <= "\u024f" or c in "“”‘’…—·"
     )
@@ -194,7 +194,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         raise SourceError(path, "front matter opened with '---' but never closed", 1)
     raw = text[m.end() : close.start()]
     try:
-        data = yaml.load(raw, Loader=_NoDatesLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(raw, Loader=_NoDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1
