@@ -250,3 +250,17 @@ def test_binary_file_is_reported_not_read(tmp_path: Path) -> None:
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     with pytest.raises(SourceError, match=r"scan\.png: not a text file"):
         read(png, tmp_path)
+
+
+def test_symlink_leaving_the_corpus_is_not_a_source(tmp_path: Path) -> None:
+    from generator.read import iter_sources
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("机密内容。", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "speech.txt").write_text("会议召开。", encoding="utf-8")
+    (corpus / "link.txt").symlink_to(outside)
+    (corpus / ".hidden.txt").write_text("草稿。", encoding="utf-8")
+    (corpus / "speech.txt.meta.yml").write_text("note: 编辑说明\n", encoding="utf-8")
+    assert [p.name for p in iter_sources(corpus)] == ["speech.txt"]
