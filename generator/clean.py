@@ -92,6 +92,7 @@ _PINYIN = re.compile(
 _COMPILATION = _m(r"^(.{4,80}?)\s*[（(【]?(?:篇|第|范文)\s*([0-9０-９一二三四五六七八九十]+)\s*篇?[)）】]?$")
 _BYLINE = _m(r"^[○〇◎●■□▲\s]*(?:[\u4e00-\u9fff]{0,8})(?:全媒体|本报|融媒体|特约|实习)?记者\s*[\u4e00-\u9fff、\s]{2,20}$|^[○〇◎●■□▲\s]*通讯员\s*[\u4e00-\u9fff、\s]{2,16}$")
 _DATELINE = _m(r"^[\u4e00-\u9fff]{0,6}(?:报讯|晚报讯|日报讯|讯|电)\s*[（(]?")
+_SALUTATION = _m(r"^(?:同志们|各位[\u4e00-\u9fff、]{0,12}|女士们.{0,8}|朋友们)$")
 _REDACTION = _m(
     r"(?<![A-Za-z])[XＸ]{1,3}(?![A-Za-z])|\*{2,}|＊{2,}|×{2,}"
     r"|(?<![*＊])[*＊](?=[%％个户家项亿万千百元年月日人次名所条座倍批件台\d])"
@@ -302,7 +303,8 @@ class Segment:
 
 
 def _is_title_like(s: str) -> bool:
-    return 2 <= len(s) <= 60 and not re.search(r"[，。；！？,;!?：:]", s) and not _BYLINE.match(s)
+    return (2 <= len(s) <= 60 and not re.search(r"[，。；！？,;!?：:]", s) and not _BYLINE.match(s)
+            and not _SALUTATION.match(s))
 
 
 def take_title_lines(lines: list[str], cl: Cleaner) -> tuple[str | None, list[str]]:

@@ -404,3 +404,9 @@ def test_app_and_navigation_chrome_removed(line: str, rule: str) -> None:
     doc = only("\n".join([BODY[0], line, BODY[1]]))
     assert doc.paragraphs == [BODY[0], BODY[1]]
     assert any(r.rule == rule and r.text == line for r in doc.removals)
+
+
+@pytest.mark.parametrize("salutation", ["同志们", "各位代表、同志们"])
+def test_salutation_without_colon_is_not_a_title(salutation: str) -> None:
+    doc = only("\n".join([salutation, *BODY]))
+    assert doc.paragraphs[0] == salutation
