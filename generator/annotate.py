@@ -15,6 +15,7 @@ from .model import Document, Field, RawDoc
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{2}:?\d{2}|Z)?)?$")
+_YEAR_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -58,7 +59,8 @@ def infer_date(doc: Document, published: str | None) -> None:
     A full date in the opening lines (a speech's '(2021年2月23日)' line) wins. A
     month-day in a dateline or the first sentence ('8月1日，市委召开…') takes its year
     from the publication date only when that is known and the month-day is not after
-    it; otherwise the year stays unknown and only `date_text` is recorded.
+    it; otherwise the year stays unknown and only `date_text` is recorded. A year and
+    month alone ('2021年12月') give a date of month precision.
     """
     head = "\n".join(doc.search_text.split("\n")[:6])[:600]
     m = _FULL_DATE.search(head)
@@ -82,6 +84,13 @@ def infer_date(doc: Document, published: str | None) -> None:
                 return
         doc.meta["date"] = Field(None, "inferred", ev)
         doc.meta["date_precision"] = Field(None, "inferred", None)
+        return
+    m = _YEAR_MONTH.search(head)
+    if m and 1 <= int(m.group(2)) <= 12 and _valid(int(m.group(1)), int(m.group(2)), 1):
+        ev = sentence_at(head, m.start())
+        doc.meta["date"] = Field(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}", "inferred", ev)
+        doc.meta["date_precision"] = Field("month", "inferred", None)
+        doc.meta["date_text"] = Field(m.group(0), "inferred", ev)
 
 
 # ---------------------------------------------------------------- people
@@ -361,6 +370,10 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         if _valid(y, mo, d):
             doc.meta["date"] = Field(f"{y:04d}-{mo:02d}-{d:02d}", "inferred", doc.meta["meeting_year"].evidence)
             doc.meta["date_precision"] = Field("day", "inferred", None)
+    if "date" not in doc.meta and "meeting_year" in doc.meta:
+        # the text names the year of the meeting ('2021全区经济工作会议') and nothing finer
+        doc.meta["date"] = Field(str(doc.value("meeting_year")), "inferred", doc.meta["meeting_year"].evidence)
+        doc.meta["date_precision"] = Field("year", "inferred", None)
     if "date" not in doc.meta and published:
         status = "given" if "date" in fm else "inferred"
         doc.meta["date"] = Field(published, status, "publication date")

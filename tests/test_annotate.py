@@ -230,3 +230,20 @@ def test_officials_carry_their_part_in_the_meeting() -> None:
     bazhong = next(d for i, d in docs.items() if i.startswith("002"))
     parts = {o["name"]: o["part"] for o in bazhong.value("officials")}
     assert parts["何平"] == "主持" and parts["魏文通"] == "出席"
+
+
+def test_year_and_month_give_month_precision(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"month.txt": (
+        "全县经济工作会议召开\n\n"
+        "2023年12月，县委召开全县经济工作会议，总结全年工作。县委书记王明出席会议并讲话。\n"
+    )})["month.txt"]
+    assert (doc.value("date"), doc.value("date_precision"), doc.value("date_text")) == ("2023-12", "month", "2023年12月")
+
+
+def test_year_in_the_meeting_name_alone_gives_year_precision(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"year.txt": (
+        "在2022年全市经济工作会议上的讲话\n\n"
+        "同志们：\n\n今年以来，全市上下共同努力，经济运行稳中向好。\n"
+    )})["year.txt"]
+    assert (doc.value("date"), doc.value("date_precision")) == ("2022", "year")
+    assert "2022年全市经济工作会议" in (doc.meta["date"].evidence or "")
