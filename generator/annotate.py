@@ -12,6 +12,7 @@ from datetime import date as Date
 
 from . import gazetteer
 from .model import Document, Field, RawDoc
+from .segment import data_lines
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{2}:?\d{2}|Z)?)?$")
@@ -44,6 +45,12 @@ def parse_given_date(value: object) -> tuple[str | None, str | None]:
         hh, mm, ss = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
         return day, f"{day}T{hh:02d}:{mm:02d}:{ss:02d}{tz}"
     return day, None
+
+
+def month_day(doc: Document) -> tuple[int, int] | None:
+    """(month, day) of a date_text such as '8月1日' that has no year."""
+    m = _MONTH_DAY.fullmatch(str(doc.value("date_text") or ""))
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def sentence_at(text: str, pos: int) -> str:
@@ -105,15 +112,8 @@ _ROLE_NAME = re.compile(rf"(?<!总)({ROLE})([\u4e00-\u9fff]{{2,3}}?)(?={_ACT}|[�
 
 
 def _surnames() -> tuple[frozenset[str], frozenset[str]]:
-    from importlib import resources
-
-    single: set[str] = set()
-    double: set[str] = set()
-    text = (resources.files("generator") / "data" / "surnames.txt").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        for w in line.split("#", 1)[0].split():
-            (single if len(w) == 1 else double).add(w)
-    return frozenset(single), frozenset(double)
+    words = [w for line in data_lines("surnames.txt") for w in line.split()]
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) > 1)
 
 
 _SURNAMES = _surnames()
@@ -185,8 +185,8 @@ def infer_people(doc: Document, text: str) -> None:
     if officials:
         doc.meta["officials"] = Field(officials, "inferred", "会议报道中的职务与姓名")
     reporters: list[str] = []
-    for p in doc.paragraphs[:3] + [r.text for r in doc.removals if r.rule == "compilation-header"]:
-        m = _REPORTER.search(to_simple(p, doc))
+    for p in (doc.simplified or doc.paragraphs)[:3]:
+        m = _REPORTER.search(p)
         if m and len(p) < 200:
             for n in re.split(r"[、\s]+", m.group(1)):
                 if n and n not in reporters:
@@ -194,14 +194,6 @@ def infer_people(doc: Document, text: str) -> None:
             if reporters:
                 doc.meta["reporters"] = Field(reporters, "inferred", p[:60])
                 break
-
-
-def to_simple(text: str, doc: Document) -> str:
-    if doc.script == "zh-Hant":
-        from .script import to_simplified
-
-        return to_simplified(text)
-    return text
 
 
 # ---------------------------------------------------------------- meeting
@@ -276,11 +268,11 @@ def infer_meeting(doc: Document, text: str) -> None:
 
 
 def infer_place(doc: Document, text: str) -> None:
-    div = gazetteer.resolve(text)
+    found = gazetteer.mentions(text)
+    div = gazetteer.resolve_mentions(found)
     if div is None:
         return
     meeting = str(doc.value("meeting") or "") + str(doc.value("title") or "")
-    found = gazetteer.mentions(text)
     citywide = re.search(r"全市|市委|市政府", meeting)
     if div.level == "县区" and div.city and citywide:
         # a city-wide meeting that mentions its counties is the city's, not a county's
@@ -324,7 +316,7 @@ def infer_source(doc: Document, sites: dict[str, str]) -> None:
         name = doc.value("template_site")
         ev = doc.meta["template_site"].evidence
     if not name:
-        lead = to_simple(" ".join(doc.paragraphs[:2])[:80], doc)
+        lead = " ".join((doc.simplified or doc.paragraphs)[:2])[:80]
         m = re.search(r"(本报|晚报|日报|早报|都市报)讯", lead)
         place = doc.value("place")
         if m and m.group(1) != "本报" and place and place.get("city"):
@@ -365,7 +357,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     infer_date(doc, published)
     if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
         # '8月1日，市委召开2024年全市年中工作会议': the meeting's name gives the year
-        mo, d = (int(x) for x in re.findall(r"\d+", str(doc.value("date_text"))))
+        mo, d = month_day(doc) or (0, 0)
         y = int(doc.value("meeting_year"))
         if _valid(y, mo, d):
             doc.meta["date"] = Field(f"{y:04d}-{mo:02d}-{d:02d}", "inferred", doc.meta["meeting_year"].evidence)
@@ -410,10 +402,10 @@ def annotate_siblings(docs: list[Document]) -> None:
     for d in docs:
         if d.value("date") or not d.value("date_text"):
             continue
-        nums = [int(x) for x in re.findall(r"\d+", str(d.value("date_text")))]
-        if len(nums) != 2:
+        md = month_day(d)
+        if md is None:
             continue
-        mo, day = nums
+        mo, day = md
         for k in known:
             y, km, kd = (int(x) for x in str(k.value("date")).split("-"))
             if _valid(y, mo, day) and abs((Date(y, mo, day) - Date(y, km, kd)).days) <= 7:

