@@ -298,7 +298,6 @@ class Segment:
     heading: str | None = None  # the split heading (compilation) or None
     title: str | None = None
     title_evidence: str | None = None
-    removals: list[Removal] = field(default_factory=list)
     extracted: dict[str, Field] = field(default_factory=dict)
 
 

@@ -12,14 +12,6 @@ from collections.abc import Callable
 
 from .model import Document
 
-INDEXES = {
-    "years": "按年份",
-    "places": "按地点",
-    "speakers": "按讲话人",
-    "meeting-types": "按会议类型",
-    "genres": "按体裁",
-}
-
 
 def anchor(kind: str, value: str) -> str:
     return f"{kind[0]}-" + hashlib.sha1(value.encode("utf-8")).hexdigest()[:10]

@@ -138,11 +138,6 @@ def general_idf() -> tuple[dict[str, float], float]:
     return table, med
 
 
-def idf_bounds() -> tuple[float, float]:
-    table, _ = general_idf()
-    return min(table.values()), max(table.values())
-
-
 def log_idf(n_docs: int, df: int) -> float:
     return math.log((n_docs + 1) / (df + 1)) + 1.0
 
