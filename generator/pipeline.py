@@ -61,13 +61,16 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
-def collect(root: Path, progress: bool = True) -> Report:
-    """read → clean → annotate for every source; nothing is written."""
+def collect(root: Path, progress: bool = True, corpus: Path | None = None) -> Report:
+    """read → clean → annotate for every source; nothing is written.
+
+    `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own.
+    """
     from .annotations import apply_annotations
 
     t0 = time.perf_counter()
     report = Report()
-    corpus = root / "corpus"
+    corpus = corpus or root / "corpus"
     sources = iter_sources(corpus) if corpus.is_dir() else []
     report.sources = len(sources)
     sites = load_sites()

@@ -13,6 +13,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The tests run on a pinned copy of the five seeds, never on the live corpus/: adding a
+# document to corpus/ (as the README says to) must not change what the tests expect.
+SEEDS = ROOT / "tests" / "corpus" / "seeds"
+
+
+def collect_seeds():
+    """read → clean → annotate on the pinned seeds (no writing)."""
+    from generator.pipeline import collect
+
+    return collect(ROOT, progress=False, corpus=SEEDS)
 
 
 def copy_project(dest: Path, corpus: Path | None = None) -> Path:
@@ -23,7 +33,7 @@ def copy_project(dest: Path, corpus: Path | None = None) -> Path:
         ROOT / "docs", dest / "docs",
         ignore=shutil.ignore_patterns("archive", ".archive.tmp", "data"),
     )
-    shutil.copytree(corpus or ROOT / "corpus", dest / "corpus")
+    shutil.copytree(corpus or SEEDS, dest / "corpus")
     return dest
 
 

@@ -22,7 +22,7 @@ from generator.model import Document, RawDoc, Removal
 from generator.read import HAN, read
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
+CORPUS = ROOT / "tests" / "corpus" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "seeds"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, copy_project
+from conftest import ROOT, collect_seeds, copy_project
 
 from generator.model import Document
 from generator.pipeline import collect
@@ -31,7 +31,7 @@ DERIVED = {"date_precision", "script", "chars", "reading_minutes"}
 
 @pytest.fixture(scope="module")
 def seed_docs() -> dict[str, Document]:
-    report = collect(ROOT, progress=False)
+    report = collect_seeds()
     assert not report.errors, report.errors
     return {d.id: d for d in report.documents}
 
@@ -226,7 +226,7 @@ def test_officials_carry_their_part_in_the_meeting() -> None:
     assert meeting_part(text, text.index("王某") + 2) == "主持"
     assert meeting_part(text, text.index("李某") + 2) == "出席"
     assert meeting_part(text, text.index("周某") + 2) == "讲话"
-    docs = {d.id: d for d in collect(ROOT, progress=False).documents}
+    docs = {d.id: d for d in collect_seeds().documents}
     bazhong = next(d for i, d in docs.items() if i.startswith("002"))
     parts = {o["name"]: o["part"] for o in bazhong.value("officials")}
     assert parts["何平"] == "主持" and parts["魏文通"] == "出席"

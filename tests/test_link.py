@@ -7,16 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_generator
+from conftest import ROOT, SEEDS, collect_seeds, copy_project, run_generator
 
 from generator import link as link_mod
-from generator.pipeline import collect
 from generator.segment import TokenCache, is_candidate, stopwords
 
 
 @pytest.fixture(scope="module")
 def docs():
-    report = collect(ROOT, progress=False)
+    report = collect_seeds()
     cache = TokenCache(None)
     for d in report.documents:
         d.tokens = cache.tokens(d.search_text)
@@ -106,7 +105,7 @@ def make_repost(src: str) -> str:
 def test_repost_made_for_the_test_is_detected(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p")
     assert run_generator(root, "generate").returncode == 0  # the archive as it was
-    original = (ROOT / "corpus" / "001_9e70d2a127fe3adb.txt").read_text(encoding="utf-8")
+    original = (SEEDS / "001_9e70d2a127fe3adb.txt").read_text(encoding="utf-8")
     (root / "corpus" / "zz_repost.txt").write_text(make_repost(original), encoding="utf-8")
     check = run_generator(root, "check")
     assert check.returncode == 0

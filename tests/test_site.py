@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import ROOT, copy_project, run_generator
+from conftest import SEEDS, copy_project, run_generator
 
 from generator.read import iter_sources
 
@@ -49,7 +49,7 @@ def test_one_page_per_document(built_site, catalog) -> None:
 
 
 def test_catalog_fields(catalog) -> None:
-    sources = {p.relative_to(ROOT / "corpus").as_posix() for p in iter_sources(ROOT / "corpus")}
+    sources = {p.relative_to(SEEDS).as_posix() for p in iter_sources(SEEDS)}
     for d in catalog["documents"]:
         for key in ("id", "url", "title", "date", "source_path", "sha256", "keywords", "related"):
             assert key in d, key

@@ -42,7 +42,7 @@ def links_golden() -> str:
     from generator.pipeline import collect
     from generator.segment import TokenCache
 
-    docs = collect(TESTS.parent, progress=False).documents
+    docs = collect(TESTS.parent, progress=False, corpus=TESTS / "corpus" / "seeds").documents
     cache = TokenCache(None)
     for d in docs:
         d.tokens = cache.tokens(d.search_text)
