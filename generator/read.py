@@ -10,13 +10,13 @@ import hashlib
 import html
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import markdown as md_lib
 import nh3
 import yaml
-from charset_normalizer import from_bytes
 from markdownify import markdownify
 
 from .model import RawDoc, SourceError
@@ -95,14 +95,146 @@ _BOMS = [
     (b"\xfe\xff", "utf-16"),
 ]
 
+# Encodings Chinese sources come in, in order of preference when two read equally well.
+# Big5 has two supersets (Microsoft's cp950, Hong Kong's HKSCS) for characters plain
+# Big5 lacks; they are tried after it so that a plain Big5 file is reported as Big5.
+CANDIDATES = ("utf-8", "gb18030", "big5", "cp950", "big5hkscs")
+
+# How many of the most frequent characters count as "common" (covers 99.8% of the
+# character occurrences in jieba's dictionary words).
+COMMON_SIZE = 4000
+COMMON_CHARS_FILE = "common_chars.txt"
+
+
+def derive_common_chars() -> str:
+    """The common-character set, derived from data installed with the project: the
+    characters of jieba's dictionary words weighted by word frequency (single-character
+    entries are left out, because that dictionary itself holds mojibake such as 锛 or
+    銆 as one-character "words"), plus their traditional forms from OpenCC's tables.
+    generator/data/common_chars.txt is this function's output, so a run does not parse
+    a 5 MB dictionary; a test checks the file still matches."""
+    from collections import Counter
+
+    import jieba
+    import opencc as opencc_pkg
+
+    weights: Counter[str] = Counter()
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            word, freq, _ = line.split(" ", 2)
+            if len(word) >= 2:
+                for ch in word:
+                    weights[ch] += int(freq)
+    common = {ch for ch, _ in sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:COMMON_SIZE]
+              if HAN.match(ch)}
+    tables = Path(opencc_pkg.__file__).parent / "dictionary"
+    variants: set[str] = set()
+    for name, simplified_first in (("STCharacters.txt", True), ("TSCharacters.txt", False)):
+        for line in (tables / name).read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) != 2:
+                continue
+            left, right = parts[0], parts[1].split()
+            if simplified_first and left in common:
+                variants.update(right)
+            elif not simplified_first and any(r in common for r in right):
+                variants.add(left)
+    chars = sorted(common | {v for v in variants if len(v) == 1})
+    return "".join(chars)
+
+
+@lru_cache(maxsize=1)
+def common_chars() -> frozenset[str]:
+    from .segment import data_lines
+
+    return frozenset("".join(data_lines(COMMON_CHARS_FILE)))
+
+
+def _neutral(ch: str) -> bool:
+    """Characters that say nothing about the encoding: ASCII, Latin letters (pinyin
+    tone marks), punctuation, full-width forms, circled numbers and simple shapes.
+    Kana, Hangul, box drawing and rare Han characters are what wrong decodings
+    produce, so they are judged."""
+    o = ord(ch)
+    return (
+        o < 0x250 or 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x24FF or 0x25A0 <= o <= 0x25FF
+        or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or ch.isspace()
+    )
+
+
+def plausibility(text: str) -> float:
+    """How much `text` reads like real Chinese: the share of its judged characters
+    (everything but ASCII, punctuation and other neutral signs) that are common
+    characters. Real prose scores about 0.99 (names and rare words cost a little);
+    UTF-8 read as GBK (鏂囦欢 for 文件), Big5 read as GBK, or noise score far lower.
+    Text with nothing to judge (an English title, digits) scores 1.0."""
+    common = common_chars()
+    judged = good = 0
+    for ch in text:
+        if _neutral(ch):
+            continue
+        judged += 1
+        if ch in common:
+            good += 1
+    return good / judged if judged else 1.0
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """A line or title that no reader would take for Chinese: at least four judged
+    characters, fewer than 60% of them common."""
+    judged = sum(1 for ch in text if not _neutral(ch))
+    return judged >= 4 and plausibility(text) < 0.6
+
+
+def _score(text: str) -> float:
+    """Plausibility, less a penalty for every byte sequence that could not be decoded."""
+    bad = text.count("\ufffd")
+    judged = sum(1 for ch in text if not _neutral(ch)) or 1
+    return plausibility(text) - 2 * bad / judged
+
+
+def _decode_whole(data: bytes) -> tuple[str, str]:
+    """The candidate decoding of the whole file that reads most like Chinese."""
+    best: tuple[float, int, str, str] | None = None
+    for rank, enc in enumerate(CANDIDATES):
+        text = data.decode(enc, errors="replace")
+        key = (_score(text), -rank, text, enc)
+        if best is None or key[:2] > best[:2]:
+            best = key
+    assert best is not None
+    return best[2], best[3]
+
+
+def _redecode_line(line: bytes, main: str) -> tuple[str, str | None]:
+    """One line that reads badly in the file's encoding: another candidate that
+    decodes it strictly and reads as real Chinese wins (a GBK line pasted into a UTF-8
+    file); otherwise the main decoding stays, its bad bytes shown as U+FFFD."""
+    text = line.decode(main, errors="replace")
+    own = _score(text)
+    best: tuple[float, str, str | None] = (own, text, None)
+    for enc in CANDIDATES:
+        if enc == main:
+            continue
+        try:
+            alt = line.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        score = _score(alt)
+        if score >= 0.9 and score > best[0] + 0.2:
+            best = (score, alt, enc)
+    return best[1], best[2]
+
 
 def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
     """Bytes → text, the encoding name, and warnings.
 
-    A BOM is authoritative; strict UTF-8 is tried next because it almost never decodes
-    other encodings by accident; only then is charset-normalizer asked, limited to the
-    encodings Chinese sources come in so that it cannot pick an exotic code page.
-    Undecodable bytes are replaced (U+FFFD) and reported, never silently dropped.
+    A BOM is authoritative, and strict UTF-8 almost never decodes another encoding by
+    accident. Otherwise every candidate encoding decodes the file and the one whose
+    text reads most like Chinese wins (plausibility: share of common characters), not a
+    detector's first guess. Then each line that still reads badly is tried in the other
+    encodings, so a UTF-8 file with one GBK line stays UTF-8 with that line decoded
+    on its own, and a warning names the line. Undecodable bytes are replaced (U+FFFD)
+    and reported, never silently dropped.
     """
     warnings: list[str] = []
     for bom, enc in _BOMS:
@@ -115,35 +247,31 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), "utf-8", warnings
     except UnicodeDecodeError:
         pass
-    mostly = data.decode("utf-8", errors="replace")
-    bad = mostly.count("\ufffd")
-    if bad <= max(2, len(mostly) // 1000):
-        # a UTF-8 file with a few damaged bytes: keep it UTF-8 and say where it broke
-        warnings.append(f"{path}: {bad} undecodable byte sequence(s) in utf-8; shown as U+FFFD")
-        return mostly, "utf-8", warnings
     if len(data) % 2 == 0:
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if _plausible_text(text):
+            if _plausible_text(text) and plausibility(text) >= 0.8:
                 return text, enc, warnings
-    best = from_bytes(
-        data, cp_isolation=["utf_8", "gb18030", "big5", "big5hkscs", "utf_16", "gbk"]
-    ).best()
-    candidates = [best.encoding] if best is not None else []
-    candidates += ["gb18030", "big5"]
-    for enc in candidates:
-        try:
-            return data.decode(enc), enc, warnings
-        except UnicodeDecodeError:
+    _, main = _decode_whole(data)
+    lines: list[str] = []
+    for n, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            lines.append(line.decode("ascii"))
             continue
-    enc = candidates[0]
-    text = data.decode(enc, errors="replace")
-    bad = text.count("\ufffd")
-    warnings.append(f"{path}: {bad} undecodable byte sequence(s) in {enc}; shown as U+FFFD")
-    return text, enc, warnings
+        text = line.decode(main, errors="replace")
+        if "\ufffd" in text or looks_like_mojibake(text):
+            text, other = _redecode_line(line, main)
+            if other:
+                warnings.append(f"{path}:{n}: this line is {other}, not {main} like the rest of the file; "
+                                f"decoded as {other}")
+        bad = text.count("\ufffd")
+        if bad:
+            warnings.append(f"{path}:{n}: {bad} undecodable byte sequence(s) in {main}; shown as U+FFFD")
+        lines.append(text)
+    return "\n".join(lines), main, warnings
 
 
 def _plausible_text(text: str) -> bool:
@@ -180,29 +308,43 @@ NoDatesLoader.yaml_implicit_resolvers = {
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
 
-_FM_OPEN = re.compile(r"\A\ufeff?---[ \t]*\n")
+# Jekyll itself accepts a BOM and editors often leave blank lines above the opening
+# '---'; both are still front matter.
+_FM_OPEN = re.compile(r"\A\ufeff?(?P<blank>(?:[ \t\u3000]*\n)*)---[ \t]*\n")
 _FM_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
-    """Jekyll-style `---` YAML header → (mapping, body, body start line)."""
+    """Jekyll-style `---` YAML header → (mapping, body, body start line).
+
+    A header at the very top that is broken is an error naming its line. After blank
+    lines the '---' could also be a text's own separator rule, so there a block that is
+    not a closed YAML mapping is left in the text rather than refused."""
     m = _FM_OPEN.match(text)
     if not m:
         return {}, text, 1
+    lenient = bool(m.group("blank"))
     close = _FM_CLOSE.search(text, m.end())
     if not close:
+        if lenient:
+            return {}, text, 1
         raise SourceError(path, "front matter opened with '---' but never closed", 1)
     raw = text[m.end() : close.start()]
+    offset = m.group("blank").count("\n")
     try:
         data = yaml.load(raw, Loader=NoDatesLoader)
     except yaml.YAMLError as exc:
+        if lenient:
+            return {}, text, 1
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + 2 + offset if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(path, f"invalid YAML front matter: {problem}", line) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
+        if lenient:
+            return {}, text, 1
         raise SourceError(path, "front matter is not a mapping of field: value", 2)
     body_line = text.count("\n", 0, close.end()) + 2
     body = text[close.end() :]

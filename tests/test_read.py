@@ -264,3 +264,88 @@ def test_symlink_leaving_the_corpus_is_not_a_source(tmp_path: Path) -> None:
     (corpus / ".hidden.txt").write_text("草稿。", encoding="utf-8")
     (corpus / "speech.txt.meta.yml").write_text("note: 编辑说明\n", encoding="utf-8")
     assert [p.name for p in iter_sources(corpus)] == ["speech.txt"]
+
+
+# ---------------------------------------------------------------- choosing among encodings
+
+ENCODED = FIXTURES / "encodings"
+
+
+def test_big5_report_decodes_as_big5_not_as_gbk() -> None:
+    """Big5 bytes also decode as GBK, into rare characters and kana; plausibility
+    picks Big5."""
+    raw = read(ENCODED / "big5_traditional_report.txt", ENCODED)
+    assert raw.encoding == "big5"
+    assert raw.warnings == []
+    assert raw.text.splitlines()[0] == "2019年政府工作報告"
+    _, docs = read_clean(ENCODED / "big5_traditional_report.txt", ENCODED)
+    assert len(docs) == 1
+    assert docs[0].script == "zh-Hant"
+
+
+def test_gb18030_crlf_report_reads_with_its_spaced_title() -> None:
+    raw = read(ENCODED / "gb18030_crlf_district_report.txt", ENCODED)
+    assert raw.encoding == "gb18030"
+    assert raw.warnings == []
+    assert "\r" not in raw.text
+    lines = raw.text.split("\n")
+    assert lines[0] == "政 府 工 作 报 告"
+    assert lines[2] == "某区人民政府区长　　王某某"
+
+
+def test_utf8_file_with_one_gbk_line_stays_utf8_and_names_the_line() -> None:
+    raw = read(ENCODED / "utf8_with_one_gbk_line.txt", ENCODED)
+    assert raw.encoding == "utf-8"
+    lines = raw.text.split("\n")
+    assert lines[0] == "在全镇春季农业生产动员会上的讲话"
+    assert lines[4] == "这一行是从另一个文件复制进来的，保存时用了国标编码。"
+    assert "\ufffd" not in raw.text
+    (warning,) = raw.warnings
+    assert warning.startswith("utf8_with_one_gbk_line.txt:5:") and "gb18030" in warning
+
+
+def test_utf8_file_with_one_gbk_line_keeps_its_title() -> None:
+    _, docs = read_clean(ENCODED / "utf8_with_one_gbk_line.txt", ENCODED)
+    assert [d.title for d in docs] == ["在全镇春季农业生产动员会上的讲话"]
+
+
+def test_front_matter_after_bom_and_blank_lines_is_front_matter() -> None:
+    raw = read(ENCODED / "bom_blank_lines_front_matter.md", ENCODED)
+    assert raw.front_matter["title"] == "在全区安全生产工作会议上的讲话"
+    assert raw.front_matter["date"] == "2023-03-02 09:00:00 +0800"
+    assert raw.text.startswith("同志们：")
+    assert raw.body_line == 8  # line numbers still count the blank lines
+    _, docs = read_clean(ENCODED / "bom_blank_lines_front_matter.md", ENCODED)
+    assert [d.title for d in docs] == ["在全区安全生产工作会议上的讲话"]
+
+
+def test_rule_after_blank_lines_that_is_not_yaml_stays_text(tmp_path: Path) -> None:
+    """After blank lines '---' may be the text's own separator: a block that is not a
+    YAML mapping is kept as text, never refused or dropped."""
+    path = tmp_path / "rules.txt"
+    path.write_text("\n---\n同志们：今天的会议很重要。\n---\n谢谢大家。\n", encoding="utf-8")
+    raw = read(path, tmp_path)
+    assert raw.front_matter == {}
+    assert "同志们：今天的会议很重要。" in raw.text and "谢谢大家。" in raw.text
+
+
+def test_plausibility_tells_chinese_from_mojibake() -> None:
+    from generator.read import looks_like_mojibake, plausibility
+
+    real = "混合编码文件"
+    mojibake = real.encode("utf-8").decode("gbk", errors="replace")  # 娣峰悎缂栫爜鏂囦欢
+    assert plausibility(real) == 1.0
+    assert plausibility(mojibake) < 0.5
+    assert looks_like_mojibake(mojibake) and not looks_like_mojibake(real)
+    big5_as_gbk = "中華人民共和國政府工作報告".encode("big5").decode("gbk", errors="replace")
+    assert looks_like_mojibake(big5_as_gbk)
+    assert plausibility("Annual report 2020") == 1.0  # nothing to judge
+    assert plausibility("中華人民共和國國務院") == 1.0  # traditional forms are common too
+
+
+def test_common_characters_file_matches_its_derivation() -> None:
+    """generator/data/common_chars.txt is derived from jieba's dictionary and OpenCC's
+    tables; if either changes, regenerate it with derive_common_chars()."""
+    from generator.read import common_chars, derive_common_chars
+
+    assert common_chars() == frozenset(derive_common_chars())
