@@ -91,7 +91,15 @@ _PINYIN = re.compile(
 )
 _COMPILATION = _m(r"^(.{4,80}?)\s*[（(【]?(?:篇|第|范文)\s*([0-9０-９一二三四五六七八九十]+)\s*篇?[)）】]?$")
 _BYLINE = _m(r"^[○〇◎●■□▲\s]*(?:[\u4e00-\u9fff]{0,8})(?:全媒体|本报|融媒体|特约|实习)?记者\s*[\u4e00-\u9fff、\s]{2,20}$|^[○〇◎●■□▲\s]*通讯员\s*[\u4e00-\u9fff、\s]{2,16}$")
-_DATELINE = _m(r"^[\u4e00-\u9fff]{0,6}(?:报讯|晚报讯|日报讯|讯|电)\s*[（(]?")
+# A news dateline names the outlet: 本报讯, 某某日报讯 (记者…), 新华社北京3月5日电. A line
+# that merely starts with a word ending in 电 (发电量：…, 家电下乡…) is report text.
+_DATELINE = _m(
+    r"^[\u4e00-\u9fff]{0,8}(?:报|社|台|网|刊)讯(?=[\s（(【\[：:，,]|\d|$)"
+    r"|^[\u4e00-\u9fff]{0,8}(?:社|台|网|报)[\u4e00-\u9fff]{0,6}\d{1,2}月\d{1,2}日电(?=[\s（(【\[：:，,]|$)"
+)
+# Numbered sections of one report (一、 （二） 第三部分 第四章) never head a separate article.
+_SECTION_NUMBER = _m(r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[)）]|\d+[、.．]"
+                     r"|第[一二三四五六七八九十百\d]+(?:部分|章|节|条|项)|[一二三四五六七八九十]是)")
 _SALUTATION = _m(r"^(?:同志们|各位[\u4e00-\u9fff、]{0,12}|女士们.{0,8}|朋友们)$")
 _REDACTION = _m(
     r"(?<![A-Za-z])[XＸ]{1,3}(?![A-Za-z])|\*{2,}|＊{2,}|×{2,}"
@@ -342,7 +350,7 @@ def find_compilation(lines: list[str]) -> list[tuple[int, str, int]]:
     """Headings 'X篇1' … 'X篇n' with one stem and consecutive numbers: a compilation."""
     hits: list[tuple[int, str, int]] = []
     for i, s in enumerate(lines):
-        m = _COMPILATION.match(s) if s and len(s) <= 90 else None
+        m = _COMPILATION.match(s) if s and len(s) <= 90 and not _SECTION_NUMBER.match(s) else None
         if m:
             n = _cn_num(m.group(2))
             if n is not None:
@@ -372,6 +380,23 @@ def find_articles(lines: list[str]) -> list[int]:
         elif _DATELINE.match(s) and i - prev_byline > 3:
             starts.append(i)
     return starts if len(starts) >= 2 else []
+
+
+def article_head(lines: list[str], start: int) -> int:
+    """Where an article found at its byline or dateline really begins: a headline of
+    its own printed just above (a short line without clause punctuation, after a blank
+    line or a finished sentence) belongs to it, not to the article before."""
+    k = start - 1
+    while k >= 0 and not lines[k]:
+        k -= 1
+    if k <= 0 or k < start - 2:
+        return start
+    s = lines[k]
+    prev = k - 1
+    ok_before = not lines[prev] or lines[prev][-1] in _SENT_END
+    if ok_before and len(s) <= 30 and _is_title_like(s) and not _CLAUSE.search(s) and s[-1] not in _SENT_END:
+        return k
+    return start
 
 
 def trailing_headlines(lines: list[str]) -> tuple[list[str], int]:
@@ -510,12 +535,19 @@ def clean(raw: RawDoc) -> list[Document]:
             heads, hstart = trailing_headlines(lines)
             if heads:
                 lines = lines[:hstart]
-        starts = find_articles(lines)
+        starts = [article_head(lines, i) if n else i for n, i in enumerate(find_articles(lines))]
         if starts:
             # text before the first byline belongs to the first article, never dropped
             for n, i in enumerate(starts):
                 j = starts[n + 1] if n + 1 < len(starts) else len(lines)
-                segments.append(Segment(lines=lines[0 if n == 0 else i : j]))
+                seg = Segment(lines=lines[0 if n == 0 else i : j])
+                if n and not (_BYLINE.match(lines[i]) or _DATELINE.match(lines[i])):
+                    # the article's own headline, printed just above its byline or dateline
+                    seg.title = seg.title_evidence = lines[i]
+                    cl.remove("headline-block", lines[i], kept_as="title")
+                    cl.ran("headline-block")
+                    seg.lines = seg.lines[1:]
+                segments.append(seg)
         else:
             segments.append(Segment(lines=lines))
         if heads:

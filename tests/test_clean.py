@@ -410,3 +410,55 @@ def test_app_and_navigation_chrome_removed(line: str, rule: str) -> None:
 def test_salutation_without_colon_is_not_a_title(salutation: str) -> None:
     doc = only("\n".join([salutation, *BODY]))
     assert doc.paragraphs[0] == salutation
+
+
+# ---------------------------------------------------------------- splitting only on evidence
+
+
+def _fixture(name: str) -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / "fixtures" / name).read_text(encoding="utf-8")
+
+
+def test_report_with_numbered_sections_stays_one_document() -> None:
+    """一、 （二） 第一部分 are sections of one report, and lines that begin with a word
+    ending in 电 (发电量：…, 电力工业…) are not news datelines."""
+    text = _fixture("report_with_numbered_sections.txt")
+    docs = clean(raw_doc(text, "report.txt"))
+    assert [d.id for d in docs] == ["report"]
+    assert docs[0].paragraphs[-1].startswith("各位代表，让我们")
+    assert sum(len(p) for p in docs[0].paragraphs) >= len("".join(text.split("\n")[2:]))
+
+
+@pytest.mark.parametrize("heading", ["第一部分 总体要求", "一、总体要求", "（一）总体要求"])
+def test_numbered_headings_never_make_a_compilation(heading: str) -> None:
+    second = heading.replace("一", "二").replace("总体要求", "重点任务")
+    text = "\n".join([heading + "第1", *BODY, second + "第2", *BODY])
+    assert len(clean_text(text)) == 1
+
+
+def test_newspaper_page_with_two_datelines_still_splits() -> None:
+    docs = clean(raw_doc(_fixture("newspaper_page_with_datelines.txt"), "page.txt"))
+    assert [d.id for d in docs] == ["page-p01", "page-p02"]
+    # each article keeps its own headline, never the one of the article before
+    assert [d.title for d in docs] == ["全县冬季农田水利建设全面启动", "某县召开安全生产专题会议"]
+    assert docs[0].paragraphs[-1] == "县领导张明、刘伟出席会议。"
+    assert docs[0].paragraphs[0] == "本报讯（记者 陈晓）12月1日，全县冬季农田水利建设动员会召开，部署今冬明春水利工作。"
+    assert docs[1].paragraphs[0].startswith("本报讯（通讯员 王丽）12月2日")
+
+
+@pytest.mark.parametrize("line", ["新华社北京3月5日电 十四届全国人大三次会议5日上午开幕。",
+                                  "某某日报讯 日前，全市招商引资推进会召开。"])
+def test_news_datelines_are_recognised(line: str) -> None:
+    from generator.clean import _DATELINE
+
+    assert _DATELINE.match(line)
+
+
+@pytest.mark.parametrize("line", ["发电量：从三亿度增加到四亿度。", "大幅提高家电下乡产品最高限价。",
+                                  "电力工业要加快发展。", "通讯设施进一步完善。"])
+def test_report_lines_are_not_datelines(line: str) -> None:
+    from generator.clean import _DATELINE
+
+    assert not _DATELINE.match(line)
