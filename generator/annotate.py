@@ -8,6 +8,7 @@ stays unknown (None), never filled with today's date or a guess.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date as Date
 
 from . import gazetteer
@@ -17,6 +18,7 @@ from .segment import data_lines
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{2}:?\d{2}|Z)?)?$")
 _YEAR_MONTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
@@ -340,6 +342,24 @@ def load_sites() -> dict[str, str]:
 # ---------------------------------------------------------------- driver
 
 
+def guarded(doc: Document, field: str, step: Callable[..., object], *args: object) -> bool:
+    """Run one inference step; if it raises, undo what it wrote, leave `field` unknown
+    and say so on the page and in the report. One odd sentence must not cost the
+    archive a whole document (and a bug in one rule must not hide the others' results).
+    Returns whether the step ran to the end."""
+    before = dict(doc.meta)
+    try:
+        step(*args)
+        return True
+    except Exception as exc:  # any failure of one rule is reported, never fatal
+        doc.meta.clear()
+        doc.meta.update(before)
+        doc.meta.setdefault(field, Field(None, "inferred", None))
+        doc.warnings.append(f"{doc.source_path}: {field} left unknown: inferring it failed "
+                            f"({type(exc).__name__}: {exc})")
+        return False
+
+
 def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) -> None:
     """Fill metadata fields for one document from front matter and text."""
     fm = raw.front_matter
@@ -352,9 +372,9 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
             doc.meta["published"] = Field(stamp or day, "given", "front matter")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
-    infer_people(doc, text)
-    infer_meeting(doc, text)
-    infer_date(doc, published)
+    guarded(doc, "speakers", infer_people, doc, text)
+    guarded(doc, "meeting", infer_meeting, doc, text)
+    guarded(doc, "date", infer_date, doc, published)
     if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
         # '8月1日，市委召开2024年全市年中工作会议': the meeting's name gives the year
         mo, d = month_day(doc) or (0, 0)
@@ -372,9 +392,9 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         doc.meta["date_precision"] = Field("day", status, None)
     if "date" not in doc.meta:
         doc.meta["date"] = Field(None, "inferred", None)
-    infer_place(doc, text)
-    infer_genre(doc, text)
-    infer_source(doc, sites or {})
+    guarded(doc, "place", infer_place, doc, text)
+    guarded(doc, "genre", infer_genre, doc, text)
+    guarded(doc, "source", infer_source, doc, sites or {})
     for key in ("categories", "tags"):
         val = fm.get(key)
         if isinstance(val, str):
@@ -398,7 +418,8 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
 def annotate_siblings(docs: list[Document]) -> None:
     """Articles printed on one newspaper page share its year: a month-day without a
     year takes the year of a sibling whose date is known and within a week of it."""
-    known = [d for d in docs if d.value("date")]
+    # only day-precision dates can anchor a month-day; '2021-10' or '2021' cannot
+    known = [d for d in docs if _DAY.fullmatch(str(d.value("date") or ""))]
     for d in docs:
         if d.value("date") or not d.value("date_text"):
             continue

@@ -7,6 +7,7 @@ skipped; the rest of the archive still builds.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import traceback
@@ -18,8 +19,26 @@ from .clean import clean
 from .link import link
 from .model import Document, SourceError
 from .read import assign_file_ids, iter_sources, read
+from .report import write_report
 from .segment import TokenCache, write_search_dictionary
 from .write import write_all
+
+# A file with fewer Han characters and letters than this is not a speech (an empty
+# file, a stray line, a saved error page); it is reported and never becomes a page.
+MIN_CHARS = 20
+_CONTENT = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@dataclass
+class FileStatus:
+    """What became of one source file, for docs/data/report.json."""
+
+    source_path: str
+    status: str  # built | warned | skipped
+    reason: str | None = None
+    line: int | None = None
+    documents: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -28,16 +47,20 @@ class Report:
     documents: list[Document] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    files: list[FileStatus] = field(default_factory=list)
     files_written: int = 0
     cache_hits: int = 0
     cache_misses: int = 0
     seconds: float = 0.0
     stats: dict[str, object] = field(default_factory=dict)
+    report_path: Path | None = None
 
     def summary(self) -> str:
+        skipped = [f for f in self.files if f.status == "skipped"]
         lines = [
             f"sources read:      {self.sources}",
             f"documents:         {len(self.documents)}",
+            f"files skipped:     {len(skipped)}",
             f"files written:     {self.files_written}",
             f"segmentation cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
             f"errors:            {len(self.errors)}",
@@ -46,10 +69,15 @@ class Report:
         ]
         for e in self.errors:
             lines.append(f"ERROR   {e}")
+        for f in skipped:
+            if f.reason and f.reason.startswith("not published"):
+                lines.append(f"SKIPPED {f.source_path}: {f.reason}")
         for w in self.warnings[:30]:
             lines.append(f"WARNING {w}")
         if len(self.warnings) > 30:
             lines.append(f"... and {len(self.warnings) - 30} more warning(s)")
+        if self.report_path is not None:
+            lines.append(f"every source file with its status, reason and line: {self.report_path}")
         return "\n".join(lines)
 
 
@@ -61,13 +89,70 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
+def too_short(text: str, size: int) -> str | None:
+    """Why a decoded body (of a file of `size` bytes) must not become a page, or None."""
+    if size == 0:
+        return "not published: the file is empty"
+    if not text.strip():
+        return "not published: the file holds only whitespace"
+    n = len(_CONTENT.findall(text))
+    if n < MIN_CHARS:
+        return f"not published: too short ({n} Han characters or letters; a document needs at least {MIN_CHARS})"
+    return None
+
+
+def process_source(path: Path, corpus: Path, file_id: str, sites: dict[str, str]) -> tuple[list[Document], FileStatus]:
+    """read → clean → annotate for one source file. Never raises: whatever goes wrong
+    is the file's status (skipped, with the reason and line), and the rest of the
+    archive builds."""
+    from .annotations import apply_annotations
+
+    rel = path.relative_to(corpus).as_posix()
+    status = FileStatus(rel, "built")
+    try:
+        raw = read(path, corpus)
+        raw.file_id = file_id
+        why = too_short(raw.text, raw.size)
+        if why:
+            status.status, status.reason = "skipped", why
+            status.warnings = list(raw.warnings)
+            return [], status
+        docs = clean(raw)
+        for d in docs:
+            annotate(d, raw, sites)
+        try:
+            annotate_siblings(docs)
+        except Exception as exc:  # siblings only lend each other a year; never fatal
+            for d in docs:
+                d.warnings.append(f"{rel}: dates from sibling articles not used ({type(exc).__name__}: {exc})")
+        try:
+            apply_annotations(docs, path, corpus)
+        except SourceError as exc:
+            # a broken annotation must not hide the document; it is built without it
+            status.reason, status.line = str(exc), exc.line
+            status.warnings.append(str(exc))
+    except SourceError as exc:
+        status.status, status.reason, status.line = "skipped", str(exc), exc.line
+        return [], status
+    except Exception as exc:  # a bug must not take the archive down; it is reported
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        status.status = "skipped"
+        status.reason = f"{rel}: unexpected {type(exc).__name__}: {exc} (at {tb.filename}:{tb.lineno})"
+        return [], status
+    for w in raw.warnings + [w for d in docs for w in d.warnings]:
+        if w not in status.warnings:
+            status.warnings.append(w)
+    status.documents = [d.id for d in docs]
+    if status.warnings:
+        status.status = "warned"
+    return docs, status
+
+
 def collect(root: Path, progress: bool = True, corpus: Path | None = None) -> Report:
     """read → clean → annotate for every source; nothing is written.
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own.
     """
-    from .annotations import apply_annotations
-
     t0 = time.perf_counter()
     report = Report()
     corpus = corpus or root / "corpus"
@@ -79,32 +164,24 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None) -> Re
         rel = path.relative_to(corpus).as_posix()
         if progress:
             _progress(n, len(sources), rel)
-        try:
-            raw = read(path, corpus)
-            raw.file_id = ids[rel]
-            docs = clean(raw)
-            for d in docs:
-                annotate(d, raw, sites)
-            annotate_siblings(docs)
-            try:
-                apply_annotations(docs, path, corpus)
-            except SourceError as exc:
-                # a broken annotation must not hide the document; it is built without it
-                report.errors.append(str(exc))
-        except SourceError as exc:
-            report.errors.append(str(exc))
-            continue
-        except Exception as exc:  # a bug must not take the archive down; it is reported
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            report.errors.append(f"{rel}: unexpected {type(exc).__name__}: {exc} (at {tb.filename}:{tb.lineno})")
-            continue
-        report.warnings.extend(raw.warnings)
-        report.documents.extend(docs)
+        docs, status = process_source(path, corpus, ids[rel], sites)
+        record(report, docs, status)
     doc_ids = [d.id for d in report.documents]
     if len(doc_ids) != len(set(doc_ids)):
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def record(report: Report, docs: list[Document], status: FileStatus) -> None:
+    """Add one source's outcome to the run's report (errors, warnings, documents)."""
+    report.files.append(status)
+    if status.status == "skipped" and not (status.reason or "").startswith("not published"):
+        report.errors.append(status.reason or status.source_path)
+    elif status.reason and status.status != "skipped":
+        report.errors.append(status.reason)  # a broken annotation: built without it
+    report.warnings.extend(w for w in status.warnings if w != status.reason)
+    report.documents.extend(docs)
 
 
 def generate(root: Path, progress: bool = True) -> Report:
@@ -117,5 +194,6 @@ def generate(root: Path, progress: bool = True) -> Report:
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
     report.stats = link(report.documents)
     report.files_written = write_all(report.documents, root / "docs", root / "corpus")
+    report.report_path = write_report(report, root / "docs")
     report.seconds = time.perf_counter() - t0
     return report
