@@ -10,7 +10,7 @@ from fidelitylib import FIXTURES, SEEDS, read_clean
 
 from generator.clean import clean
 from generator.model import SourceError
-from generator.read import decode, read
+from generator.read import decode, normalize_newlines, read
 
 # ---------------------------------------------------------------- encodings and line endings
 
@@ -349,3 +349,12 @@ def test_common_characters_file_matches_its_derivation() -> None:
     from generator.read import common_chars, derive_common_chars
 
     assert common_chars() == frozenset(derive_common_chars())
+
+
+def test_gb18030_file_with_one_utf8_line_decodes_that_line_as_utf8() -> None:
+    lines = ["政府工作报告", "各位代表：现在，我代表市人民政府向大会报告工作。", "这一行是用统一码保存后粘贴进来的。", "请予审议。"]
+    data = b"\r\n".join(s.encode("utf-8") if i == 2 else s.encode("gb18030") for i, s in enumerate(lines))
+    text, encoding, warnings = decode(data, "pasted.txt")
+    assert encoding == "gb18030"
+    assert normalize_newlines(text).split("\n") == lines
+    assert warnings == ["pasted.txt:3: this line is utf-8, not gb18030 like the rest of the file; decoded as utf-8"]
