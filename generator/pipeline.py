@@ -118,6 +118,14 @@ def process_source(path: Path, corpus: Path, file_id: str, sites: dict[str, str]
             status.warnings = list(raw.warnings)
             return [], status
         docs = clean(raw)
+        left = sum(len(_CONTENT.findall(p)) for d in docs for p in d.paragraphs)
+        if left < MIN_CHARS:
+            removed = sum(len(d.removals) for d in docs[:1])
+            status.status = "skipped"
+            status.reason = (f"not published: only {left} Han characters or letters left after cleaning "
+                             f"removed {removed} line(s) of page chrome or boilerplate")
+            status.warnings = list(raw.warnings)
+            return [], status
         for d in docs:
             annotate(d, raw, sites)
         try:

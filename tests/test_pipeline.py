@@ -96,6 +96,9 @@ EMPTY_CASES = {
     "blank.txt": (" \n\u3000\n\t\n".encode(), "only whitespace"),
     "short.txt": ("会议纪要\n略。\n".encode(), "too short (5 Han characters or letters"),
     "bom_only.md": (b"\xef\xbb\xbf\n\n", "only whitespace"),
+    "chrome_only.html": ("<html><body><nav>首页 新闻中心 政务公开</nav><p>我要纠错</p><p>打印本页 | 关闭窗口</p>"
+                         "<p>扫一扫在手机打开当前页</p><p>返回首页</p></body></html>".encode(),
+                         "left after cleaning"),
 }
 
 
@@ -142,7 +145,7 @@ def test_report_json_lists_every_source_with_status_reason_and_line(tmp_path: Pa
     broken = files["broken.md"]
     assert broken["status"] == "skipped" and broken["line"] in (2, 3)
     assert broken["reason"].startswith(f"broken.md:{broken['line']}: invalid YAML front matter")
-    assert report["summary"] == {"sources": 7, "documents": 2, "built": 1, "warned": 1, "skipped": 5,
+    assert report["summary"] == {"sources": 8, "documents": 2, "built": 1, "warned": 1, "skipped": 6,
                                  "errors": 1, "warnings": 1}
     # skipped files never become pages
     pages = sorted(p.stem for p in (root / "docs" / "archive" / "speeches").glob("*.md"))
