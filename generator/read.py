@@ -193,21 +193,28 @@ def _score(text: str) -> float:
     return plausibility(text) - 2 * bad / judged
 
 
-def _decode_whole(data: bytes) -> tuple[str, str]:
-    """The candidate decoding that reads most like Chinese, judged on the first 64 KB
-    (cut at a line end) so that a long file is not scored five times over."""
+def _decode_whole(data: bytes) -> str:
+    """The file's encoding: the candidate under which the most characters sit on lines
+    that decode cleanly and read as Chinese (a mixed file is judged by its majority, not by
+    how badly its odd line garbles). When no line reads well in any candidate, the
+    least damaged whole decoding wins. Judged on the first 64 KB (cut at a line end)."""
     sample = data
     if len(data) > 65536:
         cut = data.rfind(b"\n", 0, 65536)
         sample = data[: cut if cut > 0 else 65536]
-    best: tuple[float, int, str, str] | None = None
+    lines = [line for line in sample.split(b"\n") if not line.isascii()]
+    best: tuple[int, float, int, str] | None = None
     for rank, enc in enumerate(CANDIDATES):
-        text = sample.decode(enc, errors="replace")
-        key = (_score(text), -rank, text, enc)
-        if best is None or key[:2] > best[:2]:
+        good = 0
+        for line in lines:
+            text = line.decode(enc, errors="replace")
+            if _score(text) >= 0.8:
+                good += len(text)
+        key = (good, round(_score(sample.decode(enc, errors="replace")), 6), -rank, enc)
+        if best is None or key[:3] > best[:3]:
             best = key
     assert best is not None
-    return best[2], best[3]
+    return best[3]
 
 
 def _redecode_line(line: bytes, main: str) -> tuple[str, str | None]:
@@ -260,7 +267,7 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
                 continue
             if _plausible_text(text) and plausibility(text) >= 0.8:
                 return text, enc, warnings
-    _, main = _decode_whole(data)
+    main = _decode_whole(data)
     lines: list[str] = []
     for n, line in enumerate(data.split(b"\n"), start=1):
         if line.isascii():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from fidelitylib import FIXTURES, SEEDS, read_clean
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.clean import clean
 from generator.model import SourceError
@@ -358,3 +360,31 @@ def test_gb18030_file_with_one_utf8_line_decodes_that_line_as_utf8() -> None:
     assert encoding == "gb18030"
     assert normalize_newlines(text).split("\n") == lines
     assert warnings == ["pasted.txt:3: this line is utf-8, not gb18030 like the rest of the file; decoded as utf-8"]
+
+
+# A few hundred characters every speech uses; sentences of them in any order are
+# plausible Chinese as far as the decoder can tell.
+_SPEECH_CHARS = "".join(sorted(set(
+    "同志们今天我们召开全县经济工作会议主要任务是总结去年工作分析当前形势部署今年重点各级各部门要"
+    "坚持稳中求进推动高质量发展抓好农业生产加快项目建设改善民生保障安全生产加强党的建设确保完成目标"
+    "市区镇村干部群众企业资金投资增长百分之亿元万人收入教育医疗就业环境保护乡村振兴城市更新交通水利"
+)))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    st.lists(st.text(alphabet=_SPEECH_CHARS, min_size=8, max_size=40), min_size=3, max_size=8),
+    st.integers(min_value=0, max_value=7),
+)
+def test_mixed_file_keeps_every_line(lines: list[str], odd: int) -> None:
+    """Any UTF-8 text with one line saved as GB18030 decodes back to the same lines,
+    and so does the reverse; when the odd line is the minority, it is the one named."""
+    odd %= len(lines)
+    text = [s + "。" for s in lines]
+    for main, other in (("utf-8", "gb18030"), ("gb18030", "utf-8")):
+        data = b"\n".join(s.encode(other if i == odd else main) for i, s in enumerate(text))
+        decoded, encoding, warnings = decode(data, "m.txt")
+        assert decoded.split("\n") == text
+        if len(text[odd]) < sum(len(s) for s in text) / 2:  # the odd line is a minority
+            assert encoding == main
+            assert len(warnings) == 1 and warnings[0].startswith(f"m.txt:{odd + 1}:")
