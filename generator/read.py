@@ -150,16 +150,22 @@ def common_chars() -> frozenset[str]:
     return frozenset("".join(data_lines(COMMON_CHARS_FILE)))
 
 
-def _neutral(ch: str) -> bool:
-    """Characters that say nothing about the encoding: ASCII, Latin letters (pinyin
-    tone marks), punctuation, full-width forms, circled numbers and simple shapes.
-    Kana, Hangul, box drawing and rare Han characters are what wrong decodings
-    produce, so they are judged."""
-    o = ord(ch)
-    return (
-        o < 0x250 or 0x2000 <= o <= 0x206F or 0x2100 <= o <= 0x24FF or 0x25A0 <= o <= 0x25FF
-        or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or ch.isspace()
-    )
+# Characters that say nothing about the encoding: ASCII, Latin letters (pinyin tone
+# marks), punctuation, full-width forms, circled numbers, simple shapes, whitespace.
+# Kana, Hangul, box drawing, private-use and rare Han characters are what wrong
+# decodings produce, so everything else is judged.
+_NEUTRAL = frozenset(
+    chr(o) for lo, hi in ((0, 0x24F), (0x2000, 0x206F), (0x2100, 0x24FF), (0x25A0, 0x25FF),
+                          (0x3000, 0x303F), (0xFF00, 0xFFEF))
+    for o in range(lo, hi + 1)
+) | frozenset("\u00a0\u1680\u180e\u2028\u2029\u205f\u3000\ufeff")
+
+
+def _counts(text: str) -> tuple[int, int]:
+    """(judged characters, common characters) of `text`; set lookups mapped over the
+    string run at C speed, which matters because every line of a file is judged."""
+    judged = len(text) - sum(map(_NEUTRAL.__contains__, text))
+    return judged, sum(map(common_chars().__contains__, text))
 
 
 def plausibility(text: str) -> float:
@@ -168,53 +174,69 @@ def plausibility(text: str) -> float:
     characters. Real prose scores about 0.99 (names and rare words cost a little);
     UTF-8 read as GBK (鏂囦欢 for 文件), Big5 read as GBK, or noise score far lower.
     Text with nothing to judge (an English title, digits) scores 1.0."""
-    common = common_chars()
-    judged = good = 0
-    for ch in text:
-        if _neutral(ch):
-            continue
-        judged += 1
-        if ch in common:
-            good += 1
+    judged, good = _counts(text)
     return good / judged if judged else 1.0
 
 
 def looks_like_mojibake(text: str) -> bool:
     """A line or title that no reader would take for Chinese: at least four judged
     characters, fewer than 60% of them common."""
-    judged = sum(1 for ch in text if not _neutral(ch))
-    return judged >= 4 and plausibility(text) < 0.6
+    judged, good = _counts(text)
+    return judged >= 4 and good < 0.6 * judged
 
 
 def _score(text: str) -> float:
     """Plausibility, less a penalty for every byte sequence that could not be decoded."""
-    bad = text.count("\ufffd")
-    judged = sum(1 for ch in text if not _neutral(ch)) or 1
-    return plausibility(text) - 2 * bad / judged
+    judged, good = _counts(text)
+    if not judged:
+        return 1.0
+    return (good - 2 * text.count("\ufffd")) / judged
 
 
 def _decode_whole(data: bytes) -> str:
     """The file's encoding: the candidate under which the most characters sit on lines
-    that decode cleanly and read as Chinese (a mixed file is judged by its majority, not by
-    how badly its odd line garbles). When no line reads well in any candidate, the
-    least damaged whole decoding wins. Judged on the first 64 KB (cut at a line end)."""
+    that decode cleanly and read as Chinese (a mixed file is judged by its majority, not
+    by how badly its odd line garbles). When no line reads well in any candidate, the
+    least damaged decoding wins. Judged on the first 16 KB, cut at a line end."""
     sample = data
-    if len(data) > 65536:
-        cut = data.rfind(b"\n", 0, 65536)
-        sample = data[: cut if cut > 0 else 65536]
+    if len(data) > 16384:
+        cut = data.rfind(b"\n", 0, 16384)
+        sample = data[: cut if cut > 0 else 16384]
     lines = [line for line in sample.split(b"\n") if not line.isascii()]
     best: tuple[int, float, int, str] | None = None
+    seen: dict[str, str] = {}
     for rank, enc in enumerate(CANDIDATES):
-        good = 0
-        for line in lines:
-            text = line.decode(enc, errors="replace")
-            if _score(text) >= 0.8:
+        texts = [line.decode(enc, errors="replace") for line in lines]
+        joined = "\n".join(texts)
+        if joined in seen.values():
+            continue  # a superset (cp950, HKSCS) that reads this file exactly as Big5 does
+        seen[enc] = joined
+        good = judged = common = bad = 0
+        for text in texts:
+            j, c = _counts(text)
+            f = text.count("\ufffd")
+            judged, common, bad = judged + j, common + c, bad + f
+            if not j or (c - 2 * f) / j >= 0.8:
                 good += len(text)
-        key = (good, round(_score(sample.decode(enc, errors="replace")), 6), -rank, enc)
+        whole = (common - 2 * bad) / judged if judged else 1.0
+        key = (good, round(whole, 6), -rank, enc)
         if best is None or key[:3] > best[:3]:
             best = key
+        if good == sum(len(t) for t in texts):
+            break  # every line reads well: no later candidate can do better
     assert best is not None
     return best[3]
+
+
+def _valid_utf8(line: bytes) -> bool:
+    """Lines in another encoding inside a UTF-8 file show as U+FFFD; inside a GB18030
+    or Big5 file a pasted UTF-8 line decodes without error, as mojibake, and is found
+    this way: real GB18030 or Big5 text is almost never valid UTF-8."""
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _redecode_line(line: bytes, main: str) -> tuple[str, str | None]:
@@ -274,7 +296,7 @@ def decode(data: bytes, path: str) -> tuple[str, str, list[str]]:
             lines.append(line.decode("ascii"))
             continue
         text = line.decode(main, errors="replace")
-        if "\ufffd" in text or looks_like_mojibake(text):
+        if "\ufffd" in text or (main != "utf-8" and _valid_utf8(line) and looks_like_mojibake(text)):
             text, other = _redecode_line(line, main)
             if other:
                 warnings.append(f"{path}:{n}: this line is {other}, not {main} like the rest of the file; "
