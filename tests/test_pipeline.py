@@ -88,6 +88,18 @@ def test_sibling_with_month_precision_date_does_not_lose_the_page(tmp_path: Path
     assert [f.status for f in report.files] == ["built"]
 
 
+@pytest.mark.parametrize("known", ["2021", "2021-10", "2021-10-10"])
+def test_annotate_siblings_takes_only_a_day_to_anchor_a_month_day(known: str) -> None:
+    from generator.annotate import annotate_siblings
+
+    dated, undated = _doc(), _doc()
+    dated.meta["date"] = Field(known, "inferred", None)
+    undated.meta["date"] = Field(None, "inferred", None)
+    undated.meta["date_text"] = Field("10月12日", "inferred", "10月12日，县政府召开会议。")
+    annotate_siblings([dated, undated])
+    assert undated.value("date") == ("2021-10-12" if known == "2021-10-10" else None)
+
+
 # ---------------------------------------------------------------- empty and short files
 
 
