@@ -13,6 +13,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
@@ -34,7 +35,7 @@ class FileStatus:
     """What became of one source file, for docs/data/report.json."""
 
     source_path: str
-    status: str  # built | warned | skipped
+    status: Literal["built", "warned", "skipped"]
     reason: str | None = None
     line: int | None = None
     documents: list[str] = field(default_factory=list)
