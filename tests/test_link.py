@@ -151,4 +151,4 @@ def test_links_match_golden() -> None:
     from regenerate import links_golden
 
     golden = (ROOT / "tests" / "golden" / "links.json").read_text(encoding="utf-8")
-    assert links_golden() == golden, "tags or links changed: run python tests/golden/regenerate.py and review the diff"
+    assert links_golden() == golden, "tags or links changed: run python tests/golden/regenerate.py to see the diff, --write if intended (reason in the commit message)"
