@@ -154,6 +154,49 @@ def cut_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return linked(corpus)
 
 
+_FIRE = ("森林 防火 护林 巡山 扑火 林区 隔离 野外 用火 瞭望 监测 预警 物资 储备 值守 应急 演练 队伍 装备 火源 "
+         "烟头 祭祀 野炊 焚烧 秸秆 雷击 气象 干燥 大风 高温").split()
+_SCHOOL = ("学校 课堂 教师 学生 课程 教材 考试 招生 食堂 宿舍 操场 家长 作业 德育 体育 美育 劳动 心理 辅导 阅读 "
+           "实验 图书 校车 午餐 托管 课后 幼儿 保育 学区 校舍").split()
+
+
+def mixed_speech(rng: random.Random, share: float, n: int = 40) -> str:
+    """A speech whose words come from the general pool with probability `share`, else
+    from two other topics: the smaller the share, the lower its cosine with a general one."""
+    out = []
+    for _ in range(n):
+        words = [rng.choice(_WORDS) if rng.random() < share else rng.choice(_FIRE if rng.random() < 0.5 else _SCHOOL)
+                 for _ in range(8)]
+        out.append("要" + "".join(words) + "。")
+    return as_source(out)
+
+
+@pytest.fixture(scope="module")
+def near_cut(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, dict[str, float]]:
+    """m0 is general; m1…m6 share less and less of its vocabulary, so their cosines with
+    m0 fall from about 0.15 through the cut to about 0.03."""
+    rng = random.Random(1)
+    corpus = tmp_path_factory.mktemp("nearcut")
+    for i, share in enumerate((1, 0.1, 0.09, 0.08, 0.07, 0.06, 0.05)):
+        (corpus / f"m{i}.txt").write_text(mixed_speech(rng, share), encoding="utf-8")
+    docs = linked(corpus)
+    ordered = sorted(docs.values(), key=lambda d: d.id)
+    mat, _vocab, _idf = link_mod.tfidf_vectors(ordered)
+    row = (mat[0] @ mat.T).toarray()[0]
+    return docs, {d.id: float(row[j]) for j, d in enumerate(ordered) if j}
+
+
+def test_similar_just_above_the_cut_is_listed_just_below_is_not(near_cut) -> None:
+    docs, scores = near_cut
+    listed = {r.id for r in docs["m0"].related}
+    above = [i for i, s in scores.items() if DOC_MIN_SCORE <= s < DOC_MIN_SCORE + 0.04]
+    below = [i for i, s in scores.items() if DOC_MIN_SCORE - 0.02 <= s < DOC_MIN_SCORE]
+    assert above and below, f"the fixture must straddle the cut: {scores}"
+    assert set(above) <= listed, (above, listed, scores)
+    assert not set(below) & listed, (below, listed, scores)
+    assert listed == {i for i, s in scores.items() if s >= DOC_MIN_SCORE}, scores
+
+
 def test_more_candidates_than_the_cut_lists_exactly_five(cut_corpus) -> None:
     for i in range(8):
         assert len(cut_corpus[f"s{i}"].related) == DOC_TOP_K, [r.id for r in cut_corpus[f"s{i}"].related]
