@@ -53,7 +53,7 @@ def run_generator(root: Path, *args: str, hash_seed: str | None = None) -> subpr
 # marked `e2e`, so the mutation run (`make mutants`) can run the fast units alone
 # (`-m "not e2e"`). Marking is automatic, so a new slow test cannot forget it.
 E2E_FIXTURES = {"built_site", "catalog", "browser", "page", "online_search"}
-E2E_MODULES = {"test_site", "test_pages", "test_browser", "test_indexes", "test_workflows"}
+E2E_MODULES = {"test_site", "test_pages", "test_browser", "test_indexes", "test_workflows", "test_devcorpus_ingest"}
 
 
 def _calls_generator(func: object) -> bool:

@@ -202,6 +202,8 @@ HOSTILE = {
     "evil-mixed.md": (
         "---\ntitle: 混合测试讲话\n---\n"
         "<img src=x onerror=pwn(13)>会议要求，<svg/onload=pwn(14)>各部门[点我](javascript:pwn(18))认真落实。\n"
+        # long enough to be published: a file under 20 Han characters is skipped as too short
+        "会议强调，要压实责任，确保各项任务落到实处。\n"
     ),
     "evil.txt": (
         "<script>pwn(15)</script>\n[点我](javascript:pwn(16))\n<img src=x onerror=pwn(17)>会议召开。\n"
