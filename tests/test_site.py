@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import SEEDS, copy_project, run_generator
+from conftest import SEEDS, SITE_URL, copy_project, run_generator
 
 from generator.read import iter_sources
 
@@ -84,8 +84,8 @@ def test_reachable_from_home(built_site, catalog) -> None:
         assert f"speeches/{d['id']}.html" in listing
 
 
-def test_tags_on_pages_and_tags_index(built_site, catalog) -> None:
-    tags_page = (built_site.online / "tags.html").read_text(encoding="utf-8")
+def test_tags_on_pages_and_keyword_index(built_site, catalog) -> None:
+    tags_page = (built_site.online / "archive" / "keywords.html").read_text(encoding="utf-8")
     for d in catalog["documents"]:
         html = (built_site.online / d["url"]).read_text(encoding="utf-8")
         for k in d["keywords"][:3]:
@@ -114,7 +114,7 @@ def test_offline_flavour_has_no_remote_scripts(built_site) -> None:
 
 def test_deterministic(tmp_path: Path, built_site) -> None:
     root = copy_project(tmp_path / "again")
-    proc = run_generator(root, "generate", hash_seed="12345")
+    proc = run_generator(root, "generate", hash_seed="12345", site_url=SITE_URL)
     assert proc.returncode == 0, proc.stderr
     first = sorted((built_site.root / "docs" / "archive").rglob("*"))
     second = sorted((root / "docs" / "archive").rglob("*"))
@@ -122,7 +122,8 @@ def test_deterministic(tmp_path: Path, built_site) -> None:
     for a, b in zip(first, second, strict=True):
         if a.is_file():
             assert a.read_bytes() == b.read_bytes(), a
-    assert (built_site.root / "docs/data/catalog.json").read_bytes() == (root / "docs/data/catalog.json").read_bytes()
+    for name in ("catalog.json", "catalog.csv", "corpus.jsonl", "feed.xml"):
+        assert (built_site.root / "docs/data" / name).read_bytes() == (root / "docs/data" / name).read_bytes(), name
 
 
 def test_removed_document_loses_its_page(tmp_path: Path) -> None:
