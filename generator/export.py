@@ -50,7 +50,8 @@ def csv_row(doc: Document, source_download: str) -> dict[str, str]:
         "county": place.get("county"),
         "division_code": place.get("code"),
         "speakers": _join(speakers(doc)),
-        "speaker_roles": _join([p.get("role") or "" for p in people if p.get("name")]),
+        # one slot per speaker, empty when the role is unknown, so the columns line up
+        "speaker_roles": "; ".join(str(p.get("role") or "") for p in people if p.get("name")),
         "meeting": doc.value("meeting"),
         "meeting_type": doc.value("meeting_type"),
         "genre": doc.value("genre"),

@@ -76,3 +76,23 @@ def catalog(built_site: BuiltSite) -> dict:
     import json
 
     return json.loads((built_site.online / "data" / "catalog.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright's sync API allows one
+    instance at a time, so the fixture lives here rather than in each test module)."""
+    from browserlib import CHROMIUM_ARGS, chromium_path, unavailable
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
+            unavailable(f"cannot launch Chromium at {path}: {error}")
+        yield chromium
+        chromium.close()

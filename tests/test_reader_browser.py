@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browserlib import CHROMIUM_ARGS, Traffic, chromium_path, serve, unavailable
+from browserlib import Traffic, serve
 from conftest import ROOT, SITE_URL
 
 pytestmark = pytest.mark.browser
@@ -23,22 +23,6 @@ PHONE = {"width": 390, "height": 844}
 OUTLINED = "001-9e70d2a127fe3adb"
 NESTED = "003-c16298974d168fd3-p04"
 TRADITIONAL = "000-37eb0cade54b806a"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
-    path = chromium_path()
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
-            unavailable(f"cannot launch Chromium at {path}: {error}")
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
