@@ -67,8 +67,13 @@ def _svg(fig) -> str:
 
 
 def years_counts(docs: list[Document]) -> dict[str, int]:
+    """Documents per year, with the years in between that have none (a gap is information)."""
     c: Counter[str] = Counter(str(d.value("date"))[:4] for d in docs if d.value("date"))
-    return dict(sorted(c.items()))
+    if not c:
+        return {}
+    years = [int(y) for y in c if y.isdigit()]
+    span = [str(y) for y in range(min(years), max(years) + 1)] if years else []
+    return {y: c.get(y, 0) for y in sorted(set(span) | set(c))}
 
 
 def province_counts(docs: list[Document]) -> list[tuple[str, int]]:
