@@ -50,17 +50,19 @@ def page_name(name: str, n: int) -> str:
 
 def paginate(name: str, title: str, intro: str, groups: list[Group], first_extra: list[str] | None = None,
              per_page: int = PER_PAGE) -> Pages:
-    """Split `groups` over pages of at most `per_page` entries; a group too long for the
-    rest of a page continues on the next with its heading marked （续）."""
+    """Split `groups` over pages of at most `per_page` entries and headings; a group too
+    long for the rest of a page continues on the next with its heading marked （续）."""
     chunks: list[list[tuple[Group, list[str], bool]]] = [[]]
     room = per_page
     for g in groups:
         rest = list(g.entries)
         first = True
         while True:
-            if room == 0 and chunks[-1]:
+            if room <= 1 and chunks[-1]:
                 chunks.append([])
                 room = per_page
+            # a heading counts as an entry: it is also a line in the page's table of contents
+            room -= 1 if g.heading else 0
             take, rest = rest[:room], rest[room:]
             chunks[-1].append((g, take, first))
             room -= len(take)
