@@ -19,10 +19,12 @@ SHOTS = ROOT / "tests" / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # the pinned seeds: a long speech with numbered sections (一、…), a part of a compilation
-# with (一) subsections, and a traditional-script news report
+# with (一) subsections, a news report with a long title, and a traditional-script speech
+# (简体/原文 tabs)
 OUTLINED = "001-9e70d2a127fe3adb"
 NESTED = "003-c16298974d168fd3-p04"
-TRADITIONAL = "000-37eb0cade54b806a"
+REPORT = "000-37eb0cade54b806a"
+TRADITIONAL = "002-3531d760dda4e55b"
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,7 @@ def text_top(page) -> float:
     }""")
 
 
-@pytest.mark.parametrize("doc_id", [OUTLINED, NESTED, TRADITIONAL])
+@pytest.mark.parametrize("doc_id", [OUTLINED, NESTED, REPORT, TRADITIONAL])
 @pytest.mark.parametrize("device,viewport,screens", [("desktop", DESKTOP, 1), ("phone", PHONE, 2)])
 def test_text_starts_on_first_screens(browser, base, doc_id, device, viewport, screens) -> None:
     """Title, the facts line and the tags come before the text, and they are short: the text
