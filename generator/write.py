@@ -321,6 +321,9 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += tags_line(doc, where)
     lines += ["## 正文 {#text}", ""]
     lines += body_lines(doc)
+    if doc.redacted or doc.editor_note:
+        # notes about the text, not part of it: their own section after the text
+        lines += ["## 说明 {#notes data-search-exclude}", ""]
     if doc.redacted:
         ex = "、".join(doc.redaction_examples)
         lines += [
@@ -335,9 +338,6 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
     lines += metadata_table(doc, where)
     lines.append("")
-    if doc.keywords:
-        lines.append("**关键词：** " + "、".join(esc(k) for k in doc.keywords))
-        lines.append("")
     lines += ["## 相似讲话 { data-search-exclude }", ""]
     if doc.related:
         for r in doc.related:
