@@ -393,6 +393,19 @@ _LABEL = re.compile(r"^(来源|稿源|时间|发布时间|日期|作者)\s*[:：
 _SPACED = re.compile(r"^(?:[\u4e00-\u9fff][\s\u3000]+)+[\u4e00-\u9fff]$")
 
 
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def arabic_dates(s: str) -> str:
+    """'二〇二六年一月二十七日' → '2026年1月27日', so one date pattern reads both styles."""
+    def repl(m: re.Match[str]) -> str:
+        year = "".join(str("〇一二三四五六七八九".find(c)) if c in "〇一二三四五六七八九" else "0" for c in m.group(1))
+        mo, d = _cn_num(m.group(2)), _cn_num(m.group(3))
+        return f"{year}年{mo}月{d}日" if mo and d else m.group(0)
+
+    return _CN_DATE.sub(repl, s)
+
+
 def collapse_spaced(s: str) -> str:
     """'政 府 工 作 报 告' → '政府工作报告', '龚 正' → '龚正': characters spread out with
     spaces for layout are one word; ordinary text with spaces between words is kept."""
@@ -433,7 +446,6 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
     crumb_items: set[str] = set()
     prev = ""
     roles: set[int] = set()
-    body_at = len(lines)
     for n, i in enumerate(idx[:120]):
         s = lines[i]
         if label:
@@ -454,14 +466,12 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             label = None
         if HEAD_SALUTATION.match(s):
             head.salutation = s
-            body_at = i
             break
         if _CAPTION.search(s) and len(s) <= 60:
             roles.add(i)  # a photo caption above the text: kept, but neither title nor body
             prev = s
             continue
         if _is_body(s):
-            body_at = i
             break
         m = _LABEL.match(s)
         if m:
@@ -486,16 +496,16 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             prev = s
             continue
         prev = s
-        if DATELINE.match(s) or (_DATELINE_START.match(s) and n + 1 < len(idx)
+        if DATELINE.match(arabic_dates(s)) or (_DATELINE_START.match(arabic_dates(s)) and n + 1 < len(idx)
                                  and lines[idx[n + 1]].endswith("上") and len(lines[idx[n + 1]]) <= 30):
             if head.dateline is None:
-                nxt = lines[idx[n + 1]] if not DATELINE.match(s) else ""
+                nxt = lines[idx[n + 1]] if not DATELINE.match(arabic_dates(s)) else ""
                 head.dateline = s + nxt
-                tail = DATELINE.match(head.dateline)
+                tail = DATELINE.match(arabic_dates(head.dateline))
                 if tail and tail.group(5) and SPEAKER_LINE.match(tail.group(5)) and head.speaker_line is None:
                     head.speaker_line = tail.group(5)
             roles.add(i)
-            if not DATELINE.match(s):
+            if not DATELINE.match(arabic_dates(s)):
                 roles.add(idx[n + 1])
             continue
         if i in roles:
