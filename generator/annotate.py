@@ -99,7 +99,8 @@ def date_from_head(doc: Document) -> bool:
 
 
 def date_from_title(doc: Document) -> bool:
-    if doc.value("title_from") != "file name":
+    # a template site's recommended title is its own paraphrase, not the speech's
+    if doc.value("title_from") != "file name" and "template_site" not in doc.meta:
         years = set(_TITLE_YEAR.findall(str(doc.value("title") or "")))
         if len(years) == 1 and _valid(int(next(iter(years))), 1, 1):
             y = next(iter(years))
@@ -226,7 +227,7 @@ def speaker_from_head(doc: Document, text: str) -> bool:
         role = m.group("role") if m else None
         # after a post the line's structure vouches for the name (minority names such
         # as 嘎玛泽登 have no Han surname); a bare line needs a known surname
-        if is_name(name) or (m and re.fullmatch(r"[\u4e00-\u9fff·•]{2,8}", name)):
+        if is_name(name) or (m and re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name)):
             doc.meta["speakers"] = Field([{"name": name, "role": role}], "inferred",
                                          " / ".join(str(x) for x in (doc.value("dateline"), line) if x))
             return True
@@ -414,6 +415,8 @@ def place_from_organ(doc: Document, text: str) -> bool:
     if div is None:
         return False
     ev = next((line for line in organ.split("\n") if any(d.code == div.code for d, *_ in gazetteer.mentions(line))), organ)
+    note = gazetteer.renamed_note(ev)
+    ev = f"{ev}（{note}）" if note else ev
     place = {"province": div.province, "city": div.city, "county": div.county, "code": div.code}
     doc.meta["place"] = Field(place, "inferred", ev)
     doc.meta["level"] = Field(div.level, "inferred", ev)

@@ -427,7 +427,8 @@ class Head:
 
 
 def _is_body(s: str) -> bool:
-    return len(s) > 60 or bool(re.search(r"[。！？!?]", s))
+    """A sentence: the head (chrome, title, dateline, speaker line) has no clause punctuation."""
+    return len(s) > 60 or bool(re.search(r"[。！？!?，,；;]", s))
 
 
 def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[Head, list[str]]:

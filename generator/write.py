@@ -119,6 +119,8 @@ def fmt_value(name: str, value: Any) -> str:
     if value is None or value == [] or value == {}:
         return "未知"
     if name == "place" and isinstance(value, dict):
+        if value.get("scope") == "全国" and not value.get("province"):
+            return esc("全国（全国性文件，不属任何省份）")
         return esc(" / ".join(str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v))
     if name in ("speakers", "officials") and isinstance(value, list):
         def person(p: dict) -> str:
