@@ -451,7 +451,9 @@ def infer_place(doc: Document, text: str) -> None:
 def infer_genre(doc: Document, text: str) -> None:
     head = "\n".join(doc.paragraphs[:6])
     opening = "\n".join((doc.simplified or doc.paragraphs)[:8])[:800]
-    report = _WORK_REPORT.search(str(doc.value("title") or "")) or _WORK_REPORT.search(opening)
+    # a resolution or decision about a work report is not one
+    report = None if re.search(r"(?:决议|决定|公报)$", str(doc.value("title") or "")) else (
+        _WORK_REPORT.search(str(doc.value("title") or "")) or _WORK_REPORT.search(opening))
     if report and "template_site" not in doc.meta:
         ev = str(doc.value("title")) if _WORK_REPORT.search(str(doc.value("title") or "")) \
             else sentence_at(opening, report.start())

@@ -528,6 +528,8 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
     if take_title:
         masked = [s if k not in roles else "" for k, s in enumerate(out)]
         title, masked = take_title_lines(masked, cl)
+        if not title:
+            title, masked = _slogan_title(masked, cl, head)
         if title:
             head.title = collapse_spaced(title)
             head.title_evidence = title
@@ -536,6 +538,25 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
         out[k] = lines[k]
     cl.ran("page-chrome")
     return head, out
+
+
+def _slogan_title(lines: list[str], cl: Cleaner, head: Head) -> tuple[str | None, list[str]]:
+    """A first line with a comma ('高举…旗帜，为…而奋斗') is still the title when the
+    next line is the salutation, a dateline or a speaker line: no body sentence starts
+    a speech that way."""
+    idx = [i for i, s in enumerate(lines) if s][:2]
+    if len(idx) < 2:
+        return None, lines
+    first, nxt = lines[idx[0]], lines[idx[1]]
+    if len(first) > 60 or re.search(r"[。！？!?；;：:]", first) or HEAD_SALUTATION.match(first):
+        return None, lines
+    if not (HEAD_SALUTATION.match(nxt) or nxt in (head.dateline, head.speaker_line)
+            or re.match(r"^(?:同志们|各位代表)[，,：:！!]", nxt)):
+        return None, lines
+    out = list(lines)
+    out[idx[0]] = ""
+    cl.remove("title-line", first, kept_as="title")
+    return first, out
 
 
 def _valid_ymd(y: int, m: int, d: int) -> bool:

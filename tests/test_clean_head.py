@@ -110,3 +110,9 @@ def test_a_garbled_title_line_is_not_published(tmp_path: Path) -> None:
     doc = clean(raw)[0]
     assert doc.title == "x"
     assert any("garbled" in w for w in doc.warnings)
+
+
+def test_a_slogan_title_with_a_comma_before_the_salutation_is_the_title() -> None:
+    doc = cleaned("heads", "slogan_title_with_comma.txt")
+    assert doc.title == "团结一心，为建设美好家园而奋斗"
+    assert doc.paragraphs[0] == "同志们："
