@@ -372,6 +372,10 @@ _NATIONAL = re.compile(
     r"国务院|全国人民代表大会|全国人大|中国共产党(?:第[一二三四五六七八九十]{1,3}次)?全国代表大会|党的全国代表大会"
     r"|中央委员会|[（(][一二三四五六七八九十]{1,3}大[)）]|^[一二三四五六七八九十]{1,3}大"
 )
+# A title speaks for an organ only when it names the document the organ delivers
+# (国务院政府工作报告, 某区人民政府工作报告, 在…人民代表大会上…); a news headline that
+# mentions 国务院 or another place does not.
+_ORGAN_TITLE = re.compile(r"工作报告|人民代表大会|全国代表大会|[（(][一二三四五六七八九十]{1,3}大[)）]|代表大会上的")
 _SELF_ORGAN = re.compile(r"我(?:代表|受)([^，。；]{0,30}?(?:人民政府|政府|国务院|委员会|常务委员会|党委|人大常委会))")
 
 
@@ -384,8 +388,9 @@ def organ_text(doc: Document, text: str, with_title: bool = True) -> str:
         parts.append(m.group(0))
     for s in doc.value("speakers") or []:
         parts.append(str(s.get("role") or ""))  # the post only: a name may look like a place (东川)
-    if with_title:
-        parts.append(str(doc.value("title") or ""))
+    title = str(doc.value("title") or "")
+    if with_title and _ORGAN_TITLE.search(title):
+        parts.append(title)
     return "\n".join(p for p in parts if p)
 
 
@@ -410,11 +415,14 @@ def place_from_organ(doc: Document, text: str) -> bool:
     """The organ that speaks decides the place (我代表海拉尔区人民政府, 在上海市第十六届
     人民代表大会…, 上海市市长); other places the text mentions never outweigh it."""
     organ = organ_text(doc, text)
-    found = gazetteer.mentions(organ)
+    # a name several divisions share (朝阳区) is read with the whole text, whose other
+    # mentions tell which one; only the organ's own mentions decide the place
+    found = [m for m in gazetteer.mentions(organ + "\n" + text[:20000]) if m[1] < len(organ)]
     div = gazetteer.resolve_mentions(found)
     if div is None:
         return False
-    ev = next((line for line in organ.split("\n") if any(d.code == div.code for d, *_ in gazetteer.mentions(line))), organ)
+    names = (div.name, *gazetteer.short_forms(div.name), *gazetteer.renamed())
+    ev = next((line for line in organ.split("\n") if any(n in line for n in names)), organ.replace("\n", " / "))
     note = gazetteer.renamed_note(ev)
     ev = f"{ev}（{note}）" if note else ev
     place = {"province": div.province, "city": div.city, "county": div.county, "code": div.code}

@@ -375,6 +375,16 @@ _POSTS = r"(?:总理|副总理|主席|委员长|省长|市长|区长|县长|旗�
 SPEAKER_LINE = re.compile(
     rf"^(?P<role>[\u4e00-\u9fff]{{0,20}}?{_POSTS})[\s\u3000]*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{{1,12}})$"
 )
+def is_speaker_line(s: str) -> bool:
+    """A post and then a person's name: 2–4 characters once spaces are closed up, or a
+    name joined with '·'. '县委书记在全县工作会议上的讲话' is a title, not a speaker line."""
+    m = SPEAKER_LINE.match(s)
+    if not m or len(s) > 36:
+        return False
+    name = re.sub(r"[\s\u3000]+", "", m.group("name"))
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name))
+
+
 _ROLE_ONLY = re.compile(rf"^[\u4e00-\u9fff]{{0,20}}?{_POSTS}$")
 _NAME_ONLY = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{1,10}$")
 HEAD_SALUTATION = re.compile(r"^(?:同志们|各位[\u4e00-\u9fff、]{0,12}|女士们.{0,8}|朋友们|代表们)[：:！!，,]?$")
@@ -503,7 +513,7 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
                 nxt = lines[idx[n + 1]] if not DATELINE.match(arabic_dates(s)) else ""
                 head.dateline = s + nxt
                 tail = DATELINE.match(arabic_dates(head.dateline))
-                if tail and tail.group(5) and SPEAKER_LINE.match(tail.group(5)) and head.speaker_line is None:
+                if tail and tail.group(5) and is_speaker_line(tail.group(5)) and head.speaker_line is None:
                     head.speaker_line = tail.group(5)
             roles.add(i)
             if not DATELINE.match(arabic_dates(s)):
@@ -511,7 +521,7 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             continue
         if i in roles:
             continue
-        if SPEAKER_LINE.match(s) and len(s) <= 36:
+        if is_speaker_line(s):
             if head.speaker_line is None:
                 head.speaker_line = s
             roles.add(i)

@@ -330,3 +330,18 @@ def test_year_from_a_file_name_title() -> None:
     d = docs["XX县2017年政府工作报告_2017.txt"]
     assert (d.value("date"), d.value("date_precision")) == ("2017", "year")
     assert d.meta["date"].evidence == "文件名：XX县2017年政府工作报告_2017.txt"
+
+
+def test_a_headline_mentioning_the_state_council_is_not_a_national_document(heads: dict[str, Document]) -> None:
+    d = heads["news_headline_names_the_state_council.txt"]
+    assert d.value("level") != "全国"
+    assert d.value("place")["county"] == "桐庐县"
+
+
+def test_a_shared_district_name_in_the_file_name_is_read_with_the_text() -> None:
+    """朝阳区 exists in Beijing and in Changchun: the text's own mentions decide."""
+    report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "fixtures" / "filename_title")
+    d = {d.source_path: d for d in report.documents}["朝阳区2019年政府工作报告_2019.txt"]
+    assert d.value("place") == {"province": "吉林省", "city": "长春市", "county": "朝阳区", "code": "220104"}
+    assert d.value("title_from") == "file name"
+    assert (d.value("date"), d.value("date_precision")) == ("2019", "year")

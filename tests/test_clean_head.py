@@ -116,3 +116,9 @@ def test_a_slogan_title_with_a_comma_before_the_salutation_is_the_title() -> Non
     doc = cleaned("heads", "slogan_title_with_comma.txt")
     assert doc.title == "团结一心，为建设美好家园而奋斗"
     assert doc.paragraphs[0] == "同志们："
+
+
+def test_a_title_that_names_a_post_is_not_a_speaker_line() -> None:
+    doc = cleaned("heads", "title_names_a_post.txt")
+    assert doc.title == "县委书记在全县农村工作会议上的讲话"
+    assert "speaker_line" not in doc.meta
