@@ -66,6 +66,8 @@ def sentence_at(text: str, pos: int) -> str:
 _REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比)\s*$")
 _REF_AFTER = re.compile(r"^\s*(?:以来|以前|之前|前|起|就职|就任|上任|至今|相比|同期|末|底|相比)")
 _REVIEW = re.compile(r"^[一1][、.．]\s*(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。\n]{0,14}?)?工作(?:的)?回顾")
+# the same heading without its number, when it is a line of its own ('2016年工作回顾')
+_REVIEW_BARE = re.compile(r"^(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。，\n]{0,14}?)?工作(?:的)?回顾$")
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 
 
@@ -118,10 +120,11 @@ def date_from_name_or_review(doc: Document, text: str) -> bool:
             _set_date(doc, y, "year", f"文件名：{name}")
             return True
     for line in text.split("\n")[:400]:
-        m = _REVIEW.match(line.strip())
+        line = line.strip()
+        m = _REVIEW.match(line) or (len(line) <= 30 and _REVIEW_BARE.match(line))
         if m and _valid(int(m.group(1)) + 1, 1, 1):
             y = int(m.group(1)) + 1
-            _set_date(doc, str(y), "year", f"“{line.strip()[:30]}”回顾 {m.group(1)} 年，报告作于 {y} 年")
+            _set_date(doc, str(y), "year", f"“{line[:30]}”回顾 {m.group(1)} 年，报告作于 {y} 年")
             return True
     return False
 

@@ -33,7 +33,8 @@ def test_page_chrome_is_removed_and_recorded_before_the_title() -> None:
     doc = cleaned("heads", "page_chrome_before_title.txt")
     assert doc.title == "2031年浙江省政府工作报告"
     chrome = [r.text for r in doc.removals if r.rule == "page-chrome"]
-    assert {"下载", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】", "来源：", "浙江日报"} <= set(chrome)
+    assert {"下载", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】", "来源：", "浙江日报",
+            "您的位置：首页 > 政务公开 > 政府工作报告"} <= set(chrome)
     assert doc.value("source_name") == "浙江日报"
     assert doc.value("published") == "2031-01-28"
     assert "page-chrome" in doc.rules_run
