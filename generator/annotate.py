@@ -119,6 +119,11 @@ def date_from_name_or_review(doc: Document, text: str) -> bool:
         if _valid(int(y), 1, 1):
             _set_date(doc, y, "year", f"文件名：{name}")
             return True
+    # a work report to a people's congress is delivered early in the year after the one
+    # it reviews; a year-end speech that reviews its own year is not
+    opening = str(doc.value("title") or "") + "\n" + text[:800]
+    if not _WORK_REPORT.search(opening) or re.search(r"(?:决议|决定|公报)$", str(doc.value("title") or "")):
+        return False
     for line in text.split("\n")[:400]:
         line = line.strip()
         m = _REVIEW.match(line) or (len(line) <= 30 and _REVIEW_BARE.match(line))

@@ -345,3 +345,9 @@ def test_a_shared_district_name_in_the_file_name_is_read_with_the_text() -> None
     assert d.value("place") == {"province": "吉林省", "city": "长春市", "county": "朝阳区", "code": "220104"}
     assert d.value("title_from") == "file name"
     assert (d.value("date"), d.value("date_precision")) == ("2019", "year")
+
+
+def test_a_year_end_speech_is_not_dated_by_its_review_section(heads: dict[str, Document]) -> None:
+    """Only a work report to a congress is delivered the year after the one it reviews."""
+    d = heads["year_end_speech_reviews_its_year.txt"]
+    assert d.value("date") is None
