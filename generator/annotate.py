@@ -274,7 +274,11 @@ def infer_people(doc: Document, text: str) -> None:
                 speakers.append({"name": line, "role": None})
                 evidence = line + " / " + nxt[:30]
                 break
-    if speakers:
+    if "speakers" in doc.meta or "speaker_note" in doc.meta:
+        # the head already named the speaker (or said the report was delivered on an
+        # organ's behalf): the text's own pattern does not override it
+        speakers = list(doc.value("speakers") or [])
+    elif speakers:
         doc.meta["speakers"] = Field(speakers, "inferred", evidence)
     names = {s["name"] for s in speakers}
     officials: list[dict[str, str | None]] = []
@@ -423,6 +427,8 @@ def place_from_organ(doc: Document, text: str) -> bool:
     """The organ that speaks decides the place (我代表海拉尔区人民政府, 在上海市第十六届
     人民代表大会…, 上海市市长); other places the text mentions never outweigh it."""
     organ = organ_text(doc, text)
+    if not organ:
+        return False
     # a name several divisions share (朝阳区) is read with the whole text, whose other
     # mentions tell which one; only the organ's own mentions decide the place
     found = [m for m in gazetteer.mentions(organ + "\n" + text[:20000]) if m[1] < len(organ)]
@@ -534,8 +540,8 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
             doc.meta["published"] = Field(stamp or day, "given", "front matter")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
-    if not speaker_from_head(doc, text):
-        infer_people(doc, text)
+    speaker_from_head(doc, text)
+    infer_people(doc, text)
     infer_meeting(doc, text)
     if not date_from_head(doc):
         infer_date(doc, published)
