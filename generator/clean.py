@@ -500,7 +500,9 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             prev = s
             continue
         m = _STAMP.match(s)
-        if m and _valid_ymd(*(int(x) for x in m.groups()[:3])):
+        # a page's time stamp has a clock time or an ISO form; '2021年12月30日' alone under
+        # a title is the speech's own date line and stays in the text
+        if m and _valid_ymd(*(int(x) for x in m.groups()[:3])) and (re.search(r"\d[:时]\d", s) or "年" not in s):
             y, mo, d = (int(x) for x in m.groups()[:3])
             cl.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
             cl.remove("page-chrome", s, kept_as="published")

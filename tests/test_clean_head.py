@@ -123,3 +123,9 @@ def test_a_title_that_names_a_post_is_not_a_speaker_line() -> None:
     doc = cleaned("heads", "title_names_a_post.txt")
     assert doc.title == "县委书记在全县农村工作会议上的讲话"
     assert "speaker_line" not in doc.meta
+
+
+def test_a_date_line_under_the_title_is_text_not_page_chrome() -> None:
+    doc = cleaned("heads", "speech_date_line_under_title.txt")
+    assert "2021年12月30日" in doc.paragraphs
+    assert not [r for r in doc.removals if r.rule == "page-chrome"]
