@@ -64,7 +64,7 @@ def sentence_at(text: str, pos: int) -> str:
 # A date the sentence marks as a reference point is not the document's date:
 # 截至2021年9月30日, 比2015年, 自…以来, 1998年3月就职, 同比.
 _REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比)\s*$")
-_REF_AFTER = re.compile(r"^\s*(?:以来|以前|之前|前|起|就职|就任|上任|至今|相比|同期|末|底|相比)")
+_REF_AFTER = re.compile(r"^\s*(?:以来|以前|之前|前|起|就职|就任|上任|至今|相比|同期|末|底)")
 _REVIEW = re.compile(r"^[一1][、.．]\s*(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。\n]{0,14}?)?工作(?:的)?回顾")
 # the same heading without its number, when it is a line of its own ('2016年工作回顾')
 _REVIEW_BARE = re.compile(r"^(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。，\n]{0,14}?)?工作(?:的)?回顾$")
@@ -86,10 +86,8 @@ def _set_date(doc: Document, value: str, precision: str, evidence: str | None, t
 
 
 def date_from_head(doc: Document) -> bool:
-    """The dateline (——2016年2月19日在…会议上) dates the speech to the day. When neither
-    it nor the opening lines date the text, a year stated in the title (2018年…政府工作
-    报告) or in the file name gives the year, and a report's review section (一、2016年
-    工作回顾) gives the year after it."""
+    """The dateline (——2016年2月19日在…会议上) dates the speech to the day, before any
+    other date the opening lines mention."""
     dl = doc.value("dateline")
     if dl:
         m = _FULL_DATE.search(arabic_dates(str(dl)))
@@ -101,6 +99,8 @@ def date_from_head(doc: Document) -> bool:
 
 
 def date_from_title(doc: Document) -> bool:
+    """When neither the dateline nor the opening lines date the text, the one year its
+    title states (2018年…政府工作报告) is the year of the document."""
     # a template site's recommended title is its own paraphrase, not the speech's
     if doc.value("title_from") != "file name" and "template_site" not in doc.meta:
         years = set(_TITLE_YEAR.findall(str(doc.value("title") or "")))
@@ -112,6 +112,9 @@ def date_from_title(doc: Document) -> bool:
 
 
 def date_from_name_or_review(doc: Document, text: str) -> bool:
+    """Last resorts for the year: the one year of a file name that is the title or that
+    writes it as a year ('…2017年…'), then a work report's review section (一、2016年工作
+    回顾 → a 2017 report). A bare '2017.txt' is not evidence enough."""
     name = doc.source_path.rsplit("/", 1)[-1]
     years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", name))
     if len(years) == 1 and doc.value("title_from") == "file name" or (len(years) == 1 and re.search(r"(?:19|20)\d\d年", name)):

@@ -351,3 +351,10 @@ def test_a_year_end_speech_is_not_dated_by_its_review_section(heads: dict[str, D
     """Only a work report to a congress is delivered the year after the one it reviews."""
     d = heads["year_end_speech_reviews_its_year.txt"]
     assert d.value("date") is None
+
+
+def test_the_organ_in_the_opening_sentence_outweighs_other_places(heads: dict[str, Document]) -> None:
+    """'我代表淳安县人民政府' decides, however often the text names other provinces."""
+    d = heads["organ_in_opening_sentence.txt"]
+    assert d.value("place") == {"province": "浙江省", "city": "杭州市", "county": "淳安县", "code": "330127"}
+    assert d.meta["place"].evidence == "我代表淳安县人民政府"
