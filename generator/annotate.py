@@ -385,7 +385,7 @@ def infer_meeting(doc: Document, text: str) -> None:
 # The organs of the central state: a document they deliver belongs to the whole country.
 _NATIONAL = re.compile(
     r"国务院|全国人民代表大会|全国人大|中国共产党(?:第[一二三四五六七八九十]{1,3}次)?全国代表大会|党的全国代表大会"
-    r"|中央委员会|[（(][一二三四五六七八九十]{1,3}大[)）]|^[一二三四五六七八九十]{1,3}大"
+    r"|中央委员会|[（(][一二三四五六七八九十]{1,3}大[)）]"
 )
 # A title speaks for an organ only when it names the document the organ delivers
 # (国务院政府工作报告, 某区人民政府工作报告, 在…人民代表大会上…); a news headline that
