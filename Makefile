@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test lint serve clean bench
+.PHONY: site test lint serve clean bench mutants
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,5 +27,13 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m generator.bench
 
+# Mutation testing (not in CI; see TESTING.md). MUTANTS="generator.write.x_safe_url*" runs
+# only the mutants matching the pattern(s); results stay in mutants/ between runs.
+MUTANTS ?=
+mutants: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,mutation]'
+	$(PY) -m mutmut run --max-children 2 $(MUTANTS)
+	$(PY) -m mutmut results
+
 clean:
-	rm -rf site site-offline docs/speeches docs/indexes docs/downloads docs/data .cache
+	rm -rf mutants site site-offline docs/speeches docs/indexes docs/downloads docs/data .cache

@@ -3,6 +3,7 @@ of the project, so tests never touch the working tree's docs/ or site/."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
@@ -45,6 +46,35 @@ def run_generator(root: Path, *args: str, hash_seed: str | None = None) -> subpr
         [sys.executable, "-m", "generator", "--root", str(root), *args],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,
     )
+
+
+# ---------------------------------------------------------------- the e2e marker
+# Tests that run the whole generator as a subprocess, build a site or drive a browser are
+# marked `e2e`, so the mutation run (`make mutants`) can run the fast units alone
+# (`-m "not e2e"`). Marking is automatic, so a new slow test cannot forget it.
+E2E_FIXTURES = {"built_site", "catalog", "browser", "page", "online_search"}
+E2E_MODULES = {"test_site", "test_pages", "test_browser", "test_indexes", "test_workflows"}
+
+
+def _calls_generator(func: object) -> bool:
+    try:
+        return "run_generator(" in inspect.getsource(func)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        fixture_funcs = [fd.func for name in names for fd in defs.get(name, ())]
+        if (
+            names & E2E_FIXTURES
+            or item.module.__name__ in E2E_MODULES  # type: ignore[attr-defined]
+            or _calls_generator(getattr(item, "function", None))
+            or any(_calls_generator(f) for f in fixture_funcs)
+        ):
+            item.add_marker(pytest.mark.e2e)
 
 
 @dataclass

@@ -77,7 +77,7 @@ def test_evaluate_writes_nothing_into_the_corpus(tmp_path: Path) -> None:
     assert sorted(p.name for p in (FIXTURE / "corpus").iterdir()) == before
 
 
-@pytest.mark.slow
+@pytest.mark.e2e  # the whole pipeline on 127 real documents: slow-ish, still in make test
 @pytest.mark.skipif(not (DEVCORPUS / "gold.json").exists(),
                     reason=f"development corpus not present at {DEVCORPUS} (it is not part of the project)")
 def test_issue_targets_on_the_development_corpus() -> None:
