@@ -373,8 +373,12 @@ _DATELINE_START = re.compile(rf"^[{_DASHES}（(\s]*\d{{4}}\s*年\s*\d{{1,2}}\s*�
 # 上海市市长 龚 正 / 海拉尔区人民政府区长　　杜联合 / 省长　王予波: a post, then the name (maybe spaced out)
 _POSTS = r"(?:总理|副总理|主席|委员长|省长|市长|区长|县长|旗长|州长|盟长|镇长|乡长|书记|主任)"
 SPEAKER_LINE = re.compile(
-    rf"^(?P<role>[\u4e00-\u9fff]{{0,20}}?{_POSTS})[\s\u3000]*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{{1,12}})$"
+    rf"^(?P<role>[\u4e00-\u9fff]{{0,20}}?{_POSTS})[\s\u3000]*[:：]?[\s\u3000]*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{{1,12}})$"
 )
+# ——在某区第十七届人民代表大会第一次会议上: a dateline that gives the meeting but no date
+_DATELINE_NO_DATE = re.compile(rf"^(?:[{_DASHES}]+|[（(])\s*在(.{{2,60}}?(?:会议|大会)上)[）)]?$")
+
+
 def is_speaker_line(s: str) -> bool:
     """A post and then a person's name: 2–4 characters once spaces are closed up, or a
     name joined with '·'. '县委书记在全县工作会议上的讲话' is a title, not a speaker line."""
@@ -523,6 +527,10 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
                 roles.add(idx[n + 1])
             continue
         if i in roles:
+            continue
+        if _DATELINE_NO_DATE.match(s) and head.dateline is None:
+            head.dateline = s
+            roles.add(i)
             continue
         if is_speaker_line(s):
             if head.speaker_line is None:

@@ -398,3 +398,12 @@ def test_the_organ_in_the_opening_sentence_outweighs_other_places(heads: dict[st
     d = heads["organ_in_opening_sentence.txt"]
     assert d.value("place") == {"province": "浙江省", "city": "杭州市", "county": "淳安县", "code": "330127"}
     assert d.meta["place"].evidence == "我代表淳安县人民政府"
+
+
+def test_a_dateline_without_a_date_still_names_the_organ(heads: dict[str, Document]) -> None:
+    """'——在某市…人民代表大会…会议上' gives the place; the date line under it the date;
+    '市长：周 平' (with a colon, name spaced out) the speaker."""
+    d = heads["dateline_without_date.txt"]
+    assert d.value("place")["county"] == "建德市" and d.value("place")["city"] == "杭州市"
+    assert d.value("date") == "2017-01-05"
+    assert d.value("speakers") == [{"name": "周平", "role": "市长"}]
