@@ -9,6 +9,10 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: site test lint serve clean bench mutants
 
 $(STAMP): pyproject.toml
+	@# A fresh Debian has python3 without venv/ensurepip: say what to install, not a traceback.
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
+	  echo "make: '$(PYTHON) -m venv' cannot work here (no venv/ensurepip module)."; \
+	  echo "Install what a fresh machine needs:  apt-get install python3-venv make"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'

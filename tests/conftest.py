@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # The tests run on a pinned copy of the five seeds, never on the live corpus/: adding a
 # document to corpus/ (as the README says to) must not change what the tests expect.
 SEEDS = ROOT / "tests" / "corpus" / "seeds"
+# The test site is built as a GitHub project site would be (served under /<repo>/), so the
+# feed, canonical links and citations carry absolute URLs; its pages link relatively and
+# are served from the root of a local server all the same.
+SITE_URL = "https://example.org/speech-archive/"
 
 
 def collect_seeds():
@@ -38,8 +42,12 @@ def copy_project(dest: Path, corpus: Path | None = None) -> Path:
     return dest
 
 
-def run_generator(root: Path, *args: str, hash_seed: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_generator(root: Path, *args: str, hash_seed: str | None = None,
+                  site_url: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("SITE_URL", None)
+    if site_url is not None:
+        env["SITE_URL"] = site_url
     if hash_seed is not None:
         env["PYTHONHASHSEED"] = hash_seed  # set iteration order differs between runs
     return subprocess.run(
@@ -88,7 +96,7 @@ class BuiltSite:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = copy_project(tmp_path_factory.mktemp("project"))
-    proc = run_generator(root, "build")
+    proc = run_generator(root, "build", site_url=SITE_URL)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return BuiltSite(root, root / "site", root / "site-offline", proc.stdout + proc.stderr)
 
@@ -98,3 +106,23 @@ def catalog(built_site: BuiltSite) -> dict:
     import json
 
     return json.loads((built_site.online / "data" / "catalog.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright's sync API allows one
+    instance at a time, so the fixture lives here rather than in each test module)."""
+    from browserlib import CHROMIUM_ARGS, chromium_path, unavailable
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
+            unavailable(f"cannot launch Chromium at {path}: {error}")
+        yield chromium
+        chromium.close()

@@ -14,16 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from browserlib import (
-    CHROMIUM_ARGS,
     SEARCH_INPUT,
     SEARCH_RESULT_LINKS,
     Traffic,
-    chromium_path,
     in_ci,
     search_for,
     serve,
     type_like_ime,
-    unavailable,
     wait_for_results,
     wait_search_ready,
 )
@@ -33,22 +30,6 @@ pytestmark = pytest.mark.browser
 QUERY = "高质量发展"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SPEECH_LINK = f'{SEARCH_RESULT_LINKS}[href*="speeches/"]'
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
-    path = chromium_path()
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
-            unavailable(f"cannot launch Chromium at {path}: {error}")
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -236,16 +236,19 @@ def test_national_documents_get_a_national_section_and_say_so_on_the_page() -> N
     page shows 全国 as its scope, not 地点不明."""
     from generator.indexes import build_indexes, links_for
     from generator.pipeline import collect
-    from generator.write import esc, metadata_table
+    from generator.write import esc, facts_lines, metadata_table
 
     report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "fixtures" / "heads")
     docs = {d.source_path: d for d in report.documents}
     national = docs["national_report_mentions_regions.txt"]
-    places = build_indexes(report.documents, esc)["places"]
+    pages = build_indexes(report.documents, esc)
+    places = pages.text["places"]
     section = places.split("## 全国 {#p-national}", 1)[1].split("\n## ", 1)[0]
     assert national.id in section
     assert "page_chrome_before_title" not in section
     assert "## 浙江省" in places
-    assert any("places.md#p-national" in link for link in links_for(national, esc))
+    assert any("places.md#p-national" in link for link in links_for(national, esc, where=pages.where))
     rows = "\n".join(metadata_table(national))
     assert "| 地点 | 全国（全国性文件，不属任何省份） |" in rows and "| 层级 | 全国 |" in rows
+    facts = "\n".join(facts_lines(national))
+    assert 'data-fact="place" title="地点：推断。依据：我代表国务院">全国</span>' in facts

@@ -194,7 +194,8 @@ def test_facts_table(pages, cat, doc_id: str) -> None:
 def test_keywords_line(pages, cat, doc_id: str) -> None:
     line = [p for p in pages[doc_id].paragraphs if p.startswith(KEYWORDS_LABEL)]
     assert len(line) == 1, doc_id
-    shown = [k.strip() for k in line[0].removeprefix(KEYWORDS_LABEL).split("、")]
+    # the keyword tags before the text, one link each (separated by spaces or 、)
+    shown = [k for k in re.split(r"[、\s]+", line[0].removeprefix(KEYWORDS_LABEL)) if k]
     assert shown == cat[doc_id]["keywords"] and len(shown) >= 5
 
 

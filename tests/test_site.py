@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import SEEDS, copy_project, run_generator
+from conftest import SEEDS, SITE_URL, copy_project, run_generator
 
 from generator.read import iter_sources
 
@@ -84,8 +84,8 @@ def test_reachable_from_home(built_site, catalog) -> None:
         assert f"speeches/{d['id']}.html" in listing
 
 
-def test_tags_on_pages_and_tags_index(built_site, catalog) -> None:
-    tags_page = (built_site.online / "tags.html").read_text(encoding="utf-8")
+def test_tags_on_pages_and_keyword_index(built_site, catalog) -> None:
+    tags_page = (built_site.online / "archive" / "keywords.html").read_text(encoding="utf-8")
     for d in catalog["documents"]:
         html = (built_site.online / d["url"]).read_text(encoding="utf-8")
         for k in d["keywords"][:3]:
@@ -114,7 +114,7 @@ def test_offline_flavour_has_no_remote_scripts(built_site) -> None:
 
 def test_deterministic(tmp_path: Path, built_site) -> None:
     root = copy_project(tmp_path / "again")
-    proc = run_generator(root, "generate", hash_seed="12345")
+    proc = run_generator(root, "generate", hash_seed="12345", site_url=SITE_URL)
     assert proc.returncode == 0, proc.stderr
     first = sorted((built_site.root / "docs" / "archive").rglob("*"))
     second = sorted((root / "docs" / "archive").rglob("*"))
@@ -122,7 +122,8 @@ def test_deterministic(tmp_path: Path, built_site) -> None:
     for a, b in zip(first, second, strict=True):
         if a.is_file():
             assert a.read_bytes() == b.read_bytes(), a
-    assert (built_site.root / "docs/data/catalog.json").read_bytes() == (root / "docs/data/catalog.json").read_bytes()
+    for name in ("catalog.json", "catalog.csv", "corpus.jsonl", "feed.xml"):
+        assert (built_site.root / "docs/data" / name).read_bytes() == (root / "docs/data" / name).read_bytes(), name
 
 
 def test_removed_document_loses_its_page(tmp_path: Path) -> None:
@@ -258,3 +259,67 @@ def test_offline_copy_downloadable_from_the_online_site(built_site) -> None:
         assert "speech-archive-offline/search/search_index.js" in names  # offline search index
         assert zf.read("speech-archive-offline/index.html") == (built_site.offline / "index.html").read_bytes()
     assert 'href="downloads/archive-offline.zip"' in (built_site.online / "index.html").read_text(encoding="utf-8")
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        if d.get("id"):
+            self.ids.add(d["id"] or "")
+        for key in ("href", "src"):
+            if d.get(key) and tag in ("a", "link", "img", "script"):
+                self.refs.append(d[key] or "")
+
+
+def test_no_internal_link_broken(built_site) -> None:
+    """Crawl every HTML page of the built site: each relative link and asset exists, and
+    each #anchor into a page of ours is an id on that page."""
+    from urllib.parse import unquote, urlsplit
+
+    site = built_site.online
+    parsed: dict[Path, _Refs] = {}
+
+    def refs(page: Path) -> _Refs:
+        if page not in parsed:
+            p = _Refs()
+            p.feed(page.read_text(encoding="utf-8"))
+            parsed[page] = p
+        return parsed[page]
+
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    for page in pages:
+        if page.name == "404.html":
+            continue  # absolute URLs under site_url, checked below
+        for ref in refs(page).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//") or not (parts.path or parts.fragment):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {ref}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in refs(target).ids:
+                broken.append(f"{page.relative_to(site)}: {ref} (no such id)")
+    assert len(pages) > 20
+    assert not broken, "\n".join(broken[:30])
+
+
+def test_404_page_links_under_the_project_path(built_site) -> None:
+    """On a project site (https://user.github.io/<repo>/) the 404 page is served at any
+    depth, so its links must be absolute under site_url's path."""
+    from urllib.parse import urlsplit
+
+    base = urlsplit(SITE_URL).path
+    refs = _Refs()
+    refs.feed((built_site.online / "404.html").read_text(encoding="utf-8"))
+    local = [r for r in refs.refs if not urlsplit(r).scheme and not r.startswith("#")]
+    assert local
+    bad = [r for r in local if not r.startswith(base)]
+    assert not bad, bad
