@@ -227,7 +227,7 @@ _TITLE_SPEAKER = re.compile(r"^(?:[^在]{0,20}?(?:长|主席|总理|书记|主�
 
 
 def speaker_from_head(doc: Document, text: str) -> bool:
-    """The speaker line under a dateline ('上海市市长 龚 正', '某区人民政府区长　　杜联合',
+    """The speaker line under a dateline ('某市市长 王 明', '某区人民政府区长　　李建国',
     or a bare name), else '…在…会议上作政府工作报告' in the title or file name. A report
     delivered '受…委托' (on behalf of an organ) by someone the head does not name has
     no known speaker: nothing is guessed from the text."""
@@ -237,7 +237,7 @@ def speaker_from_head(doc: Document, text: str) -> bool:
         name = collapse_spaced(m.group("name")) if m else collapse_spaced(str(line))
         role = m.group("role") if m else None
         # after a post the line's structure vouches for the name (minority names such
-        # as 嘎玛泽登 have no Han surname); a bare line needs a known surname
+        # as 扎西多吉 have no Han surname); a bare line needs a known surname
         if is_name(name) or (m and re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name)):
             doc.meta["speakers"] = Field([{"name": name, "role": role}], "inferred",
                                          " / ".join(str(x) for x in (doc.value("dateline"), line) if x))
@@ -402,7 +402,7 @@ def organ_text(doc: Document, text: str, with_title: bool = True) -> str:
     if m:
         parts.append(m.group(0))
     for s in doc.value("speakers") or []:
-        parts.append(str(s.get("role") or ""))  # the post only: a name may look like a place (东川)
+        parts.append(str(s.get("role") or ""))  # the post only: a name may look like a place (e.g. a surname + 川)
     title = str(doc.value("title") or "")
     if with_title and _ORGAN_TITLE.search(title):
         parts.append(title)
@@ -427,7 +427,7 @@ def infer_scope(doc: Document, text: str) -> bool:
 
 
 def place_from_organ(doc: Document, text: str) -> bool:
-    """The organ that speaks decides the place (我代表海拉尔区人民政府, 在上海市第十六届
+    """The organ that speaks decides the place (我代表某区人民政府, 在某市第十届
     人民代表大会…, 上海市市长); other places the text mentions never outweigh it."""
     organ = organ_text(doc, text)
     if not organ:

@@ -370,7 +370,7 @@ DATELINE = re.compile(
     rf"^[{_DASHES}（(\s]*(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*在(.{{2,60}}?[上])[）)]?(?:[\s\u3000]+(.{{2,30}}))?$"
 )
 _DATELINE_START = re.compile(rf"^[{_DASHES}（(\s]*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*在[^。，；]{{2,40}}$")
-# 上海市市长 龚 正 / 海拉尔区人民政府区长　　杜联合 / 省长　王予波: a post, then the name (maybe spaced out)
+# 某市市长 王 明 / 某区人民政府区长　　李建国 / 省长　张平: a post, then the name (maybe spaced out)
 _POSTS = r"(?:总理|副总理|主席|委员长|省长|市长|区长|县长|旗长|州长|盟长|镇长|乡长|书记|主任)"
 SPEAKER_LINE = re.compile(
     rf"^(?P<role>[\u4e00-\u9fff]{{0,20}}?{_POSTS})[\s\u3000]*[:：]?[\s\u3000]*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{{1,12}})$"
@@ -422,7 +422,7 @@ def arabic_dates(s: str) -> str:
 
 
 def collapse_spaced(s: str) -> str:
-    """'政 府 工 作 报 告' → '政府工作报告', '龚 正' → '龚正': characters spread out with
+    """'政 府 工 作 报 告' → '政府工作报告', '王 明' → '王明': characters spread out with
     spaces for layout are one word; ordinary text with spaces between words is kept."""
     s = s.strip(_WS)
     return re.sub(r"[\s\u3000]+", "", s) if _SPACED.match(s) else s
