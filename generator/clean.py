@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Document, Field, RawDoc, Removal
-from .read import HAN
+from .read import HAN, looks_like_mojibake
 from .script import detect_script, to_simplified
 
 # Human-readable description of every rule, in the order they run; the page and the
@@ -312,24 +312,13 @@ class Segment:
 
 def looks_mojibake(s: str) -> bool:
     """Text decoded with the wrong codec (UTF-8 read as GBK gives 娣峰悎缂栫爜…) is made of
-    rare characters: in simplified script, real titles use almost only the 3,755 common
-    characters of GB2312 level 1, mojibake mostly others. Such a title is never shown."""
-    if re.search("[\ufffd\ue000-\uf8ff]", s):  # replacement and private-use characters
+    rare characters, kana or box drawing; such a title is never shown. The judgement is the
+    reader's own (`read.looks_like_mojibake`, which also chose the file's encoding), so a
+    title and its file are never judged by two different definitions; replacement and
+    private-use characters are what a damaged decoding leaves even in a short title."""
+    if re.search("[\ufffd\ue000-\uf8ff]", s):
         return True
-    han = HAN.findall(to_simplified(s))
-    odd = re.findall("[\u3040-\u30ff\u2500-\u257f\u3380-\u33ff]", s)  # kana, box drawing, unit squares
-    if len(han) + len(odd) < 3:
-        return False
-    rare = sum(1 for c in han if not _common(c)) + len(odd)
-    return rare / (len(han) + len(odd)) >= 0.4
-
-
-def _common(c: str) -> bool:
-    try:
-        b = c.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
+    return looks_like_mojibake(s)
 
 
 def _is_title_like(s: str) -> bool:
