@@ -332,6 +332,17 @@ GENRES = ["工作报告", "讲话稿", "会议报道", "范文"]
 _WORK_REPORT = re.compile(r"工作报告|向(?:本次)?大会(?:作|做)?(?:政府)?(?:工作)?报告(?:政府)?工作|向大会作(?:政府)?工作报告")
 
 
+def _first_person_report(opening: str) -> re.Match[str] | None:
+    """A report phrase in the opening makes the text a work report only when the
+    speaker says it of themself (现在，我代表…向大会报告); a news item that says a mayor
+    'delivered the work report' is a report about the meeting, not the report."""
+    for m in _WORK_REPORT.finditer(opening):
+        start = max(opening.rfind(c, 0, m.start()) for c in "。！？\n") + 1
+        if re.search(r"我(?:代表|受|向)|现在[，,]\s*我", opening[start : m.start()]):
+            return m
+    return None
+
+
 def meeting_type(name: str) -> str:
     for key, t in MEETING_TYPES:
         if key in name:
@@ -472,6 +483,10 @@ def infer_place(doc: Document, text: str) -> None:
             break
     place = {"province": div.province, "city": div.city, "county": div.county, "code": div.code}
     doc.meta["place"] = Field(place, "inferred", ev)
+    # A province reached only as the common ground of several of its cities (武汉 and 黄石)
+    # says where the text is, not that it is a provincial document: level stays unknown.
+    if div.level == "省" and any(d.code[:2] == div.code[:2] and d.level != "省" for d, _s, _e in found):
+        return
     doc.meta["level"] = Field(div.level, "inferred", ev)
 
 
@@ -480,7 +495,7 @@ def infer_genre(doc: Document, text: str) -> None:
     opening = "\n".join((doc.simplified or doc.paragraphs)[:8])[:800]
     # a resolution or decision about a work report is not one
     report = None if re.search(r"(?:决议|决定|公报)$", str(doc.value("title") or "")) else (
-        _WORK_REPORT.search(str(doc.value("title") or "")) or _WORK_REPORT.search(opening))
+        _WORK_REPORT.search(str(doc.value("title") or "")) or _first_person_report(opening))
     if report and "template_site" not in doc.meta:
         ev = str(doc.value("title")) if _WORK_REPORT.search(str(doc.value("title") or "")) \
             else sentence_at(opening, report.start())

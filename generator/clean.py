@@ -867,6 +867,7 @@ def clean(raw: RawDoc) -> list[Document]:
             doc.meta["title"] = Field(title_from_file_name(raw.source_path), "inferred",
                                       f"文件名：{raw.source_path.rsplit('/', 1)[-1]}")
             doc.meta["title_from"] = Field("file name", "inferred", raw.source_path.rsplit("/", 1)[-1])
+        _strip_title_markup(doc)
         if n == 1:
             if head.dateline:
                 doc.meta["dateline"] = Field(head.dateline, "inferred", head.dateline)
@@ -894,6 +895,26 @@ def clean(raw: RawDoc) -> list[Document]:
     return docs
 
 
+# Markdown markup around a whole title line (an ATX heading '## 标题', emphasis '**标题**')
+# is layout, not words of the title.
+_TITLE_MARKUP = _m(r"^\s*#{1,6}\s+(.*?)(?:\s+#+)?\s*$|^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*$")
+# Emphasis around words (**标题**) is markup; placeholders are runs of stars in a figure's
+# slot (完成**万元, 增长**%), so a pair whose inside starts with a unit is not emphasis.
+_EMPHASIS = _m(r"\*\*(?![*\s%％个户家项亿万千百元年月日人次名所条座倍批件台])([^*\n]*?[\u4e00-\u9fff][^*\n]*?)"
+               r"(?<![*\s])\*\*")
+
+
+def _strip_title_markup(doc: Document) -> None:
+    f = doc.meta.get("title")
+    if f is None or f.status == "given":
+        return
+    m = _TITLE_MARKUP.match(str(f.value))
+    if m:
+        inner = (m.group(1) or m.group(2) or "").strip()
+        if inner:
+            doc.meta["title"] = Field(inner, f.status, f.evidence)
+
+
 def _script_and_redaction(doc: Document) -> None:
     doc.script = detect_script("\n".join(doc.paragraphs))
     if doc.script == "zh-Hant":
@@ -903,12 +924,13 @@ def _script_and_redaction(doc: Document) -> None:
             doc.meta["title_original"] = Field(f.value, f.status, f.evidence)
             doc.meta["title"] = Field(to_simplified(str(f.value)), f.status, f.evidence)
     examples: list[str] = []
+    count = 0
     for p in doc.paragraphs:
-        for m in _REDACTION.finditer(p):
+        for m in _REDACTION.finditer(_EMPHASIS.sub(r"\1", p)):
+            count += 1
             if m.group(0) not in examples:
                 examples.append(m.group(0))
     # A template with blanked figures shows them again and again; one stray 'XX' in a
     # real speech is not enough.
-    count = sum(len(_REDACTION.findall(p)) for p in doc.paragraphs)
     doc.redacted = count >= 3
     doc.redaction_examples = examples[:6] if doc.redacted else []

@@ -477,7 +477,21 @@ def _best(found: list[tuple[Division, int, int]], hint_codes: frozenset[str]) ->
     for div, start, _ in found:
         counts[div.code] += 1
         first.setdefault(div.code, start)
-    candidates = list(counts)
+    # A county named only by its bare short form (惠农, 云龙, 巨鹿), with nothing else in the
+    # text from its city (the city, its province, another of its counties), is as likely a
+    # word, a person's given name or a company (强农惠农, 局长张云龙, 巨鹿集团) as the county:
+    # not evidence on its own.
+    full_named = {div.code for div, start, end in found if end - start >= len(div.name)}
+
+    def corroborated(c: str) -> bool:
+        return any(o != c and (o in idx.lineage[c] or o[:4] == c[:4]) for o in counts)
+
+    candidates = [
+        c for c in counts
+        if not (idx.divisions[c].level == "县区" and c not in full_named and not corroborated(c))
+    ]
+    if not candidates:
+        return None
     if hint_codes:
         in_hint = [c for c in candidates if idx.lineage[c][0] in hint_codes]
         candidates = in_hint or candidates

@@ -407,3 +407,61 @@ def test_a_dateline_without_a_date_still_names_the_organ(heads: dict[str, Docume
     assert d.value("place")["county"] == "建德市" and d.value("place")["city"] == "杭州市"
     assert d.value("date") == "2017-01-05"
     assert d.value("speakers") == [{"name": "周平", "role": "市长"}]
+
+
+# ------------------------------------------- rules learned from unseen local news items
+
+
+def test_news_about_a_work_report_is_a_meeting_report_not_the_report(tmp_path: Path) -> None:
+    docs = collect_corpus(tmp_path, {
+        "news.txt": (
+            "南川市人大会议开幕\n\n本报讯（记者 林一）3月2日，南川市十届人大三次会议开幕，"
+            "市长周明代表市政府向大会作政府工作报告，回顾过去一年工作，部署今年任务。\n"
+        ),
+        "report.txt": (
+            "政府工作报告\n\n各位代表：\n\n现在，我代表市人民政府，向大会作政府工作报告，"
+            "请予审议，并请市政协各位委员提出意见。过去一年，我们稳住了经济大盘。\n"
+        ),
+    })
+    assert docs["news.txt"].value("genre") == "会议报道", docs["news.txt"].meta.get("genre")
+    assert docs["report.txt"].value("genre") == "工作报告", docs["report.txt"].meta.get("genre")
+
+
+def test_province_reached_through_several_of_its_cities_leaves_level_unknown(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"two-cities.txt": (
+        "湖北武黄两市签署同城化合作协议\n\n6月6日，湖北武汉与黄石两市联合召开同城化发展推进会，"
+        "黄石将主动对接武汉，共建产业园区，推动两市交通互联互通。\n"
+    )})["two-cities.txt"]
+    assert doc.value("place")["province"] == "湖北省"
+    assert doc.value("place")["city"] is None
+    assert doc.value("level") is None, doc.meta.get("level")
+
+
+def test_county_named_only_inside_a_word_or_a_name_is_not_a_place(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"bare.txt": (
+        "林场召开学习会\n\n3月6日，林场召开学习会，传达局长王云龙的讲话精神，"
+        "落实强农惠农政策，与巨鹿集团签订供货协议。会议要求全体职工提高认识。\n"
+    )})["bare.txt"]
+    assert doc.value("place") is None, doc.meta.get("place")
+    assert doc.value("level") is None, doc.meta.get("level")
+
+
+def test_markdown_heading_and_bold_are_not_title_words_or_placeholders(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"heading.md": (
+        "## 市政府召开安全生产工作会议\n\n"
+        "3月6日，市政府召开安全生产工作会议。会议要求做到：**一是思想上高度重视，**"
+        "**二是责任上层层压实，**全面排查隐患，确保全市安全生产形势稳定。\n"
+    )})["heading.md"]
+    assert doc.value("title") == "市政府召开安全生产工作会议"
+    assert not doc.redacted, doc.redaction_examples
+    assert doc.value("genre") != "范文"
+
+
+def test_star_placeholders_in_figure_slots_still_mark_a_template(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"template.txt": (
+        "在全县经济工作会议上的讲话\n\n同志们：\n\n"
+        "过去一年，全县完成地区生产总值**亿元，增长**%，新建项目**个，"
+        "财政收入****万元。今年我们要再接再厉，奋勇争先。\n"
+    )})["template.txt"]
+    assert doc.redacted
+    assert doc.value("genre") == "范文"
