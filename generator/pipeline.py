@@ -1,24 +1,34 @@
 """The whole run: read every source, clean, annotate, link, write.
 
-Links and keywords need the whole archive, so each stage runs over every document
-before the next starts. A broken source is reported with its path (and line) and
+The per-document stages (read, clean, annotate, segment) run for each source file in a
+process pool, each source's result cached by content hash plus generator version. Links
+and keywords need the whole archive, so they run once every document is in. A broken source is reported with its path (and line) and
 skipped; the rest of the archive still builds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+import pickle
 import sys
 import time
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+
+import rjieba
 
 from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
 from .link import link
 from .model import Document, SourceError
 from .read import assign_file_ids, iter_sources, read
-from .segment import TokenCache, write_search_dictionary
+from .output import Output
+from .segment import cut
 from .write import write_all
 
 
@@ -39,7 +49,7 @@ class Report:
             f"sources read:      {self.sources}",
             f"documents:         {len(self.documents)}",
             f"files written:     {self.files_written}",
-            f"segmentation cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
+            f"document cache:    {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
             f"errors:            {len(self.errors)}",
             f"warnings:          {len(self.warnings)}",
             f"time:              {self.seconds:.1f} s",
@@ -61,45 +71,198 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
-def collect(root: Path, progress: bool = True, corpus: Path | None = None) -> Report:
-    """read → clean → annotate for every source; nothing is written.
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """A hash of the generator's own code and data: any change to a rule, a table or the
+    dictionary invalidates every cached document, so a cache can never serve stale output."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".yml", ".yaml",
+                                                                                  ".json", ".csv")):
+        h.update(path.relative_to(pkg).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    h.update(rjieba.__name__.encode())
+    return h.hexdigest()[:16]
 
-    `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own.
+
+@dataclass
+class SourceResult:
+    """What the per-document stages made of one source file: its documents, or the
+    errors that name the file. Returned by the worker so no error is lost in the pool."""
+
+    rel: str
+    documents: list[Document] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _sites() -> dict[str, str]:
+    return load_sites()
+
+
+def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> SourceResult:
+    """read → clean → annotate (→ segment) for one source file.
+
+    A top-level function of plain arguments, so it runs the same in this process or in
+    a spawned worker; every error is caught here and returned with the file's path.
     """
     from .annotations import apply_annotations
 
+    rel = path.relative_to(corpus).as_posix()
+    out = SourceResult(rel)
+    try:
+        raw = read(path, corpus)
+        raw.file_id = file_id
+        docs = clean(raw)
+        for d in docs:
+            annotate(d, raw, _sites())
+        annotate_siblings(docs)
+        try:
+            apply_annotations(docs, path, corpus)
+        except SourceError as exc:
+            # a broken annotation must not hide the document; it is built without it
+            out.errors.append(str(exc))
+        if segment:
+            for d in docs:
+                d.tokens = cut(d.search_text)
+    except SourceError as exc:
+        out.errors.append(str(exc))
+        return out
+    except Exception as exc:  # a bug must not take the archive down; it is reported
+        tb = traceback.extract_tb(exc.__traceback__)[-1]
+        out.errors.append(f"{rel}: unexpected {type(exc).__name__}: {exc} (at {tb.filename}:{tb.lineno})")
+        return out
+    out.warnings.extend(raw.warnings)
+    out.documents = docs
+    return out
+
+
+def _process_batch(args: list[tuple[Path, Path, str, bool]]) -> list[SourceResult]:
+    return [process_source(*a) for a in args]
+
+
+class DocumentCache:
+    """Each source's SourceResult on disk, keyed by the source's bytes, its editor's
+    annotation, its path and id, and the generator version: rebuilding after adding one
+    document redoes exactly that document. Pickle is safe here: the cache is written only
+    by this program into the project's own .cache/ folder."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, path: Path, rel: str, file_id: str, segment: bool) -> str:
+        from .annotations import annotation_path
+
+        h = hashlib.sha256(f"{generator_version()}\0{rel}\0{file_id}\0{segment}\0".encode())
+        h.update(path.read_bytes())
+        ann = annotation_path(path)
+        if ann.exists():
+            h.update(b"\0annotation\0" + ann.read_bytes())
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path | None:
+        return self.directory / key[:2] / f"{key}.pickle" if self.directory else None
+
+    def get(self, key: str) -> SourceResult | None:
+        path = self._path(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                result = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return result if isinstance(result, SourceResult) else None
+
+    def put(self, key: str, result: SourceResult) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+
+# Below this many sources to (re)do, starting worker processes costs more than it saves.
+POOL_MIN = 24
+
+
+def default_workers() -> int:
+    env = os.environ.get("GENERATOR_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int,
+                progress: bool = True) -> list[SourceResult]:
+    """Run process_source over jobs, in a spawn-context process pool when it pays.
+    Results come back in the order of `jobs` whatever order the workers finish in."""
+    if workers <= 1 or len(jobs) < POOL_MIN:
+        out = []
+        for n, job in enumerate(jobs, start=1):
+            if progress:
+                _progress(n, len(jobs), job[0].name)
+            out.append(process_source(*job))
+        return out
+    # batches amortize the pickling round trip; several per worker keep the load even
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    results: list[SourceResult] = []
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for n, batch in enumerate(pool.map(_process_batch, batches), start=1):
+            results.extend(batch)
+            if progress:
+                _progress(n, len(batches), "documents")
+    return results
+
+
+def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
+            cache_dir: Path | None = None, workers: int | None = None) -> Report:
+    """read → clean → annotate (→ segment) for every source; nothing is written.
+
+    `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
+    `cache_dir`, sources whose bytes and generator version are unchanged are loaded from
+    the cache instead of being processed again.
+    """
     t0 = time.perf_counter()
     report = Report()
     corpus = corpus or root / "corpus"
     sources = iter_sources(corpus) if corpus.is_dir() else []
     report.sources = len(sources)
-    sites = load_sites()
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
-    for n, path in enumerate(sources, start=1):
+    cache = DocumentCache(cache_dir)
+    results: list[SourceResult | None] = []
+    todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
+    for path in sources:
         rel = path.relative_to(corpus).as_posix()
-        if progress:
-            _progress(n, len(sources), rel)
-        try:
-            raw = read(path, corpus)
-            raw.file_id = ids[rel]
-            docs = clean(raw)
-            for d in docs:
-                annotate(d, raw, sites)
-            annotate_siblings(docs)
-            try:
-                apply_annotations(docs, path, corpus)
-            except SourceError as exc:
-                # a broken annotation must not hide the document; it is built without it
-                report.errors.append(str(exc))
-        except SourceError as exc:
-            report.errors.append(str(exc))
-            continue
-        except Exception as exc:  # a bug must not take the archive down; it is reported
-            tb = traceback.extract_tb(exc.__traceback__)[-1]
-            report.errors.append(f"{rel}: unexpected {type(exc).__name__}: {exc} (at {tb.filename}:{tb.lineno})")
-            continue
-        report.warnings.extend(raw.warnings)
-        report.documents.extend(docs)
+        job = (path, corpus, ids[rel], segment)
+        key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
+        hit = cache.get(key) if cache_dir else None
+        if hit is not None:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            todo.append((len(results), key, job))
+        results.append(hit)
+    done = run_sources([job for _, _, job in todo], workers or default_workers(), progress)
+    for (i, key, _job), result in zip(todo, done, strict=True):
+        results[i] = result
+        if cache_dir:
+            cache.put(key, result)
+    report.cache_hits, report.cache_misses = cache.hits, cache.misses
+    for result in results:
+        assert result is not None
+        report.errors.extend(result.errors)
+        report.warnings.extend(result.warnings)
+        report.documents.extend(result.documents)
     doc_ids = [d.id for d in report.documents]
     if len(doc_ids) != len(set(doc_ids)):
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
@@ -107,15 +270,19 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None) -> Re
     return report
 
 
-def generate(root: Path, progress: bool = True) -> Report:
+def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
+    """The whole generate step; per-document work is cached in .cache/documents."""
+    from .search import write_search_index
+
     t0 = time.perf_counter()
-    report = collect(root, progress)
-    write_search_dictionary(root / ".cache" / "jieba_userdict.txt")
-    cache = TokenCache(root / ".cache" / "tokens")
-    for d in report.documents:
-        d.tokens = cache.tokens(d.search_text)
-    report.cache_hits, report.cache_misses = cache.hits, cache.misses
+    report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
     report.stats = link(report.documents)
-    report.files_written = write_all(report.documents, root / "docs", root / "corpus")
+    out = Output(root / "docs")
+    write_all(report.documents, root / "docs", root / "corpus", out)
+    write_search_index(report.documents, root / "docs", out)
+    out.remove_stale()
+    report.files_written = out.written
+    report.stats["files_unchanged"] = out.unchanged
+    report.stats["files_removed"] = out.removed
     report.seconds = time.perf_counter() - t0
     return report

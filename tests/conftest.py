@@ -26,12 +26,13 @@ def collect_seeds():
 
 
 def copy_project(dest: Path, corpus: Path | None = None) -> Path:
-    """mkdocs.yml + hand-written docs + a corpus, without generated output."""
+    """mkdocs.yml + theme overrides + hand-written docs + a corpus, without generated output."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     shutil.copytree(
         ROOT / "docs", dest / "docs",
-        ignore=shutil.ignore_patterns("archive", ".archive.tmp", "data"),
+        ignore=shutil.ignore_patterns("archive", ".archive.tmp", "data", "searchindex"),
     )
     shutil.copytree(corpus or SEEDS, dest / "corpus")
     return dest
