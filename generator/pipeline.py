@@ -26,8 +26,9 @@ from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
 from .link import link
 from .model import Document, SourceError
-from .read import assign_file_ids, iter_sources, read
 from .output import Output
+from .read import assign_file_ids, iter_sources, read
+from .search import doc_terms
 from .segment import cut
 from .write import write_all
 
@@ -43,6 +44,7 @@ class Report:
     cache_misses: int = 0
     seconds: float = 0.0
     stats: dict[str, object] = field(default_factory=dict)
+    search_terms: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [
@@ -95,6 +97,9 @@ class SourceResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # per document id: its search-index terms and length (search.doc_terms), computed
+    # here so the index build only merges them
+    search_terms: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +132,8 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         if segment:
             for d in docs:
                 d.tokens = cut(d.search_text)
+                terms, length = doc_terms(d)
+                out.search_terms[d.id] = (dict(terms), length)
     except SourceError as exc:
         out.errors.append(str(exc))
         return out
@@ -260,6 +267,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for result in results:
         assert result is not None
+        report.search_terms.update(result.search_terms)
         report.errors.extend(result.errors)
         report.warnings.extend(result.warnings)
         report.documents.extend(result.documents)
@@ -279,7 +287,8 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     report.stats = link(report.documents)
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out)
-    write_search_index(report.documents, root / "docs", out)
+    report.stats["search_index_bytes"] = sum(
+        write_search_index(report.documents, root / "docs", out, report.search_terms).values())
     out.remove_stale()
     report.files_written = out.written
     report.stats["files_unchanged"] = out.unchanged

@@ -165,15 +165,20 @@ def script_file(kind: str, key: int | str, data: Any) -> str:
     return f'{CALLBACK}("{kind}",{json.dumps(key)},{body});\n'
 
 
-def build_index(docs: list[Document]) -> dict[str, str]:
-    """Every file of the search index: relative path under docs/searchindex/ → content."""
+def build_index(docs: list[Document],
+                terms_of: dict[str, tuple[dict[str, int], int]] | None = None) -> dict[str, str]:
+    """Every file of the search index: relative path under docs/searchindex/ → content.
+
+    `terms_of` holds doc_terms() already computed per document (by the pipeline's
+    workers, and cached); missing documents are computed here."""
+    terms_of = terms_of or {}
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
     group = repost_groups({d.id: d.duplicates for d in docs})
     postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
     lengths: list[int] = []
     for n, d in enumerate(docs):
-        terms, length = doc_terms(d)
+        terms, length = terms_of[d.id] if d.id in terms_of else doc_terms(d)
         lengths.append(length)
         for term in sorted(terms):
             postings[term].append((n, tf_code(terms[term])))
@@ -252,10 +257,11 @@ def t2s_table() -> str:
     return "".join(sorted(pairs))
 
 
-def write_search_index(docs: list[Document], docs_dir: Path, out: Output) -> dict[str, int]:
+def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
+                       terms_of: dict[str, tuple[dict[str, int], int]] | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
     build summary and the benchmark."""
-    files = build_index(docs)
+    files = build_index(docs, terms_of)
     sizes: dict[str, int] = defaultdict(int)
     for rel, text in sorted(files.items()):
         out.write_text(docs_dir / INDEX_DIR / rel, text)
