@@ -28,7 +28,7 @@ from .link import link
 from .model import Document, SourceError
 from .output import Output
 from .read import assign_file_ids, iter_sources, read
-from .search import doc_terms
+from .search import DocTerms, compact_terms
 from .segment import cut
 from .write import write_all
 
@@ -44,7 +44,7 @@ class Report:
     cache_misses: int = 0
     seconds: float = 0.0
     stats: dict[str, object] = field(default_factory=dict)
-    search_terms: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
+    search_terms: dict[str, DocTerms] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [
@@ -99,7 +99,7 @@ class SourceResult:
     warnings: list[str] = field(default_factory=list)
     # per document id: its search-index terms and length (search.doc_terms), computed
     # here so the index build only merges them
-    search_terms: dict[str, tuple[dict[str, int], int]] = field(default_factory=dict)
+    search_terms: dict[str, DocTerms] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -132,8 +132,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         if segment:
             for d in docs:
                 d.tokens = cut(d.search_text)
-                terms, length = doc_terms(d)
-                out.search_terms[d.id] = (dict(terms), length)
+                out.search_terms[d.id] = compact_terms(d)
     except SourceError as exc:
         out.errors.append(str(exc))
         return out
@@ -268,6 +267,10 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     for result in results:
         assert result is not None
         report.search_terms.update(result.search_terms)
+        for d in result.documents:
+            # one string object per distinct token across the archive, not per occurrence:
+            # at 10,000 documents the token lists would otherwise take gigabytes
+            d.tokens = [sys.intern(t) for t in d.tokens]
         report.errors.extend(result.errors)
         report.warnings.extend(result.warnings)
         report.documents.extend(result.documents)

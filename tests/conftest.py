@@ -50,6 +50,9 @@ def run_generator(root: Path, *args: str, hash_seed: str | None = None) -> subpr
 
 @dataclass
 class BuiltSite:
+    """One `python -m generator build`: site/ is published online and read from disk
+    alike (`offline` is the same folder, kept as a name for what a test checks)."""
+
     root: Path
     online: Path
     offline: Path
@@ -61,7 +64,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = copy_project(tmp_path_factory.mktemp("project"))
     proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return BuiltSite(root, root / "site", root / "site-offline", proc.stdout + proc.stderr)
+    return BuiltSite(root, root / "site", root / "site", proc.stdout + proc.stderr)
 
 
 @pytest.fixture(scope="session")
