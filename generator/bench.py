@@ -251,7 +251,7 @@ def _floor_config(proj: Path) -> Path:
     return path
 
 
-def scale(n: int, browser: bool = True, log=print) -> ScaleResult:
+def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = None) -> ScaleResult:
     from .search import index_bytes
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -291,7 +291,7 @@ def scale(n: int, browser: bool = True, log=print) -> ScaleResult:
         )
         if browser:
             log(f"[{n}] search in Chromium")
-            result.search = browser_search(site, QUERIES)
+            result.search = browser_search(site, queries or QUERIES)
         return result
 
 
@@ -416,13 +416,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--docs", type=int, nargs="*", help="synthetic archive sizes, e.g. 1000 10000")
     parser.add_argument("--out", type=Path, help="write the report here (e.g. BENCHMARKS.md)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search measurements")
+    parser.add_argument("--queries", type=int, default=len(QUERIES), help="how many of the sample queries to run")
     args = parser.parse_args(argv)
     if not args.docs:
         segmentation_and_cache()
         return
     results: list[ScaleResult] = []
     for i, n in enumerate(args.docs):
-        results.append(scale(n, browser=not args.no_browser, log=lambda m: print(m, flush=True)))
+        results.append(scale(n, browser=not args.no_browser, log=lambda m: print(m, flush=True),
+                             queries=QUERIES[: max(1, args.queries)]))
         text = report(results, pending=args.docs[i + 1 :])
         if args.out:
             args.out.write_text(text, encoding="utf-8")  # after each size, so a long run leaves figures

@@ -349,6 +349,7 @@
         return loadHits(r, 0, HEADER_RESULTS).then(function (win) {
           if (mine !== seq) return;
           list.innerHTML = "";
+          list.setAttribute("data-query", q); // which query the list shows (for tests and styles)
           metaEl.textContent = r.total ? (r.partial ? "没有同时含全部字词的讲话；部分匹配 " : "找到 ") + r.total + " 篇" :
             "没有找到";
           win.forEach(function (h) { list.appendChild(renderHit(h, r.query)); });
