@@ -24,7 +24,7 @@ import rjieba
 
 from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
-from .link import link
+from .link import LinkPrep, link, prepare
 from .model import Document, SourceError
 from .output import Output
 from .read import assign_file_ids, iter_sources, read
@@ -45,6 +45,7 @@ class Report:
     seconds: float = 0.0
     stats: dict[str, object] = field(default_factory=dict)
     search_terms: dict[str, DocTerms] = field(default_factory=dict)
+    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
 
     def summary(self) -> str:
         lines = [
@@ -56,6 +57,9 @@ class Report:
             f"warnings:          {len(self.warnings)}",
             f"time:              {self.seconds:.1f} s",
         ]
+        stages = self.stats.get("stage_seconds")
+        if isinstance(stages, dict):
+            lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
         for e in self.errors:
             lines.append(f"ERROR   {e}")
         for w in self.warnings[:30]:
@@ -100,6 +104,7 @@ class SourceResult:
     # per document id: its search-index terms and length (search.doc_terms), computed
     # here so the index build only merges them
     search_terms: dict[str, DocTerms] = field(default_factory=dict)
+    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +138,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
             for d in docs:
                 d.tokens = cut(d.search_text)
                 out.search_terms[d.id] = compact_terms(d)
+                out.link_prep[d.id] = prepare(d)
     except SourceError as exc:
         out.errors.append(str(exc))
         return out
@@ -267,6 +273,9 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     for result in results:
         assert result is not None
         report.search_terms.update(result.search_terms)
+        for did, prep in result.link_prep.items():
+            prep.counts = {sys.intern(k): v for k, v in prep.counts.items()}
+            report.link_prep[did] = prep
         for d in result.documents:
             # one string object per distinct token across the archive, not per occurrence:
             # at 10,000 documents the token lists would otherwise take gigabytes
@@ -287,14 +296,23 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
 
     t0 = time.perf_counter()
     report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
-    report.stats = link(report.documents)
+    stages = {"documents": time.perf_counter() - t0}
+    t = time.perf_counter()
+    report.stats = link(report.documents, report.link_prep)
+    report.link_prep.clear()  # the largest per-document data, needed no more
+    stages["link"] = time.perf_counter() - t
+    t = time.perf_counter()
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out)
+    stages["write"] = time.perf_counter() - t
+    t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(
         write_search_index(report.documents, root / "docs", out, report.search_terms).values())
     out.remove_stale()
+    stages["search index"] = time.perf_counter() - t
     report.files_written = out.written
     report.stats["files_unchanged"] = out.unchanged
     report.stats["files_removed"] = out.removed
+    report.stats["stage_seconds"] = {k: round(v, 2) for k, v in stages.items()}
     report.seconds = time.perf_counter() - t0
     return report

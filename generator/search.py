@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -91,19 +93,18 @@ def decode_varints(s: str) -> list[int]:
     return out
 
 
+_TF_TABLE = bytes(max(c for c, lo in enumerate(TF_CODES) if tf >= lo) for tf in range(1, 50))
+
+
 def tf_code(tf: int) -> int:
-    for code in range(len(TF_CODES) - 1, -1, -1):
-        if tf >= TF_CODES[code]:
-            return code
-    return 0
+    return _TF_TABLE[min(tf, 49) - 1] if tf > 0 else 0
 
 
 def char_terms(text: str) -> Counter[str]:
     """Single Han characters and bigrams of every run of Han characters."""
-    out: Counter[str] = Counter()
-    for run in _HAN_RUN.findall(text):
-        out.update(run)
-        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    runs = _HAN_RUN.findall(text)
+    out: Counter[str] = Counter("".join(runs))
+    out.update(chain.from_iterable(map(operator.add, run, run[1:]) for run in runs))
     return out
 
 
@@ -112,12 +113,10 @@ def word_terms(tokens: list[str]) -> Counter[str]:
     query for the whole word then outranks documents that only have its bigrams) and
     Latin or number words, lowercased."""
     out: Counter[str] = Counter()
-    for tok in tokens:
+    for tok, n in Counter(tokens).items():  # each distinct token once
         t = tok.strip().lower()
-        if len(t) >= 3 and _HAN_RUN.fullmatch(t):
-            out[t] += 1
-        elif _WORD.match(t):
-            out[t] += 1
+        if (len(t) >= 3 and _HAN_RUN.fullmatch(t)) or _WORD.match(t):
+            out[t] += n
     return out
 
 
@@ -146,7 +145,8 @@ class DocTerms:
 def compact_terms(doc: Document) -> DocTerms:
     terms, length = doc_terms(doc)
     keys = sorted(terms)
-    return DocTerms("\n".join(keys), bytes(tf_code(terms[k]) for k in keys), length)
+    table = _TF_TABLE
+    return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length)
 
 
 def shard_count(total_bytes: int) -> int:
