@@ -121,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="project folder holding corpus/, docs/ and mkdocs.yml (default: .)")
     sub = parser.add_subparsers(dest="verb", required=True)
-    sub.add_parser("build", help="generate pages, then build the site into site/ (for the web and file://)")
+    b = sub.add_parser("build", help="generate pages, then build the site into site/ (for the web and file://)")
+    # kept so that older scripts still run; there is one build for both uses now
+    b.add_argument("--flavour", choices=["online", "offline", "both"], help=argparse.SUPPRESS)
     sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
     sub.add_parser("generate", help="generate pages and data into docs/ only")
     sub.add_parser("check", help="validate every corpus document without writing anything")
