@@ -117,6 +117,14 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -
     return seconds, peak, out
 
 
+def _stages(output: str) -> str:
+    """The generate step's per-stage seconds, from the build summary's `stages:` line."""
+    for line in output.splitlines():
+        if line.startswith("stages:"):
+            return line.split(":", 1)[1].strip()
+    return ""
+
+
 def _generate_seconds(output: str) -> float:
     """The generate step's own time, from the summary `python -m generator build` prints."""
     for line in output.splitlines():
@@ -168,6 +176,7 @@ def browser_search(site: Path, queries: list[str]) -> dict[str, list[SearchRun]]
     from browserlib import CHROMIUM_ARGS, chromium_path, serve
 
     out: dict[str, list[SearchRun]] = {"http": [], "file": []}
+    queries = ["", *queries]  # first the page without a query: what loading the page alone blocks
     with sync_playwright() as pw, serve(site) as base:
         browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         for mode in ("http", "file"):
@@ -178,13 +187,17 @@ def browser_search(site: Path, queries: list[str]) -> dict[str, list[SearchRun]]
                 urls: list[str] = []
                 page.on("request", lambda r, urls=urls: urls.append(r.url))
                 start = base if mode == "http" else site.as_uri() + "/"
-                page.goto(f"{start}search.html?q={quote(q)}")
-                try:
-                    page.wait_for_function("window.__bench && window.__bench.first !== null", timeout=60_000)
-                    page.wait_for_timeout(300)
-                    first = page.evaluate("window.__bench.first")
-                except Exception:  # noqa: BLE001 - a query may have no result; recorded as such
-                    first = None
+                page.goto(f"{start}search.html" + (f"?q={quote(q)}" if q else ""))
+                first = None
+                if not q:
+                    page.wait_for_timeout(2000)
+                else:
+                    try:
+                        page.wait_for_function("window.__bench && window.__bench.first !== null", timeout=60_000)
+                        page.wait_for_timeout(300)
+                        first = page.evaluate("window.__bench.first")
+                    except Exception:  # noqa: BLE001 - a query may have no result; recorded as such
+                        first = None
                 longest = page.evaluate("window.__bench.longest")
                 results = page.locator("ol.sa-results li").count()
                 total = index = 0
@@ -220,6 +233,8 @@ class ScaleResult:
     speech_page_bytes: float
     index_bytes: int
     index_parts: dict[str, int]
+    stages_cold: str = ""
+    stages_rebuild: str = ""
     search: dict[str, list[SearchRun]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -265,6 +280,7 @@ def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = N
         log(f"[{n}] cold build (python -m generator build, empty cache)")
         cold, rss_cold, out = run_measured([py, "-m", "generator", "--root", str(proj), "build"], ROOT, env)
         gen_cold = _generate_seconds(out)
+        stages_cold = _stages(out)
         log(f"[{n}] floor ({cold:.0f} s cold build)")
         floor_cfg = _floor_config(proj)
         floor, _, _ = run_measured([py, "-m", "mkdocs", "build", "-q", "-f", str(floor_cfg), "-d",
@@ -274,6 +290,7 @@ def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = N
         log(f"[{n}] rebuild after one new document")
         rebuild, rss_re, out = run_measured([py, "-m", "generator", "--root", str(proj), "build"], ROOT, env)
         gen_re = _generate_seconds(out)
+        stages_re = _stages(out)
         site = proj / "site"
         pages = list((site / "archive" / "speeches").glob("*.html"))
         idx = site / "searchindex"
@@ -287,7 +304,7 @@ def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = N
             n=n + 1, chars=chars, cold=cold, rebuild=rebuild, floor=floor, generate_cold=gen_cold,
             generate_rebuild=gen_re, peak_rss=max(rss_cold, rss_re), site_bytes=dir_bytes(site),
             speech_page_bytes=sum(p.stat().st_size for p in pages) / max(1, len(pages)),
-            index_bytes=index_bytes(site), index_parts=parts,
+            index_bytes=index_bytes(site), index_parts=parts, stages_cold=stages_cold, stages_rebuild=stages_re,
         )
         if browser:
             log(f"[{n}] search in Chromium")
@@ -345,6 +362,8 @@ def report(results: list[ScaleResult], pending: list[int] | None = None) -> str:
     row("  of which generate (warm cache, one new document)", [f"{r.generate_rebuild:.0f} s" for r in results])
     row("rebuild after adding one document", [f"{r.rebuild:.0f} s = {r.rebuild / r.floor:.2f}× floor"
                                               for r in results], "≤ 1.2× floor")
+    row("  generate stages, cold", [r.stages_cold or "–" for r in results])
+    row("  generate stages, rebuild", [r.stages_rebuild or "–" for r in results])
     row("peak RSS (whole process tree)", [f"{r.peak_rss / 2**30:.2f} GB" for r in results], "≤ 2 GB")
     row("published site", [f"{r.site_bytes / 1e6:.0f} MB, {r.site_bytes / 1e3 / r.n:.0f} KB/doc"
                            for r in results], "≤ 800 MB")
@@ -367,11 +386,11 @@ def report(results: list[ScaleResult], pending: list[int] | None = None) -> str:
                       "| longest block | results shown |", "| --- | --- | --- | --- | --- | --- |"]
             for mode in ("http", "file"):
                 for s in r.search[mode]:
-                    lines.append(f"| {s.query} | {mode} | {_ms(s.first_results_ms)} | "
+                    lines.append(f"| {s.query or '(page alone, no query)'} | {mode} | {_ms(s.first_results_ms)} | "
                                  f"{s.bytes_loaded / 1e3:.0f} KB ({s.index_bytes_loaded / 1e3:.0f} KB) | "
                                  f"{s.longest_block_ms:.0f} ms | {s.results} |")
             for mode in ("http", "file"):
-                runs = r.search[mode]
+                runs = [s for s in r.search[mode] if s.query]
                 firsts = [s.first_results_ms for s in runs if s.first_results_ms is not None]
                 if firsts:
                     lines.append(f"| **median / worst** | {mode} | {statistics.median(firsts):.0f} / "
