@@ -281,13 +281,14 @@ def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = N
         cold, rss_cold, out = run_measured([py, "-m", "generator", "--root", str(proj), "build"], ROOT, env)
         gen_cold = _generate_seconds(out)
         stages_cold = _stages(out)
-        log(f"[{n}] floor ({cold:.0f} s cold build)")
+        log(f"[{n}] floor ({cold:.0f} s cold build, generate {gen_cold:.0f} s [{_stages(out)}], "
+            f"peak RSS {rss_cold / 2**30:.2f} GB)")
         floor_cfg = _floor_config(proj)
         floor, _, _ = run_measured([py, "-m", "mkdocs", "build", "-q", "-f", str(floor_cfg), "-d",
                                     str(proj / "site-floor")], proj, env)
         shutil.rmtree(proj / "site-floor")
         chars += synthetic_corpus(ROOT, proj / "corpus", 1, start=n, corpus=ROOT / "tests" / "corpus" / "seeds")
-        log(f"[{n}] rebuild after one new document")
+        log(f"[{n}] rebuild after one new document (floor {floor:.0f} s)")
         rebuild, rss_re, out = run_measured([py, "-m", "generator", "--root", str(proj), "build"], ROOT, env)
         gen_re = _generate_seconds(out)
         stages_re = _stages(out)
@@ -306,6 +307,8 @@ def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = N
             speech_page_bytes=sum(p.stat().st_size for p in pages) / max(1, len(pages)),
             index_bytes=index_bytes(site), index_parts=parts, stages_cold=stages_cold, stages_rebuild=stages_re,
         )
+        log(f"[{n}] rebuild {rebuild:.0f} s, generate {gen_re:.0f} s [{stages_re}], peak RSS {rss_re / 2**30:.2f} GB; "
+            f"site {dir_bytes(site) / 1e6:.0f} MB; index {index_bytes(site) / chars:.2f} B/char")
         if browser:
             log(f"[{n}] search in Chromium")
             result.search = browser_search(site, queries or QUERIES)

@@ -139,6 +139,9 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
                 d.tokens = cut(d.search_text)
                 out.search_terms[d.id] = compact_terms(d)
                 out.link_prep[d.id] = prepare(d)
+                # everything later stages need of the tokens is now in search_terms and
+                # link_prep; 10,000 token lists would take gigabytes in the main process
+                d.tokens = []
     except SourceError as exc:
         out.errors.append(str(exc))
         return out
@@ -276,10 +279,6 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         for did, prep in result.link_prep.items():
             prep.counts = {sys.intern(k): v for k, v in prep.counts.items()}
             report.link_prep[did] = prep
-        for d in result.documents:
-            # one string object per distinct token across the archive, not per occurrence:
-            # at 10,000 documents the token lists would otherwise take gigabytes
-            d.tokens = [sys.intern(t) for t in d.tokens]
         report.errors.extend(result.errors)
         report.warnings.extend(result.warnings)
         report.documents.extend(result.documents)
