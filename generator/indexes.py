@@ -2,6 +2,10 @@
 
 Anchors are explicit ids derived from the value (year, division code, a hash of a
 name), so links from speech pages stay valid whatever the heading text looks like.
+
+Long indexes are split into pages of at most PER_PAGE entries (`years.md`, `years-2.md`,
+…): at 10,000 documents one page per index would weigh megabytes. `Pages.where` maps
+each anchor to the page that holds it, so links from speech pages find their entry.
 """
 
 from __future__ import annotations
@@ -9,8 +13,93 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from .model import Document
+
+PER_PAGE = 500
+
+
+@dataclass
+class Group:
+    """One section of an index: a heading (with its anchor) and the entries under it."""
+
+    level: int
+    heading: str  # Markdown heading text, already escaped
+    anchor: str
+    intro: list[str] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # repeated before entries (a table head)
+
+
+@dataclass
+class Pages:
+    """Markdown of every index page by name, and the page name holding each anchor."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+
+    def update(self, other: Pages) -> None:
+        self.text.update(other.text)
+        self.where.update(other.where)
+
+
+def page_name(name: str, n: int) -> str:
+    return name if n == 1 else f"{name}-{n}"
+
+
+def paginate(name: str, title: str, intro: str, groups: list[Group], first_extra: list[str] | None = None,
+             per_page: int = PER_PAGE) -> Pages:
+    """Split `groups` over pages of at most `per_page` entries and headings; a group too
+    long for the rest of a page continues on the next with its heading marked （续）."""
+    chunks: list[list[tuple[Group, list[str], bool]]] = [[]]
+    room = per_page
+    for g in groups:
+        rest = list(g.entries)
+        first = True
+        while True:
+            if room <= 1 and chunks[-1]:
+                chunks.append([])
+                room = per_page
+            # a heading counts as an entry: it is also a line in the page's table of contents
+            room -= 1 if g.heading else 0
+            take, rest = rest[:room], rest[room:]
+            chunks[-1].append((g, take, first))
+            room -= len(take)
+            first = False
+            if not rest:
+                break
+    out = Pages()
+    total = len(chunks)
+
+    def label(chunk: list[tuple[Group, list[str], bool]]) -> str:
+        names = [g.heading.split(" {#")[0] for g, _, _ in chunk if g.heading]
+        return f"{names[0]} — {names[-1]}" if len(names) > 1 else (names[0] if names else "")
+
+    labels = [label(c) for c in chunks]
+    for n, chunk in enumerate(chunks, start=1):
+        body: list[str] = []
+        if total > 1:
+            items = []
+            for m in range(1, total + 1):
+                text = f"第 {m} 页" + (f"（{labels[m - 1]}）" if labels[m - 1] else "")
+                items.append(f"**{text}**" if m == n else f"[{text}]({page_name(name, m)}.md)")
+            body += ["共 " + str(total) + " 页：" + " · ".join(items), ""]
+        if n == 1 and first_extra:
+            body += first_extra
+        for g, entries, first in chunk:
+            if g.heading:
+                if first:
+                    body += [f"{'#' * g.level} {g.heading} {{#{g.anchor}}}", ""]
+                    out.where[g.anchor] = page_name(name, n)
+                    body += g.intro
+                else:
+                    body += [f"{'#' * g.level} {g.heading}（续）", ""]
+            if entries:
+                body += g.header + entries + [""]
+        suffix = f"（第 {n} 页）" if n > 1 else ""
+        out.text[page_name(name, n)] = _page(title + suffix, intro, body)
+    return out
 
 
 def anchor(kind: str, value: str) -> str:
@@ -47,22 +136,23 @@ def _page(title: str, intro: str, body: list[str]) -> str:
     return "\n".join(["---", f"title: {title}", "search:", "  exclude: true", "---", "", f"# {title}", "", intro, "", *body, ""])
 
 
-def build_indexes(docs: list[Document], esc: Callable[[str], str]) -> dict[str, str]:
-    pages: dict[str, str] = {}
+def build_indexes(docs: list[Document], esc: Callable[[str], str],
+                  extras: dict[str, list[str]] | None = None) -> Pages:
+    """Every index as paginated pages; `extras` adds lines (charts) to the first page of an index."""
+    extras = extras or {}
+    pages = Pages()
 
     years: dict[str, list[Document]] = defaultdict(list)
     undated: list[Document] = []
     for d in docs:
         y = year_of(d)
         (years[y] if y else undated).append(d)
-    body: list[str] = []
-    for y in sorted(years, reverse=True):
-        body += [f"## {y} 年 {{#{anchor('years', y)}}}", ""]
-        body += [_entry(d, esc) for d in _by_date(years[y])] + [""]
+    groups = [Group(2, f"{y} 年", anchor("years", y), entries=[_entry(d, esc) for d in _by_date(years[y])])
+              for y in sorted(years, reverse=True)]
     if undated:
-        body += ["## 日期不明 {#y-unknown}", "", "文本没有说明年份的篇目（原文中的月日照录）。", ""]
-        body += [_entry(d, esc) for d in sorted(undated, key=lambda d: d.id)] + [""]
-    pages["years"] = _page("按年份", "时间线，从新到旧。", body)
+        groups.append(Group(2, "日期不明", "y-unknown", intro=["文本没有说明年份的篇目（原文中的月日照录）。", ""],
+                            entries=[_entry(d, esc) for d in sorted(undated, key=lambda d: d.id)]))
+    pages.update(paginate("years", "按年份", "时间线，从新到旧。", groups, extras.get("years")))
 
     tree: dict[str, dict[str, dict[str, list[Document]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     noplace: list[Document] = []
@@ -82,73 +172,117 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str]) -> dict[str, 
         # entries known only to the higher level ("") come first, then by code
         return sorted(names, key=lambda n: ("" if n == "" else code.get(prefix + n, "999999"), n))
 
-    body = []
+    groups = []
     for prov in order(tree):
-        body += [f"## {esc(prov)} {{#{anchor('places', prov)}}}", ""]
+        groups.append(Group(2, esc(prov), anchor("places", prov)))
         for city in order(tree[prov], prov):
             if city:
-                body += [f"### {esc(city)} {{#{anchor('places', prov + city)}}}", ""]
+                groups.append(Group(3, esc(city), anchor("places", prov + city)))
             for county in order(tree[prov][city], prov + city):
                 if county:
-                    body += [f"#### {esc(county)} {{#{anchor('places', prov + city + county)}}}", ""]
-                body += [_entry(d, esc) for d in _by_date(tree[prov][city][county])] + [""]
+                    groups.append(Group(4, esc(county), anchor("places", prov + city + county)))
+                groups[-1].entries += [_entry(d, esc) for d in _by_date(tree[prov][city][county])]
     if noplace:
-        body += ["## 地点不明 {#p-unknown}", ""] + [_entry(d, esc) for d in _by_date(noplace)] + [""]
-    pages["places"] = _page("按地点", "省 → 市 → 县区，按行政区划代码排列。", body)
+        groups.append(Group(2, "地点不明", "p-unknown", entries=[_entry(d, esc) for d in _by_date(noplace)]))
+    pages.update(paginate("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", groups, extras.get("places")))
 
     speakers: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
         for n in speakers_of(d):
             speakers[n].append(d)
-    body = []
+    groups = []
     for n in sorted(speakers, key=lambda n: (-len(speakers[n]), n)):
         roles = sorted({str(s.get("role")) for d in speakers[n] for s in (d.value("speakers") or [])
                         if s.get("name") == n and s.get("role")})
-        body += [f"## {esc(n)} {{#{anchor('speakers', n)}}}", ""]
-        if roles:
-            body += ["职务：" + esc("；".join(roles)), ""]
-        body += [_entry(d, esc) for d in _by_date(speakers[n])] + [""]
+        groups.append(Group(2, esc(n), anchor("speakers", n), intro=["职务：" + esc("；".join(roles)), ""] if roles else [],
+                            entries=[_entry(d, esc) for d in _by_date(speakers[n])]))
     nospeaker = [d for d in docs if not speakers_of(d)]
     if nospeaker:
-        body += ["## 讲话人不明 {#s-unknown}", ""] + [_entry(d, esc) for d in _by_date(nospeaker)] + [""]
-    pages["speakers"] = _page("按讲话人", "主讲人（会议报道中“出席会议并讲话”者，讲话稿的署名人）。", body)
+        groups.append(Group(2, "讲话人不明", "s-unknown", entries=[_entry(d, esc) for d in _by_date(nospeaker)]))
+    pages.update(paginate("speakers", "按讲话人", "主讲人（会议报道中“出席会议并讲话”者，讲话稿的署名人）。", groups))
 
-    for kind, field, title, intro in (
+    for kind, fld, title, intro in (
         ("meeting-types", "meeting_type", "按会议类型", "会议类型的分类见“关于”页。"),
         ("genres", "genre", "按体裁", "讲话稿、会议报道、范文（含占位符的模板）。"),
     ):
-        groups: dict[str, list[Document]] = defaultdict(list)
+        by: dict[str, list[Document]] = defaultdict(list)
         for d in docs:
-            groups[str(d.value(field) or "未知")].append(d)
-        body = []
-        for g in sorted(groups, key=lambda g: (g == "未知", g)):
-            body += [f"## {esc(g)}（{len(groups[g])}） {{#{anchor(kind, g)}}}", ""]
-            body += [_entry(d, esc) for d in _by_date(groups[g])] + [""]
-        pages[kind] = _page(title, intro, body)
+            by[str(d.value(fld) or "未知")].append(d)
+        groups = [Group(2, f"{esc(g)}（{len(by[g])}）", anchor(kind, g), entries=[_entry(d, esc) for d in _by_date(by[g])])
+                  for g in sorted(by, key=lambda g: (g == "未知", g))]
+        pages.update(paginate(kind, title, intro, groups))
+
+    pages.update(keyword_pages(docs, esc))
+    pages.update(all_speeches(docs, esc))
     return pages
 
 
-def links_for(doc: Document, esc: Callable[[str], str], prefix: str = "../") -> list[str]:
-    """Links from a speech page back to its entries in the indexes."""
+def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
+    """Keywords by number of documents, each with its documents: our own paginated tag
+    pages (a single tags page listing every document under every tag grows too large)."""
+    kws: dict[str, list[Document]] = defaultdict(list)
+    given: dict[str, list[Document]] = defaultdict(list)
+    for d in docs:
+        for k in d.keywords:
+            kws[k].append(d)
+        for t in d.given_tags:
+            given[t].append(d)
+    groups = [Group(2, f"{esc(k)}（{len(ds)}）", anchor("keywords", k), entries=[_entry(d, esc) for d in _by_date(ds)])
+              for k, ds in sorted(kws.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    groups += [Group(2, f"来源标签：{esc(t)}（{len(ds)}）", anchor("tags", t),
+                     entries=[_entry(d, esc) for d in _by_date(ds)])
+               for t, ds in sorted(given.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    return paginate("keywords", "关键词",
+                    "从文本中计算出的关键词（见[关于](../about.md)），按篇数排列，括号内是篇数；"
+                    "最后是来源自带的标签。", groups)
+
+
+def all_speeches(docs: list[Document], esc: Callable[[str], str]) -> Pages:
+    dated = sorted((d for d in docs if d.value("date")), key=lambda d: (str(d.value("date")), d.id), reverse=True)
+    undated = sorted((d for d in docs if not d.value("date")), key=lambda d: d.id)
+    rows = []
+    for d in dated + undated:
+        date = esc(str(d.value("date"))) if d.value("date") else "日期不明"
+        kws = "、".join(esc(k) for k in d.keywords[:4])
+        rows.append(f"| {date} | [{esc(d.title)}](speeches/{d.id}.md) | {kws} |")
+    group = Group(2, "", "all", entries=rows, header=["| 日期 | 标题 | 关键词 |", "| --- | --- | --- |"])
+    return paginate("index", "全部讲话", f"共 {len(docs)} 篇，按日期从新到旧排列；日期不明的列在最后。", [group])
+
+
+def _target(where: dict[str, str] | None, kind: str, anchor_id: str) -> str:
+    return (where or {}).get(anchor_id, kind)
+
+
+def links_for(doc: Document, esc: Callable[[str], str], prefix: str = "../",
+              where: dict[str, str] | None = None) -> list[str]:
+    """Links from a speech page back to its entries in the indexes (on whichever page of
+    a paginated index the entry's section starts)."""
+
+    def link(text: str, kind: str, anchor_id: str) -> str:
+        return f"[{text}]({prefix}{_target(where, kind, anchor_id)}.md#{anchor_id})"
+
     out = []
     y = year_of(doc)
-    out.append(f"[{y} 年]({prefix}years.md#{anchor('years', y)})" if y else f"[日期不明]({prefix}years.md#y-unknown)")
+    out.append(link(f"{y} 年", "years", anchor("years", y)) if y else link("日期不明", "years", "y-unknown"))
     keys = place_keys(doc)
     if keys:
-        acc = ""
-        for _lvl, name in keys:
-            acc += name
-        out.append(f"[{esc(keys[-1][1])}]({prefix}places.md#{anchor('places', acc)})")
+        acc = "".join(name for _lvl, name in keys)
+        out.append(link(esc(keys[-1][1]), "places", anchor("places", acc)))
     else:
-        out.append(f"[地点不明]({prefix}places.md#p-unknown)")
+        out.append(link("地点不明", "places", "p-unknown"))
     for n in speakers_of(doc):
-        out.append(f"[{esc(n)}]({prefix}speakers.md#{anchor('speakers', n)})")
+        out.append(link(esc(n), "speakers", anchor("speakers", n)))
     if not speakers_of(doc):
-        out.append(f"[讲话人不明]({prefix}speakers.md#s-unknown)")
+        out.append(link("讲话人不明", "speakers", "s-unknown"))
     mt = doc.value("meeting_type")
     if mt:
-        out.append(f"[{esc(str(mt))}]({prefix}meeting-types.md#{anchor('meeting-types', str(mt))})")
+        out.append(link(esc(str(mt)), "meeting-types", anchor("meeting-types", str(mt))))
     g = doc.value("genre")
     if g:
-        out.append(f"[{esc(str(g))}]({prefix}genres.md#{anchor('genres', str(g))})")
+        out.append(link(esc(str(g)), "genres", anchor("genres", str(g))))
     return out
+
+
+def keyword_link(keyword: str, esc: Callable[[str], str], where: dict[str, str] | None, prefix: str = "../") -> str:
+    a = anchor("keywords", keyword)
+    return f"[{esc(keyword)}]({prefix}{_target(where, 'keywords', a)}.md#{a})"

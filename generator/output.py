@@ -50,6 +50,10 @@ class Output:
         self.written += 1
         return True
 
+    def keep(self, path: Path) -> None:
+        """A file this run produced by other means (written directly); not stale."""
+        self.produced.add(self._check(path))
+
     def write_text(self, path: Path, text: str) -> bool:
         return self.write_bytes(path, text.encode("utf-8"))
 

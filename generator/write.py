@@ -18,9 +18,13 @@ from typing import Any
 
 import yaml
 
+from . import charts as charts_mod
+from .cite import bibtex, csl_json, gbt7714, page_url, site_url
 from .clean import RULES
-from .indexes import build_indexes, links_for
+from .export import newest, write_downloads
+from .indexes import build_indexes, keyword_link, links_for
 from .model import Document
+from .outline import outline
 from .output import Output
 
 GENERATED = "archive"
@@ -138,11 +142,11 @@ def fmt_value(name: str, value: Any) -> str:
     return esc(str(value))
 
 
-def index_links(doc: Document) -> str:
-    return " · ".join(links_for(doc, esc))
+def index_links(doc: Document, where: dict[str, str] | None = None) -> str:
+    return " · ".join(links_for(doc, esc, where=where))
 
 
-def metadata_table(doc: Document) -> list[str]:
+def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[str]:
     rows = ["| 字段 | 值 | 依据 |", "| --- | --- | --- |"]
     for name, label in _FIELD_LABELS:
         f = doc.meta.get(name)
@@ -155,7 +159,7 @@ def metadata_table(doc: Document) -> list[str]:
             short = f.evidence.replace("\n", " ")
             ev += "：" + esc(short if len(short) <= 70 else short[:70] + "…")
         rows.append(f"| {label} | {fmt_value(name, f.value)} | {ev} |")
-    links = index_links(doc)
+    links = index_links(doc, where)
     if links:
         rows.append(f"| 索引 | {links} | |")
     rows.append(f"| 字数 | {doc.value('chars')} | 约 {doc.value('reading_minutes')} 分钟读完 |")
@@ -166,20 +170,115 @@ def metadata_table(doc: Document) -> list[str]:
 
 
 def body_lines(doc: Document) -> list[str]:
-    def block(paras: list[str], indent: str) -> list[str]:
+    """The text, with numbered section lines as headings (see outline.py). A traditional
+    text shows the simplified version first; its headings make the outline, and in the
+    original-script tab the same lines are bold paragraphs, so the outline is not doubled."""
+    heads = {h.index: h for h in outline(doc.simplified if doc.simplified is not None else doc.paragraphs)}
+
+    def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
         out: list[str] = []
-        for p in paras:
-            out.append(indent + md_paragraph(p, doc.body_format))
+        for i, p in enumerate(paras):
+            h = heads.get(i)
+            if h and as_headings:
+                out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {{#{h.anchor}}}")
+            elif h:
+                out.append(f"{indent}**{esc(p.strip())}**")
+            else:
+                out.append(indent + md_paragraph(p, doc.body_format))
             out.append("")
         return out
 
     if doc.simplified is not None:
         lines = ['=== "简体"', ""]
-        lines += block(doc.simplified, "    ")
+        lines += block(doc.simplified, "    ", True)
         lines += ['=== "原文"', ""]
-        lines += block(doc.paragraphs, "    ")
+        lines += block(doc.paragraphs, "    ", False)
         return lines
-    return block(doc.paragraphs, "")
+    return block(doc.paragraphs, "", True)
+
+
+# ---------------------------------------------------------------- facts at a glance
+
+_GLANCE = [("date", "日期"), ("place", "地点"), ("speakers", "讲话人"), ("meeting", "会议"), ("genre", "体裁"),
+           ("source", "来源")]
+
+
+def glance_value(doc: Document, name: str) -> str | None:
+    """One fact as plain text for the facts line, or None when unknown."""
+    v = doc.value(name)
+    if v in (None, [], {}, ""):
+        if name == "date" and doc.value("date_text"):
+            return f"{doc.value('date_text')}（年份不明）"
+        return None
+    if name == "place" and isinstance(v, dict):
+        return "".join(str(v[k]) for k in ("province", "city", "county") if v.get(k)) or None
+    if name == "speakers" and isinstance(v, list):
+        return "、".join(f"{p.get('name')}（{p['role']}）" if p.get("role") else str(p.get("name")) for p in v)
+    if name == "source" and isinstance(v, dict):
+        return str(v.get("name") or v.get("url") or "") or None
+    return str(v)
+
+
+def _evidence(doc: Document, name: str) -> tuple[str, str | None]:
+    f = doc.meta.get(name)
+    if f is None or f.value in (None, [], {}, ""):
+        return "未知", None
+    ev = (f.evidence or "").replace("\n", " ").strip() or None
+    return _STATUS[f.status], ev
+
+
+def facts_lines(doc: Document) -> list[str]:
+    """Title line of facts (date · place · speaker (role) · meeting · genre · source); each
+    fact's status and evidence in its tooltip and in a collapsed block below, where facts
+    that share one evidence sentence are listed together instead of repeating it."""
+    spans = []
+    for name, label in _GLANCE:
+        value = glance_value(doc, name)
+        status, ev = _evidence(doc, name)
+        tip = f"{label}：{status}" + (f"。依据：{ev[:200]}" if ev else "")
+        shown = html.escape(value) if value else f"{label}不明"
+        cls = "sa-fact" if value else "sa-fact sa-unknown"
+        spans.append(f'<span class="{cls}" data-fact="{name}" title="{html.escape(tip)}">{shown}</span>')
+    lines = ['<p class="sa-facts">' + ' <span class="sa-sep">·</span> '.join(spans) + "</p>", ""]
+    grouped: dict[tuple[str, str | None], list[str]] = defaultdict(list)
+    for name, label in _GLANCE:
+        status, ev = _evidence(doc, name)
+        value = glance_value(doc, name)
+        grouped[(status, ev)].append(f"{label}（{value}）" if value else f"{label}")
+    items = []
+    for (status, ev), labels in grouped.items():
+        what = "、".join(html.escape(x) for x in labels)
+        if ev:
+            items.append(f"<li><b>{what}</b>：{status}。依据：“{html.escape(ev[:300])}”</li>")
+        else:
+            items.append(f"<li><b>{what}</b>：{status}</li>")
+    lines += ['<details class="sa-evidence"><summary>这些信息从哪里来</summary>',
+              "<p>来源标注 = 原文件自带（front matter），推断 = 从正文推断，编辑标注 = 编辑的更正；"
+              "未知的信息不作猜测。全部字段见正文后的<a href=\"#facts\">详细信息</a>。</p>",
+              "<ul>" + "".join(items) + "</ul>", "</details>", ""]
+    return lines
+
+
+def tags_line(doc: Document, where: dict[str, str] | None) -> list[str]:
+    if not doc.keywords:
+        return []
+    return ["关键词：" + " ".join(keyword_link(k, esc, where) + "{ .md-tag }" for k in doc.keywords), "{ .sa-tags }", ""]
+
+
+def cite_lines(doc: Document) -> list[str]:
+    """The 引用本文 block: GB/T 7714, BibTeX, CSL-JSON, each with a copy button (assets/cite.js)."""
+    url = page_url(doc)
+    lines = ["## 引用本文 {#cite data-search-exclude}", ""]
+    if not site_url():
+        lines += ["本次构建没有设置网址（`SITE_URL`），下面的链接是站内相对路径；正式发布的网站上这里是完整网址。", ""]
+    lines.append('<div class="sa-cite">')
+    for key, label, text in (("gbt", "GB/T 7714-2015", gbt7714(doc, url)), ("bibtex", "BibTeX", bibtex(doc, url)),
+                             ("csl", "CSL-JSON", csl_json(doc, url))):
+        lines.append(f'<div class="sa-cite-item" data-cite="{key}"><p><b>{label}</b> '
+                     f'<button type="button" class="md-button sa-copy">复制</button></p>'
+                     f'<pre><code>{html.escape(text)}</code></pre></div>')
+    lines += ["</div>", ""]
+    return lines
 
 
 def provenance_lines(doc: Document) -> list[str]:
@@ -209,10 +308,9 @@ def provenance_lines(doc: Document) -> list[str]:
     return lines
 
 
-def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
+def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None) -> str:
+    """Title, one line of facts, keyword tags, then the text; everything else after it."""
     fm: dict[str, Any] = {"title": title_text(doc.title)}
-    if doc.keywords:
-        fm["tags"] = list(doc.keywords)
     for key in FRONT_MATTER_FIELDS:
         v = doc.value(key)
         if v not in (None, [], {}):
@@ -220,6 +318,13 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
     lines = ["---", yaml.safe_dump(fm, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     lines.append(f"# {esc(doc.title)}")
     lines.append("")
+    lines += facts_lines(doc)
+    lines += tags_line(doc, where)
+    lines += ["## 正文 {#text}", ""]
+    lines += body_lines(doc)
+    if doc.redacted or doc.editor_note:
+        # notes about the text, not part of it: their own section after the text
+        lines += ["## 说明 {#notes data-search-exclude}", ""]
     if doc.redacted:
         ex = "、".join(doc.redaction_examples)
         lines += [
@@ -230,13 +335,10 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
         ]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
-    lines += metadata_table(doc)
+    lines += cite_lines(doc)
+    lines += ["## 详细信息 {#facts data-search-exclude}", ""]
+    lines += metadata_table(doc, where)
     lines.append("")
-    if doc.keywords:
-        lines.append("**关键词：** " + "、".join(esc(k) for k in doc.keywords))
-        lines.append("")
-    lines += ["## 正文", ""]
-    lines += body_lines(doc)
     lines += ["## 相似讲话 { data-search-exclude }", ""]
     if doc.related:
         for r in doc.related:
@@ -270,47 +372,49 @@ def speech_page(doc: Document, by_id: dict[str, Document]) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- indexes
+# ---------------------------------------------------------------- charts and home
+
+CHARTS = "charts"
+HOME_SNIPPET = ".home.md"  # a dot file: included by docs/index.md, never a page of its own
+SITE_TITLE = "地方政府讲话注释档案"
 
 
-def _date_key(doc: Document) -> tuple[str, str]:
-    return (str(doc.value("date") or ""), doc.id)
+def chart_block(chart: charts_mod.ChartData, prefix: str) -> list[str]:
+    """The chart as an image (SVG, no script) and its numbers as a table beneath it."""
+    alt = html.escape(chart.title + "：" + "；".join(f"{r[0]} {'、'.join(r[1:])}" for r in chart.rows[:40]))
+    lines = [f'<figure class="sa-chart" markdown="0"><img src="{prefix}{CHARTS}/{chart.name}.svg" alt="{alt}" '
+             f'loading="lazy"><figcaption>{html.escape(chart.title)}（数据见下表）</figcaption></figure>', "",
+             f'??? info "{chart.title}：数据表"', "",
+             "    | " + " | ".join(esc(h) for h in chart.header) + " |",
+             "    | " + " | ".join("---" for _ in chart.header) + " |"]
+    lines += ["    | " + " | ".join(esc(c) for c in row) + " |" for row in chart.rows]
+    return lines + [""]
 
 
-def index_page(docs: list[Document]) -> str:
-    dated = sorted((d for d in docs if d.value("date")), key=_date_key, reverse=True)
-    undated = sorted((d for d in docs if not d.value("date")), key=lambda d: d.id)
-    lines = ["---", "title: 全部讲话", "search:", "  exclude: true", "---", "", "# 全部讲话", "",
-             f"共 {len(docs)} 篇，按日期从新到旧排列；日期不明的列在最后。", "",
-             "| 日期 | 标题 | 关键词 |", "| --- | --- | --- |"]
-    for d in dated + undated:
+def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], feed: bool) -> str:
+    """What the archive holds, the newest additions, charts and downloads, for the home page."""
+    years = sorted({str(d.value("date"))[:4] for d in docs if d.value("date")})
+    provinces = {(d.value("place") or {}).get("province") for d in docs} - {None}
+    speakers = {str(s.get("name")) for d in docs for s in (d.value("speakers") or []) if s.get("name")}
+    span = f"{years[0]}–{years[-1]} 年" if years else "年份不明"
+    lines = ["## 档案概况", "",
+             f"共 **{len(docs)}** 篇，时间跨度 {span}（{len(years)} 个年份），"
+             f"涉及 **{len(provinces)}** 个省级行政区、**{len(speakers)}** 位讲话人。", "",
+             "## 最新收录", "", "按讲话或会议日期，最新的 10 篇：", ""]
+    for d in newest(docs, 10):
         date = esc(str(d.value("date"))) if d.value("date") else "日期不明"
-        kws = "、".join(esc(k) for k in d.keywords[:4])
-        lines.append(f"| {date} | [{esc(d.title)}]({SPEECHES}/{d.id}.md) | {kws} |")
-    lines.append("")
-    return "\n".join(lines)
-
-
-def keywords_page(docs: list[Document]) -> str:
-    counts: dict[str, list[Document]] = defaultdict(list)
-    for d in docs:
-        for k in d.keywords:
-            counts[k].append(d)
-    given: dict[str, list[Document]] = defaultdict(list)
-    for d in docs:
-        for t in d.given_tags:
-            given[t].append(d)
-    lines = ["---", "title: 关键词", "search:", "  exclude: true", "---", "", "# 关键词", "",
-             "从文本中计算出的关键词（见[关于](../about.md)），每个关键词后是篇数。", ""]
-    for k, ds in sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        links = "、".join(f"[{esc(d.title)}]({SPEECHES}/{d.id}.md)" for d in sorted(ds, key=lambda d: d.id))
-        lines.append(f"- **{esc(k)}**（{len(ds)}）：{links}")
-    if given:
-        lines += ["", "## 来源自带的标签", ""]
-        for t, ds in sorted(given.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            links = "、".join(f"[{esc(d.title)}]({SPEECHES}/{d.id}.md)" for d in sorted(ds, key=lambda d: d.id))
-            lines.append(f"- **{esc(t)}**（{len(ds)}）：{links}")
-    lines.append("")
+        lines.append(f"- {date} [{esc(d.title)}](archive/{SPEECHES}/{d.id}.md)")
+    lines += ["", "## 图表", ""]
+    for c in charts.values():
+        lines += chart_block(c, "archive/")
+    lines += ["## 下载", "",
+              "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
+              "- [corpus.jsonl](data/corpus.jsonl)：每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
+              "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
+              "- 原始文件：每篇页面“处理记录”中的链接"]
+    if feed:
+        lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
+    lines += ["", "字段说明见项目 README；引用方法见[关于](about.md#how-to-cite)。", ""]
     return "\n".join(lines)
 
 
@@ -352,17 +456,28 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     docs = sorted(docs, key=lambda d: d.id)
     by_id = {d.id: d for d in docs}
     target = docs_dir / GENERATED
+    charts = charts_mod.all_charts(docs)
+    for c in charts.values():
+        out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
+    extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
+              "places": chart_block(charts["provinces"], "")}
+    indexes = build_indexes(docs, esc, extras)
     for d in docs:
-        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id))
+        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where))
         dl = target / SOURCES / download_name(d)
         if dl not in out.produced:
             out.copy(corpus / d.source_path, dl)
-    out.write_text(target / "index.md", index_page(docs))
-    out.write_text(target / "keywords.md", keywords_page(docs))
-    for name, text in build_indexes(docs, esc).items():
+    for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
+    base = site_url()
+    out.write_text(target / HOME_SNIPPET, home_snippet(docs, charts, feed=bool(base)))
+    data = docs_dir / "data"
+    data.mkdir(parents=True, exist_ok=True)
     catalog = {"documents": [catalog_entry(d) for d in docs]}
-    out.write_text(docs_dir / "data" / "catalog.json", json.dumps(catalog, ensure_ascii=False, indent=1) + "\n")
+    out.write_text(data / "catalog.json", json.dumps(catalog, ensure_ascii=False, indent=1) + "\n")
+    downloads = {d.id: f"{GENERATED}/{SOURCES}/{download_name(d)}" for d in docs}
+    for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
+        out.keep(data / name)  # written by export.py itself; kept, not stale
     if own:
         out.remove_stale()
     return out.written - before

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,3 +168,36 @@ def wait_for_results(page, query: str | None = None, timeout_ms: int = 60_000) -
         "ol.md-search-result__list", f"ol.md-search-result__list[data-query='{query}']")
     page.wait_for_selector(sel, state="attached", timeout=timeout_ms)
     return result_links(page, query)
+
+
+# --------------------------------------------------------------------------- what a search found
+
+SPEECH_PATH = re.compile(r"/speeches/([^/#?]+)\.html")
+
+
+@dataclass
+class Found:
+    """What the reader sees after a search: the count the page announces and the speech
+    pages among the results, in the order shown (each page once)."""
+
+    count: int | None
+    speeches: list[str]
+    meta: str
+
+
+def search_for(page, query: str, timeout_ms: int = 60_000) -> Found:
+    """Type `query` into the (already open and ready) search box and read what was found.
+
+    The one place that knows how the search UI shows results: a new search UI only needs a
+    new version of this function (and of wait_search_ready)."""
+    page.fill(SEARCH_INPUT, "")
+    type_like_ime(page, query)
+    results = wait_for_results(page, query, timeout_ms)
+    meta = page.locator(SEARCH_META).first.inner_text().strip()
+    numbers = re.findall(r"\d+", meta)
+    speeches: list[str] = []
+    for r in results:
+        m = SPEECH_PATH.search(r["href"])
+        if m and m.group(1) not in speeches:
+            speeches.append(m.group(1))
+    return Found(int(numbers[0]) if numbers else None, speeches, meta)

@@ -3,6 +3,7 @@ of the project, so tests never touch the working tree's docs/ or site/."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import shutil
 import subprocess
@@ -16,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # The tests run on a pinned copy of the five seeds, never on the live corpus/: adding a
 # document to corpus/ (as the README says to) must not change what the tests expect.
 SEEDS = ROOT / "tests" / "corpus" / "seeds"
+# The test site is built as a GitHub project site would be (served under /<repo>/), so the
+# feed, canonical links and citations carry absolute URLs; its pages link relatively and
+# are served from the root of a local server all the same.
+SITE_URL = "https://example.org/speech-archive/"
 
 
 def collect_seeds():
@@ -38,14 +43,47 @@ def copy_project(dest: Path, corpus: Path | None = None) -> Path:
     return dest
 
 
-def run_generator(root: Path, *args: str, hash_seed: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_generator(root: Path, *args: str, hash_seed: str | None = None,
+                  site_url: str | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.pop("SITE_URL", None)
+    if site_url is not None:
+        env["SITE_URL"] = site_url
     if hash_seed is not None:
         env["PYTHONHASHSEED"] = hash_seed  # set iteration order differs between runs
     return subprocess.run(
         [sys.executable, "-m", "generator", "--root", str(root), *args],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=900,
     )
+
+
+# ---------------------------------------------------------------- the e2e marker
+# Tests that run the whole generator as a subprocess, build a site or drive a browser are
+# marked `e2e`, so the mutation run (`make mutants`) can run the fast units alone
+# (`-m "not e2e"`). Marking is automatic, so a new slow test cannot forget it.
+E2E_FIXTURES = {"built_site", "catalog", "browser", "page", "online_search"}
+E2E_MODULES = {"test_site", "test_pages", "test_browser", "test_indexes", "test_workflows"}
+
+
+def _calls_generator(func: object) -> bool:
+    try:
+        return "run_generator(" in inspect.getsource(func)  # type: ignore[arg-type]
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        fixture_funcs = [fd.func for name in names for fd in defs.get(name, ())]
+        if (
+            names & E2E_FIXTURES
+            or item.module.__name__ in E2E_MODULES  # type: ignore[attr-defined]
+            or _calls_generator(getattr(item, "function", None))
+            or any(_calls_generator(f) for f in fixture_funcs)
+        ):
+            item.add_marker(pytest.mark.e2e)
 
 
 @dataclass
@@ -62,7 +100,7 @@ class BuiltSite:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     root = copy_project(tmp_path_factory.mktemp("project"))
-    proc = run_generator(root, "build")
+    proc = run_generator(root, "build", site_url=SITE_URL)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return BuiltSite(root, root / "site", root / "site", proc.stdout + proc.stderr)
 
@@ -72,3 +110,23 @@ def catalog(built_site: BuiltSite) -> dict:
     import json
 
     return json.loads((built_site.online / "data" / "catalog.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (Playwright's sync API allows one
+    instance at a time, so the fixture lives here rather than in each test module)."""
+    from browserlib import CHROMIUM_ARGS, chromium_path, unavailable
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
+            unavailable(f"cannot launch Chromium at {path}: {error}")
+        yield chromium
+        chromium.close()

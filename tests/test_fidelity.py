@@ -141,8 +141,10 @@ def test_arbitrary_text_never_raises(text: str, ext: str) -> None:
         try:
             raw, docs = read_clean(path, Path(tmp))
         except SourceError as err:
-            # only a front matter block, or text that is mostly control characters
+            # only a front matter block, or text that is mostly control characters; never
+            # valid UTF-8 text with a real amount of Chinese in it
             if "not a text file" in err.message:
+                assert not _is_real_text(text), (err.message, text[:80])
                 return
             assert "front matter" in err.message, err
             assert text.lstrip("\ufeff").startswith("---"), text
@@ -150,6 +152,48 @@ def test_arbitrary_text_never_raises(text: str, ext: str) -> None:
         assert docs
         for d in docs:
             assert all(isinstance(p, str) and p for p in d.paragraphs)
+
+
+def _is_real_text(text: str) -> bool:
+    """Valid UTF-8 with at least 20 Han characters and few control characters: a reader
+    must accept this (a reader that rejected everything would otherwise pass)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r")
+    return len(han(text)) >= 20 and controls == 0
+
+
+_HAN_LINE = st.builds(
+    lambda han_text, end: han_text + end,
+    st.text(alphabet="中文讲话会议县市区鄉縣經發展改革工作要求同志们", min_size=20, max_size=80),
+    st.sampled_from(["", "。", "，", "！", "、"]),
+)
+
+
+@SETTINGS
+@given(lines=st.lists(_HAN_LINE, min_size=1, max_size=8), ext=EXTENSIONS)
+def test_valid_utf8_chinese_text_is_accepted(lines: list[str], ext: str) -> None:
+    text = "\n".join(lines)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"source{ext}"
+        path.write_bytes(text.encode("utf-8"))
+        raw, docs = read_clean(path, Path(tmp))  # no SourceError: this is a text file
+        assert raw.encoding.replace("-", "").lower().startswith("utf8"), raw.encoding
+        assert docs, "an accepted text gives at least one document"
+        check_invariant(text, path, Path(tmp))  # and nothing of it is lost unrecorded
+
+
+def test_compatibility_ideographs_are_never_normalized(tmp_path: Path) -> None:
+    """NFC would map U+F900 豈 to U+8C48 and U+FA10 塚 to U+585A: the README promises none."""
+    text = "同志们：\n今天我们召开会议，研究\uf900\ufa10两个字的写法问题，会议要求各部门认真落实，推动工作。\n"
+    path = tmp_path / "compat.txt"
+    path.write_text(text, encoding="utf-8")
+    _raw, docs = read_clean(path, tmp_path)
+    body = "".join(p for d in docs for p in d.paragraphs)
+    assert "\uf900\ufa10" in body and "\u8c48" not in body
+    check_invariant(source_text(path.read_bytes()), path, tmp_path)
 
 
 # ---------------------------------------------------------------- property test: the invariant
@@ -160,6 +204,7 @@ _POOL = (
     "从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看"
     "原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料"
     "县市区乡镇村委书记讲话会议鄉縣經濟發會議區黨"
+    "\uf900\ufa10\uf92c"  # compatibility ideographs: NFC would change them
 )
 _CLAUSE = st.text(alphabet=_POOL + "，、0123456789“”", min_size=1, max_size=40)
 _SENTENCE = st.builds(lambda a, end: a + end, _CLAUSE, st.sampled_from("。！？"))

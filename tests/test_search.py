@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from browserlib import CHROMIUM_ARGS, Traffic, chromium_path, serve, type_like_ime, unavailable
+from browserlib import Traffic, serve, type_like_ime
 from conftest import ROOT, copy_project, run_generator
 
 from generator.search import (
@@ -150,22 +150,6 @@ def search_site(tmp_path_factory) -> Path:
     proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "site"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
-    path = chromium_path()
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        except Exception as error:  # noqa: BLE001 - any launch failure means "no usable browser"
-            unavailable(f"cannot launch Chromium at {path}: {error}")
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

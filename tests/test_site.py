@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import SEEDS, copy_project, run_generator
+from conftest import SEEDS, SITE_URL, copy_project, run_generator
 
 from generator.read import iter_sources
 
@@ -84,8 +84,8 @@ def test_reachable_from_home(built_site, catalog) -> None:
         assert f"speeches/{d['id']}.html" in listing
 
 
-def test_tags_on_pages_and_tags_index(built_site, catalog) -> None:
-    tags_page = (built_site.online / "tags.html").read_text(encoding="utf-8")
+def test_tags_on_pages_and_keyword_index(built_site, catalog) -> None:
+    tags_page = (built_site.online / "archive" / "keywords.html").read_text(encoding="utf-8")
     for d in catalog["documents"]:
         html = (built_site.online / d["url"]).read_text(encoding="utf-8")
         for k in d["keywords"][:3]:
@@ -115,7 +115,7 @@ def test_site_has_no_remote_scripts(built_site) -> None:
 
 def test_deterministic(tmp_path: Path, built_site) -> None:
     root = copy_project(tmp_path / "again")
-    proc = run_generator(root, "generate", hash_seed="12345")
+    proc = run_generator(root, "generate", hash_seed="12345", site_url=SITE_URL)
     assert proc.returncode == 0, proc.stderr
     first = sorted((built_site.root / "docs" / "archive").rglob("*"))
     second = sorted((root / "docs" / "archive").rglob("*"))
@@ -123,7 +123,8 @@ def test_deterministic(tmp_path: Path, built_site) -> None:
     for a, b in zip(first, second, strict=True):
         if a.is_file():
             assert a.read_bytes() == b.read_bytes(), a
-    assert (built_site.root / "docs/data/catalog.json").read_bytes() == (root / "docs/data/catalog.json").read_bytes()
+    for name in ("catalog.json", "catalog.csv", "corpus.jsonl", "feed.xml"):
+        assert (built_site.root / "docs/data" / name).read_bytes() == (root / "docs/data" / name).read_bytes(), name
 
 
 def test_removed_document_loses_its_page(tmp_path: Path) -> None:
@@ -155,28 +156,84 @@ def test_bad_front_matter_reported_rest_built(tmp_path: Path) -> None:
     assert "broken.md" in check.stdout
 
 
+class _Live(HTMLParser):
+    """Live script in a rendered page: event-handler attributes, script/data/vbscript URLs,
+    and <script> elements whose text mentions the attacker's marker."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.marker = marker
+        self.found: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for k, v in attrs:
+            v = (v or "").strip().lower().replace("\t", "").replace("\n", "")
+            if k.lower().startswith("on") and self.marker in v:
+                self.found.append(f"<{tag} {k}={v!r}>")
+            if k.lower() in ("href", "src", "action", "formaction") and v.startswith(("javascript:", "data:", "vbscript:")):
+                self.found.append(f"<{tag} {k}={v!r}>")
+        self._in_script = tag == "script"
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        self._in_script = False
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script and self.marker in data:
+            self.found.append(f"<script>{data[:60]}")
+
+
+HOSTILE = {
+    "evil-html.md": (
+        "---\ntitle: '<script>pwn(1)</script>标题'\n---\n"
+        "<p>正文第一段<script>pwn(2)</script><img src=x onerror=pwn(3)>"
+        "<a href=\"javascript:pwn(4)\">链接</a><svg onload=pwn(5)></svg>"
+        "<a href=\"&#106;avascript:pwn(6)\">实体</a><a href=\"JaVaScRiPt:pwn(7)\">大小写</a></p>\n"
+        "<p>会议要求各级各部门认真落实。</p>\n"
+    ),
+    "evil-links.md": (
+        "---\ntitle: 链接测试讲话\n---\n"
+        "会议指出，[点我](javascript:pwn(8))，[大小写](JaVaScRiPt:pwn(9))，[数据](data:text/html;base64,PHNjcmlwdD4=)。\n\n"
+        "会议强调，[脚本](vbscript:pwn(10))，![图](javascript:pwn(11))，[实体](&#106;avascript:pwn(12))。\n\n"
+        "会议要求，各部门认真落实[网站](https://www.gov.cn/x.html)。\n"
+    ),
+    "evil-mixed.md": (
+        "---\ntitle: 混合测试讲话\n---\n"
+        "<img src=x onerror=pwn(13)>会议要求，<svg/onload=pwn(14)>各部门[点我](javascript:pwn(18))认真落实。\n"
+    ),
+    "evil.txt": (
+        "<script>pwn(15)</script>\n[点我](javascript:pwn(16))\n<img src=x onerror=pwn(17)>会议召开。\n"
+        "同志们，今天召开全县工作会议，研究部署下一阶段工作。\n"
+    ),
+}
+
+
 def test_source_cannot_inject_script(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "evil.md").write_text(
-        "---\ntitle: '<script>alert(1)</script>标题'\n---\n"
-        "<p>正文<script>alert(2)</script><img src=x onerror=alert(3)>"
-        "<a href=\"javascript:alert(4)\">链接</a></p>\n",
-        encoding="utf-8",
-    )
-    (corpus / "evil.txt").write_text(
-        "<script>alert(5)</script>\n[点我](javascript:alert(6))\n<img src=x onerror=alert(7)>会议召开。\n",
-        encoding="utf-8",
-    )
+    for name, text in HOSTILE.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     root = copy_project(tmp_path / "p", corpus=corpus)
     proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for page in (root / "site" / "archive" / "speeches").glob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        assert "alert(" not in re.sub(r"&lt;.*?&gt;|&#\d+;", "", html) or "<script>alert" not in html
-        assert "<script>alert" not in html
-        assert "onerror=" not in html
-        assert 'href="javascript:' not in html
+    catalog = json.loads((root / "site" / "data" / "catalog.json").read_text(encoding="utf-8"))
+    by_source = {d["source_path"]: d for d in catalog["documents"]}
+    assert sorted(by_source) == sorted(HOSTILE), "every hostile source became a page"
+    for name, d in by_source.items():
+        page = root / "site" / d["url"]
+        assert page.is_file(), name
+        text = page.read_text(encoding="utf-8")
+        live = _Live("pwn(")
+        live.feed(text)
+        assert live.found == [], (name, live.found)
+        assert "会议" in text or "正文" in text, name  # the speech's words are on the page
+    links = (root / "site" / by_source["evil-links.md"]["url"]).read_text(encoding="utf-8")
+    assert 'href="https://www.gov.cn/x.html"' in links  # a web link survives
+    assert "点我" in links and "大小写" in links  # the text of a dropped link stays
 
 
 def test_no_material_search_or_offline_plugin(built_site) -> None:
@@ -205,3 +262,67 @@ def test_offline_zip_is_the_site_and_reproducible(built_site) -> None:
         assert "speech-archive-offline/searchindex/meta.js" in names
         assert zf.read("speech-archive-offline/index.html") == (built_site.online / "index.html").read_bytes()
     assert not list(built_site.online.rglob("*.zip")), "the Pages site must not carry a copy of itself"
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        d = dict(attrs)
+        if d.get("id"):
+            self.ids.add(d["id"] or "")
+        for key in ("href", "src"):
+            if d.get(key) and tag in ("a", "link", "img", "script"):
+                self.refs.append(d[key] or "")
+
+
+def test_no_internal_link_broken(built_site) -> None:
+    """Crawl every HTML page of the built site: each relative link and asset exists, and
+    each #anchor into a page of ours is an id on that page."""
+    from urllib.parse import unquote, urlsplit
+
+    site = built_site.online
+    parsed: dict[Path, _Refs] = {}
+
+    def refs(page: Path) -> _Refs:
+        if page not in parsed:
+            p = _Refs()
+            p.feed(page.read_text(encoding="utf-8"))
+            parsed[page] = p
+        return parsed[page]
+
+    broken = []
+    pages = sorted(site.rglob("*.html"))
+    for page in pages:
+        if page.name == "404.html":
+            continue  # absolute URLs under site_url, checked below
+        for ref in refs(page).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//") or not (parts.path or parts.fragment):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(site)}: {ref}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in refs(target).ids:
+                broken.append(f"{page.relative_to(site)}: {ref} (no such id)")
+    assert len(pages) > 20
+    assert not broken, "\n".join(broken[:30])
+
+
+def test_404_page_links_under_the_project_path(built_site) -> None:
+    """On a project site (https://user.github.io/<repo>/) the 404 page is served at any
+    depth, so its links must be absolute under site_url's path."""
+    from urllib.parse import urlsplit
+
+    base = urlsplit(SITE_URL).path
+    refs = _Refs()
+    refs.feed((built_site.online / "404.html").read_text(encoding="utf-8"))
+    local = [r for r in refs.refs if not urlsplit(r).scheme and not r.startswith("#")]
+    assert local
+    bad = [r for r in local if not r.startswith(base)]
+    assert not bad, bad

@@ -1,10 +1,19 @@
-"""Rewrite the golden files tests/golden/seeds/<seed stem>.json and
-tests/golden/links.json (tags, similar speeches, reposts of every seed document) from the
-current generator. Run `python tests/golden/regenerate.py`, then review `git diff tests/golden`:
-every change must be an intended consequence of a change to read/clean."""
+"""Compare the golden files tests/golden/seeds/<seed stem>.json and tests/golden/links.json
+(tags, similar speeches, reposts of every seed document) with the current generator.
+
+    python tests/golden/regenerate.py          # print a unified diff, write nothing
+    python tests/golden/regenerate.py --write  # rewrite the files that differ
+
+Without --write nothing changes, so a regression is never hidden by a habit of
+regenerating. Every change written must be an intended consequence of a generator change,
+and the commit that changes a golden file says why in its message (README, "Tests").
+tests/golden/metadata.json is not written here: it holds values reviewed by hand.
+"""
 
 from __future__ import annotations
 
+import argparse
+import difflib
 import sys
 from pathlib import Path
 
@@ -14,23 +23,31 @@ sys.path[:0] = [str(TESTS.parent), str(TESTS)]
 from fidelitylib import GOLDEN, SEEDS, render, summarize  # noqa: E402
 
 
-def main() -> int:
-    GOLDEN.mkdir(parents=True, exist_ok=True)
+def expected_files() -> dict[Path, str]:
+    """Every golden file this script owns → the text the generator gives now."""
+    out = {GOLDEN / f"{seed.stem}.json": render(summarize(seed)) + "\n" for seed in SEEDS}
+    out[GOLDEN.parent / "links.json"] = links_golden()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="rewrite the golden files that differ")
+    args = parser.parse_args(argv)
     changed = 0
-    for seed in SEEDS:
-        out = GOLDEN / f"{seed.stem}.json"
-        text = render(summarize(seed)) + "\n"
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            out.write_text(text, encoding="utf-8")
-            changed += 1
-            print(f"updated {out.relative_to(TESTS.parent)}")
-    links = GOLDEN.parent / "links.json"
-    text = links_golden()
-    if not links.exists() or links.read_text(encoding="utf-8") != text:
-        links.write_text(text, encoding="utf-8")
+    for path, text in expected_files().items():
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        if old == text:
+            continue
         changed += 1
-        print(f"updated {links.relative_to(TESTS.parent)}")
-    print(f"{changed} golden files changed")
+        name = path.relative_to(TESTS.parent).as_posix()
+        sys.stdout.writelines(difflib.unified_diff(
+            old.splitlines(keepends=True), text.splitlines(keepends=True), f"a/{name}", f"b/{name}"))
+        if args.write:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    verb = "rewritten" if args.write else "differ (run with --write to rewrite them)"
+    print(f"{changed} golden files {verb}" if changed else "golden files are up to date")
     return 0
 
 
