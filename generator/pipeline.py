@@ -276,9 +276,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     for result in results:
         assert result is not None
         report.search_terms.update(result.search_terms)
-        for did, prep in result.link_prep.items():
-            prep.counts = {sys.intern(k): v for k, v in prep.counts.items()}
-            report.link_prep[did] = prep
+        report.link_prep.update(result.link_prep)
         report.errors.extend(result.errors)
         report.warnings.extend(result.warnings)
         report.documents.extend(result.documents)
