@@ -11,6 +11,7 @@ import re
 from datetime import date as Date
 
 from . import gazetteer
+from .clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from .model import Document, Field, RawDoc
 from .segment import data_lines
 
@@ -60,6 +61,82 @@ def sentence_at(text: str, pos: int) -> str:
     return text[start:end].strip()
 
 
+# A date the sentence marks as a reference point is not the document's date:
+# 截至2021年9月30日, 比2015年, 自…以来, 1998年3月就职, 同比.
+_REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比)\s*$")
+_REF_AFTER = re.compile(r"^\s*(?:以来|以前|之前|前|起|就职|就任|上任|至今|相比|同期|末|底)")
+_REVIEW = re.compile(r"^[一1][、.．]\s*(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。\n]{0,14}?)?工作(?:的)?回顾")
+# the same heading without its number, when it is a line of its own ('2016年工作回顾')
+_REVIEW_BARE = re.compile(r"^(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。，\n]{0,14}?)?工作(?:的)?回顾$")
+_TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+
+
+def is_reference(text: str, start: int, end: int) -> bool:
+    """True when the date at text[start:end] is named as a reference (a deadline, a
+    starting point, a comparison, a past inauguration), not as the time of the text."""
+    before = text[max(0, start - 4) : start]
+    return bool(_REF_BEFORE.search(before) or _REF_AFTER.match(text[end : end + 4]))
+
+
+def _set_date(doc: Document, value: str, precision: str, evidence: str | None, text: str | None = None) -> None:
+    doc.meta["date"] = Field(value, "inferred", evidence)
+    doc.meta["date_precision"] = Field(precision, "inferred", None)
+    if text:
+        doc.meta["date_text"] = Field(text, "inferred", evidence)
+
+
+def date_from_head(doc: Document) -> bool:
+    """The dateline (——2016年2月19日在…会议上) dates the speech to the day, before any
+    other date the opening lines mention."""
+    dl = doc.value("dateline")
+    if dl:
+        m = _FULL_DATE.search(arabic_dates(str(dl)))
+        if m and _valid(*(int(x) for x in m.groups())):
+            y, mo, d = (int(x) for x in m.groups())
+            _set_date(doc, f"{y:04d}-{mo:02d}-{d:02d}", "day", str(dl), m.group(0))
+            return True
+    return False
+
+
+def date_from_title(doc: Document) -> bool:
+    """When neither the dateline nor the opening lines date the text, the one year its
+    title states (2018年…政府工作报告) is the year of the document."""
+    # a template site's recommended title is its own paraphrase, not the speech's
+    if doc.value("title_from") != "file name" and "template_site" not in doc.meta:
+        years = set(_TITLE_YEAR.findall(str(doc.value("title") or "")))
+        if len(years) == 1 and _valid(int(next(iter(years))), 1, 1):
+            y = next(iter(years))
+            _set_date(doc, y, "year", f"标题：{doc.value('title')}")
+            return True
+    return False
+
+
+def date_from_name_or_review(doc: Document, text: str) -> bool:
+    """Last resorts for the year: the one year of a file name that is the title or that
+    writes it as a year ('…2017年…'), then a work report's review section (一、2016年工作
+    回顾 → a 2017 report). A bare '2017.txt' is not evidence enough."""
+    name = doc.source_path.rsplit("/", 1)[-1]
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", name))
+    if len(years) == 1 and doc.value("title_from") == "file name" or (len(years) == 1 and re.search(r"(?:19|20)\d\d年", name)):
+        y = next(iter(years))
+        if _valid(int(y), 1, 1):
+            _set_date(doc, y, "year", f"文件名：{name}")
+            return True
+    # a work report to a people's congress is delivered early in the year after the one
+    # it reviews; a year-end speech that reviews its own year is not
+    opening = str(doc.value("title") or "") + "\n" + text[:800]
+    if not _WORK_REPORT.search(opening) or re.search(r"(?:决议|决定|公报)$", str(doc.value("title") or "")):
+        return False
+    for line in text.split("\n")[:400]:
+        line = line.strip()
+        m = _REVIEW.match(line) or (len(line) <= 30 and _REVIEW_BARE.match(line))
+        if m and _valid(int(m.group(1)) + 1, 1, 1):
+            y = int(m.group(1)) + 1
+            _set_date(doc, str(y), "year", f"“{line[:30]}”回顾 {m.group(1)} 年，报告作于 {y} 年")
+            return True
+    return False
+
+
 def infer_date(doc: Document, published: str | None) -> None:
     """The date of the speech or meeting as the text states it.
 
@@ -70,14 +147,14 @@ def infer_date(doc: Document, published: str | None) -> None:
     month alone ('2021年12月') give a date of month precision.
     """
     head = "\n".join(doc.search_text.split("\n")[:6])[:600]
-    m = _FULL_DATE.search(head)
+    m = next((x for x in _FULL_DATE.finditer(head) if not is_reference(head, x.start(), x.end())), None)
     if m and _valid(int(m.group(1)), int(m.group(2)), int(m.group(3))):
         y, mo, d = (int(x) for x in m.groups())
         doc.meta["date"] = Field(f"{y:04d}-{mo:02d}-{d:02d}", "inferred", sentence_at(head, m.start()))
         doc.meta["date_precision"] = Field("day", "inferred", None)
         doc.meta["date_text"] = Field(m.group(0), "inferred", sentence_at(head, m.start()))
         return
-    m = _MONTH_DAY.search(head)
+    m = next((x for x in _MONTH_DAY.finditer(head) if not is_reference(head, x.start(), x.end())), None)
     if m:
         mo, d = int(m.group(1)), int(m.group(2))
         ev = sentence_at(head, m.start())
@@ -92,7 +169,7 @@ def infer_date(doc: Document, published: str | None) -> None:
         doc.meta["date"] = Field(None, "inferred", ev)
         doc.meta["date_precision"] = Field(None, "inferred", None)
         return
-    m = _YEAR_MONTH.search(head)
+    m = next((x for x in _YEAR_MONTH.finditer(head) if not is_reference(head, x.start(), x.end())), None)
     if m and 1 <= int(m.group(2)) <= 12 and _valid(int(m.group(1)), int(m.group(2)), 1):
         ev = sentence_at(head, m.start())
         doc.meta["date"] = Field(f"{int(m.group(1)):04d}-{int(m.group(2)):02d}", "inferred", ev)
@@ -145,6 +222,38 @@ def meeting_part(text: str, pos: int) -> str | None:
     return next((v for k, v in _PARTS if k in clause), None)
 
 
+_ON_BEHALF = re.compile(r"受([\u4e00-\u9fff]{2,24}?)(?:的)?委托")
+_TITLE_SPEAKER = re.compile(r"^(?:[^在]{0,20}?(?:长|主席|总理|书记|主任))?([\u4e00-\u9fff]{2,4}?)(?:同志)?在[^，。]{2,50}?(?:会议|大会)上作[^，。]{0,8}报告")
+
+
+def speaker_from_head(doc: Document, text: str) -> bool:
+    """The speaker line under a dateline ('某市市长 王 明', '某区人民政府区长　　李建国',
+    or a bare name), else '…在…会议上作政府工作报告' in the title or file name. A report
+    delivered '受…委托' (on behalf of an organ) by someone the head does not name has
+    no known speaker: nothing is guessed from the text."""
+    line = doc.value("speaker_line")
+    if line:
+        m = SPEAKER_LINE.match(str(line))
+        name = collapse_spaced(m.group("name")) if m else collapse_spaced(str(line))
+        role = m.group("role") if m else None
+        # after a post the line's structure vouches for the name (minority names such
+        # as 扎西多吉 have no Han surname); a bare line needs a known surname
+        if is_name(name) or (m and re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name)):
+            doc.meta["speakers"] = Field([{"name": name, "role": role}], "inferred",
+                                         " / ".join(str(x) for x in (doc.value("dateline"), line) if x))
+            return True
+    for source in (str(doc.value("title") or ""), doc.source_path.rsplit("/", 1)[-1]):
+        m = _TITLE_SPEAKER.search(source)
+        if m and is_name(m.group(1)):
+            doc.meta["speakers"] = Field([{"name": m.group(1), "role": None}], "inferred", source)
+            return True
+    m = _ON_BEHALF.search(text[:400])
+    if m:
+        doc.meta["speaker_note"] = Field("受托作报告，报告人未署名", "inferred", sentence_at(text, m.start()))
+        return True
+    return False
+
+
 def infer_people(doc: Document, text: str) -> None:
     """Speaker = whoever the text says delivered the speech ('…出席会议并讲话'); in a
     speech manuscript, the name line under the title. Everyone else named with a role
@@ -168,7 +277,11 @@ def infer_people(doc: Document, text: str) -> None:
                 speakers.append({"name": line, "role": None})
                 evidence = line + " / " + nxt[:30]
                 break
-    if speakers:
+    if "speakers" in doc.meta or "speaker_note" in doc.meta:
+        # the head already named the speaker (or said the report was delivered on an
+        # organ's behalf): the text's own pattern does not override it
+        speakers = list(doc.value("speakers") or [])
+    elif speakers:
         doc.meta["speakers"] = Field(speakers, "inferred", evidence)
     names = {s["name"] for s in speakers}
     officials: list[dict[str, str | None]] = []
@@ -212,7 +325,9 @@ MEETING_TYPES: list[tuple[str, str]] = [
     ("经济工作", "经济工作会议"),
 ]
 MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"})
-GENRES = ["讲话稿", "会议报道", "范文"]
+GENRES = ["工作报告", "讲话稿", "会议报道", "范文"]
+# A work report says what it is: in its title, or in its opening words to the assembly.
+_WORK_REPORT = re.compile(r"工作报告|向(?:本次)?大会(?:作|做)?(?:政府)?(?:工作)?报告(?:政府)?工作|向大会作(?:政府)?工作报告")
 
 
 def meeting_type(name: str) -> str:
@@ -267,7 +382,75 @@ def infer_meeting(doc: Document, text: str) -> None:
 # ---------------------------------------------------------------- place, genre, source
 
 
+# The organs of the central state: a document they deliver belongs to the whole country.
+_NATIONAL = re.compile(
+    r"国务院|全国人民代表大会|全国人大|中国共产党(?:第[一二三四五六七八九十]{1,3}次)?全国代表大会|党的全国代表大会"
+    r"|中央委员会|[（(][一二三四五六七八九十]{1,3}大[)）]"
+)
+# A title speaks for an organ only when it names the document the organ delivers
+# (国务院政府工作报告, 某区人民政府工作报告, 在…人民代表大会上…); a news headline that
+# mentions 国务院 or another place does not.
+_ORGAN_TITLE = re.compile(r"工作报告|人民代表大会|全国代表大会|[（(][一二三四五六七八九十]{1,3}大[)）]|代表大会上的")
+_SELF_ORGAN = re.compile(r"我(?:代表|受)([^，。；]{0,30}?(?:人民政府|政府|国务院|委员会|常务委员会|党委|人大常委会))")
+
+
+def organ_text(doc: Document, text: str, with_title: bool = True) -> str:
+    """Where the text names the organ that speaks: the dateline's meeting, the speaker's
+    post, '我代表…人民政府' near the start, and the title."""
+    parts = [str(doc.value("dateline") or "")]
+    m = _SELF_ORGAN.search(text[:1500])
+    if m:
+        parts.append(m.group(0))
+    for s in doc.value("speakers") or []:
+        parts.append(str(s.get("role") or ""))  # the post only: a name may look like a place (e.g. a surname + 川)
+    title = str(doc.value("title") or "")
+    if with_title and _ORGAN_TITLE.search(title):
+        parts.append(title)
+    return "\n".join(p for p in parts if p)
+
+
+def infer_scope(doc: Document, text: str) -> bool:
+    """National documents (国务院, 全国人民代表大会, 中国共产党全国代表大会 …) have the
+    whole country as scope and no province, whatever places they mention."""
+    organ = organ_text(doc, text)
+    m = _NATIONAL.search(organ)
+    if not m:
+        return False
+    if gazetteer.mentions(organ_text(doc, text, with_title=False)):
+        # '在某省…人民代表大会上', '我代表某市人民政府': a local body that names the centre
+        return False
+    ev = next(line for line in organ.split("\n") if _NATIONAL.search(line))
+    doc.meta["place"] = Field({"province": None, "city": None, "county": None, "code": None, "scope": "全国"},
+                              "inferred", ev)
+    doc.meta["level"] = Field("全国", "inferred", ev)
+    return True
+
+
+def place_from_organ(doc: Document, text: str) -> bool:
+    """The organ that speaks decides the place (我代表某区人民政府, 在某市第十届
+    人民代表大会…, 上海市市长); other places the text mentions never outweigh it."""
+    organ = organ_text(doc, text)
+    if not organ:
+        return False
+    # a name several divisions share (朝阳区) is read with the whole text, whose other
+    # mentions tell which one; only the organ's own mentions decide the place
+    found = [m for m in gazetteer.mentions(organ + "\n" + text[:20000]) if m[1] < len(organ)]
+    div = gazetteer.resolve_mentions(found)
+    if div is None:
+        return False
+    names = (div.name, *gazetteer.short_forms(div.name), *gazetteer.renamed())
+    ev = next((line for line in organ.split("\n") if any(n in line for n in names)), organ.replace("\n", " / "))
+    note = gazetteer.renamed_note(ev)
+    ev = f"{ev}（{note}）" if note else ev
+    place = {"province": div.province, "city": div.city, "county": div.county, "code": div.code}
+    doc.meta["place"] = Field(place, "inferred", ev)
+    doc.meta["level"] = Field(div.level, "inferred", ev)
+    return True
+
+
 def infer_place(doc: Document, text: str) -> None:
+    if infer_scope(doc, text) or place_from_organ(doc, text):
+        return
     found = gazetteer.mentions(text)
     div = gazetteer.resolve_mentions(found)
     if div is None:
@@ -292,7 +475,15 @@ def infer_place(doc: Document, text: str) -> None:
 
 def infer_genre(doc: Document, text: str) -> None:
     head = "\n".join(doc.paragraphs[:6])
-    if doc.redacted or "template_site" in doc.meta:
+    opening = "\n".join((doc.simplified or doc.paragraphs)[:8])[:800]
+    # a resolution or decision about a work report is not one
+    report = None if re.search(r"(?:决议|决定|公报)$", str(doc.value("title") or "")) else (
+        _WORK_REPORT.search(str(doc.value("title") or "")) or _WORK_REPORT.search(opening))
+    if report and "template_site" not in doc.meta:
+        ev = str(doc.value("title")) if _WORK_REPORT.search(str(doc.value("title") or "")) \
+            else sentence_at(opening, report.start())
+        doc.meta["genre"] = Field("工作报告", "inferred", ev)
+    elif doc.redacted or "template_site" in doc.meta:
         why = "含占位符" if doc.redacted else f"范文网站：{doc.value('template_site')}"
         doc.meta["genre"] = Field("范文", "inferred", why)
     elif re.search(r"讯|记者", head[:80]) or re.search(r"会议(?:指出|强调|要求)|出席会议并讲话|主持会议", text):
@@ -352,9 +543,13 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
             doc.meta["published"] = Field(stamp or day, "given", "front matter")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
+    speaker_from_head(doc, text)
     infer_people(doc, text)
     infer_meeting(doc, text)
-    infer_date(doc, published)
+    if not date_from_head(doc):
+        infer_date(doc, published)
+    if not doc.value("date") and not date_from_title(doc):
+        date_from_name_or_review(doc, text)
     if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
         # '8月1日，市委召开2024年全市年中工作会议': the meeting's name gives the year
         mo, d = month_day(doc) or (0, 0)

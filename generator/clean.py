@@ -32,6 +32,7 @@ RULES: dict[str, str] = {
     "watermark": "行内网站水印，如“(www.example.com)”",
     "pinyin": "转换网站添加的拼音注音，如 鄉(xiāng)",
     "editor-intro": "范文网站的“下面是…小编为您推荐…”引言（推荐的标题用作篇名）",
+    "page-chrome": "网页框架：下载、打印、字号、分享、面包屑导航、单独成行的来源和时间标签（来源和时间记入元数据）",
     "title-line": "文首重复出现的标题行（记为标题）",
     "compilation-header": "汇编的总标题和分篇标题（记为篇名）",
     "headline-block": "报纸版面上与正文分开排印的标题（记为对应报道的标题）",
@@ -301,6 +302,28 @@ class Segment:
     extracted: dict[str, Field] = field(default_factory=dict)
 
 
+def looks_mojibake(s: str) -> bool:
+    """Text decoded with the wrong codec (UTF-8 read as GBK gives 娣峰悎缂栫爜…) is made of
+    rare characters: in simplified script, real titles use almost only the 3,755 common
+    characters of GB2312 level 1, mojibake mostly others. Such a title is never shown."""
+    if re.search("[\ufffd\ue000-\uf8ff]", s):  # replacement and private-use characters
+        return True
+    han = HAN.findall(to_simplified(s))
+    odd = re.findall("[\u3040-\u30ff\u2500-\u257f\u3380-\u33ff]", s)  # kana, box drawing, unit squares
+    if len(han) + len(odd) < 3:
+        return False
+    rare = sum(1 for c in han if not _common(c)) + len(odd)
+    return rare / (len(han) + len(odd)) >= 0.4
+
+
+def _common(c: str) -> bool:
+    try:
+        b = c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(b) == 2 and 0xB0 <= b[0] <= 0xD7
+
+
 def _is_title_like(s: str) -> bool:
     return (2 <= len(s) <= 60 and not re.search(r"[，。；！？,;!?：:]", s) and not _BYLINE.match(s)
             and not _SALUTATION.match(s))
@@ -320,7 +343,8 @@ def take_title_lines(lines: list[str], cl: Cleaner) -> tuple[str | None, list[st
     # A breadcrumb "频道 标题" followed by the bare title: the bare one is the title.
     for i in idx[1:12]:
         s = lines[i]
-        if s != first and first.endswith(s) and len(s) >= 4 and first[: -len(s)].strip(_WS):
+        if s != first and first.endswith(s) and len(s) >= 4 and first[: -len(s)].strip(_WS) \
+                and first[: -len(s)][-1] in _WS + ">›»/|｜":
             title = s
             break
     out = list(lines)
@@ -336,6 +360,254 @@ def take_title_lines(lines: list[str], cl: Cleaner) -> tuple[str | None, list[st
                 break
     cl.ran("title-line")
     return title, out
+
+
+# ---------------------------------------------------------------- head of a document
+
+_DASHES = "—－―─~～\\-"
+# ——2016年2月19日在某区第十四届人民代表大会第五次会议上 [speaker]: when and where it was delivered
+DATELINE = re.compile(
+    rf"^[{_DASHES}（(\s]*(\d{{4}})\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*日\s*在(.{{2,60}}?[上])[）)]?(?:[\s\u3000]+(.{{2,30}}))?$"
+)
+_DATELINE_START = re.compile(rf"^[{_DASHES}（(\s]*\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日\s*在[^。，；]{{2,40}}$")
+# 某市市长 王 明 / 某区人民政府区长　　李建国 / 省长　张平: a post, then the name (maybe spaced out)
+_POSTS = r"(?:总理|副总理|主席|委员长|省长|市长|区长|县长|旗长|州长|盟长|镇长|乡长|书记|主任)"
+SPEAKER_LINE = re.compile(
+    rf"^(?P<role>[\u4e00-\u9fff]{{0,20}}?{_POSTS})[\s\u3000]*[:：]?[\s\u3000]*(?P<name>[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{{1,12}})$"
+)
+# ——在某区第十七届人民代表大会第一次会议上: a dateline that gives the meeting but no date
+_DATELINE_NO_DATE = re.compile(rf"^(?:[{_DASHES}]+|[（(])\s*在(.{{2,60}}?(?:会议|大会)上)[）)]?$")
+
+
+def is_speaker_line(s: str) -> bool:
+    """A post and then a person's name: 2–4 characters once spaces are closed up, or a
+    name joined with '·'. '县委书记在全县工作会议上的讲话' is a title, not a speaker line."""
+    m = SPEAKER_LINE.match(s)
+    if not m or len(s) > 36:
+        return False
+    name = re.sub(r"[\s\u3000]+", "", m.group("name"))
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name))
+
+
+_ROLE_ONLY = re.compile(rf"^[\u4e00-\u9fff]{{0,20}}?{_POSTS}$")
+_NAME_ONLY = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff·•\s\u3000]{1,10}$")
+HEAD_SALUTATION = re.compile(r"^(?:同志们|各位[\u4e00-\u9fff、]{0,12}|女士们.{0,8}|朋友们|代表们)[：:！!，,]?$")
+# Web-page furniture printed as lines of their own above a scraped text.
+_CHROME = re.compile(
+    r"^(?:下载|打印|全屏|收藏|关闭|加大|还原|减小|默认|放大|缩小|大|中|小|[【\[]?\s*(?:字号|字体)\s*[:：]?"
+    r"|[】\]]|分享(?:到|至)?\s*[:：]?|您的位置\s*[:：]?|当前位置\s*[:：]?|首页|[>＞›»/|｜]"
+    r"|(?:浏览|阅读|点击)(?:次数|量|数)?\s*[:：]?\s*\d*|微信|微博|QQ空间"
+    r"|(?:您的位置|当前位置|位置)?\s*[:：]?\s*首页(?:\s*[>＞›»]\s*[^>＞›»]{1,20})+)$"
+)
+_STAMP = re.compile(
+    r"^(?:(?:发布)?时间\s*[:：]\s*)?(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:\s+\d{1,2}\s*[:时]\s*\d{2}\s*分?(?:\s*[:：]\s*\d{2})?)?$"
+)
+_CAPTION = re.compile(r"(?:记者|摄影|通讯员)[\s\u3000]*[\u4e00-\u9fff、\s\u3000]{2,16}?[\s\u3000]*摄影?$")
+_LABEL = re.compile(r"^(来源|稿源|时间|发布时间|日期|作者)\s*[:：]$")
+_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][\s\u3000]+)+[\u4e00-\u9fff]$")
+
+
+_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月\s*([一二三四五六七八九十]{1,3})\s*日")
+
+
+def arabic_dates(s: str) -> str:
+    """'二〇二六年一月二十七日' → '2026年1月27日', so one date pattern reads both styles."""
+    def repl(m: re.Match[str]) -> str:
+        year = "".join(str("〇一二三四五六七八九".find(c)) if c in "〇一二三四五六七八九" else "0" for c in m.group(1))
+        mo, d = _cn_num(m.group(2)), _cn_num(m.group(3))
+        return f"{year}年{mo}月{d}日" if mo and d else m.group(0)
+
+    return _CN_DATE.sub(repl, s)
+
+
+def collapse_spaced(s: str) -> str:
+    """'政 府 工 作 报 告' → '政府工作报告', '王 明' → '王明': characters spread out with
+    spaces for layout are one word; ordinary text with spaces between words is kept."""
+    s = s.strip(_WS)
+    return re.sub(r"[\s\u3000]+", "", s) if _SPACED.match(s) else s
+
+
+@dataclass
+class Head:
+    """The roles of the lines above a document's body, found by what they look like
+    rather than by their position: page chrome, title, dateline, source/time line,
+    speaker line and salutation."""
+
+    title: str | None = None
+    title_evidence: str | None = None
+    dateline: str | None = None
+    speaker_line: str | None = None
+    salutation: str | None = None
+
+
+def _is_body(s: str) -> bool:
+    """A sentence: the head (chrome, title, dateline, speaker line) has no clause punctuation."""
+    return len(s) > 60 or bool(re.search(r"[。！？!?，,；;]", s))
+
+
+def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[Head, list[str]]:
+    """Find the head's lines by role, after any page chrome, up to the salutation or the
+    first sentence of the body (not within a fixed number of lines).
+
+    Chrome is removed under the `page-chrome` rule (a lone 来源：/时间： label takes its
+    value from the next line into metadata). The dateline and speaker line stay in the
+    text, as printed; they are recorded for the annotate stage. A salutation is never a
+    title.
+    """
+    head = Head()
+    out = list(lines)
+    idx = [i for i, s in enumerate(lines) if s]
+    label: str | None = None
+    crumb_items: set[str] = set()
+    prev = ""
+    roles: set[int] = set()
+    for n, i in enumerate(idx[:120]):
+        s = lines[i]
+        if label:
+            if len(s) <= 30 and not _is_body(s):
+                m = _STAMP.match(s)
+                if m and label in ("时间", "发布时间", "日期"):
+                    y, mo, d = (int(x) for x in m.groups()[:3])
+                    cl.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", f"{label}：{s}")
+                elif label in ("来源", "稿源"):
+                    cl.extracted.put("source_name", s, f"{label}：{s}")
+                elif label == "作者":
+                    cl.extracted.put("author", s, f"{label}：{s}")
+                cl.remove("page-chrome", s, kept_as="published" if m else "source" if label != "作者" else "author")
+                out[i] = ""
+                label = None
+                prev = s
+                continue
+            label = None
+        if HEAD_SALUTATION.match(s):
+            head.salutation = s
+            break
+        if _CAPTION.search(s) and len(s) <= 60:
+            roles.add(i)  # a photo caption above the text: kept, but neither title nor body
+            prev = s
+            continue
+        if _is_body(s):
+            break
+        m = _LABEL.match(s)
+        if m:
+            label = m.group(1)
+            cl.remove("page-chrome", s)
+            out[i] = ""
+            prev = s
+            continue
+        if _CHROME.match(s) or (prev in (">", "＞", "›", "»") and len(s) <= 20) or s in crumb_items:
+            if prev in (">", "＞", "›", "»"):
+                crumb_items.add(s)
+            cl.remove("page-chrome", s)
+            out[i] = ""
+            prev = s
+            continue
+        m = _STAMP.match(s)
+        # a page's time stamp has a clock time or an ISO form; '2021年12月30日' alone under
+        # a title is the speech's own date line and stays in the text
+        if m and _valid_ymd(*(int(x) for x in m.groups()[:3])) and (re.search(r"\d[:时]\d", s) or "年" not in s):
+            y, mo, d = (int(x) for x in m.groups()[:3])
+            cl.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
+            cl.remove("page-chrome", s, kept_as="published")
+            out[i] = ""
+            prev = s
+            continue
+        prev = s
+        if DATELINE.match(arabic_dates(s)) or (_DATELINE_START.match(arabic_dates(s)) and n + 1 < len(idx)
+                                 and lines[idx[n + 1]].endswith("上") and len(lines[idx[n + 1]]) <= 30):
+            if head.dateline is None:
+                nxt = lines[idx[n + 1]] if not DATELINE.match(arabic_dates(s)) else ""
+                head.dateline = s + nxt
+                tail = DATELINE.match(arabic_dates(head.dateline))
+                if tail and tail.group(5) and is_speaker_line(tail.group(5)) and head.speaker_line is None:
+                    head.speaker_line = tail.group(5)
+            roles.add(i)
+            if not DATELINE.match(arabic_dates(s)):
+                roles.add(idx[n + 1])
+            continue
+        if i in roles:
+            continue
+        if _DATELINE_NO_DATE.match(s) and head.dateline is None:
+            head.dateline = s
+            roles.add(i)
+            continue
+        if is_speaker_line(s):
+            if head.speaker_line is None:
+                head.speaker_line = s
+            roles.add(i)
+            continue
+        if _ROLE_ONLY.match(s) and n + 1 < len(idx) and _NAME_ONLY.match(lines[idx[n + 1]]):
+            if head.speaker_line is None:
+                head.speaker_line = s + " " + lines[idx[n + 1]]
+            roles.update((i, idx[n + 1]))
+            continue
+        if head.dateline and head.speaker_line is None and _NAME_ONLY.match(s) and len(collapse_spaced(s)) <= 4:
+            head.speaker_line = s  # a bare name under the dateline
+            roles.add(i)
+            continue
+    if take_title:
+        masked = [s if k not in roles else "" for k, s in enumerate(out)]
+        title, masked = take_title_lines(masked, cl)
+        if not title:
+            title, masked = _slogan_title(masked, cl, head)
+        if title:
+            head.title = collapse_spaced(title)
+            head.title_evidence = title
+            out = [masked[k] if k not in roles else s for k, s in enumerate(out)]
+    for k in roles:
+        out[k] = lines[k]
+    cl.ran("page-chrome")
+    return head, out
+
+
+def _slogan_title(lines: list[str], cl: Cleaner, head: Head) -> tuple[str | None, list[str]]:
+    """A first line with a comma ('高举…旗帜，为…而奋斗') is still the title when the
+    next line is the salutation, a dateline or a speaker line: no body sentence starts
+    a speech that way."""
+    idx = [i for i, s in enumerate(lines) if s][:2]
+    if len(idx) < 2:
+        return None, lines
+    first, nxt = lines[idx[0]], lines[idx[1]]
+    if len(first) > 60 or re.search(r"[。！？!?；;：:]", first) or HEAD_SALUTATION.match(first):
+        return None, lines
+    if not (HEAD_SALUTATION.match(nxt) or nxt in (head.dateline, head.speaker_line)
+            or re.match(r"^(?:同志们|各位代表)[，,：:！!]", nxt)):
+        return None, lines
+    out = list(lines)
+    out[idx[0]] = ""
+    cl.remove("title-line", first, kept_as="title")
+    return first, out
+
+
+def _valid_ymd(y: int, m: int, d: int) -> bool:
+    return 1900 <= y <= 2100 and 1 <= m <= 12 and 1 <= d <= 31
+
+
+_ID_TOKEN = re.compile(r"^[0-9A-Za-z]+$")
+
+
+def title_from_file_name(source_path: str) -> str | None:
+    """A file name that is a meaningful title ('某区2017年政府工作报告_2017.txt'), not an
+    id, a hash or a bare number or year: leading and trailing ASCII tokens (ids, hashes,
+    numbers) are dropped, and what remains must hold at least four Han characters."""
+    stem = source_path.rsplit("/", 1)[-1]
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+    tokens = [t for t in re.split(r"[_\s]+", stem) if t]
+    def is_id(t: str) -> bool:
+        # ids, hashes and numbers; a year stays unless the rest already states it
+        year = re.fullmatch(r"(?:19|20)\d\d", t)
+        others = "".join(x for x in tokens if x is not t)
+        return bool(_ID_TOKEN.match(t)) and not (year and t not in others)
+
+    while tokens and is_id(tokens[0]):
+        tokens.pop(0)
+    while tokens and is_id(tokens[-1]):
+        tokens.pop()
+    title = " ".join(tokens)
+    if len(HAN.findall(title)) < 4 or looks_mojibake(title):
+        return None
+    return title
 
 
 def find_compilation(lines: list[str]) -> list[tuple[int, str, int]]:
@@ -487,9 +759,11 @@ def clean(raw: RawDoc) -> list[Document]:
     lines = cl.inline_rules(lines)
 
     fm_title = raw.front_matter.get("title")
-    title: str | None = None
-    if not fm_title and not raw.html_title:
-        title, lines = take_title_lines(lines, cl)
+    head, lines = read_head(lines, cl, take_title=not fm_title and not raw.html_title)
+    title = head.title
+    if title and looks_mojibake(title):
+        raw.warnings.append(f"{raw.source_path}: the title line looks garbled (wrong encoding?), not used: {title[:30]}")
+        title = None
 
     segments: list[Segment] = []
     comp = find_compilation(lines)
@@ -567,7 +841,16 @@ def clean(raw: RawDoc) -> list[Document]:
         elif seg.heading:
             doc.meta["title"] = Field(seg.heading, "inferred", seg.heading)
         elif title:
-            doc.meta["title"] = Field(title, "inferred", title)
+            doc.meta["title"] = Field(title, "inferred", head.title_evidence)
+        elif total == 1 and title_from_file_name(raw.source_path):
+            doc.meta["title"] = Field(title_from_file_name(raw.source_path), "inferred",
+                                      f"文件名：{raw.source_path.rsplit('/', 1)[-1]}")
+            doc.meta["title_from"] = Field("file name", "inferred", raw.source_path.rsplit("/", 1)[-1])
+        if n == 1:
+            if head.dateline:
+                doc.meta["dateline"] = Field(head.dateline, "inferred", head.dateline)
+            if head.speaker_line:
+                doc.meta["speaker_line"] = Field(head.speaker_line, "inferred", head.speaker_line)
         if seg.heading and doc.meta.get("title") and doc.meta["title"].value != seg.heading:
             doc.meta["heading"] = Field(seg.heading, "inferred", seg.heading)
         for k, f in seg.extracted.items():

@@ -1,4 +1,4 @@
-"""Command line: `python -m generator build|generate|check|serve|zip`."""
+"""Command line: `python -m generator build|generate|check|serve|zip|evaluate`."""
 
 from __future__ import annotations
 
@@ -116,6 +116,28 @@ def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
     return proc.wait()
 
 
+def cmd_evaluate(corpus: Path, gold: Path, min_right: list[str], max_wrong: str | None, as_json: bool) -> int:
+    """Compare the pipeline's metadata with a hand-checked sample; exit 1 when a
+    threshold fails (for CI), 2 when the command cannot run."""
+    from .evaluate import GoldError, evaluate, failures, parse_min_right, parse_rate, table
+
+    try:
+        wanted = parse_min_right(min_right)
+        limit = parse_rate(max_wrong, "--max-wrong") if max_wrong is not None else None
+        ev = evaluate(corpus, gold)
+    except GoldError as exc:
+        print(f"evaluate: {exc}", file=sys.stderr)
+        return 2
+    failed = failures(ev, wanted, limit)
+    if as_json:
+        print(json.dumps(dict(ev.as_json(), failed=failed), ensure_ascii=False, indent=1))
+    else:
+        print(table(ev))
+        for f in failed:
+            print(f"FAILED  {f}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path.cwd(),
@@ -129,7 +151,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate every corpus document without writing anything")
     s = sub.add_parser("serve", help="generate, then live preview")
     s.add_argument("--addr", default="127.0.0.1:8000")
+    e = sub.add_parser("evaluate", help="compare metadata with a hand-checked gold file (nothing is written)")
+    e.add_argument("corpus", type=Path, help="folder of sources")
+    e.add_argument("gold", type=Path, help="gold.json with the facts known for certain")
+    e.add_argument("--min-right", action="append", default=[], metavar="[FIELD=]RATE",
+                   help="minimum share of known values right, for every field or one (repeatable)")
+    e.add_argument("--max-wrong", metavar="RATE", help="maximum share of wrong values among all checked facts")
+    e.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
+    if args.verb == "evaluate":
+        return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json)
     root = args.root.resolve()
     if args.verb == "build":
         return cmd_build(root)

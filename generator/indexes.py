@@ -156,9 +156,13 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
 
     tree: dict[str, dict[str, dict[str, list[Document]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     noplace: list[Document] = []
+    national: list[Document] = []
     code: dict[str, str] = {}  # division name → code, for the official (geographic) order
     for d in docs:
         p = d.value("place") or {}
+        if p.get("scope") == "全国" and not p.get("province"):
+            national.append(d)
+            continue
         if not p.get("province"):
             noplace.append(d)
             continue
@@ -173,6 +177,10 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
         return sorted(names, key=lambda n: ("" if n == "" else code.get(prefix + n, "999999"), n))
 
     groups = []
+    if national:
+        groups.append(Group(2, "全国", "p-national",
+                            intro=["国务院、全国人民代表大会、中国共产党全国代表大会等全国性文件，不属任何省份。", ""],
+                            entries=[_entry(d, esc) for d in _by_date(national)]))
     for prov in order(tree):
         groups.append(Group(2, esc(prov), anchor("places", prov)))
         for city in order(tree[prov], prov):
@@ -203,7 +211,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
 
     for kind, fld, title, intro in (
         ("meeting-types", "meeting_type", "按会议类型", "会议类型的分类见“关于”页。"),
-        ("genres", "genre", "按体裁", "讲话稿、会议报道、范文（含占位符的模板）。"),
+        ("genres", "genre", "按体裁", "工作报告、讲话稿、会议报道、范文（含占位符的模板）。"),
     ):
         by: dict[str, list[Document]] = defaultdict(list)
         for d in docs:
@@ -268,6 +276,8 @@ def links_for(doc: Document, esc: Callable[[str], str], prefix: str = "../",
     if keys:
         acc = "".join(name for _lvl, name in keys)
         out.append(link(esc(keys[-1][1]), "places", anchor("places", acc)))
+    elif (doc.value("place") or {}).get("scope") == "全国":
+        out.append(link("全国", "places", "p-national"))
     else:
         out.append(link("地点不明", "places", "p-unknown"))
     for n in speakers_of(doc):

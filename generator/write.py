@@ -99,6 +99,8 @@ def download_name(doc: Document) -> str:
 
 _FIELD_LABELS = [
     ("title_original", "原标题"),
+    ("title_from", "标题来源"),
+    ("dateline", "题注"),
     ("heading", "原文小标题"),
     ("date", "日期"),
     ("date_text", "原文日期"),
@@ -106,6 +108,7 @@ _FIELD_LABELS = [
     ("place", "地点"),
     ("level", "层级"),
     ("speakers", "讲话人"),
+    ("speaker_note", "讲话人说明"),
     ("officials", "其他领导"),
     ("meeting", "会议"),
     ("meeting_type", "会议类型"),
@@ -123,7 +126,11 @@ _STATUS = {"given": "来源标注", "inferred": "推断", "annotated": "编辑�
 def fmt_value(name: str, value: Any) -> str:
     if value is None or value == [] or value == {}:
         return "未知"
+    if name == "title_from" and value == "file name":
+        return "文件名（正文没有标题行）"
     if name == "place" and isinstance(value, dict):
+        if value.get("scope") == "全国" and not value.get("province"):
+            return esc("全国（全国性文件，不属任何省份）")
         return esc(" / ".join(str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v))
     if name in ("speakers", "officials") and isinstance(value, list):
         def person(p: dict) -> str:
@@ -211,6 +218,8 @@ def glance_value(doc: Document, name: str) -> str | None:
             return f"{doc.value('date_text')}（年份不明）"
         return None
     if name == "place" and isinstance(v, dict):
+        if v.get("scope") == "全国" and not v.get("province"):
+            return "全国"  # a national document belongs to no province; say so, not 不明
         return "".join(str(v[k]) for k in ("province", "city", "county") if v.get(k)) or None
     if name == "speakers" and isinstance(v, list):
         return "、".join(f"{p.get('name')}（{p['role']}）" if p.get("role") else str(p.get("name")) for p in v)

@@ -287,3 +287,123 @@ def test_year_in_the_meeting_name_alone_gives_year_precision(tmp_path: Path) -> 
     )})["year.txt"]
     assert (doc.value("date"), doc.value("date_precision")) == ("2022", "year")
     assert "2022年全市经济工作会议" in (doc.meta["date"].evidence or "")
+
+
+# ---------------------------------------------------------------- heads of reports
+
+HEADS = ROOT / "tests" / "fixtures" / "heads"
+
+
+@pytest.fixture(scope="module")
+def heads() -> dict[str, Document]:
+    report = collect(ROOT, progress=False, corpus=HEADS)
+    assert not report.errors, report.errors
+    return {d.source_path: d for d in report.documents}
+
+
+def test_dateline_dates_the_report_and_the_speaker_line_names_the_speaker(heads: dict[str, Document]) -> None:
+    d = heads["page_chrome_before_title.txt"]
+    assert (d.value("date"), d.value("date_precision")) == ("2031-01-20", "day")
+    assert d.meta["date"].evidence.startswith("——2031年1月20日")
+    assert d.value("speakers") == [{"name": "王明", "role": "浙江省省长"}]
+    # the page's own date (时间：) is its publication date, not the speech's
+    assert d.value("published") == "2031-01-28"
+    assert d.value("genre") == "工作报告"
+
+
+def test_the_speaking_organ_decides_the_place_over_places_the_text_mentions(heads: dict[str, Document]) -> None:
+    d = heads["page_chrome_before_title.txt"]
+    assert d.value("place")["province"] == "浙江省" and d.value("level") == "省"
+    county = heads["spaced_title_county_report_gb18030.txt"]
+    assert county.value("place") == {"province": "浙江省", "city": "杭州市", "county": "桐庐县", "code": "330122"}
+    assert county.value("speakers") == [{"name": "李建国", "role": "桐庐县人民政府县长"}]
+    assert county.value("date") == "2015-02-05"
+
+
+def test_national_documents_have_national_scope_and_no_province(heads: dict[str, Document]) -> None:
+    d = heads["national_report_mentions_regions.txt"]
+    assert d.value("level") == "全国"
+    assert d.value("place")["scope"] == "全国" and d.value("place")["province"] is None
+    assert (d.value("date"), d.value("date_precision")) == ("1999", "year")
+    assert d.meta["date"].evidence == "标题：1999年中华人民共和国国务院政府工作报告"
+
+
+def test_dateline_in_chinese_numerals(heads: dict[str, Document]) -> None:
+    d = heads["dateline_chinese_numerals.txt"]
+    assert d.value("date") == "2032-01-27"
+    assert d.value("speakers") == [{"name": "赵刚", "role": "甘肃省省长"}]
+
+
+def test_on_behalf_of_an_organ_leaves_the_speaker_unknown(heads: dict[str, Document]) -> None:
+    d = heads["on_behalf_unnamed_speaker.txt"]
+    assert "speakers" not in d.meta
+    assert "受县人民政府委托" in d.meta["speaker_note"].evidence
+
+
+def test_review_section_gives_the_year_after_it(heads: dict[str, Document]) -> None:
+    d = heads["review_section_gives_year.txt"]
+    assert (d.value("date"), d.value("date_precision")) == ("2017", "year")
+    assert "2016" in d.meta["date"].evidence and "2017" in d.meta["date"].evidence
+
+
+def test_a_reference_date_is_never_the_news_item_date(heads: dict[str, Document]) -> None:
+    d = heads["news_dated_by_reference.md"]
+    assert d.value("date") == "2022-01-15"
+    assert d.meta["date"].evidence == "publication date"
+
+
+def test_speaker_from_a_title_that_says_who_delivered_the_report(heads: dict[str, Document]) -> None:
+    d = heads["speaker_in_title.txt"]
+    assert d.value("speakers") == [{"name": "李建国", "role": None}]
+    assert d.value("place")["county"] == "桐庐县"
+
+
+def test_a_renamed_district_resolves_through_the_history_file(heads: dict[str, Document]) -> None:
+    d = heads["renamed_district_dateline.txt"]
+    assert d.value("place") == {"province": "广东省", "city": "深圳市", "county": "坪山区", "code": "440310"}
+    assert "坪山新区 → 坪山区" in d.meta["place"].evidence
+
+
+def test_year_from_a_file_name_title() -> None:
+    report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "fixtures" / "filename_title")
+    docs = {d.source_path: d for d in report.documents}
+    d = docs["XX县2017年政府工作报告_2017.txt"]
+    assert (d.value("date"), d.value("date_precision")) == ("2017", "year")
+    assert d.meta["date"].evidence == "文件名：XX县2017年政府工作报告_2017.txt"
+
+
+def test_a_headline_mentioning_the_state_council_is_not_a_national_document(heads: dict[str, Document]) -> None:
+    d = heads["news_headline_names_the_state_council.txt"]
+    assert d.value("level") != "全国"
+    assert d.value("place")["county"] == "桐庐县"
+
+
+def test_a_shared_district_name_in_the_file_name_is_read_with_the_text() -> None:
+    """朝阳区 exists in Beijing and in Changchun: the text's own mentions decide."""
+    report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "fixtures" / "filename_title")
+    d = {d.source_path: d for d in report.documents}["朝阳区2019年政府工作报告_2019.txt"]
+    assert d.value("place") == {"province": "吉林省", "city": "长春市", "county": "朝阳区", "code": "220104"}
+    assert d.value("title_from") == "file name"
+    assert (d.value("date"), d.value("date_precision")) == ("2019", "year")
+
+
+def test_a_year_end_speech_is_not_dated_by_its_review_section(heads: dict[str, Document]) -> None:
+    """Only a work report to a congress is delivered the year after the one it reviews."""
+    d = heads["year_end_speech_reviews_its_year.txt"]
+    assert d.value("date") is None
+
+
+def test_the_organ_in_the_opening_sentence_outweighs_other_places(heads: dict[str, Document]) -> None:
+    """'我代表淳安县人民政府' decides, however often the text names other provinces."""
+    d = heads["organ_in_opening_sentence.txt"]
+    assert d.value("place") == {"province": "浙江省", "city": "杭州市", "county": "淳安县", "code": "330127"}
+    assert d.meta["place"].evidence == "我代表淳安县人民政府"
+
+
+def test_a_dateline_without_a_date_still_names_the_organ(heads: dict[str, Document]) -> None:
+    """'——在某市…人民代表大会…会议上' gives the place; the date line under it the date;
+    '市长：周 平' (with a colon, name spaced out) the speaker."""
+    d = heads["dateline_without_date.txt"]
+    assert d.value("place")["county"] == "建德市" and d.value("place")["city"] == "杭州市"
+    assert d.value("date") == "2017-01-05"
+    assert d.value("speakers") == [{"name": "周平", "role": "市长"}]

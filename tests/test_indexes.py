@@ -229,3 +229,26 @@ def test_unknown_place_and_speaker_link_to_their_sections(
         if not any(x.endswith("#" + anchor) for x in _index_links(page, kind)):
             problems.append(f"no link to ../{kind}.html#{anchor} (index links: {_index_links(page, kind)})")
     assert not problems, f"{doc_id}:\n  " + "\n  ".join(problems)
+
+
+def test_national_documents_get_a_national_section_and_say_so_on_the_page() -> None:
+    """A national document has no province: the place index lists it under 全国 and its
+    page shows 全国 as its scope, not 地点不明."""
+    from generator.indexes import build_indexes, links_for
+    from generator.pipeline import collect
+    from generator.write import esc, facts_lines, metadata_table
+
+    report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "fixtures" / "heads")
+    docs = {d.source_path: d for d in report.documents}
+    national = docs["national_report_mentions_regions.txt"]
+    pages = build_indexes(report.documents, esc)
+    places = pages.text["places"]
+    section = places.split("## 全国 {#p-national}", 1)[1].split("\n## ", 1)[0]
+    assert national.id in section
+    assert "page_chrome_before_title" not in section
+    assert "## 浙江省" in places
+    assert any("places.md#p-national" in link for link in links_for(national, esc, where=pages.where))
+    rows = "\n".join(metadata_table(national))
+    assert "| 地点 | 全国（全国性文件，不属任何省份） |" in rows and "| 层级 | 全国 |" in rows
+    facts = "\n".join(facts_lines(national))
+    assert 'data-fact="place" title="地点：推断。依据：我代表国务院">全国</span>' in facts

@@ -7,7 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import SEEDS, SITE_URL, copy_project, run_generator
+from conftest import BUILT_SITE_HASH_SEED, SEEDS, SITE_URL, copy_project, run_generator
 
 from generator.read import iter_sources
 
@@ -114,7 +114,10 @@ def test_site_has_no_remote_scripts(built_site) -> None:
 
 
 def test_deterministic(tmp_path: Path, built_site) -> None:
+    """Another process with another PYTHONHASHSEED (string hashing, so set and dict
+    order, differ) writes byte-identical pages and catalog."""
     root = copy_project(tmp_path / "again")
+    assert BUILT_SITE_HASH_SEED != "12345"
     proc = run_generator(root, "generate", hash_seed="12345", site_url=SITE_URL)
     assert proc.returncode == 0, proc.stderr
     first = sorted((built_site.root / "docs" / "archive").rglob("*"))
