@@ -40,4 +40,4 @@ mutants: $(STAMP)
 	$(PY) -m mutmut results
 
 clean:
-	rm -rf mutants site site-offline docs/speeches docs/indexes docs/downloads docs/data .cache
+	rm -rf mutants site dist docs/archive docs/searchindex docs/data .cache

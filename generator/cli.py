@@ -1,4 +1,4 @@
-"""Command line: `python -m generator build|generate|check|serve|evaluate`."""
+"""Command line: `python -m generator build|generate|check|serve|zip|evaluate`."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from .link import find_reposts
 from .pipeline import collect, generate
 
 
-def _mkdocs(root: Path, args: list[str], offline: bool = False) -> int:
+def _mkdocs(root: Path, args: list[str]) -> int:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env["OFFLINE"] = "true" if offline else "false"
     cmd = [sys.executable, "-m", "mkdocs", *args, "-f", str(root / "mkdocs.yml")]
     return subprocess.call(cmd, env=env, cwd=root)
 
@@ -27,33 +26,42 @@ def cmd_generate(root: Path) -> int:
     return 0
 
 
-OFFLINE_ZIP = "downloads/archive-offline.zip"
+OFFLINE_ZIP = Path("dist") / "speech-archive-offline.zip"
+ZIP_FOLDER = "speech-archive-offline"
 
 
 def zip_tree(src: Path, dest: Path) -> None:
-    """A reproducible zip: sorted entries, fixed timestamps, so one corpus gives one file."""
+    """A reproducible zip: sorted entries, fixed timestamps and modes, so one site gives
+    one file byte for byte."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zf:
+    tmp = dest.with_name(dest.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in src.rglob("*") if p.is_file()):
-            info = zipfile.ZipInfo(f"speech-archive-offline/{path.relative_to(src).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{ZIP_FOLDER}/{path.relative_to(src).as_posix()}", date_time=(2020, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
+    tmp.replace(dest)
 
 
-def cmd_build(root: Path, flavours: list[str]) -> int:
+def cmd_build(root: Path) -> int:
+    """generate, then one `mkdocs build` into site/: the same site is published on
+    GitHub Pages and read from disk (its search loads with <script> tags)."""
     report = generate(root)
     print(report.summary())
-    # offline first, so that the online site can carry it as a download
-    for flavour in sorted(flavours, key=lambda f: f != "offline"):
-        out = root / ("site" if flavour == "online" else "site-offline")
-        print(f"mkdocs build ({flavour}) → {out}")
-        rc = _mkdocs(root, ["build", "--strict", "--clean", "-d", str(out)], offline=flavour == "offline")
-        if rc != 0:
-            return rc
-    if set(flavours) == {"online", "offline"}:
-        zip_tree(root / "site-offline", root / "site" / OFFLINE_ZIP)
-        print(f"offline copy for download → site/{OFFLINE_ZIP}")
+    print(f"mkdocs build → {root / 'site'}")
+    return _mkdocs(root, ["build", "--strict", "--clean", "-d", str(root / "site")])
+
+
+def cmd_zip(root: Path) -> int:
+    """site/ → dist/speech-archive-offline.zip, for readers who want the archive on disk.
+    Kept out of site/ so the Pages site does not carry a second copy of itself."""
+    site = root / "site"
+    if not (site / "index.html").is_file():
+        print(f"no built site in {site}: run `python -m generator build` first", file=sys.stderr)
+        return 1
+    zip_tree(site, root / OFFLINE_ZIP)
+    print(f"offline copy → {root / OFFLINE_ZIP}")
     return 0
 
 
@@ -91,7 +99,7 @@ def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
     import time
 
     cmd_generate(root)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", OFFLINE="false")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", addr, "-f", str(root / "mkdocs.yml")],
                             env=env, cwd=root)
     snapshot = corpus_snapshot(root / "corpus")
@@ -135,9 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="project folder holding corpus/, docs/ and mkdocs.yml (default: .)")
     sub = parser.add_subparsers(dest="verb", required=True)
-    b = sub.add_parser("build", help="generate pages, then build the site (site/ and site-offline/)")
-    b.add_argument("--flavour", choices=["online", "offline", "both"], default="both",
-                   help="online = site/ for GitHub Pages; offline = site-offline/ for file:// (default both)")
+    b = sub.add_parser("build", help="generate pages, then build the site into site/ (for the web and file://)")
+    # kept so that older scripts still run; there is one build for both uses now
+    b.add_argument("--flavour", choices=["online", "offline", "both"], help=argparse.SUPPRESS)
+    sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
     sub.add_parser("generate", help="generate pages and data into docs/ only")
     sub.add_parser("check", help="validate every corpus document without writing anything")
     s = sub.add_parser("serve", help="generate, then live preview")
@@ -154,8 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json)
     root = args.root.resolve()
     if args.verb == "build":
-        flavours = ["online", "offline"] if args.flavour == "both" else [args.flavour]
-        return cmd_build(root, flavours)
+        return cmd_build(root)
+    if args.verb == "zip":
+        return cmd_zip(root)
     if args.verb == "generate":
         return cmd_generate(root)
     if args.verb == "check":

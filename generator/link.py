@@ -11,6 +11,7 @@ import math
 import re
 import zlib
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -24,6 +25,7 @@ MIN_SCORE = 0.08
 KEYWORDS_MIN, KEYWORDS_MAX = 5, 10
 SHINGLE = 5
 NUM_PERM = 128
+MINHASH_SCHEME = "affine32"  # datasketch 2.x default, named so stored signatures stay comparable
 # Character 5-gram Jaccard above which two texts are the same speech republished.
 # Reposts measured on the seeds score 0.86–1.00; different speeches of the same genre
 # and place stay below 0.35, so 0.7 leaves room for changed headers and footers.
@@ -78,24 +80,77 @@ def phrases(tokens: list[str]) -> Counter[str]:
     return out
 
 
-def tfidf_vectors(docs: list[Document]) -> tuple[sparse.csr_matrix, list[str], dict[str, float]]:
-    """Sublinear-TF × blended-IDF vectors over candidate terms, L2-normalized."""
-    counts = [Counter(t for t in d.tokens if is_candidate(t)) + phrases(d.tokens) for d in docs]
-    df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
-    vocab = sorted(df)
-    index = {t: i for i, t in enumerate(vocab)}
+def term_counts(tokens: list[str]) -> Counter[str]:
+    """One document's candidate terms and phrases with their counts: the per-document
+    part of the TF-IDF, computed by the pipeline's workers (and cached)."""
+    return Counter(t for t in tokens if is_candidate(t)) + phrases(tokens)
+
+
+@dataclass
+class LinkPrep:
+    """What link needs of one document that depends on that document alone, compact:
+    10,000 documents' term counts as Python dicts took gigabytes."""
+
+    keys: str  # the document's candidate terms and phrases, newline-joined, in term_counts() order
+    numbers: bytes  # their counts, uint32
+    signature: np.ndarray | None  # MinHash of its character 5-grams; None when too short
+
+    @property
+    def counts(self) -> dict[str, int]:
+        keys = self.keys.split("\n") if self.keys else []
+        return dict(zip(keys, np.frombuffer(self.numbers, dtype=np.uint32).tolist(), strict=True))
+
+
+def prepare(doc: Document) -> LinkPrep:
+    c = term_counts(doc.tokens)
+    return LinkPrep("\n".join(c), np.array(list(c.values()), dtype=np.uint32).tobytes(), signature(doc.search_text))
+
+
+def tfidf_vectors(docs: list[Document], prepared: dict[str, LinkPrep] | None = None,
+                  ) -> tuple[sparse.csr_matrix, list[str], dict[str, float]]:
+    """Sublinear-TF × blended-IDF vectors over candidate terms, L2-normalized.
+
+    Terms become integer ids as documents are read, so memory holds one small array per
+    document rather than a dict; weights and norms are computed term by term in each
+    document's own order, as before, so the vectors are the same to the last bit."""
+    prepared = prepared or {}
+    ids_of: dict[str, int] = {}
+    rows_ids: list[np.ndarray] = []
+    rows_n: list[list[int]] = []
+    for d in docs:
+        if d.id in prepared:
+            prep = prepared[d.id]
+            keys = prep.keys.split("\n") if prep.keys else []
+            ns = np.frombuffer(prep.numbers, dtype=np.uint32).tolist()
+        else:
+            c = term_counts(d.tokens)
+            keys, ns = list(c), list(c.values())
+        rows_ids.append(np.fromiter((ids_of.setdefault(k, len(ids_of)) for k in keys), dtype=np.int64,
+                                    count=len(keys)))
+        rows_n.append(ns)
+    terms = list(ids_of)
+    del ids_of
+    df_arr = np.bincount(np.concatenate(rows_ids), minlength=len(terms)) if rows_ids else np.zeros(0, np.int64)
+    df: Counter[str] = Counter(dict(zip(terms, df_arr.tolist(), strict=True)))
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    vocab = [terms[i] for i in order]
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
     idf = blended_idf(len(docs), df)
-    rows, cols, vals = [], [], []
-    for r, c in enumerate(counts):
-        weights = {t: (1 + math.log(n)) * idf[t] for t, n in c.items()}
-        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-        for t, v in sorted(weights.items()):
-            rows.append(r)
-            cols.append(index[t])
-            vals.append(v / norm)
-    mat = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocab)), dtype=np.float64)
+    idf_list = [idf[t] for t in terms]
+    indptr = [0]
+    cols_parts, vals_parts = [], []
+    for ids, ns in zip(rows_ids, rows_n, strict=True):
+        weights = [(1 + math.log(n)) * idf_list[i] for i, n in zip(ids.tolist(), ns, strict=True)]
+        norm = math.sqrt(sum(v * v for v in weights)) or 1.0
+        cols = rank[ids]
+        srt = np.argsort(cols, kind="stable")
+        cols_parts.append(cols[srt])
+        vals_parts.append(np.array(weights, dtype=np.float64)[srt] / norm)
+        indptr.append(indptr[-1] + len(ids))
+    data = np.concatenate(vals_parts) if vals_parts else np.zeros(0)
+    indices = np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int64)
+    mat = sparse.csr_matrix((data, indices, np.array(indptr)), shape=(len(docs), len(vocab)), dtype=np.float64)
     return mat, vocab, idf
 
 
@@ -130,10 +185,26 @@ def shingles(text: str) -> set[str]:
     return {han[i : i + SHINGLE] for i in range(max(0, len(han) - SHINGLE + 1))}
 
 
-def find_reposts(docs: list[Document]) -> dict[str, list[Duplicate]]:
+def signature(text: str, sh: set[str] | None = None) -> np.ndarray | None:
+    """MinHash of a text's character 5-grams (None for texts too short to compare)."""
+    sh = shingles(text) if sh is None else sh
+    if len(sh) < 20:
+        return None
+    # crc32 is a deterministic C hash, several times faster than the default sha1;
+    # order does not matter to a MinHash, so the shingles are not sorted
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME)
+    m.update_batch([s.encode("utf-8") for s in sh])
+    return m.hashvalues
+
+
+def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = None,
+                 ) -> dict[str, list[Duplicate]]:
     """MinHash-LSH proposes candidate pairs cheaply; exact Jaccard on the shingles then
-    decides, so the reported similarity is the real one, not an estimate."""
-    sh = {d.id: shingles(d.search_text) for d in docs}
+    decides, so the reported similarity is the real one, not an estimate. Signatures
+    come precomputed from the pipeline's workers where available; shingle sets are
+    built only for documents in a candidate pair."""
+    prepared = prepared or {}
+    by_id = {d.id: d for d in docs}
     # LSH only proposes; a missed candidate is a missed repost, so the banding is weighted
     # against false negatives (25 bands of 4: a pair at Jaccard 0.7 is proposed with
     # probability 0.999; with the default weights it was 0.79, and a measured 0.72 repost
@@ -141,20 +212,25 @@ def find_reposts(docs: list[Document]) -> dict[str, list[Duplicate]]:
     lsh = MinHashLSH(threshold=REPOST_JACCARD * 0.85, num_perm=NUM_PERM, weights=(0.05, 0.95))
     hashes: dict[str, MinHash] = {}
     for d in docs:
-        if len(sh[d.id]) < 20:
+        sig = prepared[d.id].signature if d.id in prepared else signature(d.search_text)
+        if sig is None:
             continue
-        # crc32 is a deterministic C hash, several times faster than the default sha1;
-        # order does not matter to a MinHash, so the shingles are not sorted
-        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
-        m.update_batch([s.encode("utf-8") for s in sh[d.id]])
+        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, hashvalues=sig, scheme=MINHASH_SCHEME)
         hashes[d.id] = m
         lsh.insert(d.id, m)
+    sh: dict[str, set[str]] = {}
+
+    def shingles_of(did: str) -> set[str]:
+        if did not in sh:
+            sh[did] = shingles(by_id[did].search_text)
+        return sh[did]
+
     out: dict[str, list[Duplicate]] = {d.id: [] for d in docs}
     for did in sorted(hashes):
         for other in sorted(lsh.query(hashes[did])):
             if other == did:
                 continue
-            a, b = sh[did], sh[other]
+            a, b = shingles_of(did), shingles_of(other)
             j = len(a & b) / len(a | b)
             if j >= REPOST_JACCARD:
                 out[did].append(Duplicate(other, round(j, 3)))
@@ -185,11 +261,47 @@ def repost_groups(dups: dict[str, list[Duplicate]]) -> dict[str, str]:
 
 
 def shared_terms(mat: sparse.csr_matrix, vocab: list[str], a: int, b: int, n: int = 4) -> list[str]:
-    ra, rb = mat.getrow(a), mat.getrow(b)
-    prod = ra.multiply(rb).tocoo()
-    pairs = sorted(((vocab[c], float(v)) for c, v in zip(prod.col, prod.data, strict=True)),
-                   key=lambda p: (-p[1], p[0]))
-    return pick_keywords(pairs)[:n]
+    """The strongest terms two documents share (product of their weights), read straight
+    from the CSR arrays: scipy's getrow/multiply cost more than the arithmetic here."""
+    ia, ib = mat.indptr, mat.indices
+    ca, va = ib[ia[a] : ia[a + 1]], mat.data[ia[a] : ia[a + 1]]
+    cb, vb = ib[ia[b] : ia[b + 1]], mat.data[ia[b] : ia[b + 1]]
+    common, pa, pb = np.intersect1d(ca, cb, assume_unique=True, return_indices=True)
+    prod = va[pa] * vb[pb]
+    keep = prod != 0
+    common, prod = common[keep], prod[keep]
+    # the chosen terms nearly always come from the strongest few: sort those (with every
+    # term tied with the last of them), and everything only if they do not suffice
+    few = SHORTLIST if len(prod) > SHORTLIST else len(prod)
+    for limit in (few, len(prod)):
+        if limit < len(prod):
+            cut = np.partition(prod, len(prod) - limit)[len(prod) - limit]
+            sel = prod >= cut
+        else:
+            sel = np.ones(len(prod), dtype=bool)
+        pairs = sorted(((vocab[c], float(v)) for c, v in zip(common[sel].tolist(), prod[sel].tolist(), strict=True)),
+                       key=lambda p: (-p[1], p[0]))
+        chosen = pick_keywords(pairs)
+        if len(chosen) >= n or limit == len(prod):
+            return chosen[:n]
+    return []
+
+
+SHORTLIST = 64  # candidates sorted exactly per row (and per shared-terms pair) before falling back
+
+
+def _ranked(row_cols: np.ndarray, row_vals: np.ndarray, ids: list[str], i: int,
+            limit: int | None) -> list[tuple[float, str, int]]:
+    """Candidates of row i, best first by (score rounded to 6 places, id): the `limit`
+    strongest (and any tied with the last) sorted exactly, or all when limit is None."""
+    mask = row_cols != i
+    cols, vals = row_cols[mask], row_vals[mask]
+    if limit is not None and len(vals) > limit:
+        cut = np.partition(vals, len(vals) - limit)[len(vals) - limit] - 1e-6
+        sel = vals >= cut
+        cols, vals = cols[sel], vals[sel]
+    return sorted(((float(v), ids[c], c) for c, v in zip(cols.tolist(), vals.tolist(), strict=True)),
+                  key=lambda p: (-round(p[0], 6), p[1]))
 
 
 def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], group: dict[str, str]) -> None:
@@ -204,34 +316,41 @@ def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], grou
         block = (mat[start : start + BLOCK] @ mat_t).tocsr()
         for r in range(block.shape[0]):
             i = start + r
-            row = block.getrow(r)
-            cand = sorted(
-                ((float(v), ids[c], c) for c, v in zip(row.indices, row.data, strict=True) if c != i),
-                key=lambda p: (-round(p[0], 6), p[1]),
-            )
-            seen_groups = {group[ids[i]]}
-            out: list[Related] = []
-            for score, oid, c in cand:
-                if score < MIN_SCORE:
-                    break
-                g = group[oid]
-                if g in seen_groups:
-                    continue
-                seen_groups.add(g)
-                out.append(Related(oid, round(score, 3), shared_terms(mat, vocab, i, c), members[g] - 1))
-                if len(out) >= TOP_K:
+            lo, hi = block.indptr[r], block.indptr[r + 1]
+            row_cols, row_vals = block.indices[lo:hi], block.data[lo:hi]
+            # Sorting every other document per row is N² log N at 10,000 documents: rank
+            # a shortlist exactly, and the whole row only if the shortlist runs out.
+            for limit in (SHORTLIST, None):
+                cand = _ranked(row_cols, row_vals, ids, i, limit)
+                seen_groups = {group[ids[i]]}
+                out: list[Related] = []
+                exhausted = True
+                for score, oid, c in cand:
+                    if score < MIN_SCORE:
+                        exhausted = False
+                        break
+                    g = group[oid]
+                    if g in seen_groups:
+                        continue
+                    seen_groups.add(g)
+                    out.append(Related(oid, round(score, 3), shared_terms(mat, vocab, i, c), members[g] - 1))
+                    if len(out) >= TOP_K:
+                        exhausted = False
+                        break
+                if not exhausted or len(cand) >= len(row_cols) - 1:
                     break
             docs[i].related = out
 
 
-def link(docs: list[Document]) -> dict[str, object]:
-    """Run every archive-wide computation; returns statistics for the build summary."""
+def link(docs: list[Document], prepared: dict[str, LinkPrep] | None = None) -> dict[str, object]:
+    """Run every archive-wide computation; returns statistics for the build summary.
+    `prepared` holds prepare() per document id, computed by the pipeline's workers."""
     docs.sort(key=lambda d: d.id)
     if not docs:
         return {}
-    mat, vocab, _idf = tfidf_vectors(docs)
+    mat, vocab, _idf = tfidf_vectors(docs, prepared)
     keywords(docs, mat, vocab)
-    dups = find_reposts(docs)
+    dups = find_reposts(docs, prepared)
     for d in docs:
         d.duplicates = dups[d.id]
     group = repost_groups(dups)

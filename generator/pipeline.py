@@ -1,27 +1,38 @@
 """The whole run: read every source, clean, annotate, link, write.
 
-Links and keywords need the whole archive, so each stage runs over every document
-before the next starts. A broken source is reported with its path (and line) and
+The per-document stages (read, clean, annotate, segment) run for each source file in a
+process pool, each source's result cached by content hash plus generator version. Links
+and keywords need the whole archive, so they run once every document is in. A broken source is reported with its path (and line) and
 skipped; the rest of the archive still builds.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+import pickle
 import re
 import sys
 import time
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import rjieba
+
 from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
-from .link import link
+from .link import LinkPrep, link, prepare
 from .model import Document, SourceError
+from .output import Output
 from .read import assign_file_ids, iter_sources, read
 from .report import write_report
-from .segment import TokenCache, write_search_dictionary
+from .search import DocTerms, compact_terms
+from .segment import cut
 from .write import write_all
 
 # A file with fewer Han characters and letters than this is not a speech (an empty
@@ -54,6 +65,8 @@ class Report:
     cache_misses: int = 0
     seconds: float = 0.0
     stats: dict[str, object] = field(default_factory=dict)
+    search_terms: dict[str, DocTerms] = field(default_factory=dict)
+    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
     report_path: Path | None = None
 
     def summary(self) -> str:
@@ -63,11 +76,14 @@ class Report:
             f"documents:         {len(self.documents)}",
             f"files skipped:     {len(skipped)}",
             f"files written:     {self.files_written}",
-            f"segmentation cache: {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
+            f"document cache:    {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
             f"errors:            {len(self.errors)}",
             f"warnings:          {len(self.warnings)}",
             f"time:              {self.seconds:.1f} s",
         ]
+        stages = self.stats.get("stage_seconds")
+        if isinstance(stages, dict):
+            lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
         for e in self.errors:
             lines.append(f"ERROR   {e}")
         for f in skipped:
@@ -102,14 +118,52 @@ def too_short(text: str, size: int) -> str | None:
     return None
 
 
-def process_source(path: Path, corpus: Path, file_id: str, sites: dict[str, str]) -> tuple[list[Document], FileStatus]:
-    """read → clean → annotate for one source file. Never raises: whatever goes wrong
-    is the file's status (skipped, with the reason and line), and the rest of the
-    archive builds."""
+@lru_cache(maxsize=1)
+def generator_version() -> str:
+    """A hash of the generator's own code and data: any change to a rule, a table or the
+    dictionary invalidates every cached document, so a cache can never serve stale output."""
+    pkg = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".yml", ".yaml",
+                                                                                  ".json", ".csv")):
+        h.update(path.relative_to(pkg).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    h.update(rjieba.__name__.encode())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class SourceResult:
+    """What the per-document stages made of one source file: its documents, or the
+    errors that name the file. Returned by the worker so no error is lost in the pool."""
+
+    rel: str
+    status: FileStatus
+    documents: list[Document] = field(default_factory=list)
+    # per document id: its search-index terms and length (search.doc_terms), computed
+    # here so the index build only merges them
+    search_terms: dict[str, DocTerms] = field(default_factory=dict)
+    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _sites() -> dict[str, str]:
+    return load_sites()
+
+
+def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> SourceResult:
+    """read → clean → annotate (→ segment) for one source file.
+
+    A top-level function of plain arguments, so it runs the same in this process or in
+    a spawned worker. Never raises: whatever goes wrong is the file's status (skipped,
+    with the reason and line), returned with its path, and the rest of the archive builds.
+    """
     from .annotations import apply_annotations
 
     rel = path.relative_to(corpus).as_posix()
     status = FileStatus(rel, "built")
+    out = SourceResult(rel, status)
     try:
         raw = read(path, corpus)
         raw.file_id = file_id
@@ -117,7 +171,7 @@ def process_source(path: Path, corpus: Path, file_id: str, sites: dict[str, str]
         if why:
             status.status, status.reason = "skipped", why
             status.warnings = list(raw.warnings)
-            return [], status
+            return out
         docs = clean(raw)
         left = sum(len(_CONTENT.findall(p)) for d in docs for p in d.paragraphs)
         if left < MIN_CHARS:
@@ -126,9 +180,9 @@ def process_source(path: Path, corpus: Path, file_id: str, sites: dict[str, str]
             status.reason = (f"not published: only {left} Han characters or letters left after cleaning "
                              f"removed {removed} line(s) of page chrome or boilerplate")
             status.warnings = list(raw.warnings)
-            return [], status
+            return out
         for d in docs:
-            annotate(d, raw, sites)
+            annotate(d, raw, _sites())
         try:
             annotate_siblings(docs)
         except Exception as exc:  # siblings only lend each other a year; never fatal
@@ -140,41 +194,160 @@ def process_source(path: Path, corpus: Path, file_id: str, sites: dict[str, str]
             # a broken annotation must not hide the document; it is built without it
             status.reason, status.line = str(exc), exc.line
             status.warnings.append(str(exc))
+        if segment:
+            for d in docs:
+                d.tokens = cut(d.search_text)
+                out.search_terms[d.id] = compact_terms(d)
+                out.link_prep[d.id] = prepare(d)
+                # everything later stages need of the tokens is now in search_terms and
+                # link_prep; 10,000 token lists would take gigabytes in the main process
+                d.tokens = []
     except SourceError as exc:
         status.status, status.reason, status.line = "skipped", str(exc), exc.line
-        return [], status
+        out.search_terms.clear()
+        out.link_prep.clear()
+        return out
     except Exception as exc:  # a bug must not take the archive down; it is reported
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         status.status = "skipped"
         status.reason = f"{rel}: unexpected {type(exc).__name__}: {exc} (at {tb.filename}:{tb.lineno})"
-        return [], status
+        out.search_terms.clear()
+        out.link_prep.clear()
+        return out
     for w in raw.warnings + [w for d in docs for w in d.warnings]:
         if w not in status.warnings:
             status.warnings.append(w)
     status.documents = [d.id for d in docs]
     if status.warnings:
         status.status = "warned"
-    return docs, status
+    out.documents = docs
+    return out
 
 
-def collect(root: Path, progress: bool = True, corpus: Path | None = None) -> Report:
-    """read → clean → annotate for every source; nothing is written.
+def _process_batch(args: list[tuple[Path, Path, str, bool]]) -> list[SourceResult]:
+    return [process_source(*a) for a in args]
 
-    `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own.
+
+class DocumentCache:
+    """Each source's SourceResult on disk, keyed by the source's bytes, its editor's
+    annotation, its path and id, and the generator version: rebuilding after adding one
+    document redoes exactly that document. Pickle is safe here: the cache is written only
+    by this program into the project's own .cache/ folder."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, path: Path, rel: str, file_id: str, segment: bool) -> str:
+        from .annotations import annotation_path
+
+        h = hashlib.sha256(f"{generator_version()}\0{rel}\0{file_id}\0{segment}\0".encode())
+        h.update(path.read_bytes())
+        ann = annotation_path(path)
+        if ann.exists():
+            h.update(b"\0annotation\0" + ann.read_bytes())
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path | None:
+        return self.directory / key[:2] / f"{key}.pickle" if self.directory else None
+
+    def get(self, key: str) -> SourceResult | None:
+        path = self._path(key)
+        if path is None or not path.exists():
+            return None
+        try:
+            with path.open("rb") as fh:
+                result = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        return result if isinstance(result, SourceResult) else None
+
+    def put(self, key: str, result: SourceResult) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+
+# Below this many sources to (re)do, starting worker processes costs more than it saves.
+POOL_MIN = 24
+
+
+def default_workers() -> int:
+    env = os.environ.get("GENERATOR_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int,
+                progress: bool = True) -> list[SourceResult]:
+    """Run process_source over jobs, in a spawn-context process pool when it pays.
+    Results come back in the order of `jobs` whatever order the workers finish in."""
+    if workers <= 1 or len(jobs) < POOL_MIN:
+        out = []
+        for n, job in enumerate(jobs, start=1):
+            if progress:
+                _progress(n, len(jobs), job[0].name)
+            out.append(process_source(*job))
+        return out
+    # batches amortize the pickling round trip; several per worker keep the load even
+    size = max(1, min(64, len(jobs) // (workers * 8)))
+    batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    results: list[SourceResult] = []
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for n, batch in enumerate(pool.map(_process_batch, batches), start=1):
+            results.extend(batch)
+            if progress:
+                _progress(n, len(batches), "documents")
+    return results
+
+
+def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
+            cache_dir: Path | None = None, workers: int | None = None) -> Report:
+    """read → clean → annotate (→ segment) for every source; nothing is written.
+
+    `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
+    `cache_dir`, sources whose bytes and generator version are unchanged are loaded from
+    the cache instead of being processed again.
     """
     t0 = time.perf_counter()
     report = Report()
     corpus = corpus or root / "corpus"
     sources = iter_sources(corpus) if corpus.is_dir() else []
     report.sources = len(sources)
-    sites = load_sites()
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
-    for n, path in enumerate(sources, start=1):
+    cache = DocumentCache(cache_dir)
+    results: list[SourceResult | None] = []
+    todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
+    for path in sources:
         rel = path.relative_to(corpus).as_posix()
-        if progress:
-            _progress(n, len(sources), rel)
-        docs, status = process_source(path, corpus, ids[rel], sites)
-        record(report, docs, status)
+        job = (path, corpus, ids[rel], segment)
+        key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
+        hit = cache.get(key) if cache_dir else None
+        if hit is not None:
+            cache.hits += 1
+        else:
+            cache.misses += 1
+            todo.append((len(results), key, job))
+        results.append(hit)
+    done = run_sources([job for _, _, job in todo], workers or default_workers(), progress)
+    for (i, key, _job), result in zip(todo, done, strict=True):
+        results[i] = result
+        if cache_dir:
+            cache.put(key, result)
+    report.cache_hits, report.cache_misses = cache.hits, cache.misses
+    for result in results:
+        assert result is not None
+        report.search_terms.update(result.search_terms)
+        report.link_prep.update(result.link_prep)
+        record(report, result.documents, result.status)
     doc_ids = [d.id for d in report.documents]
     if len(doc_ids) != len(set(doc_ids)):
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
@@ -193,16 +366,31 @@ def record(report: Report, docs: list[Document], status: FileStatus) -> None:
     report.documents.extend(docs)
 
 
-def generate(root: Path, progress: bool = True) -> Report:
+def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
+    """The whole generate step; per-document work is cached in .cache/documents."""
+    from .search import write_search_index
+
     t0 = time.perf_counter()
-    report = collect(root, progress)
-    write_search_dictionary(root / ".cache" / "jieba_userdict.txt")
-    cache = TokenCache(root / ".cache" / "tokens")
-    for d in report.documents:
-        d.tokens = cache.tokens(d.search_text)
-    report.cache_hits, report.cache_misses = cache.hits, cache.misses
-    report.stats = link(report.documents)
-    report.files_written = write_all(report.documents, root / "docs", root / "corpus")
+    report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
+    stages = {"documents": time.perf_counter() - t0}
+    t = time.perf_counter()
+    report.stats = link(report.documents, report.link_prep)
+    report.link_prep.clear()  # the largest per-document data, needed no more
+    stages["link"] = time.perf_counter() - t
+    t = time.perf_counter()
+    out = Output(root / "docs")
+    write_all(report.documents, root / "docs", root / "corpus", out)
+    stages["write"] = time.perf_counter() - t
+    t = time.perf_counter()
+    report.stats["search_index_bytes"] = sum(
+        write_search_index(report.documents, root / "docs", out, report.search_terms).values())
     report.report_path = write_report(report, root / "docs")
+    out.keep(report.report_path)
+    out.remove_stale()
+    stages["search index"] = time.perf_counter() - t
+    report.files_written = out.written
+    report.stats["files_unchanged"] = out.unchanged
+    report.stats["files_removed"] = out.removed
+    report.stats["stage_seconds"] = {k: round(v, 2) for k, v in stages.items()}
     report.seconds = time.perf_counter() - t0
     return report

@@ -140,13 +140,3 @@ def general_idf() -> tuple[dict[str, float], float]:
 
 def log_idf(n_docs: int, df: int) -> float:
     return math.log((n_docs + 1) / (df + 1)) + 1.0
-
-
-def write_search_dictionary(path: Path) -> None:
-    """The same domain terms for Material's jieba in the search index, so that
-    searching 县域经济 matches the word the index holds."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"{term} {freq}" for term, freq in sorted(domain_terms().items())]
-    text = "\n".join(lines) + "\n"
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")

@@ -1,7 +1,8 @@
 """Write stage: Documents → Markdown pages, index pages, catalog and downloads.
 
-The generator owns exactly two places: docs/archive/ (rebuilt from scratch on every
-run, so a document removed from corpus/ loses its page) and docs/data/catalog.json.
+The generator owns docs/archive/, docs/data/ and docs/searchindex/ (generator/output.py
+writes a file only when its bytes change and deletes what a run no longer produces, so a
+document removed from corpus/ loses its page).
 Hand-written pages elsewhere in docs/ are never touched. Every piece of source text is
 escaped before it reaches Markdown, so nothing in a source can become markup or script.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from .export import newest, write_downloads
 from .indexes import build_indexes, keyword_link, links_for
 from .model import Document
 from .outline import outline
+from .output import Output
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -454,46 +455,38 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
     }
 
 
-def write_all(docs: list[Document], docs_dir: Path, corpus: Path) -> int:
-    """Write into a fresh temporary folder, then swap it in, so a failed run never
-    leaves half an archive behind. Returns the number of files written."""
+def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None) -> int:
+    """Write pages, indexes, source copies and the catalog through `out`, which writes
+    a file only when its bytes change and (in remove_stale) deletes what this run no
+    longer produces. Returns the number of files written."""
+    own = out is None
+    out = out or Output(docs_dir)
+    before = out.written
     docs = sorted(docs, key=lambda d: d.id)
     by_id = {d.id: d for d in docs}
     target = docs_dir / GENERATED
-    tmp = docs_dir / f".{GENERATED}.tmp"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    (tmp / SPEECHES).mkdir(parents=True)
-    (tmp / SOURCES).mkdir(parents=True)
-    (tmp / CHARTS).mkdir(parents=True)
-    written = 0
     charts = charts_mod.all_charts(docs)
     for c in charts.values():
-        (tmp / CHARTS / f"{c.name}.svg").write_text(c.svg, encoding="utf-8")
-        written += 1
+        out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
     indexes = build_indexes(docs, esc, extras)
     for d in docs:
-        (tmp / SPEECHES / f"{d.id}.md").write_text(speech_page(d, by_id, indexes.where), encoding="utf-8")
-        written += 1
-        dl = tmp / SOURCES / download_name(d)
-        if not dl.exists():
-            shutil.copyfile(corpus / d.source_path, dl)
-            written += 1
+        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where))
+        dl = target / SOURCES / download_name(d)
+        if dl not in out.produced:
+            out.copy(corpus / d.source_path, dl)
     for name, text in indexes.text.items():
-        (tmp / f"{name}.md").write_text(text, encoding="utf-8")
-        written += 1
+        out.write_text(target / f"{name}.md", text)
     base = site_url()
-    (tmp / HOME_SNIPPET).write_text(home_snippet(docs, charts, feed=bool(base)), encoding="utf-8")
-    written += 1
-    if target.exists():
-        shutil.rmtree(target)
-    tmp.rename(target)
+    out.write_text(target / HOME_SNIPPET, home_snippet(docs, charts, feed=bool(base)))
     data = docs_dir / "data"
-    data.mkdir(exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
     catalog = {"documents": [catalog_entry(d) for d in docs]}
-    (data / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    out.write_text(data / "catalog.json", json.dumps(catalog, ensure_ascii=False, indent=1) + "\n")
     downloads = {d.id: f"{GENERATED}/{SOURCES}/{download_name(d)}" for d in docs}
-    written += len(write_downloads(docs, data, downloads, base, SITE_TITLE))
-    return written + 1
+    for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
+        out.keep(data / name)  # written by export.py itself; kept, not stale
+    if own:
+        out.remove_stale()
+    return out.written - before

@@ -31,6 +31,7 @@ CHROMIUM_ARGS = [
 # Schemes that never leave the machine (inline data, object URLs, the blank page).
 LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
+# The header search box keeps Material's markup and classes; docs/assets/search.js drives it.
 SEARCH_INPUT = "input.md-search__input"
 SEARCH_META = ".md-search-result__meta"
 SEARCH_RESULT_LINKS = "ol.md-search-result__list a.md-search-result__link"
@@ -128,9 +129,9 @@ class Traffic:
 def type_like_ime(page, text: str) -> None:
     """Type `text` the way a Chinese input method commits it, one character at a time.
 
-    Playwright's fill() fires no keyup, nor does keyboard.type() for Chinese characters, and Material
-    reads the search box on keyup. An IME sends a keydown with key "Process" (keyCode 229), commits the
-    character as text input, then a keyup; CDP's Input domain does exactly that.
+    Playwright's fill() fires no keyup, nor does keyboard.type() for Chinese characters. An IME
+    sends a keydown with key "Process" (keyCode 229), commits the character as text input, then a
+    keyup; CDP's Input domain does exactly that, so the search box sees what a reader's typing sends.
     """
     cdp = page.context.new_cdp_session(page)
     try:
@@ -148,35 +149,25 @@ def type_like_ime(page, text: str) -> None:
         cdp.detach()
 
 
-def wait_search_ready(page, timeout_ms: int = 90_000) -> None:
-    """Wait until Material's search worker has loaded its index.
-
-    Until then the result pane shows 'initializing search'; when the worker reports ready Material
-    shows its 'type to start searching' placeholder, whose text the page carries in its `__config`.
-    """
-    page.wait_for_function(
-        """([sel]) => {
-            const meta = document.querySelector(sel);
-            const config = JSON.parse(document.getElementById("__config").textContent);
-            const ready = config.translations["search.result.placeholder"];
-            return meta !== null && meta.textContent.trim() === ready;
-        }""",
-        arg=[SEARCH_META],
-        timeout=timeout_ms,
-    )
+def wait_search_ready(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the archive's search script has run (it loads its index per query, so
+    there is nothing else to wait for)."""
+    page.wait_for_function("() => window.SearchArchive !== undefined", timeout=timeout_ms)
 
 
-def result_links(page) -> list[dict]:
+def result_links(page, query: str | None = None) -> list[dict]:
     """The search results shown: absolute href and visible text of each result link."""
-    return page.eval_on_selector_all(
-        SEARCH_RESULT_LINKS,
-        "links => links.map(a => ({href: a.href, text: a.innerText}))",
-    )
+    sel = SEARCH_RESULT_LINKS if query is None else SEARCH_RESULT_LINKS.replace(
+        "ol.md-search-result__list", f"ol.md-search-result__list[data-query='{query}']")
+    return page.eval_on_selector_all(sel, "links => links.map(a => ({href: a.href, text: a.innerText}))")
 
 
-def wait_for_results(page, timeout_ms: int = 60_000) -> list[dict]:
-    page.wait_for_selector(SEARCH_RESULT_LINKS, state="attached", timeout=timeout_ms)
-    return result_links(page)
+def wait_for_results(page, query: str | None = None, timeout_ms: int = 60_000) -> list[dict]:
+    """Results of `query` (the list says which query it shows), else of whatever was typed."""
+    sel = SEARCH_RESULT_LINKS if query is None else SEARCH_RESULT_LINKS.replace(
+        "ol.md-search-result__list", f"ol.md-search-result__list[data-query='{query}']")
+    page.wait_for_selector(sel, state="attached", timeout=timeout_ms)
+    return result_links(page, query)
 
 
 # --------------------------------------------------------------------------- what a search found
@@ -201,7 +192,7 @@ def search_for(page, query: str, timeout_ms: int = 60_000) -> Found:
     new version of this function (and of wait_search_ready)."""
     page.fill(SEARCH_INPUT, "")
     type_like_ime(page, query)
-    results = wait_for_results(page, timeout_ms)
+    results = wait_for_results(page, query, timeout_ms)
     meta = page.locator(SEARCH_META).first.inner_text().strip()
     numbers = re.findall(r"\d+", meta)
     speeches: list[str] = []

@@ -31,12 +31,13 @@ def collect_seeds():
 
 
 def copy_project(dest: Path, corpus: Path | None = None) -> Path:
-    """mkdocs.yml + hand-written docs + a corpus, without generated output."""
+    """mkdocs.yml + theme overrides + hand-written docs + a corpus, without generated output."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", dest / "overrides")
     shutil.copytree(
         ROOT / "docs", dest / "docs",
-        ignore=shutil.ignore_patterns("archive", ".archive.tmp", "data"),
+        ignore=shutil.ignore_patterns("archive", ".archive.tmp", "data", "searchindex"),
     )
     shutil.copytree(corpus or SEEDS, dest / "corpus")
     return dest
@@ -87,6 +88,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass
 class BuiltSite:
+    """One `python -m generator build`: site/ is published online and read from disk
+    alike (`offline` is the same folder, kept as a name for what a test checks)."""
+
     root: Path
     online: Path
     offline: Path
@@ -103,7 +107,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     # that certainly differ in it
     proc = run_generator(root, "build", hash_seed=BUILT_SITE_HASH_SEED, site_url=SITE_URL)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    return BuiltSite(root, root / "site", root / "site-offline", proc.stdout + proc.stderr)
+    return BuiltSite(root, root / "site", root / "site", proc.stdout + proc.stderr)
 
 
 @pytest.fixture(scope="session")

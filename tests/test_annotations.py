@@ -58,7 +58,7 @@ def overridden(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report, 
         S000: "title: 市委召开工作务虚会（编辑拟题）\n",
     })
     report = collect(root, progress=False)
-    proc = run_generator(root, "build", "--flavour", "online")
+    proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root, report, proc.stdout + proc.stderr
 
@@ -159,7 +159,7 @@ def test_unknown_field_is_an_error_with_file_and_line(tmp_path: Path) -> None:
     assert len(report.documents) == 14
     assert_built_without_annotation(report)
 
-    build = run_generator(root, "build", "--flavour", "online")
+    build = run_generator(root, "build")
     out = build.stdout + build.stderr
     assert build.returncode == 0, out
     assert re.search(rf"ERROR\s+{re.escape(S001)}\.meta\.yml:4: .*speeker", out), out

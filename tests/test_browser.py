@@ -1,7 +1,7 @@
-"""A reader in a real headless Chromium: search both flavours of the built site, open a speech.
+"""A reader in a real headless Chromium: search the built site, open a speech.
 
-The `built_site` fixture (tests/conftest.py) builds the online flavour (served here over HTTP on
-127.0.0.1) and the offline flavour (opened from file://, where it must make no network request).
+The `built_site` fixture (tests/conftest.py) builds one site; it is served here over HTTP on
+127.0.0.1 and opened from file://, where it must make no network request.
 """
 
 from __future__ import annotations
@@ -63,14 +63,14 @@ def open_first_speech_result(page) -> str:
 
 
 def test_online_search_finds_speech(built_site, page):
-    """Online flavour over HTTP: search is ready on load; an IME-typed query finds a speech."""
+    """Over HTTP: an IME-typed query in the header box finds a speech."""
     traffic = Traffic().attach(page)
     with serve(built_site.online) as base:
         page.goto(base + "index.html")
         wait_search_ready(page)
         page.click(SEARCH_INPUT)
         type_like_ime(page, QUERY)
-        results = wait_for_results(page)
+        results = wait_for_results(page, QUERY)
         assert speech_links(results), f"no speech among the results for {QUERY}: {results}"
         open_first_speech_result(page)
         assert page.url.startswith(base)
@@ -78,15 +78,14 @@ def test_online_search_finds_speech(built_site, page):
 
 
 def test_offline_search_from_file_makes_no_network_request(built_site, page):
-    """Offline flavour from file://: opening search builds the index; nothing is fetched from the net."""
+    """The same site from file://: the index loads with script tags; nothing is fetched from the net."""
     traffic = Traffic().attach(page)
     page.goto((built_site.offline / "index.html").as_uri())
-    # From file:// Material indexes only once search is opened; "/" is its keyboard shortcut.
-    page.keyboard.press("/")
-    assert page.evaluate("sel => document.activeElement.matches(sel)", SEARCH_INPUT), "search did not open"
     wait_search_ready(page)
+    page.keyboard.press("/")  # the keyboard shortcut opens and focuses the search box
+    assert page.evaluate("sel => document.activeElement.matches(sel)", SEARCH_INPUT), "search did not open"
     type_like_ime(page, QUERY)
-    results = wait_for_results(page)
+    results = wait_for_results(page, QUERY)
     links = speech_links(results)
     assert links, f"no speech among the results for {QUERY}: {results}"
     assert all(link.startswith("file:") for link in links), links
@@ -98,7 +97,8 @@ def test_offline_search_from_file_makes_no_network_request(built_site, page):
 
 @pytest.mark.parametrize("flavour", ["online", "offline"])
 def test_speech_page_screenshot(built_site, page, tmp_path, flavour):
-    """A speech page renders (CJK font present, no failed request) and is saved as a screenshot."""
+    """A speech page renders over http and from file:// (CJK font present, no failed request)
+    and is saved as a screenshot."""
     root = getattr(built_site, flavour)
     speeches = sorted(p for p in (root / "archive" / "speeches").glob("*.html") if p.name != "index.html")
     assert speeches, f"no speech pages under {root}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_project, run_generator
 
-from generator.annotate import guarded, load_sites
+from generator.annotate import guarded
 from generator.model import Document, Field
 from generator.pipeline import collect, process_source
 
@@ -61,8 +61,8 @@ def test_exception_in_one_field_still_builds_the_document(tmp_path: Path, monkey
 
     monkeypatch.setattr(annotate_mod, "infer_place", broken)
     corpus = _corpus(tmp_path, NUMBERED)
-    docs, status = process_source(corpus / NUMBERED.name, corpus, "report", load_sites())
-    (doc,) = docs
+    result = process_source(corpus / NUMBERED.name, corpus, "report", segment=False)
+    (doc,), status = result.documents, result.status
     assert doc.value("place") is None
     assert doc.value("date") is not None  # the other rules still ran
     assert status.status == "warned"

@@ -35,7 +35,7 @@ def links_of(page: Path) -> _Links:
 def test_build_is_strict_and_clean(built_site) -> None:
     assert "WARNING" not in built_site.output.replace("warnings:", "")
     assert (built_site.online / "index.html").exists()
-    assert (built_site.offline / "index.html").exists()
+    assert not (built_site.root / "site-offline").exists(), "one build: the site itself is the offline copy"
 
 
 def test_one_page_per_document(built_site, catalog) -> None:
@@ -106,8 +106,9 @@ def test_nav_does_not_list_speeches(built_site) -> None:
     assert "speeches/" not in html.split('class="md-content"')[0]
 
 
-def test_offline_flavour_has_no_remote_scripts(built_site) -> None:
-    for page in [built_site.offline / "index.html", *sorted((built_site.offline / "archive" / "speeches").glob("*.html"))[:3]]:
+def test_site_has_no_remote_scripts(built_site) -> None:
+    for page in [built_site.online / "index.html", built_site.online / "search.html",
+                 *sorted((built_site.online / "archive" / "speeches").glob("*.html"))[:3]]:
         for src in links_of(page).scripts:
             assert not src.startswith(("http:", "https:", "//")), (page, src)
 
@@ -147,7 +148,7 @@ def test_bad_front_matter_reported_rest_built(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "p")
     (root / "corpus" / "broken.md").write_text("---\ntitle: [unclosed\ndate: 2021-01-01\n---\n正文。\n", encoding="utf-8")
     (root / "corpus" / "scan.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 16)
-    proc = run_generator(root, "build", "--flavour", "online")
+    proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stderr
     assert "broken.md:3" in proc.stdout or "broken.md:2" in proc.stdout, proc.stdout
     assert "scan.pdf: not a text file" in proc.stdout, proc.stdout
@@ -222,7 +223,7 @@ def test_source_cannot_inject_script(tmp_path: Path) -> None:
     for name, text in HOSTILE.items():
         (corpus / name).write_text(text, encoding="utf-8")
     root = copy_project(tmp_path / "p", corpus=corpus)
-    proc = run_generator(root, "build", "--flavour", "online")
+    proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     catalog = json.loads((root / "site" / "data" / "catalog.json").read_text(encoding="utf-8"))
     by_source = {d["source_path"]: d for d in catalog["documents"]}
@@ -240,30 +241,32 @@ def test_source_cannot_inject_script(tmp_path: Path) -> None:
     assert "点我" in links and "大小写" in links  # the text of a dropped link stays
 
 
-def test_search_index_holds_speech_text_not_lists(built_site, catalog) -> None:
-    """Index pages and each page's provenance and link sections are kept out of search,
-    so a query lands on the speech whose text says it."""
-    docs = json.loads((built_site.online / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    pages = {d["location"].split("#")[0] for d in docs}
-    for d in catalog["documents"]:
-        assert d["url"] in pages
-    assert not any(p.startswith("archive/") and "/speeches/" not in p for p in pages), pages
-    assert "tags.html" not in pages
-    text = " ".join(d["text"] for d in docs)
-    assert "清理规则" not in text and "相似度" not in text
-    assert "高质量\u200b发展" in text or "高质量发展" in text
+def test_no_material_search_or_offline_plugin(built_site) -> None:
+    """Material's search would segment every page again and ship one monolithic index;
+    the archive's own index under searchindex/ replaces it."""
+    assert not (built_site.online / "search" / "search_index.json").exists()
+    assert (built_site.online / "searchindex" / "meta.js").is_file()
+    html = (built_site.online / "index.html").read_text(encoding="utf-8")
+    assert "assets/search.js" in html and 'class="md-search__input"' in html
+    assert "iframe-worker" not in html
 
 
-def test_offline_copy_downloadable_from_the_online_site(built_site) -> None:
+def test_offline_zip_is_the_site_and_reproducible(built_site) -> None:
+    """`python -m generator zip` packs site/ into dist/, outside the published site."""
     import zipfile
 
-    z = built_site.online / "downloads" / "archive-offline.zip"
+    first = run_generator(built_site.root, "zip")
+    assert first.returncode == 0, first.stdout + first.stderr
+    z = built_site.root / "dist" / "speech-archive-offline.zip"
+    data = z.read_bytes()
+    assert run_generator(built_site.root, "zip").returncode == 0
+    assert z.read_bytes() == data, "the zip is not reproducible"
     with zipfile.ZipFile(z) as zf:
         names = set(zf.namelist())
         assert "speech-archive-offline/index.html" in names
-        assert "speech-archive-offline/search/search_index.js" in names  # offline search index
-        assert zf.read("speech-archive-offline/index.html") == (built_site.offline / "index.html").read_bytes()
-    assert 'href="downloads/archive-offline.zip"' in (built_site.online / "index.html").read_text(encoding="utf-8")
+        assert "speech-archive-offline/searchindex/meta.js" in names
+        assert zf.read("speech-archive-offline/index.html") == (built_site.online / "index.html").read_bytes()
+    assert not list(built_site.online.rglob("*.zip")), "the Pages site must not carry a copy of itself"
 
 
 class _Refs(HTMLParser):

@@ -65,7 +65,8 @@ def test_there_are_two_workflows() -> None:
     assert names == {"test.yml", "pages.yml"}
     pages = (ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8")
     for needle in ("actions/upload-pages-artifact", "actions/deploy-pages", "workflow_dispatch",
-                   "corpus/**", "generator/**", "docs/**", "mkdocs.yml"):
+                   "corpus/**", "generator/**", "docs/**", "overrides/**", "mkdocs.yml",
+                   "actions/cache", "generator zip", "actions/upload-artifact"):
         assert needle in pages
     assert "make test" in (ROOT / ".ci/run").read_text(encoding="utf-8")
 

@@ -1,0 +1,75 @@
+"""Writing generated files only when their bytes change, and removing stale ones.
+
+MkDocs' live preview, rsync-like deploys and the benchmark's rebuild all pay for every
+file touched. After adding one document to 10,000, nearly every page, index and search
+shard has the same bytes as before; rewriting them anyway would make a rebuild as slow
+as a cold build. The generator owns a fixed set of folders (docs/archive/,
+docs/searchindex/, docs/data/): anything found there that this run did not produce is
+stale (a removed document's page) and is deleted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Folders under docs/ the generator writes; hand-written pages live elsewhere.
+OWNED = ("archive", "searchindex", "data")
+
+
+class Output:
+    """Collects the files of one run under `docs_dir`, writing only changed bytes."""
+
+    def __init__(self, docs_dir: Path, owned: tuple[str, ...] = OWNED) -> None:
+        self.docs_dir = docs_dir
+        self.owned = owned
+        self.produced: set[Path] = set()
+        self.written = 0
+        self.unchanged = 0
+        self.removed = 0
+
+    def _check(self, path: Path) -> Path:
+        path = path if path.is_absolute() else self.docs_dir / path
+        rel = path.relative_to(self.docs_dir)  # raises for a path outside docs/
+        if rel.parts[0] not in self.owned or ".." in rel.parts:
+            raise ValueError(f"the generator does not own {rel}")
+        return path
+
+    def write_bytes(self, path: Path, data: bytes) -> bool:
+        """Write `data` unless the file already holds exactly it; True if written."""
+        path = self._check(path)
+        self.produced.add(path)
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                self.unchanged += 1
+                return False
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        self.written += 1
+        return True
+
+    def keep(self, path: Path) -> None:
+        """A file this run produced by other means (written directly); not stale."""
+        self.produced.add(self._check(path))
+
+    def write_text(self, path: Path, text: str) -> bool:
+        return self.write_bytes(path, text.encode("utf-8"))
+
+    def copy(self, source: Path, path: Path) -> bool:
+        return self.write_bytes(path, source.read_bytes())
+
+    def remove_stale(self) -> None:
+        """Delete every file in the owned folders that this run did not produce, and
+        the folders left empty."""
+        for name in self.owned:
+            top = self.docs_dir / name
+            if not top.is_dir():
+                continue
+            for path in sorted(top.rglob("*"), reverse=True):
+                if path.is_file() and path not in self.produced:
+                    path.unlink()
+                    self.removed += 1
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()

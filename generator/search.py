@@ -1,0 +1,350 @@
+"""Search index: built at generate time from the tokens the generator already has.
+
+Why not Material's search: it segments every page a second time with jieba and ships one
+index that every visitor downloads and indexes whole (71 MB at 1,000 documents). Here the
+index is split so that a query loads only what it needs, and every file is a plain
+script calling a global callback (JSONP style), because `<script>` tags load from file://
+where fetch and ES modules do not: one build serves the web and the offline copy.
+
+docs/searchindex/ holds
+- meta.js   the number of documents, shards and facet values, and per document its
+            length, repost group and facet indexes (year, places, speakers, meeting
+            type, genre), compactly encoded; no vocabulary.
+- s/<k>.js  shard k: postings of every term whose FNV-1a hash falls in k. Terms are
+            single Han characters and character bigrams of the simplified text (so any
+            1–8 character query, a word missing from the dictionary, or one typed with
+            spaces, still matches), words of three or more characters and Latin/number
+            words from the segmentation, and the same character terms of the title
+            prefixed with '#'.
+- d/<n>.js  the n-th document's title, date, place, speakers and text, loaded only when
+            it is shown as a result (snippets, exact-phrase check).
+- t2s.js    OpenCC's traditional → simplified character table, so traditional queries
+            find simplified text (the index itself is built from simplified text, so
+            traditional documents are found by simplified queries).
+
+Postings are `doc delta × 8 + tf code` written as variable-length base-32 numbers whose
+last digit comes from a second alphabet, so no separators are needed. The client,
+docs/assets/search.js, documents the same format.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import operator
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .indexes import place_keys, speakers_of, year_of
+from .link import repost_groups
+from .model import Document
+from .output import Output
+
+INDEX_DIR = "searchindex"
+FORMAT = 1
+# digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
+# that need no escaping in a JSON string
+FINAL = "0123456789abcdefghijklmnopqrstuv"
+CONT = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
+TF_CODES = (1, 2, 3, 4, 6, 12, 24, 48)  # representative tf of codes 0..7 (log-spaced above 4)
+SHARD_TARGET = 40_000  # bytes of postings per shard the shard count aims at
+MIN_SHARDS, MAX_SHARDS = 4, 4096
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"^[a-z0-9]{2,}$")
+CALLBACK = "SearchArchive.put"
+
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a over the term's code points; search.js computes the same."""
+    h = 0x811C9DC5
+    for ch in term:
+        h ^= ord(ch)
+        h = (h * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def varint(n: int) -> str:
+    if n < 0:
+        raise ValueError("negative number in the search index")
+    digits = [FINAL[n & 31]]
+    n >>= 5
+    while n:
+        digits.append(CONT[n & 31])
+        n >>= 5
+    return "".join(reversed(digits))
+
+
+def decode_varints(s: str) -> list[int]:
+    """The inverse of a run of varint(); used by the tests."""
+    out, cur = [], 0
+    for ch in s:
+        i = FINAL.find(ch)
+        if i >= 0:
+            out.append(cur * 32 + i)
+            cur = 0
+        else:
+            cur = cur * 32 + CONT.index(ch)
+    return out
+
+
+_TF_TABLE = bytes(max(c for c, lo in enumerate(TF_CODES) if tf >= lo) for tf in range(1, 50))
+
+
+def tf_code(tf: int) -> int:
+    return _TF_TABLE[min(tf, 49) - 1] if tf > 0 else 0
+
+
+def char_terms(text: str) -> Counter[str]:
+    """Single Han characters and bigrams of every run of Han characters."""
+    runs = _HAN_RUN.findall(text)
+    out: Counter[str] = Counter("".join(runs))
+    out.update(chain.from_iterable(map(operator.add, run, run[1:]) for run in runs))
+    return out
+
+
+def word_terms(tokens: list[str]) -> Counter[str]:
+    """Words the character terms do not already cover: Han words of 3+ characters (a
+    query for the whole word then outranks documents that only have its bigrams) and
+    Latin or number words, lowercased."""
+    out: Counter[str] = Counter()
+    for tok, n in Counter(tokens).items():  # each distinct token once
+        t = tok.strip().lower()
+        if (len(t) >= 3 and _HAN_RUN.fullmatch(t)) or _WORD.match(t):
+            out[t] += n
+    return out
+
+
+def doc_terms(doc: Document) -> tuple[Counter[str], int]:
+    """All index terms of one document with their frequencies, and its length in
+    characters (BM25's document length)."""
+    text = doc.search_text
+    terms = char_terms(text)
+    length = sum(v for k, v in terms.items() if len(k) == 1)
+    terms.update(word_terms(doc.tokens))
+    for t in char_terms(doc.title):
+        terms["#" + t] = 1
+    return terms, length
+
+
+@dataclass(frozen=True)
+class DocTerms:
+    """One document's index terms, compact enough to keep 10,000 of them in memory:
+    the sorted terms joined by newlines, their tf codes as bytes, the length."""
+
+    keys: str
+    codes: bytes
+    length: int
+
+
+def compact_terms(doc: Document) -> DocTerms:
+    terms, length = doc_terms(doc)
+    keys = sorted(terms)
+    table = _TF_TABLE
+    return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length)
+
+
+def shard_count(total_bytes: int) -> int:
+    k = MIN_SHARDS
+    while k < MAX_SHARDS and total_bytes / k > SHARD_TARGET:
+        k *= 2
+    return k
+
+
+def _facet(values: list[list[str]]) -> tuple[list[str], dict[str, int]]:
+    """Facet values by frequency (then name), so the filter lists the common ones first."""
+    counts: Counter[str] = Counter(v for vs in values for v in vs)
+    order = sorted(counts, key=lambda v: (-counts[v], v))
+    return order, {v: i for i, v in enumerate(order)}
+
+
+def _places(doc: Document) -> list[str]:
+    return list(dict.fromkeys(name for _lvl, name in place_keys(doc)))
+
+
+def _one(doc: Document, name: str) -> list[str]:
+    v = doc.value(name)
+    return [str(v)] if v else []
+
+
+def place_label(doc: Document) -> str:
+    return "".join(name for _lvl, name in place_keys(doc))
+
+
+def script_file(kind: str, key: int | str, data: Any) -> str:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # a '</script' in a title could never end a script loaded by src, but keep the
+    # files safe to inline anyway
+    body = body.replace("</", "<\\/")
+    return f'{CALLBACK}("{kind}",{json.dumps(key)},{body});\n'
+
+
+def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+    """Postings (term id, doc, tf code), in doc order, → one string of varints grouped
+    by term, the term ids in that order, and each term's start offset in the string.
+    Vectorized: at 10,000 documents there are tens of millions of postings."""
+    order = np.argsort(tids, kind="stable")  # stable: docs stay ascending within a term
+    tids, docs, codes = tids[order], docs[order], codes[order]
+    del order
+    starts = np.flatnonzero(np.diff(tids, prepend=-1))
+    prev = np.empty_like(docs)
+    prev[0] = -1
+    prev[1:] = docs[:-1]
+    prev[starts] = -1
+    vals = (docs.astype(np.int64) - prev - 1) * 8 + codes
+    del prev
+    ndig = np.ones(len(vals), dtype=np.int64)
+    for k in range(1, 13):
+        ndig += vals >= (1 << (5 * k))
+    ends = np.cumsum(ndig)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    final = np.frombuffer(FINAL.encode(), dtype=np.uint8)
+    cont = np.frombuffer(CONT.encode(), dtype=np.uint8)
+    out[ends - 1] = final[vals & 31]
+    for k in range(1, 13):
+        mask = ndig > k
+        if not mask.any():
+            break
+        out[ends[mask] - 1 - k] = cont[(vals[mask] >> (5 * k)) & 31]
+    char_starts = np.concatenate([[0], ends])[starts]
+    return out.tobytes().decode("ascii"), tids[starts], np.append(char_starts, len(out))
+
+
+def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None) -> dict[str, str]:
+    """Every file of the search index: relative path under docs/searchindex/ → content.
+
+    `terms_of` holds compact_terms() already computed per document (by the pipeline's
+    workers, and cached); missing documents are computed here."""
+    terms_of = terms_of or {}
+    docs = sorted(docs, key=lambda d: d.id)
+    number = {d.id: n for n, d in enumerate(docs)}
+    group = repost_groups({d.id: d.duplicates for d in docs})
+    vocab: dict[str, int] = {}
+    lengths: list[int] = []
+    tid_parts, doc_parts, code_parts = [], [], []
+    for n, d in enumerate(docs):
+        t = terms_of.get(d.id) or compact_terms(d)
+        lengths.append(t.length)
+        if not t.codes:
+            continue
+        keys = t.keys.split("\n")
+        tid_parts.append(np.fromiter((vocab.setdefault(k, len(vocab)) for k in keys), dtype=np.int32,
+                                     count=len(keys)))
+        doc_parts.append(np.full(len(keys), n, dtype=np.int32))
+        code_parts.append(np.frombuffer(t.codes, dtype=np.uint8))
+    terms = list(vocab)
+    del vocab
+    tids = np.concatenate(tid_parts) if tid_parts else np.zeros(0, np.int32)
+    dnums = np.concatenate(doc_parts) if doc_parts else np.zeros(0, np.int32)
+    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, np.uint8)
+    del tid_parts, doc_parts, code_parts
+    hashes = np.fromiter((fnv1a(t) for t in terms), dtype=np.uint32, count=len(terms))
+    term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
+    k = shard_count(term_bytes + int(len(codes) * 1.6))
+    shard_of_term = (hashes & (k - 1)).astype(np.int32)
+    shards: list[dict[str, str]] = [{} for _ in range(k)]
+    # a few groups of shards at a time keep the sort's memory a fraction of the postings
+    groups = max(1, min(k, len(codes) // 4_000_000 + 1))
+    group_of_posting = shard_of_term[tids] % groups if groups > 1 else None
+    for g in range(groups):
+        if group_of_posting is None:
+            sel_t, sel_d, sel_c = tids, dnums, codes
+        else:
+            mask = group_of_posting == g
+            sel_t, sel_d, sel_c = tids[mask], dnums[mask], codes[mask]
+        if not len(sel_t):
+            continue
+        text, order, offsets = encode_postings(sel_t, sel_d, sel_c)
+        for i, tid in enumerate(order.tolist()):
+            shards[shard_of_term[tid]][terms[tid]] = text[offsets[i] : offsets[i + 1]]
+    del tids, dnums, codes, group_of_posting
+
+    facets = {
+        "year": [[y] if (y := year_of(d)) else [] for d in docs],
+        "place": [_places(d) for d in docs],
+        "speaker": [speakers_of(d) for d in docs],
+        "type": [_one(d, "meeting_type") for d in docs],
+        "genre": [_one(d, "genre") for d in docs],
+    }
+    names: dict[str, list[str]] = {}
+    record = [[lengths[n], n - number[group[d.id]]] for n, d in enumerate(docs)]
+    for name, values in facets.items():
+        order, index = _facet(values)
+        if name == "year":
+            order = sorted(order, reverse=True)
+            index = {v: i for i, v in enumerate(order)}
+        names[name] = order
+        for n, vs in enumerate(values):
+            record[n].append(len(vs))
+            record[n].extend(index[v] for v in vs)
+    meta = {
+        "format": FORMAT,
+        "docs": len(docs),
+        "shards": k,
+        "avgdl": round(sum(lengths) / len(lengths), 1) if lengths else 0,
+        "facets": names,
+        "facetOrder": list(facets),
+        "records": "".join(varint(x) for rec in record for x in rec),
+        "tf": list(TF_CODES),
+    }
+    files = {"meta.js": script_file("meta", 0, meta)}
+    for i, shard in enumerate(shards):
+        files[f"s/{i}.js"] = script_file("s", i, shard)
+    for n, d in enumerate(docs):
+        files[f"d/{n}.js"] = script_file("d", n, {
+            "id": d.id,
+            "title": d.title,
+            "date": str(d.value("date") or ""),
+            "place": place_label(d),
+            "speakers": "、".join(speakers_of(d)),
+            "text": "\n".join(d.paragraphs),
+        })
+    files["t2s.js"] = script_file("t2s", 0, t2s_table())
+    return files
+
+
+def t2s_table() -> str:
+    """OpenCC's single-character traditional → simplified table as one string of pairs
+    (traditional, simplified), for converting queries in the browser."""
+    import opencc as opencc_pkg
+
+    base = Path(opencc_pkg.__file__).parent / "dictionary"
+    pairs = []
+    for line in (base / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) != 2:
+            continue
+        trad, simp = parts[0], parts[1].split()[0]
+        # BMP characters only: the client reads the table two UTF-16 units at a time
+        if len(trad) == 1 and len(simp) == 1 and trad != simp and max(ord(trad), ord(simp)) <= 0xFFFF:
+            pairs.append(trad + simp)
+    return "".join(sorted(pairs))
+
+
+def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
+                       terms_of: dict[str, DocTerms] | None = None) -> dict[str, int]:
+    """Write docs/searchindex/ through `out` (only changed files); return sizes for the
+    build summary and the benchmark."""
+    files = build_index(docs, terms_of)
+    sizes: dict[str, int] = defaultdict(int)
+    for rel, text in sorted(files.items()):
+        out.write_text(docs_dir / INDEX_DIR / rel, text)
+        kind = rel.split("/", 1)[0] if "/" in rel else rel
+        sizes[kind] += len(text.encode("utf-8"))
+    return dict(sizes)
+
+
+def index_bytes(site_or_docs: Path) -> int:
+    """Bytes of the whole search index under a docs/ or site/ folder."""
+    root = site_or_docs / INDEX_DIR
+    return sum(p.stat().st_size for p in root.rglob("*.js")) if root.is_dir() else 0
+
+
+def bm25_idf(n_docs: int, df: int) -> float:
+    """The idf search.js uses; here for the ranking tests."""
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))

@@ -1,0 +1,257 @@
+"""The archive's own search: the index generator/search.py writes, and the client
+docs/assets/search.js running in a real headless Chromium on a small fixture corpus
+(tests/fixtures/search_corpus/), over http://127.0.0.1 and from file://."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from browserlib import Traffic, serve, type_like_ime
+from conftest import ROOT, copy_project, run_generator
+
+from generator.search import (
+    CONT,
+    FINAL,
+    build_index,
+    char_terms,
+    decode_varints,
+    fnv1a,
+    t2s_table,
+    tf_code,
+    varint,
+    word_terms,
+)
+from generator.segment import cut
+
+CORPUS = ROOT / "tests" / "fixtures" / "search_corpus"
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+
+
+# ---------------------------------------------------------------- index units
+
+
+def test_varints_round_trip_without_separators() -> None:
+    nums = [0, 1, 31, 32, 33, 1023, 1024, 99_999, 7 * 8 + 3]
+    text = "".join(varint(n) for n in nums)
+    assert decode_varints(text) == nums
+    assert set(FINAL).isdisjoint(CONT) and len(FINAL) == len(CONT) == 32
+    assert not set(FINAL + CONT) & set('"\\<>')
+
+
+def test_fnv1a_is_stable() -> None:
+    # FNV-1a test vectors (ASCII strings) fix the constants search.js uses as well
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+    assert fnv1a("foobar") == 0xBF9CF968
+
+
+def test_character_terms_are_unigrams_and_bigrams_of_han_runs() -> None:
+    terms = char_terms("县域经济，GDP增长")
+    assert terms["县域"] == 1 and terms["经济"] == 1 and terms["济增"] == 0  # punctuation and Latin split runs
+    assert terms["县"] == 1 and terms["增长"] == 1
+    assert "济，" not in terms
+
+
+def test_word_terms_add_long_words_and_latin_only() -> None:
+    words = word_terms(["县域经济", "发展", "GDP", "的", "5G"])
+    assert words == Counter({"县域经济": 1, "gdp": 1, "5g": 1})
+
+
+def test_tf_codes_are_monotonic() -> None:
+    codes = [tf_code(n) for n in range(1, 100)]
+    assert codes == sorted(codes) and codes[0] == 0 and codes[-1] == 7
+
+
+def test_t2s_table_maps_traditional_to_simplified() -> None:
+    table = t2s_table()
+    pairs = {table[i]: table[i + 1] for i in range(0, len(table), 2)}
+    assert pairs["經"] == "经" and pairs["濟"] == "济" and pairs["發"] == "发"
+    assert all(ord(c) <= 0xFFFF for c in table)
+
+
+@pytest.fixture(scope="module")
+def fixture_docs():
+    from generator.link import link
+    from generator.pipeline import collect
+
+    report = collect(ROOT, progress=False, corpus=CORPUS, segment=True)
+    assert not report.errors, report.errors
+    link(report.documents)
+    return report
+
+
+def _postings(files: dict[str, str], term: str) -> list[int]:
+    meta = json.loads(files["meta.js"].split(",", 2)[2].rsplit(")", 1)[0])
+    shard = fnv1a(term) & (meta["shards"] - 1)
+    data = json.loads(files[f"s/{shard}.js"].split(",", 2)[2].rsplit(")", 1)[0])
+    docs, prev = [], -1
+    for v in decode_varints(data.get(term, "")):
+        prev += v // 8 + 1
+        docs.append(prev)
+    return docs
+
+
+def test_index_postings_point_at_the_documents_holding_the_term(fixture_docs) -> None:
+    docs = sorted(fixture_docs.documents, key=lambda d: d.id)
+    files = build_index(docs, fixture_docs.search_terms)
+    for term in ("乡村", "振兴", "绿色", "渝", "#乡村"):
+        want = [n for n, d in enumerate(docs)
+                if (term.lstrip("#") in (d.title if term.startswith("#") else d.search_text))]
+        assert _postings(files, term) == want, term
+    tokens = {d.id: set(cut(d.search_text)) for d in docs}
+    long_words = sorted({t for d in docs for t in tokens[d.id] if len(t) >= 3 and HAN_WORD.fullmatch(t)})
+    assert long_words
+    for word in long_words:
+        assert _postings(files, word) == [n for n, d in enumerate(docs) if word in tokens[d.id]], word
+    # traditional documents are indexed by their simplified text
+    trad = [n for n, d in enumerate(docs) if d.script == "zh-Hant"]
+    assert trad and set(trad) <= set(_postings(files, "数字"))
+    assert _postings(files, "數字") == []
+
+
+def test_index_is_deterministic(fixture_docs) -> None:
+    docs = sorted(fixture_docs.documents, key=lambda d: d.id)
+    a = build_index(docs, fixture_docs.search_terms)
+    for d in docs:
+        d.tokens = cut(d.search_text)
+    b = build_index(list(reversed(docs)))  # terms recomputed, other order
+    assert a == b  # bytes per source character are measured at scale in BENCHMARKS.md
+
+
+def test_index_records_repost_groups(fixture_docs) -> None:
+    docs = sorted(fixture_docs.documents, key=lambda d: d.id)
+    files = build_index(docs)
+    meta = json.loads(files["meta.js"].split(",", 2)[2].rsplit(")", 1)[0])
+    nums = decode_varints(meta["records"])
+    groups, pos = [], 0
+    for n in range(meta["docs"]):
+        groups.append(n - nums[pos + 1])
+        pos += 2
+        for _ in meta["facetOrder"]:
+            cnt = nums[pos]
+            pos += 1 + cnt
+    ids = [d.id for d in docs]
+    copy, orig = ids.index("repost-copy-night-market"), ids.index("repost-original-night-market")
+    assert groups[copy] == groups[orig]
+    assert len(set(groups)) == len(docs) - 1
+
+
+# ---------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("search"), corpus=CORPUS)
+    proc = run_generator(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def _results(page) -> list[dict]:
+    page.wait_for_function("() => /找到|没有找到|部分匹配/.test(document.querySelector('.sa-status').textContent)")
+    return page.eval_on_selector_all(
+        "ol.sa-results li a", "as => as.map(a => ({href: a.href, text: a.innerText}))")
+
+
+def _ids(results: list[dict]) -> list[str]:
+    return [re.search(r"/speeches/([^/?]+)\.html", r["href"]).group(1) for r in results]
+
+
+def _open(page, site: Path, base: str | None, query: str, extra: str = "") -> list[dict]:
+    start = base or site.as_uri() + "/"
+    page.goto(f"{start}search.html?q={quote(query)}{extra}")
+    return _results(page)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_phrase_and_title_rank_first(search_site, page, via) -> None:
+    traffic = Traffic().attach(page)
+    with serve(search_site) as base:
+        b = base if via == "http" else None
+        ids = _ids(_open(page, search_site, b, "绿色发展"))
+        assert ids[:2] == ["phrase-once-green", "phrase-split-green"], ids
+        ids = _ids(_open(page, search_site, b, "乡村振兴"))
+        assert ids[:2] == ["title-rural-revitalization", "body-rural-revitalization"], ids
+        assert traffic.page_errors == []
+        assert traffic.failures == []
+        assert traffic.leaving(base if via == "http" else None) == [], traffic.leaving(base)
+        if via == "file":
+            assert all(u.startswith("file:") for u in traffic.requests), traffic.requests
+
+
+@pytest.mark.browser
+def test_traditional_and_simplified_queries_meet(search_site, page) -> None:
+    for query in ("数字经济", "數字經濟"):
+        ids = _ids(_open(page, search_site, None, query))
+        assert ids == ["traditional-digital-economy"], (query, ids)
+    ids = _ids(_open(page, search_site, None, "鄉村振興"))
+    assert ids[:2] == ["title-rural-revitalization", "body-rural-revitalization"], ids
+
+
+@pytest.mark.browser
+def test_short_spaced_and_unknown_words_fall_back_to_bigrams(search_site, page) -> None:
+    assert _ids(_open(page, search_site, None, "桂鄂")) == ["oov-corridor"]  # inside a word the dictionary lacks
+    assert _ids(_open(page, search_site, None, "渝")) == ["oov-corridor"]  # one character
+    assert "oov-corridor" in _ids(_open(page, search_site, None, "物流 走廊"))  # with a space
+    assert "phrase-once-green" in _ids(_open(page, search_site, None, "绿色 发展"))
+
+
+@pytest.mark.browser
+def test_reposts_are_one_result(search_site, page) -> None:
+    results = _open(page, search_site, None, "夜间经济")
+    ids = _ids(results)
+    assert len(ids) == 1 and ids[0] in ("repost-original-night-market", "repost-copy-night-market"), ids
+    assert "另有 1 篇转载" in results[0]["text"]
+
+
+@pytest.mark.browser
+def test_filters_and_shareable_url(search_site, page) -> None:
+    ids = _ids(_open(page, search_site, None, "发展", "&year=2024"))
+    assert ids and "phrase-split-green" in ids and "phrase-once-green" not in ids, ids
+    value = page.eval_on_selector(
+        "select[name=year]", "s => [...s.options].find(o => o.textContent.startsWith('2023')).value")
+    page.select_option("select[name=year]", value=value)
+    page.wait_for_function("() => location.search.includes('year=2023')")
+    ids = _ids(_results(page))
+    assert "phrase-once-green" in ids and "phrase-split-green" not in ids, ids
+    assert "q=" in page.url and "year=2023" in page.url
+    # the shared URL opens the same filtered search
+    page.goto(page.url)
+    assert _ids(_results(page)) == ids
+    assert page.locator("select[name=year]").input_value() == value
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_header_box_result_opens_page_with_query_highlighted(search_site, page, via) -> None:
+    traffic = Traffic().attach(page)
+    with serve(search_site) as base:
+        start = base if via == "http" else search_site.as_uri() + "/"
+        page.goto(start + "index.html")
+        page.keyboard.press("/")
+        type_like_ime(page, "乡村振兴")
+        page.wait_for_selector("ol.md-search-result__list[data-query='乡村振兴'] a.md-search-result__link")
+        first = page.locator("ol.md-search-result__list li.sa-result").first
+        assert "乡村振兴" in first.locator("mark").first.inner_text()
+        assert re.search(r"\d{4}-\d{2}-\d{2}", first.inner_text())  # date shown
+        first.locator("a").click()
+        page.wait_for_url(re.compile(r"/speeches/title-rural-revitalization\.html\?q="))
+        page.wait_for_selector("mark.sa-hit")
+        assert page.locator("mark.sa-hit").count() >= 2
+        assert traffic.page_errors == []
+        assert traffic.leaving(base if via == "http" else None) == []
