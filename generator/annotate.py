@@ -7,6 +7,7 @@ stays unknown (None), never filled with today's date or a guess.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 from datetime import date as Date
@@ -139,6 +140,14 @@ def date_from_name_or_review(doc: Document, text: str) -> bool:
     return False
 
 
+# A day named relative to the publication date, at the start of a sentence, with the day
+# of the month often repeated in brackets: 昨日(14日)上午 / 今天（11月15日）/ 前天.
+_RELATIVE_DAYS = {"今日": 0, "今天": 0, "昨日": 1, "昨天": 1, "前日": 2, "前天": 2}
+_RELATIVE_DAY = re.compile(
+    r"(?:^|[。！？\n])\s*(?:本报讯[^。]{0,20}?)?(今日|今天|昨日|昨天|前日|前天)\s*"
+    r"(?:[（(]\s*(?:\d{1,2}月)?(\d{1,2})日\s*[）)])?(?:上午|下午|晚上|晚|早上)?[，,]?")
+
+
 def infer_date(doc: Document, published: str | None) -> None:
     """The date of the speech or meeting as the text states it.
 
@@ -171,6 +180,18 @@ def infer_date(doc: Document, published: str | None) -> None:
         doc.meta["date"] = Field(None, "inferred", ev)
         doc.meta["date_precision"] = Field(None, "inferred", None)
         return
+    m = _RELATIVE_DAY.search(head)
+    if m and published:
+        # a news item dated by its publication: '昨日(14日)上午，市政协召开…' is the day before
+        # it; a stated day that does not agree with that leaves the date unknown
+        pub = datetime.date.fromisoformat(published)
+        day = pub - datetime.timedelta(days=_RELATIVE_DAYS[m.group(1)])
+        if m.group(2) is None or int(m.group(2)) == day.day:
+            ev = sentence_at(head, m.start(1))
+            doc.meta["date"] = Field(day.isoformat(), "inferred", f"{ev}（发布日期 {published}）")
+            doc.meta["date_precision"] = Field("day", "inferred", None)
+            doc.meta["date_text"] = Field(m.group(0), "inferred", ev)
+            return
     m = next((x for x in _YEAR_MONTH.finditer(head) if not is_reference(head, x.start(), x.end())), None)
     if m and 1 <= int(m.group(2)) <= 12 and _valid(int(m.group(1)), int(m.group(2)), 1):
         ev = sentence_at(head, m.start())

@@ -465,3 +465,20 @@ def test_star_placeholders_in_figure_slots_still_mark_a_template(tmp_path: Path)
     )})["template.txt"]
     assert doc.redacted
     assert doc.value("genre") == "范文"
+
+
+def test_yesterday_in_a_dated_news_item_is_the_day_before_publication(tmp_path: Path) -> None:
+    docs = collect_corpus(tmp_path, {
+        "yesterday.txt": (
+            "---\ntitle: 市政协召开座谈会\ndate: 2011-06-15\n---\n"
+            "昨日(14日)上午，市政协召开民主监督座谈会。市政协副主席王明出席会议并讲话。\n"
+        ),
+        "disagree.txt": (
+            "---\ntitle: 市政协召开协商会\ndate: 2011-06-15\n---\n"
+            "昨日(12日)上午，市政协召开专题协商会。市政协副主席王明出席会议并讲话。\n"
+        ),
+    })
+    assert docs["yesterday.txt"].value("date") == "2011-06-14", docs["yesterday.txt"].meta.get("date")
+    assert "昨日" in (docs["yesterday.txt"].meta["date"].evidence or "")
+    # the bracketed day disagrees with 'yesterday': the event date is not guessed
+    assert docs["disagree.txt"].value("date") != "2011-06-14"
