@@ -30,6 +30,19 @@ def collect_seeds():
     return collect(ROOT, progress=False, corpus=SEEDS)
 
 
+def linked_seed_docs():
+    """The seeds' documents after segmenting and linking (keywords, similar speeches),
+    as the page and chart writers receive them, without writing anything."""
+    from generator.link import link
+    from generator.segment import cut
+
+    docs = collect_seeds().documents
+    for d in docs:
+        d.tokens = cut(d.search_text)
+    link(docs)
+    return docs
+
+
 def copy_project(dest: Path, corpus: Path | None = None) -> Path:
     """mkdocs.yml + theme overrides + hand-written docs + a corpus, without generated output."""
     dest.mkdir(parents=True, exist_ok=True)

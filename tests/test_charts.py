@@ -6,21 +6,14 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import collect_seeds
+from conftest import linked_seed_docs
 
 from generator import charts
 
 
 @pytest.fixture(scope="module")
 def docs():
-    from generator.link import link
-    from generator.segment import cut
-
-    ds = collect_seeds().documents
-    for d in ds:
-        d.tokens = cut(d.search_text)
-    link(ds)
-    return ds
+    return linked_seed_docs()
 
 
 def test_three_charts_svg_with_text_labels(docs) -> None:

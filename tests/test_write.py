@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
-from conftest import collect_seeds
+from conftest import linked_seed_docs
 
 from generator.indexes import PER_PAGE, Group, build_indexes, paginate
 from generator.read import html_to_text
@@ -240,14 +240,7 @@ def test_sanitizer_keeps_web_links() -> None:
 
 @pytest.fixture(scope="module")
 def docs():
-    from generator.link import link
-    from generator.segment import cut
-
-    ds = collect_seeds().documents
-    for d in ds:
-        d.tokens = cut(d.search_text)
-    link(ds)
-    return ds
+    return linked_seed_docs()
 
 
 def _pos(page: str, needle: str) -> int:
