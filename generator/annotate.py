@@ -207,7 +207,7 @@ def infer_date(doc: Document, published: str | None) -> None:
 _ORGAN = r"(?:自治区|省|市|州|盟|区|县|旗|镇|乡)?(?:委|政府|人大常委会|人大|政协|纪委|监委|党委|党组|委员会)?"
 _POST = r"(?:党组)?(?:常务)?副?(?:书记|市长|区长|县长|州长|省长|主席|主任|秘书长|常委|部长|局长|旗长|镇长|乡长|盟长)"
 ROLE = rf"(?:{_ORGAN}{_POST}(?:、|，)?)+"
-_ACT = r"(?:出席|主持|在|讲话|指出|强调|要求|作|代表|传达|发表|通报|宣读|就|分别|参加|等)"
+_ACT = r"(?:出席|到会|莅临|主持|在|讲话|指出|强调|要求|作|代表|传达|发表|通报|宣读|就|分别|参加|等)"
 _ROLE_NAME = re.compile(rf"(?<!总)({ROLE})([\u4e00-\u9fff]{{2,3}}?)(?={_ACT}|[、，])")
 
 
@@ -222,7 +222,8 @@ _SURNAMES = _surnames()
 def is_name(s: str) -> bool:
     single, double = _SURNAMES
     return 2 <= len(s) <= 4 and (s[0] in single or s[:2] in double)
-_SPEAKS = re.compile(r"^[^。]{0,12}?(?:出席会议)?(?:并|作|发表)(?:重要)?讲话")
+# what a news report says a speaker did: 出席会议并讲话, 到会并作讲话, 作了总结讲话, 发表重要讲话
+_SPEAKS = re.compile(r"^[^。]{0,12}?(?:出席会议)?(?:并|作|发表)+了?(?:重要|总结|动员|专题)?讲话")
 _LEADERS = re.compile(r"(?:市|区|县|省|州)领导((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:出席|参加)")
 _REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,3}(?:[、\s]+[\u4e00-\u9fff]{2,3})*)")
 _NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")

@@ -482,3 +482,17 @@ def test_yesterday_in_a_dated_news_item_is_the_day_before_publication(tmp_path: 
     assert "昨日" in (docs["yesterday.txt"].meta["date"].evidence or "")
     # the bracketed day disagrees with 'yesterday': the event date is not guessed
     assert docs["disagree.txt"].value("date") != "2011-06-14"
+
+
+@pytest.mark.parametrize(("act", "case"), [
+    ("出席会议并讲话", "attends-and-speaks"),
+    ("到会并作讲话", "comes-and-gives-a-speech"),
+    ("作了总结讲话", "gives-the-closing-speech"),
+    ("发表重要讲话", "gives-an-important-speech"),
+], ids=lambda v: v if v.isascii() else "")
+def test_speaker_of_a_news_report_by_what_they_did(tmp_path: Path, act: str, case: str) -> None:
+    doc = collect_corpus(tmp_path, {f"{case}.txt": (
+        "区委召开经济工作会议\n\n3月6日，区委召开全区经济工作会议，总结去年工作，部署今年任务。"
+        f"区委书记王建国{act}。会议要求各部门狠抓落实，确保全年目标完成。\n"
+    )})[f"{case}.txt"]
+    assert [s["name"] for s in doc.value("speakers") or []] == ["王建国"], doc.meta.get("speakers")
