@@ -247,3 +247,15 @@ def test_deterministic_across_processes_and_hash_seeds() -> None:
 
 def test_division_orders_by_code() -> None:
     assert sorted([only("柳州"), only("北京"), only("西峰")]) == [only("北京"), only("柳州"), only("西峰")]
+
+
+def test_renamed_note_names_the_change_for_the_evidence() -> None:
+    assert gazetteer.renamed_note("我代表坪山新区管委会作报告") == \
+        "坪山新区 → 坪山区（2016年，深圳市坪山新区改设为坪山区（国务院批复））"
+    assert gazetteer.renamed_note("我代表坪山区人民政府作报告") is None
+
+
+def test_renamed_division_resolves_to_its_current_name() -> None:
+    entry = gazetteer.renamed()["襄樊市"]
+    assert (entry["division"], entry["province"], entry["year"]) == ("襄阳市", "湖北省", 2010)
+    assert all(d.name == entry["division"] for d in lookup(str(entry["division"])))
