@@ -283,13 +283,13 @@ def infer_people(doc: Document, text: str) -> None:
     speech manuscript, the name line under the title. Everyone else named with a role
     is an official of the meeting."""
     pairs: list[tuple[str, str, str | None]] = []  # (name, role, part in the meeting)
-    for m in _ROLE_NAME.finditer(text):
-        if is_name(m.group(2)):
-            pairs.append((m.group(2), _clean_role(m.group(1)), meeting_part(text, m.end())))
+    named = [m for m in _ROLE_NAME.finditer(text) if is_name(m.group(2))]  # one scan of the text
+    for m in named:
+        pairs.append((m.group(2), _clean_role(m.group(1)), meeting_part(text, m.end())))
     speakers: list[dict[str, str | None]] = []
     evidence = None
-    for m in _ROLE_NAME.finditer(text):
-        if is_name(m.group(2)) and _SPEAKS.match(text[m.end() : m.end() + 24]):
+    for m in named:
+        if _SPEAKS.match(text[m.end() : m.end() + 24]):
             speakers.append({"name": m.group(2), "role": _clean_role(m.group(1))})
             evidence = sentence_at(text, m.start())
             break

@@ -26,7 +26,8 @@ two-character names are also skipped when they straddle two ordinary words (高�
 提高要素, 和政 in 党和政府) or sit inside a set phrase (朝天 in 热火朝天), judged with the word
 list that ships with jieba (already a project dependency; read as a file, not imported).
 
-Matching probes one dict per text position keyed by the next two characters, so a
+Matching probes one dict keyed by the next two characters at each text position where
+a pattern can start (found by one character class, in C), so a
 300,000-character text is scanned in about a tenth of a second; the tables are built
 once per process, on first use (about 0.2 s).
 """
@@ -34,8 +35,10 @@ once per process, on first use (about 0.2 s).
 from __future__ import annotations
 
 import ast
+import bisect
 import importlib.util
 import pathlib
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
@@ -214,6 +217,9 @@ class _Index:
         for key in self.patterns:
             by_prefix.setdefault(key[:2], set()).add(len(key))
         self.by_prefix = {k: tuple(sorted(v, reverse=True)) for k, v in by_prefix.items()}
+        # The first characters of those prefixes, one character class: the scan skips, in
+        # C, every position where no pattern can start.
+        self.starts = re.compile("[" + "".join(re.escape(c) for c in sorted({k[0] for k in by_prefix})) + "]")
         self.words = _word_lists(self.patterns)
 
     def depth(self, code: str) -> int:
@@ -315,13 +321,34 @@ def _word_lists(patterns: dict[str, tuple[tuple[str, ...], bool]]) -> tuple[dict
 _CROSSING_WORD_MIN_FREQ = 100
 
 
-def _squeeze(text: str) -> tuple[str, list[int] | None]:
+_SPACE_RUN = re.compile(r"\s+")  # \s is exactly str.isspace() for str patterns
+
+
+class _Offsets:
+    """Squeezed offset → original offset, from the whitespace runs alone: the squeezed
+    position where each run was cut out and the whitespace removed up to and including it."""
+
+    def __init__(self, runs: list[tuple[int, int]]) -> None:
+        self.cuts: list[int] = []
+        self.removed: list[int] = []
+        total = 0
+        for start, end in runs:
+            self.cuts.append(start - total)
+            total += end - start
+            self.removed.append(total)
+
+    def __getitem__(self, k: int) -> int:
+        i = bisect.bisect_right(self.cuts, k)
+        return k + (self.removed[i - 1] if i else 0)
+
+
+def _squeeze(text: str) -> tuple[str, _Offsets | None]:
     """Text without whitespace (names are often broken by hard line wraps), and the map
     from squeezed to original offsets (None when nothing was removed)."""
-    if not any(ch.isspace() for ch in text):
+    runs = [m.span() for m in _SPACE_RUN.finditer(text)]
+    if not runs:
         return text, None
-    keep = [i for i, ch in enumerate(text) if not ch.isspace()]
-    return "".join(text[i] for i in keep), keep
+    return _SPACE_RUN.sub("", text), _Offsets(runs)
 
 
 def _candidates(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -333,7 +360,8 @@ def _candidates(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
     n = len(squeezed)
     raw: list[tuple[int, int, tuple[str, ...], bool]] = []
     covered = bytearray(n)  # how many raw hits cover each character (capped)
-    for i in range(n - 1):
+    for start in idx.starts.finditer(squeezed, 0, max(n - 1, 0)):
+        i = start.start()
         lengths = by_prefix.get(squeezed[i : i + 2])
         if lengths is None:
             continue

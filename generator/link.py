@@ -60,11 +60,13 @@ def phrases(tokens: list[str]) -> Counter[str]:
     their parts, so similarity still sees the words and the tag picks the stronger."""
     pairs: Counter[tuple[str, str]] = Counter(zip(tokens, tokens[1:], strict=False))
     single = Counter(tokens)
+    frequent = {key for key, n in pairs.items() if n >= PHRASE_MIN}
     context: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    for i in range(1, len(tokens) - 2):
-        key = (tokens[i], tokens[i + 1])
-        if pairs[key] >= PHRASE_MIN:
-            context.setdefault(key, set()).add((tokens[i - 1], tokens[i + 2]))
+    # each pair tokens[i], tokens[i + 1] for 1 <= i < len - 2, with the words around it
+    for before, a, b, after in zip(tokens, tokens[1:], tokens[2:], tokens[3:], strict=False):
+        key = (a, b)
+        if key in frequent:
+            context.setdefault(key, set()).add((before, after))
     out: Counter[str] = Counter()
     for (a, b), n in pairs.items():
         if n < PHRASE_MIN or not (is_candidate(a) and is_candidate(b)) or len(a) + len(b) > 6:
@@ -83,7 +85,8 @@ def phrases(tokens: list[str]) -> Counter[str]:
 def term_counts(tokens: list[str]) -> Counter[str]:
     """One document's candidate terms and phrases with their counts: the per-document
     part of the TF-IDF, computed by the pipeline's workers (and cached)."""
-    return Counter(t for t in tokens if is_candidate(t)) + phrases(tokens)
+    # each distinct token checked once; the counts keep the order of first occurrence
+    return Counter({t: n for t, n in Counter(tokens).items() if is_candidate(t)}) + phrases(tokens)
 
 
 @dataclass
@@ -182,7 +185,8 @@ def keywords(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str]) -> 
 
 def shingles(text: str) -> set[str]:
     han = _HAN_ONLY.sub("", text)
-    return {han[i : i + SHINGLE] for i in range(max(0, len(han) - SHINGLE + 1))}
+    n = max(0, len(han) - SHINGLE + 1)
+    return set(map(han.__getitem__, map(slice, range(n), range(SHINGLE, n + SHINGLE))))
 
 
 def signature(text: str, sh: set[str] | None = None) -> np.ndarray | None:
@@ -193,7 +197,7 @@ def signature(text: str, sh: set[str] | None = None) -> np.ndarray | None:
     # crc32 is a deterministic C hash, several times faster than the default sha1;
     # order does not matter to a MinHash, so the shingles are not sorted
     m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME)
-    m.update_batch([s.encode("utf-8") for s in sh])
+    m.update_batch(list(map(str.encode, sh)))  # UTF-8
     return m.hashvalues
 
 

@@ -38,7 +38,13 @@ from .write import write_all
 # A file with fewer Han characters and letters than this is not a speech (an empty
 # file, a stray line, a saved error page); it is reported and never becomes a page.
 MIN_CHARS = 20
-_CONTENT = re.compile(r"[A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Han characters and letters, counted as the length of what is left without the rest
+_NOT_CONTENT = re.compile(r"[^A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def content_chars(text: str) -> int:
+    """How many Han characters and letters `text` holds."""
+    return len(_NOT_CONTENT.sub("", text))
 
 
 @dataclass
@@ -112,7 +118,7 @@ def too_short(text: str, size: int) -> str | None:
         return "not published: the file is empty"
     if not text.strip():
         return "not published: the file holds only whitespace"
-    n = len(_CONTENT.findall(text))
+    n = content_chars(text)
     if n < MIN_CHARS:
         return f"not published: too short ({n} Han characters or letters; a document needs at least {MIN_CHARS})"
     return None
@@ -173,7 +179,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
             status.warnings = list(raw.warnings)
             return out
         docs = clean(raw)
-        left = sum(len(_CONTENT.findall(p)) for d in docs for p in d.paragraphs)
+        left = sum(content_chars(p) for d in docs for p in d.paragraphs)
         if left < MIN_CHARS:
             removed = sum(len(d.removals) for d in docs[:1])
             status.status = "skipped"

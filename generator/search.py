@@ -35,6 +35,7 @@ import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -102,10 +103,16 @@ def tf_code(tf: int) -> int:
 
 def char_terms(text: str) -> Counter[str]:
     """Single Han characters and bigrams of every run of Han characters."""
+    return _char_terms(text)[0]
+
+
+def _char_terms(text: str) -> tuple[Counter[str], int]:
+    """char_terms and the number of Han characters (the sum of its single-character counts)."""
     runs = _HAN_RUN.findall(text)
-    out: Counter[str] = Counter("".join(runs))
+    han = "".join(runs)
+    out: Counter[str] = Counter(han)
     out.update(chain.from_iterable(map(operator.add, run, run[1:]) for run in runs))
-    return out
+    return out, len(han)
 
 
 def word_terms(tokens: list[str]) -> Counter[str]:
@@ -114,18 +121,24 @@ def word_terms(tokens: list[str]) -> Counter[str]:
     Latin or number words, lowercased."""
     out: Counter[str] = Counter()
     for tok, n in Counter(tokens).items():  # each distinct token once
-        t = tok.strip().lower()
-        if (len(t) >= 3 and _HAN_RUN.fullmatch(t)) or _WORD.match(t):
+        t = _word_term(tok)
+        if t is not None:
             out[t] += n
     return out
+
+
+@lru_cache(maxsize=1 << 17)  # pure; the same words recur in every document
+def _word_term(tok: str) -> str | None:
+    """The index term a token gives (see word_terms), or None."""
+    t = tok.strip().lower()
+    return t if (len(t) >= 3 and _HAN_RUN.fullmatch(t)) or _WORD.match(t) else None
 
 
 def doc_terms(doc: Document) -> tuple[Counter[str], int]:
     """All index terms of one document with their frequencies, and its length in
     characters (BM25's document length)."""
     text = doc.search_text
-    terms = char_terms(text)
-    length = sum(v for k, v in terms.items() if len(k) == 1)
+    terms, length = _char_terms(text)  # length: the count of single characters
     terms.update(word_terms(doc.tokens))
     for t in char_terms(doc.title):
         terms["#" + t] = 1

@@ -75,6 +75,7 @@ def cut(text: str) -> list[str]:
     return [t for t in rjieba.cut(text, False) if t.strip()]
 
 
+@lru_cache(maxsize=1 << 17)  # pure; an archive repeats the same words in every document
 def is_candidate(token: str) -> bool:
     """A token that may become a keyword: two or more characters of words, not a stop
     word, not a number, not a redaction placeholder."""
