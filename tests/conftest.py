@@ -148,3 +148,14 @@ def browser():
             unavailable(f"cannot launch Chromium at {path}: {error}")
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh desktop-width, zh-CN browser page per test (nothing cached between tests).
+    A module may set PAGE_TIMEOUT_MS for its own default wait (60 s otherwise)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(getattr(request.module, "PAGE_TIMEOUT_MS", 60_000))
+    yield page
+    context.close()

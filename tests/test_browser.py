@@ -32,15 +32,6 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 SPEECH_LINK = f'{SEARCH_RESULT_LINKS}[href*="speeches/"]'
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
-
-
 def speech_links(results: list[dict]) -> list[str]:
     return [r["href"] for r in results if re.search(r"/speeches/[^/]+\.html$", urlsplit(r["href"]).path)]
 

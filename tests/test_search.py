@@ -152,13 +152,8 @@ def search_site(tmp_path_factory) -> Path:
     return root / "site"
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
+# search waits on this small fixture corpus are short (conftest.page reads it)
+PAGE_TIMEOUT_MS = 30_000
 
 
 def _results(page) -> list[dict]:
