@@ -169,7 +169,11 @@ def _ids(results: list[dict]) -> list[str]:
 def _open(page, site: Path, base: str | None, query: str, extra: str = "") -> list[dict]:
     start = base or site.as_uri() + "/"
     page.goto(f"{start}search.html?q={quote(query)}{extra}")
-    return _results(page)
+    results = _results(page)
+    # let the page finish every request (the favicon comes after 'load') so the next
+    # navigation cannot abort one and show up as a failed request
+    page.wait_for_load_state("networkidle")
+    return results
 
 
 @pytest.mark.browser
