@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .link import find_reposts
 from .pipeline import collect, generate
+from .render import render
 
 
 def _mkdocs(root: Path, args: list[str]) -> int:
@@ -44,13 +45,14 @@ def zip_tree(src: Path, dest: Path) -> None:
     tmp.replace(dest)
 
 
-def cmd_build(root: Path) -> int:
-    """generate, then one `mkdocs build` into site/: the same site is published on
-    GitHub Pages and read from disk (its search loads with <script> tags)."""
+def cmd_build(root: Path, full: bool = False) -> int:
+    """generate, then render into site/ (MkDocs --strict, on every core, only the pages
+    whose Markdown changed unless `full`): the same site is published on GitHub Pages
+    and read from disk (its search loads with <script> tags)."""
     report = generate(root)
     print(report.summary())
-    print(f"mkdocs build → {root / 'site'}")
-    return _mkdocs(root, ["build", "--strict", "--clean", "-d", str(root / "site")])
+    print(f"render (mkdocs build --strict) → {root / 'site'}")
+    return render(root, root / "site", full=full)
 
 
 def cmd_zip(root: Path) -> int:
@@ -145,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="verb", required=True)
     b = sub.add_parser("build", help="generate pages, then build the site into site/ (for the web and file://)")
     # kept so that older scripts still run; there is one build for both uses now
+    b.add_argument("--full", action="store_true",
+                   help="render every page again (by default only pages whose Markdown changed)")
     b.add_argument("--flavour", choices=["online", "offline", "both"], help=argparse.SUPPRESS)
     sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
     sub.add_parser("generate", help="generate pages and data into docs/ only")
@@ -163,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json)
     root = args.root.resolve()
     if args.verb == "build":
-        return cmd_build(root)
+        return cmd_build(root, full=args.full)
     if args.verb == "zip":
         return cmd_zip(root)
     if args.verb == "generate":

@@ -7,6 +7,7 @@ is broken by id, so two builds of one corpus give identical tags and links.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import zlib
@@ -171,13 +172,24 @@ def pick_keywords(weights: list[tuple[str, float]]) -> list[str]:
 
 
 def keywords(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str]) -> None:
+    """Each document's tags from its strongest terms. Sorting all of a document's ~1,000
+    terms to use ten is most of the cost: the strongest SHORTLIST (and all tied with the
+    last of them) are sorted first, and the whole row only if they do not yield enough."""
+    ptr, idx, data = mat.indptr, mat.indices, mat.data
     for r, doc in enumerate(docs):
-        row = mat.getrow(r)
-        pairs = sorted(
-            ((vocab[c], float(v)) for c, v in zip(row.indices, row.data, strict=True)),
-            key=lambda p: (-p[1], p[0]),
-        )
-        doc.keywords = pick_keywords(pairs)
+        cols, vals = idx[ptr[r] : ptr[r + 1]], data[ptr[r] : ptr[r + 1]]
+        chosen: list[str] = []
+        for limit in (SHORTLIST, len(vals)):
+            if limit < len(vals):
+                sel = vals >= np.partition(vals, len(vals) - limit)[len(vals) - limit]
+            else:
+                sel = np.ones(len(vals), dtype=bool)
+            pairs = sorted(((vocab[c], float(v)) for c, v in zip(cols[sel].tolist(), vals[sel].tolist(), strict=True)),
+                           key=lambda p: (-p[1], p[0]))
+            chosen = pick_keywords(pairs)
+            if len(chosen) >= KEYWORDS_MAX or limit >= len(vals):
+                break
+        doc.keywords = chosen
 
 
 # ---------------------------------------------------------------- reposts
@@ -187,6 +199,42 @@ def shingles(text: str) -> set[str]:
     han = _HAN_ONLY.sub("", text)
     n = max(0, len(han) - SHINGLE + 1)
     return set(map(han.__getitem__, map(slice, range(n), range(SHINGLE, n + SHINGLE))))
+
+
+# Odd 64-bit multipliers, one per position of a 5-gram (fixed, so keys are stable).
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD], dtype=np.uint64)
+
+
+def shingle_keys(text: str) -> np.ndarray:
+    """The same character 5-grams as shingles(), as sorted unique 64-bit keys: exact set
+    arithmetic on them is a merge of two arrays instead of hashing thousands of Python
+    strings. (Five Han characters need 74 bits, so a key is a mixed hash: two distinct
+    5-grams share one with probability about 2^-64, never seen in practice.)"""
+    han = _HAN_ONLY.sub("", text)
+    if len(han) < SHINGLE:
+        return np.zeros(0, dtype=np.uint64)
+    cp = np.frombuffer(han.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(cp) - SHINGLE + 1
+    with np.errstate(over="ignore"):
+        key = np.zeros(n, dtype=np.uint64)
+        for k in range(SHINGLE):
+            key = (key ^ cp[k : k + n]) * _MIX[k]
+        key ^= key >> np.uint64(29)
+    key.sort()
+    return key[np.concatenate(([True], key[1:] != key[:-1]))]
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard of two sorted unique key arrays, without building the union."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return 0.0
+    pos = np.searchsorted(b, a)
+    pos[pos == len(b)] = 0
+    inter = int(np.count_nonzero(b[pos] == a))
+    return inter / (len(a) + len(b) - inter)
 
 
 def signature(text: str, sh: set[str] | None = None) -> np.ndarray | None:
@@ -222,22 +270,18 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
         m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, hashvalues=sig, scheme=MINHASH_SCHEME)
         hashes[d.id] = m
         lsh.insert(d.id, m)
-    sh: dict[str, set[str]] = {}
-
-    def shingles_of(did: str) -> set[str]:
-        if did not in sh:
-            sh[did] = shingles(by_id[did].search_text)
-        return sh[did]
+    @functools.lru_cache(maxsize=2048)  # ≤ 2,048 × 8 bytes × a document's 5-grams
+    def shingles_of(did: str) -> np.ndarray:
+        return shingle_keys(by_id[did].search_text)
 
     out: dict[str, list[Duplicate]] = {d.id: [] for d in docs}
     for did in sorted(hashes):
-        for other in sorted(lsh.query(hashes[did])):
-            if other == did:
-                continue
-            a, b = shingles_of(did), shingles_of(other)
-            j = len(a & b) / len(a | b)
+        # each unordered pair once (the LSH proposes it from both sides)
+        for other in sorted(o for o in lsh.query(hashes[did]) if o > did):
+            j = jaccard(shingles_of(did), shingles_of(other))
             if j >= REPOST_JACCARD:
                 out[did].append(Duplicate(other, round(j, 3)))
+                out[other].append(Duplicate(did, round(j, 3)))
     for dups in out.values():
         dups.sort(key=lambda x: (-x.similarity, x.id))
     return out
