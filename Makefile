@@ -22,7 +22,7 @@ site: $(STAMP)
 	$(PY) -m generator build
 
 test: $(STAMP)
-	$(PY) -m ruff check generator tests
+	$(PY) -m ruff check generator tests overrides
 	$(PY) -m pytest -q
 
 serve: $(STAMP)

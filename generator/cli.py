@@ -49,9 +49,13 @@ def cmd_build(root: Path, full: bool = False) -> int:
     """generate, then render into site/ (MkDocs --strict, on every core, only the pages
     whose Markdown changed unless `full`): the same site is published on GitHub Pages
     and read from disk (its search loads with <script> tags)."""
-    report = generate(root)
-    print(report.summary())
-    print(f"render (mkdocs build --strict) → {root / 'site'}")
+    # generate in a child process: its documents, vectors and index (gigabytes at 10,000
+    # speeches) are returned to the system before the render workers start
+    sys.stdout.flush()
+    code = subprocess.call([sys.executable, "-m", "generator", "--root", str(root), "generate"], cwd=root)
+    if code:
+        return code
+    print(f"render (mkdocs build --strict) → {root / 'site'}", flush=True)
     return render(root, root / "site", full=full)
 
 

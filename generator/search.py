@@ -17,7 +17,10 @@ docs/searchindex/ holds
             words from the segmentation, and the same character terms of the title
             prefixed with '#'.
 - d/<n>.js  the n-th document's title, date, place, speakers and text, loaded only when
-            it is shown as a result (snippets, exact-phrase check).
+            it is shown as a result (snippets, exact-phrase check). The text is packed
+            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3.
+- dt.js     the character table pack_text uses; fixed, not derived from the corpus, so
+            adding a document never rewrites the other documents' files.
 - t2s.js    OpenCC's traditional → simplified character table, so traditional queries
             find simplified text (the index itself is built from simplified text, so
             traditional documents are found by simplified queries).
@@ -48,7 +51,7 @@ from .model import Document
 from .output import Output
 
 INDEX_DIR = "searchindex"
-FORMAT = 1
+FORMAT = 2
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -189,6 +192,83 @@ def place_label(doc: Document) -> str:
     return "".join(name for _lvl, name in place_keys(doc))
 
 
+# ---------------------------------------------------------------- packed text
+# Symbols of packed text: printable ASCII except '"', '\\' and '<' (each needs escaping in
+# a JSON string or next to '/' in a script), 92 in all. Symbol 0 escapes the next character
+# (taken literally); symbols 1..ONE_BYTE are the table's first characters; the rest lead a
+# two-symbol code for the next (92 - 1 - ONE_BYTE) × 92 characters. Any character that is
+# not ASCII and not in the table is written as itself (UTF-8, as before), so packing never
+# makes a text longer except for ASCII characters outside the table (2 bytes instead of 1).
+SYMBOLS = "".join(c for c in map(chr, range(0x20, 0x7F)) if c not in '"\\<')
+ONE_BYTE = 40
+LEADS = len(SYMBOLS) - 1 - ONE_BYTE
+TABLE_SIZE = ONE_BYTE + LEADS * len(SYMBOLS)
+# Punctuation and digits of Chinese prose come first; then Han characters by their
+# frequency in jieba's general dictionary (traditional forms ranked with their simplified
+# counterparts, behind them). General statistics of the language, not of any corpus.
+TABLE_HEAD = "\n，。、；：“”（）《》！？—…·%0123456789"
+
+
+@lru_cache(maxsize=1)
+def text_table() -> str:
+    import jieba
+
+    freq: Counter[str] = Counter()
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split(" ")
+            if len(parts) >= 2 and parts[1].isdigit():
+                for ch in parts[0]:
+                    if "\u3400" <= ch <= "\u9fff":
+                        freq[ch] += int(parts[1])
+    pairs = t2s_table()
+    for i in range(0, len(pairs) - 1, 2):
+        trad, simp = pairs[i], pairs[i + 1]
+        freq[trad] = max(freq.get(trad, 0), freq.get(simp, 0) // 8)
+    han = sorted((c for c in freq if c not in TABLE_HEAD), key=lambda c: (-freq[c], c))
+    return (TABLE_HEAD + "".join(han))[:TABLE_SIZE]
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    out = {}
+    for i, ch in enumerate(text_table()):
+        if i < ONE_BYTE:
+            out[ch] = SYMBOLS[1 + i]
+        else:
+            lead, trail = divmod(i - ONE_BYTE, len(SYMBOLS))
+            out[ch] = SYMBOLS[1 + ONE_BYTE + lead] + SYMBOLS[trail]
+    return out
+
+
+def pack_text(text: str) -> str:
+    codes = _codes()
+    esc = SYMBOLS[0]
+    return "".join(codes.get(ch) or (esc + ch if ch < "\x80" else ch) for ch in text)
+
+
+def unpack_text(packed: str) -> str:
+    """The inverse of pack_text (search.js has the same decoder); for tests."""
+    table, n = text_table(), len(SYMBOLS)
+    index = {c: i for i, c in enumerate(SYMBOLS)}
+    out, i = [], 0
+    while i < len(packed):
+        ch = packed[i]
+        k = index.get(ch) if ch < "\x80" else None
+        if k is None:
+            out.append(ch)
+        elif k == 0:
+            i += 1
+            out.append(packed[i])
+        elif k <= ONE_BYTE:
+            out.append(table[k - 1])
+        else:
+            i += 1
+            out.append(table[ONE_BYTE + (k - 1 - ONE_BYTE) * n + index[packed[i]]])
+        i += 1
+    return "".join(out)
+
+
 def script_file(kind: str, key: int | str, data: Any) -> str:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # a '</script' in a title could never end a script loaded by src, but keep the
@@ -315,9 +395,10 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
             "date": str(d.value("date") or ""),
             "place": place_label(d),
             "speakers": "、".join(speakers_of(d)),
-            "text": "\n".join(d.paragraphs),
+            "packed": pack_text("\n".join(d.paragraphs)),
         })
     files["t2s.js"] = script_file("t2s", 0, t2s_table())
+    files["dt.js"] = script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
     return files
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -86,6 +88,30 @@ def _escape_deep(v: Any) -> Any:
 def title_text(title: str) -> str:
     """Titles go into front matter, which the theme prints without escaping."""
     return html.escape(title, quote=False)
+
+
+def source_base() -> str:
+    """Where the originals are published when not copied into the site: SOURCE_URL, the
+    repository's view of its own files at the built commit (the Pages workflow sets it to
+    https://github.com/<owner>/<repo>/blob/<commit>/). A permanent link to the exact bytes
+    received, with the file's history beside it, and a site ~20 KB per speech smaller,
+    which keeps 10,000 speeches inside GitHub Pages' size limit. Unset (a local build),
+    the originals are copied into archive/sources/ so the site is complete on disk."""
+    url = os.environ.get("SOURCE_URL", "").strip()
+    if not url:
+        return ""
+    url = url if url.endswith("/") else url + "/"
+    if safe_url(url) != url or not url.startswith("https://"):
+        raise ValueError(f"SOURCE_URL must be an https:// URL without spaces or quotes, got {url!r}")
+    return url
+
+
+def source_link(doc: Document, base: str, from_page: bool = False) -> str:
+    """The link to a document's original: under SOURCE_URL (the corpus/ file at the built
+    commit), else the copy in archive/sources/, relative to the site or to a speech page."""
+    if base:
+        return base + "corpus/" + quote(doc.source_path, safe="/")
+    return f"../{SOURCES}/{download_name(doc)}" if from_page else f"{GENERATED}/{SOURCES}/{download_name(doc)}"
 
 
 def download_name(doc: Document) -> str:
@@ -294,7 +320,7 @@ def provenance_lines(doc: Document) -> list[str]:
     lines = [
         "## 处理记录 { data-search-exclude }",
         "",
-        f"- 原始文件：[{esc(doc.source_path)}](../{SOURCES}/{download_name(doc)})"
+        f"- 原始文件：[{esc(doc.source_path)}](<{source_link(doc, source_base(), from_page=True)}>)"
         f"（编码 {esc(doc.encoding)}，sha256 `{doc.sha256}`）",
     ]
     if doc.part:
@@ -418,7 +444,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
         lines += chart_block(c, "archive/")
     lines += ["## 下载", "",
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
-              "- [corpus.jsonl](data/corpus.jsonl)：每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
+              "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
@@ -439,7 +465,7 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
         "date": doc.value("date"),
         "date_precision": doc.value("date_precision"),
         "source_path": doc.source_path,
-        "source_download": f"{GENERATED}/{SOURCES}/{download_name(doc)}",
+        "source_download": source_link(doc, source_base()),
         "sha256": doc.sha256,
         "encoding": doc.encoding,
         "part": doc.part,
@@ -465,6 +491,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     docs = sorted(docs, key=lambda d: d.id)
     by_id = {d.id: d for d in docs}
     target = docs_dir / GENERATED
+    sources_online = bool(source_base())
     charts = charts_mod.all_charts(docs)
     for c in charts.values():
         out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
@@ -474,7 +501,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     for d in docs:
         out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where))
         dl = target / SOURCES / download_name(d)
-        if dl not in out.produced:
+        if not sources_online and dl not in out.produced:
             out.copy(corpus / d.source_path, dl)
     for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
@@ -484,7 +511,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     data.mkdir(parents=True, exist_ok=True)
     catalog = {"documents": [catalog_entry(d) for d in docs]}
     out.write_text(data / "catalog.json", json.dumps(catalog, ensure_ascii=False, indent=1) + "\n")
-    downloads = {d.id: f"{GENERATED}/{SOURCES}/{download_name(d)}" for d in docs}
+    downloads = {d.id: source_link(d, source_base()) for d in docs}
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
     if own:

@@ -25,5 +25,5 @@ def test_bench_smoke_writes_every_figure(tmp_path) -> None:
     text = out.read_text(encoding="utf-8")
     for figure in ("machine:", "date:", "floor", "cold build", "rebuild after adding one document", "peak RSS",
                    "published site", "KB/doc", "bytes per source character", "| http |", "| file |",
-                   "first results", "longest block"):
+                   "first results", "longest block", "speech pages", "search index", "dt (text table)"):
         assert figure in text, figure

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from conftest import SITE_URL, collect_seeds
 
-from generator.export import CSV_FIELDS, FEED_SIZE, newest, write_downloads
+from generator.export import CSV_FIELDS, FEED_SIZE, gzip_bytes, newest, write_downloads
+
+
+def corpus_lines(site: Path) -> list[str]:
+    """The published corpus is gzip'd JSON Lines (any gzip tool opens it)."""
+    import gzip
+
+    return gzip.decompress((site / "data" / "corpus.jsonl.gz").read_bytes()).decode("utf-8").splitlines()
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -31,7 +38,7 @@ def test_catalog_csv_has_bom_and_one_row_per_document(built_site, catalog) -> No
 
 
 def test_corpus_jsonl_matches_catalog(built_site, catalog) -> None:
-    lines = (built_site.online / "data" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = corpus_lines(built_site.online)
     records = [json.loads(line) for line in lines]
     assert [r["id"] for r in records] == [d["id"] for d in catalog["documents"]]
     by_id = {d["id"]: d for d in catalog["documents"]}
@@ -50,7 +57,7 @@ def test_corpus_text_is_the_clean_text_of_the_page(built_site, catalog) -> None:
     import html as htmlmod
     import re
 
-    for line in (built_site.online / "data" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:5]:
+    for line in corpus_lines(built_site.online)[:5]:
         r = json.loads(line)
         page = htmlmod.unescape(re.sub(r"<[^>]+>", "", (built_site.online / r["url"]).read_text(encoding="utf-8")))
         for para in r["text"].split("\n\n")[:20]:
@@ -74,7 +81,7 @@ def test_feed_parses_with_absolute_urls(built_site, catalog) -> None:
 def test_no_feed_without_site_url(tmp_path: Path, capsys) -> None:
     docs = collect_seeds().documents
     names = write_downloads(docs, tmp_path, {d.id: "x" for d in docs}, "", "t")
-    assert names == ["catalog.csv", "corpus.jsonl"]
+    assert names == ["catalog.csv", "corpus.jsonl.gz"]
     assert not (tmp_path / "feed.xml").exists()
     assert "SITE_URL" in capsys.readouterr().out
 
@@ -83,3 +90,13 @@ def test_newest_are_by_date_then_id() -> None:
     docs = collect_seeds().documents
     dates = [str(d.value("date") or "") for d in newest(docs)]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_corpus_gzip_is_reproducible_and_standard() -> None:
+    import gzip
+
+    data = "一行\n".encode() * 1000
+    a, b = gzip_bytes(data), gzip_bytes(data)
+    assert a == b and gzip.decompress(a) == data
+    assert a[4:8] == b"\0\0\0\0"  # no time stamp in the header
+    assert len(a) < len(data) / 10

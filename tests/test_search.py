@@ -254,3 +254,43 @@ def test_header_box_result_opens_page_with_query_highlighted(search_site, page, 
         assert page.locator("mark.sa-hit").count() >= 2
         assert traffic.page_errors == []
         assert traffic.leaving(base if via == "http" else None) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_snippet_is_the_documents_own_text_unpacked(search_site, page, via) -> None:
+    """Document text ships packed (search.pack_text); the snippet the browser shows must
+    be a verbatim piece of the document's text, with the query marked."""
+    from generator.search import unpack_text
+
+    with serve(search_site) as base:
+        _open(page, search_site, base if via == "http" else None, "数字经济")
+        snippet = page.locator("ol.sa-results li .sa-result__snippet").first
+        marked = snippet.locator("mark").first.inner_text()
+        shown = snippet.inner_text().strip().strip("…").strip()
+    index = search_site / "searchindex"
+    texts = []
+    for f in sorted((index / "d").glob("*.js")):
+        body = f.read_text(encoding="utf-8")
+        data = json.loads(body[body.index(",", body.index(",") + 1) + 1 : body.rindex(")")])
+        texts.append(unpack_text(data["packed"]))
+    assert marked in ("数字经济", "數字經濟")
+    def bare(t: str) -> str:  # the snippet shows paragraph breaks as spaces
+        return re.sub(r"\s+", "", t)
+
+    assert len(shown) > 20 and any(bare(shown) in bare(t) for t in texts), shown
+
+
+def test_packed_text_round_trips_and_is_smaller() -> None:
+    from generator.search import SYMBOLS, pack_text, text_table, unpack_text
+
+    samples = ["坚持稳中求进工作总基调，推动高质量发展。\n全年地区生产总值增长6.5%。",
+               '引号"反斜杠\\尖括号<script>和 ASCII words, tab\there',
+               "繁體字：經濟發展、數字經濟", "罕见字𠀀𪚥与表情😀", ""]
+    for s in samples:
+        assert unpack_text(pack_text(s)) == s
+        assert "<" not in pack_text(s).replace("<script>", "") or "<" in s
+    prose = samples[0] * 20
+    assert len(pack_text(prose).encode("utf-8")) < 0.75 * len(prose.encode("utf-8"))
+    assert len(set(text_table())) == len(text_table())  # one code per character
+    assert not set('"\\<') & set(SYMBOLS)

@@ -126,7 +126,7 @@ def test_deterministic(tmp_path: Path, built_site) -> None:
     for a, b in zip(first, second, strict=True):
         if a.is_file():
             assert a.read_bytes() == b.read_bytes(), a
-    for name in ("catalog.json", "catalog.csv", "corpus.jsonl", "feed.xml"):
+    for name in ("catalog.json", "catalog.csv", "corpus.jsonl.gz", "feed.xml"):
         assert (built_site.root / "docs/data" / name).read_bytes() == (root / "docs/data" / name).read_bytes(), name
 
 

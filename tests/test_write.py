@@ -308,3 +308,45 @@ def test_no_index_page_over_the_limit(docs) -> None:
     for name, text in pages.text.items():
         entries = len(re.findall(r"^(- |\| (?!---|日期 ))", text, re.M))
         assert entries <= PER_PAGE, name
+
+
+def test_originals_link_to_the_repository_when_source_url_is_set(docs, tmp_path, monkeypatch) -> None:
+    """The Pages build links each original at the built commit instead of copying it
+    into the site: the page, catalog and downloads all point there, and no copy is made."""
+    from generator.output import Output
+    from generator.write import source_link, write_all
+
+    monkeypatch.setenv("SOURCE_URL", "https://github.com/owner/repo/blob/0123abc")
+    by_id = {d.id: d for d in docs}
+    d = docs[0]
+    url = "https://github.com/owner/repo/blob/0123abc/corpus/" + d.source_path
+    assert source_link(d, "https://github.com/owner/repo/blob/0123abc/") == url.replace(" ", "%20")
+    page = speech_page(d, by_id)
+    assert f"](<{url}>)" in page
+    out = Output(tmp_path / "docs")
+    write_all(docs, tmp_path / "docs", tmp_path / "no-corpus-needed", out)
+    assert not (tmp_path / "docs" / "archive" / "sources").exists()
+    import json
+    cat = json.loads((tmp_path / "docs" / "data" / "catalog.json").read_text(encoding="utf-8"))
+    assert all(e["source_download"].startswith("https://github.com/owner/repo/blob/0123abc/corpus/")
+               for e in cat["documents"])
+
+
+@pytest.mark.parametrize("bad", ["javascript:alert(1)//", "http://example.org/", "https://x.org/a b/",
+                                 'https://x.org/"onmouseover=/'])
+def test_source_url_must_be_a_plain_https_url(docs, monkeypatch, bad: str) -> None:
+    monkeypatch.setenv("SOURCE_URL", bad)
+    with pytest.raises(ValueError, match="SOURCE_URL"):
+        speech_page(docs[0], {d.id: d for d in docs})
+
+
+def test_originals_are_copied_without_source_url(docs, tmp_path, monkeypatch) -> None:
+    from conftest import SEEDS
+
+    from generator.output import Output
+    from generator.write import write_all
+    monkeypatch.delenv("SOURCE_URL", raising=False)
+    write_all(docs, tmp_path / "docs", SEEDS, Output(tmp_path / "docs"))
+    copies = sorted(p.name for p in (tmp_path / "docs" / "archive" / "sources").iterdir())
+    assert len(copies) == len({d.file_id for d in docs})
+    assert f"](<../sources/{copies[0]}>)" in "".join(speech_page(d, {x.id: x for x in docs}) for d in docs)

@@ -14,7 +14,9 @@
  *             doc), then for each facet in facetOrder a count and that many value indexes.
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(term) & (shards − 1).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
- *   d/<n>.js  {id, title, date, place, speakers, text} of document n.
+ *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
+ *             packed with the table of dt.js (see unpack below).
+ *   dt.js     {symbols, oneByte, table}: the fixed character table of packed text.
  *   t2s.js    "繁简繁简…": traditional → simplified character pairs.
  * A varint is base 32, most significant first; its last digit comes from FINAL, the
  * others from CONT, so numbers need no separators.
@@ -53,7 +55,7 @@
     var id = kind + "/" + key;
     if (id in store) return Promise.resolve(store[id]);
     if (pending[id]) return pending[id];
-    var path = kind === "meta" ? "meta.js" : kind === "t2s" ? "t2s.js" : kind + "/" + key + ".js";
+    var path = kind === "meta" || kind === "t2s" || kind === "dt" ? kind + ".js" : kind + "/" + key + ".js";
     pending[id] = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = BASE + path;
@@ -87,6 +89,42 @@
       h = Math.imul(h, 0x01000193) >>> 0;
     }
     return h >>> 0;
+  }
+
+  /* ------------------------------------------------------------ packed text */
+
+  var textTable = null;
+
+  /** dt.js: the symbols and character table of packed document text (generator/search.py
+   * pack_text): a symbol below 1 + oneByte is one character, a higher one leads a
+   * two-symbol code, symbol 0 escapes the next character, and any non-ASCII character
+   * stands for itself. */
+  function loadTextTable() {
+    if (textTable) return Promise.resolve(textTable);
+    return load("dt", 0).then(function (t) {
+      var index = {};
+      for (var i = 0; i < t.symbols.length; i++) index[t.symbols.charAt(i)] = i;
+      textTable = { index: index, n: t.symbols.length, one: t.oneByte, chars: Array.from(t.table) };
+      return textTable;
+    });
+  }
+
+  function unpack(packed, t) {
+    var out = [];
+    for (var i = 0; i < packed.length; i++) {
+      var ch = packed.charAt(i), k = ch < "\x80" ? t.index[ch] : undefined;
+      if (k === undefined) out.push(ch);
+      else if (k === 0) out.push(packed.charAt(++i));
+      else if (k <= t.one) out.push(t.chars[k - 1]);
+      else out.push(t.chars[t.one + (k - 1 - t.one) * t.n + t.index[packed.charAt(++i)]]);
+    }
+    return out.join("");
+  }
+
+  /** A document record with its text unpacked (once). */
+  function withText(d, t) {
+    if (d.text === undefined) d.text = unpack(d.packed || "", t);
+    return d;
   }
 
   /* ------------------------------------------------------------ meta */
@@ -249,7 +287,9 @@
    * title, then the title matching, then the phrase in the text, then the score. */
   function loadHits(result, from, to) {
     var win = result.hits.slice(from, to);
-    return Promise.all(win.map(function (h) { return load("d", h.doc); })).then(function (docs) {
+    return Promise.all([loadTextTable()].concat(win.map(function (h) { return load("d", h.doc); })))
+      .then(function (loaded) {
+      var docs = loaded.slice(1).map(function (d) { return withText(d, loaded[0]); });
       var phrase = result.query.phrase;
       win.forEach(function (h, i) {
         h.data = docs[i];
