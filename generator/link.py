@@ -31,6 +31,7 @@ MINHASH_SCHEME = "affine32"  # datasketch 2.x default, named so stored signature
 # Reposts measured on the seeds score 0.86–1.00; different speeches of the same genre
 # and place stay below 0.35, so 0.7 leaves room for changed headers and footers.
 REPOST_JACCARD = 0.7
+ESTIMATE_FLOOR = REPOST_JACCARD - 0.2  # MinHash estimate below which a proposed pair is not checked
 BLOCK = 256  # rows per block of the similarity product: memory O(BLOCK·N + N·k)
 
 _HAN_ONLY = re.compile(r"[^\u3400-\u9fff]")
@@ -276,8 +277,15 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
 
     out: dict[str, list[Duplicate]] = {d.id: [] for d in docs}
     for did in sorted(hashes):
+        sig = hashes[did].hashvalues
         # each unordered pair once (the LSH proposes it from both sides)
         for other in sorted(o for o in lsh.query(hashes[did]) if o > did):
+            # The banding proposes many pairs far below the threshold (it is tuned against
+            # misses); their signatures already say so. A pair at the threshold shows an
+            # estimate under ESTIMATE_FLOOR with probability < 1e-6 (128 permutations,
+            # standard error 0.04), far below the banding's own miss rate (1e-3).
+            if np.count_nonzero(sig == hashes[other].hashvalues) < ESTIMATE_FLOOR * NUM_PERM:
+                continue
             j = jaccard(shingles_of(did), shingles_of(other))
             if j >= REPOST_JACCARD:
                 out[did].append(Duplicate(other, round(j, 3)))
@@ -308,16 +316,24 @@ def repost_groups(dups: dict[str, list[Duplicate]]) -> dict[str, str]:
 # ---------------------------------------------------------------- similarity
 
 
-def shared_terms(mat: sparse.csr_matrix, vocab: list[str], a: int, b: int, n: int = 4) -> list[str]:
+def dense_row(mat: sparse.csr_matrix, a: int) -> np.ndarray:
+    row = np.zeros(mat.shape[1], dtype=mat.dtype)
+    lo, hi = mat.indptr[a], mat.indptr[a + 1]
+    row[mat.indices[lo:hi]] = mat.data[lo:hi]
+    return row
+
+
+def shared_terms(mat: sparse.csr_matrix, vocab: list[str], a: int, b: int, n: int = 4,
+                 row_a: np.ndarray | None = None) -> list[str]:
     """The strongest terms two documents share (product of their weights), read straight
     from the CSR arrays: scipy's getrow/multiply cost more than the arithmetic here."""
     ia, ib = mat.indptr, mat.indices
-    ca, va = ib[ia[a] : ia[a + 1]], mat.data[ia[a] : ia[a + 1]]
+    if row_a is None:
+        row_a = dense_row(mat, a)
     cb, vb = ib[ia[b] : ia[b + 1]], mat.data[ia[b] : ia[b + 1]]
-    common, pa, pb = np.intersect1d(ca, cb, assume_unique=True, return_indices=True)
-    prod = va[pa] * vb[pb]
+    prod = row_a[cb] * vb  # nonzero exactly on the shared terms, in column order
     keep = prod != 0
-    common, prod = common[keep], prod[keep]
+    common, prod = cb[keep], prod[keep]
     # the chosen terms nearly always come from the strongest few: sort those (with every
     # term tied with the last of them), and everything only if they do not suffice
     few = SHORTLIST if len(prod) > SHORTLIST else len(prod)
@@ -352,27 +368,93 @@ def _ranked(row_cols: np.ndarray, row_vals: np.ndarray, ids: list[str], i: int,
                   key=lambda p: (-round(p[0], 6), p[1]))
 
 
+DENSE_BLOCK = 1024  # rows per block when scores are first estimated densely
+DENSE_MAX_BYTES = 512 * 2**20  # the float32 copy of the vectors that estimating needs at most
+# Estimated scores within this of the shortlist's last one are rescored exactly: float32
+# dot products of unit vectors are off by well under 1e-5.
+DENSE_MARGIN = 1e-3
+
+
+def _dense_estimates(mat: sparse.csr_matrix) -> np.ndarray | None:
+    """The vectors as a dense float32 array when a dense product is the cheaper way to
+    find each document's strongest candidates, else None.
+
+    A sparse product costs the sum over terms of df², a dense one n²·V multiply-adds done
+    by BLAS about fifty times faster each. A small vocabulary shared by most documents (a
+    genre's own language, or synthetic text) makes the sparse product nearly dense and
+    the dense one much faster; a large vocabulary keeps the sparse product."""
+    n, v = mat.shape
+    if n < 2 * DENSE_BLOCK or n * v * 4 > DENSE_MAX_BYTES:
+        return None
+    df = np.bincount(mat.indices, minlength=v).astype(np.float64)
+    if float(df @ df) * 50 < float(n) * n * v:
+        return None
+    return mat.astype(np.float32).toarray()
+
+
+def _exact_row(mat: sparse.csr_matrix, i: int, cands: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cosines of document i with `cands` (all documents when None), nonzero only.
+    Each sum runs over the shared terms in column order, as in the block product, so the
+    scores are the same to the last bit whichever way they were found."""
+    sub = mat if cands is None else mat[cands]
+    col = (sub @ mat[i].T).tocoo()
+    rows = col.row if cands is None else cands[col.row]
+    order = np.argsort(rows, kind="stable")
+    rows, vals = rows[order], col.data[order]
+    keep = vals != 0
+    return rows[keep].astype(np.int64), vals[keep]
+
+
+def _shortlist(approx: np.ndarray, i: int) -> np.ndarray:
+    """Documents whose estimated score could put them among row i's SHORTLIST best."""
+    row = approx.copy()
+    row[i] = -1.0
+    if len(row) > SHORTLIST:
+        cut = np.partition(row, len(row) - SHORTLIST)[len(row) - SHORTLIST] - DENSE_MARGIN
+        return np.flatnonzero(row >= max(cut, 0.0))
+    return np.flatnonzero(row > 0)
+
+
 def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], group: dict[str, str]) -> None:
     """Top-k cosine neighbours, computed a block of rows at a time so memory grows
     with N·k rather than N². A document's own reposts are skipped; any other repost
-    group contributes only its best-matching member."""
+    group contributes only its best-matching member.
+
+    Where the vectors are nearly dense (_dense_estimates), a float32 BLAS product first
+    estimates every score, and only the shortlist it yields is scored exactly; the ranking
+    then uses exact scores only, so the result is the one the sparse product gives."""
     n = len(docs)
     ids = [d.id for d in docs]
     members: Counter[str] = Counter(group[i] for i in ids)
-    mat_t = mat.T.tocsc()
-    for start in range(0, n, BLOCK):
-        block = (mat[start : start + BLOCK] @ mat_t).tocsr()
-        for r in range(block.shape[0]):
+    dense = _dense_estimates(mat)
+    mat_t = mat.T.tocsc() if dense is None else None
+    step = BLOCK if dense is None else DENSE_BLOCK
+    for start in range(0, n, step):
+        if dense is None:
+            block = (mat[start : start + step] @ mat_t).tocsr()
+        else:
+            approx = dense[start : start + step] @ dense.T
+        for r in range(min(step, n - start)):
             i = start + r
-            lo, hi = block.indptr[r], block.indptr[r + 1]
-            row_cols, row_vals = block.indices[lo:hi], block.data[lo:hi]
+            if dense is None:
+                lo, hi = block.indptr[r], block.indptr[r + 1]
+                full_cols, full_vals = block.indices[lo:hi], block.data[lo:hi]
+                passes = ((full_cols, full_vals, SHORTLIST, True), (full_cols, full_vals, None, True))
+            else:
+                short_cols, short_vals = _exact_row(mat, i, _shortlist(approx[r], i))
+                passes = ((short_cols, short_vals, SHORTLIST, False), None)
             # Sorting every other document per row is N² log N at 10,000 documents: rank
             # a shortlist exactly, and the whole row only if the shortlist runs out.
-            for limit in (SHORTLIST, None):
+            for k in range(2):
+                if passes[k] is None:
+                    full_cols, full_vals = _exact_row(mat, i)
+                    passes = (passes[0], (full_cols, full_vals, None, True))
+                row_cols, row_vals, limit, whole = passes[k]
                 cand = _ranked(row_cols, row_vals, ids, i, limit)
                 seen_groups = {group[ids[i]]}
                 out: list[Related] = []
                 exhausted = True
+                row_i = None
                 for score, oid, c in cand:
                     if score < MIN_SCORE:
                         exhausted = False
@@ -381,11 +463,14 @@ def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], grou
                     if g in seen_groups:
                         continue
                     seen_groups.add(g)
-                    out.append(Related(oid, round(score, 3), shared_terms(mat, vocab, i, c), members[g] - 1))
+                    if row_i is None:
+                        row_i = dense_row(mat, i)
+                    out.append(Related(oid, round(score, 3), shared_terms(mat, vocab, i, c, row_a=row_i),
+                                       members[g] - 1))
                     if len(out) >= TOP_K:
                         exhausted = False
                         break
-                if not exhausted or len(cand) >= len(row_cols) - 1:
+                if not exhausted or (whole and len(cand) >= len(row_cols) - 1):
                     break
             docs[i].related = out
 
