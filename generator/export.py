@@ -112,7 +112,7 @@ CORPUS_GZ = "corpus.jsonl.gz"
 def gzip_bytes(data: bytes) -> bytes:
     """Reproducible gzip: no file name and a zero timestamp in the header."""
     buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=9, mtime=0) as gz:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, compresslevel=6, mtime=0) as gz:
         gz.write(data)
     return buf.getvalue()
 

@@ -241,10 +241,17 @@ def _codes() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _pack_table() -> dict[int, str]:
+    """str.translate's table: every table character → its code, every other ASCII
+    character → the escape symbol and itself; anything else stays as it is."""
+    table: dict[int, str] = {o: SYMBOLS[0] + chr(o) for o in range(0x80)}
+    table.update({ord(ch): code for ch, code in _codes().items()})
+    return table
+
+
 def pack_text(text: str) -> str:
-    codes = _codes()
-    esc = SYMBOLS[0]
-    return "".join(codes.get(ch) or (esc + ch if ch < "\x80" else ch) for ch in text)
+    return text.translate(_pack_table())
 
 
 def unpack_text(packed: str) -> str:

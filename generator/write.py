@@ -509,8 +509,10 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     out.write_text(target / HOME_SNIPPET, home_snippet(docs, charts, feed=bool(base)))
     data = docs_dir / "data"
     data.mkdir(parents=True, exist_ok=True)
-    catalog = {"documents": [catalog_entry(d) for d in docs]}
-    out.write_text(data / "catalog.json", json.dumps(catalog, ensure_ascii=False, indent=1) + "\n")
+    # one document per line: still one JSON value, a third smaller than indented, and a
+    # changed document is a one-line diff
+    lines = (json.dumps(catalog_entry(d), ensure_ascii=False, separators=(",", ":")) for d in docs)
+    out.write_text(data / "catalog.json", '{"documents":[\n' + ",\n".join(lines) + "\n]}\n")
     downloads = {d.id: source_link(d, source_base()) for d in docs}
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale

@@ -96,6 +96,61 @@ def test_blockwise_similarity_equals_full(docs, monkeypatch) -> None:
     assert {d.id: [(r.id, r.score) for r in d.related] for d in ds} == full
 
 
+@pytest.fixture(scope="module")
+def synthetic_docs(tmp_path_factory):
+    """60 speeches recombined from the seeds' paragraphs: a small shared vocabulary, the
+    case where the similarity vectors are nearly dense."""
+    from generator.bench import synthetic_corpus
+    from generator.pipeline import collect
+
+    folder = tmp_path_factory.mktemp("synthetic") / "corpus"
+    synthetic_corpus(ROOT, folder, 60, corpus=SEEDS)
+    report = collect(ROOT, progress=False, corpus=folder, segment=True, workers=1)
+    ds = sorted(report.documents, key=lambda d: d.id)
+    mat, vocab, _ = link_mod.tfidf_vectors(ds, report.link_prep)
+    group = link_mod.repost_groups(link_mod.find_reposts(ds, report.link_prep))
+    return ds, mat, vocab, group
+
+
+def test_dense_estimates_then_exact_scores_equal_the_sparse_product(synthetic_docs, monkeypatch) -> None:
+    """The dense path only chooses whom to score; the neighbours, their exact scores (to
+    the last bit, before rounding) and the shared terms are those of the sparse product."""
+    ds, mat, vocab, group = synthetic_docs
+    monkeypatch.setattr(link_mod, "_dense_estimates", lambda m: None)
+    link_mod.similar(ds, mat, vocab, group)
+    sparse_result = [[(r.id, r.score, tuple(r.shared_keywords), r.reposts) for r in d.related] for d in ds]
+    monkeypatch.undo()
+    monkeypatch.setattr(link_mod, "DENSE_BLOCK", 8)  # 60 documents count as many here
+    assert link_mod._dense_estimates(mat) is not None
+    # a shortlist shorter than the documents, so the exact pass and the whole-row pass both run
+    monkeypatch.setattr(link_mod, "SHORTLIST", 6)
+    link_mod.similar(ds, mat, vocab, group)
+    assert [[(r.id, r.score, tuple(r.shared_keywords), r.reposts) for r in d.related] for d in ds] == sparse_result
+    assert sum(len(x) for x in sparse_result) >= 4 * len(ds)
+
+
+def test_exact_row_matches_the_block_product_bit_for_bit(synthetic_docs) -> None:
+    ds, mat, _, _ = synthetic_docs
+    full = (mat @ mat.T.tocsc()).tocsr()
+    for i in (0, 17, len(ds) - 1):
+        cols, vals = link_mod._exact_row(mat, i)
+        lo, hi = full.indptr[i], full.indptr[i + 1]
+        order = sorted(range(lo, hi), key=lambda k: full.indices[k])
+        assert cols.tolist() == [int(full.indices[k]) for k in order]
+        assert vals.tolist() == [float(full.data[k]) for k in order]
+
+
+def test_large_vocabulary_keeps_the_sparse_product() -> None:
+    from scipy import sparse
+
+    rng = __import__("numpy").random.default_rng(1)
+    n, v = 3000, 200_000
+    rows = rng.integers(0, n, 300_000)
+    cols = rng.integers(0, v, 300_000)
+    mat = sparse.csr_matrix((rng.random(300_000), (rows, cols)), shape=(n, v))
+    assert link_mod._dense_estimates(mat) is None  # would need 2.4 GB dense and is sparse anyway
+
+
 def make_repost(src: str) -> str:
     """Another site's copy: its own header and footer, two sentences reworded."""
     text = src.replace("会议强调", "会议明确").replace("同心克难", "同心协力克难")
