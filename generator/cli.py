@@ -10,9 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .link import find_reposts
-from .pipeline import collect, generate
-from .render import render
+# Stages are imported where they are used: `build` itself only starts `generate` and
+# the render workers, and stays small in memory while they run.
 
 
 def _mkdocs(root: Path, args: list[str]) -> int:
@@ -22,6 +21,8 @@ def _mkdocs(root: Path, args: list[str]) -> int:
 
 
 def cmd_generate(root: Path) -> int:
+    from .pipeline import generate
+
     report = generate(root)
     print(report.summary())
     return 0
@@ -56,6 +57,8 @@ def cmd_build(root: Path, full: bool = False) -> int:
     if code:
         return code
     print(f"render (mkdocs build --strict) → {root / 'site'}", flush=True)
+    from .render import render
+
     return render(root, root / "site", full=full)
 
 
@@ -72,6 +75,9 @@ def cmd_zip(root: Path) -> int:
 
 
 def cmd_check(root: Path) -> int:
+    from .link import find_reposts
+    from .pipeline import collect
+
     report = collect(root)
     known: set[str] = set()
     catalog = root / "docs" / "data" / "catalog.json"
@@ -116,6 +122,8 @@ def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
             if now != snapshot:
                 snapshot = now
                 print("corpus/ changed: regenerating")
+                from .pipeline import generate
+
                 print(generate(root, progress=False).summary())
     except KeyboardInterrupt:
         proc.terminate()

@@ -271,7 +271,7 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
         m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, hashvalues=sig, scheme=MINHASH_SCHEME)
         hashes[d.id] = m
         lsh.insert(d.id, m)
-    @functools.lru_cache(maxsize=2048)  # ≤ 2,048 × 8 bytes × a document's 5-grams
+    @functools.lru_cache(maxsize=512)  # ≤ 512 × 8 bytes × a document's 5-grams
     def shingles_of(did: str) -> np.ndarray:
         return shingle_keys(by_id[did].search_text)
 

@@ -22,8 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import rjieba
-
 from .annotate import annotate, annotate_siblings, load_sites
 from .clean import clean
 from .link import LinkPrep, link, prepare
@@ -31,6 +29,7 @@ from .model import Document, SourceError
 from .output import Output
 from .read import assign_file_ids, iter_sources, read
 from .report import write_report
+from .runtime import default_workers, generator_version
 from .search import DocTerms, compact_terms
 from .segment import cut
 from .write import write_all
@@ -122,21 +121,6 @@ def too_short(text: str, size: int) -> str | None:
     if n < MIN_CHARS:
         return f"not published: too short ({n} Han characters or letters; a document needs at least {MIN_CHARS})"
     return None
-
-
-@lru_cache(maxsize=1)
-def generator_version() -> str:
-    """A hash of the generator's own code and data: any change to a rule, a table or the
-    dictionary invalidates every cached document, so a cache can never serve stale output."""
-    pkg = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(p for p in pkg.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".yml", ".yaml",
-                                                                                  ".json", ".csv")):
-        h.update(path.relative_to(pkg).as_posix().encode())
-        h.update(b"\0")
-        h.update(path.read_bytes())
-    h.update(rjieba.__name__.encode())
-    return h.hexdigest()[:16]
 
 
 @dataclass
@@ -284,34 +268,46 @@ class DocumentCache:
 POOL_MIN = 24
 
 
-def default_workers() -> int:
-    env = os.environ.get("GENERATOR_WORKERS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+def _process_batch_to_cache(args: list[tuple[tuple[Path, Path, str, bool], str, Path]]) -> int:
+    for job, key, directory in args:
+        DocumentCache(directory).put(key, process_source(*job))
+    return len(args)
 
 
-def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int,
-                progress: bool = True) -> list[SourceResult]:
+def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress: bool = True,
+                cache: DocumentCache | None = None, keys: list[str] | None = None) -> list[SourceResult]:
     """Run process_source over jobs, in a spawn-context process pool when it pays.
-    Results come back in the order of `jobs` whatever order the workers finish in."""
+    Results come back in the order of `jobs` whatever order the workers finish in.
+
+    With a cache, pool workers write each result to it and the results are read back
+    only after the pool has exited: at 10,000 documents the results take over a gigabyte,
+    and holding them while the workers still live added the workers' memory on top."""
     if workers <= 1 or len(jobs) < POOL_MIN:
         out = []
         for n, job in enumerate(jobs, start=1):
             if progress:
                 _progress(n, len(jobs), job[0].name)
             out.append(process_source(*job))
+            if cache is not None and cache.directory is not None and keys is not None:
+                cache.put(keys[n - 1], out[-1])
         return out
     # batches amortize the pickling round trip; several per worker keep the load even
     size = max(1, min(64, len(jobs) // (workers * 8)))
-    batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    to_cache = cache is not None and cache.directory is not None and keys is not None
+    items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
+    batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[SourceResult] = []
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for n, batch in enumerate(pool.map(_process_batch, batches), start=1):
-            results.extend(batch)
+        for n, batch in enumerate(pool.map(_process_batch_to_cache if to_cache else _process_batch, batches), start=1):
+            if not to_cache:
+                results.extend(batch)
             if progress:
                 _progress(n, len(batches), "documents")
+    if to_cache:
+        for job, key in zip(jobs, keys, strict=True):
+            hit = cache.get(key)
+            results.append(hit if hit is not None else process_source(*job))
     return results
 
 
@@ -343,11 +339,10 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
             cache.misses += 1
             todo.append((len(results), key, job))
         results.append(hit)
-    done = run_sources([job for _, _, job in todo], workers or default_workers(), progress)
-    for (i, key, _job), result in zip(todo, done, strict=True):
+    done = run_sources([job for _, _, job in todo], workers or default_workers(), progress,
+                       cache=cache if cache_dir else None, keys=[key for _, key, _ in todo])
+    for (i, _key, _job), result in zip(todo, done, strict=True):
         results[i] = result
-        if cache_dir:
-            cache.put(key, result)
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for result in results:
         assert result is not None

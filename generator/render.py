@@ -50,7 +50,7 @@ def share(src_uri: str, workers: int) -> int:
 
 def render_stamp(root: Path) -> str:
     """Everything besides a page's own Markdown that shapes its HTML."""
-    from .pipeline import generator_version
+    from .runtime import generator_version
 
     h = hashlib.sha256()
     h.update((root / "mkdocs.yml").read_bytes())
@@ -173,7 +173,7 @@ def remove_stale(site: Path, produced: set[str]) -> int:
 
 def render(root: Path, site: Path, workers: int | None = None, full: bool = False) -> int:
     """Render docs/ into site/; returns an exit code (MkDocs' messages go to stderr)."""
-    from .pipeline import default_workers
+    from .runtime import default_workers
 
     workers = workers or default_workers()
     stamp_path = root / STAMP

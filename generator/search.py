@@ -328,7 +328,9 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     lengths: list[int] = []
     tid_parts, doc_parts, code_parts = [], [], []
     for n, d in enumerate(docs):
-        t = terms_of.get(d.id) or compact_terms(d)
+        # popped: the strings are the largest thing in memory here, and the postings
+        # arrays being built from them are the next largest
+        t = terms_of.pop(d.id, None) or compact_terms(d)
         lengths.append(t.length)
         if not t.codes:
             continue
