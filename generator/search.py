@@ -315,11 +315,14 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tu
     return out.tobytes().decode("ascii"), tids[starts], np.append(char_starts, len(out))
 
 
-def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None) -> dict[str, str]:
+def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
+                consume: bool = False) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content.
 
     `terms_of` holds compact_terms() already computed per document (by the pipeline's
-    workers, and cached); missing documents are computed here."""
+    workers, and cached); missing documents are computed here. With `consume`, each
+    entry is removed from `terms_of` once read: at 10,000 documents the term strings are
+    the largest thing in memory, and the postings built from them the next largest."""
     terms_of = terms_of or {}
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
@@ -328,9 +331,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     lengths: list[int] = []
     tid_parts, doc_parts, code_parts = [], [], []
     for n, d in enumerate(docs):
-        # popped: the strings are the largest thing in memory here, and the postings
-        # arrays being built from them are the next largest
-        t = terms_of.pop(d.id, None) or compact_terms(d)
+        t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
         lengths.append(t.length)
         if not t.codes:
             continue
@@ -430,10 +431,10 @@ def t2s_table() -> str:
 
 
 def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
-                       terms_of: dict[str, DocTerms] | None = None) -> dict[str, int]:
+                       terms_of: dict[str, DocTerms] | None = None, consume: bool = False) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
-    build summary and the benchmark."""
-    files = build_index(docs, terms_of)
+    build summary and the benchmark. `consume`: see build_index."""
+    files = build_index(docs, terms_of, consume)
     sizes: dict[str, int] = defaultdict(int)
     for rel, text in sorted(files.items()):
         out.write_text(docs_dir / INDEX_DIR / rel, text)

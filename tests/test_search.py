@@ -294,3 +294,12 @@ def test_packed_text_round_trips_and_is_smaller() -> None:
     assert len(pack_text(prose).encode("utf-8")) < 0.75 * len(prose.encode("utf-8"))
     assert len(set(text_table())) == len(text_table())  # one code per character
     assert not set('"\\<') & set(SYMBOLS)
+
+
+def test_build_index_reads_terms_without_taking_them_unless_asked(fixture_docs) -> None:
+    docs = sorted(fixture_docs.documents, key=lambda d: d.id)
+    terms = dict(fixture_docs.search_terms)
+    a = build_index(docs, terms)
+    assert terms == fixture_docs.search_terms
+    assert build_index(docs, terms, consume=True) == a
+    assert not any(d.id in terms for d in docs)  # the generate step frees them as it goes
