@@ -282,18 +282,18 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
     With a cache, pool workers write each result to it and the results are read back
     only after the pool has exited: at 10,000 documents the results take over a gigabyte,
     and holding them while the workers still live added the workers' memory on top."""
+    to_cache = cache is not None and cache.directory is not None and keys is not None
     if workers <= 1 or len(jobs) < POOL_MIN:
         out = []
         for n, job in enumerate(jobs, start=1):
             if progress:
                 _progress(n, len(jobs), job[0].name)
             out.append(process_source(*job))
-            if cache is not None and cache.directory is not None and keys is not None:
+            if to_cache:
                 cache.put(keys[n - 1], out[-1])
         return out
     # batches amortize the pickling round trip; several per worker keep the load even
     size = max(1, min(64, len(jobs) // (workers * 8)))
-    to_cache = cache is not None and cache.directory is not None and keys is not None
     items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
     batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[SourceResult] = []

@@ -54,6 +54,15 @@ def test_pool_gives_same_documents_in_same_order(monkeypatch, tmp_path) -> None:
         serial.link_prep[d.id].counts for d in serial.documents]
     assert pooled.search_terms == serial.search_terms
     assert pooled.errors == serial.errors and any("broken.md" in e for e in pooled.errors)
+    # with a cache, the workers write the results and the parent reads them back after the
+    # pool exits: the same documents, every one cached, and the next run all hits
+    cached = collect(ROOT, progress=False, corpus=corpus, segment=True, workers=2, cache_dir=tmp_path / "cache")
+    assert [d.id for d in cached.documents] == [d.id for d in serial.documents]
+    assert [d.paragraphs for d in cached.documents] == [d.paragraphs for d in serial.documents]
+    assert cached.search_terms == serial.search_terms
+    assert cached.errors == serial.errors
+    again = collect(ROOT, progress=False, corpus=corpus, segment=True, workers=2, cache_dir=tmp_path / "cache")
+    assert again.cache_misses == 0 and again.cache_hits == cached.cache_misses > 0
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle"])
