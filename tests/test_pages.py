@@ -237,27 +237,27 @@ def test_processing_record(pages, cat, doc_id: str) -> None:
 # ---------------------------------------------------------------- pages that have it
 
 
-@pytest.mark.parametrize("doc_id", ALL)
-def test_reposts_section(pages, doc_id: str) -> None:
-    section = pages[doc_id].sections.get(HEADING_REPOSTS)
-    if doc_id not in REPOST_GROUP:
+def assert_group_section(pages, doc_id: str, heading: str, group) -> None:
+    """A page in `group` has the section and links every other member (never itself);
+    a page outside it has no such section."""
+    section = pages[doc_id].sections.get(heading)
+    if group is None or doc_id not in group:
         assert section is None, doc_id
         return
     assert section is not None, (doc_id, list(pages[doc_id].sections))
-    for other in REPOST_GROUP:
+    for other in group:
         assert links_to(section, other) == (other != doc_id), (doc_id, other)
+
+
+@pytest.mark.parametrize("doc_id", ALL)
+def test_reposts_section(pages, doc_id: str) -> None:
+    assert_group_section(pages, doc_id, HEADING_REPOSTS, REPOST_GROUP)
 
 
 @pytest.mark.parametrize("doc_id", ALL)
 def test_siblings_section(pages, doc_id: str) -> None:
-    section = pages[doc_id].sections.get(HEADING_SIBLINGS)
     family = next((f for f in (PARTS_003, PARTS_004) if doc_id in f), None)
-    if family is None:
-        assert section is None, doc_id
-        return
-    assert section is not None, (doc_id, list(pages[doc_id].sections))
-    for other in family:
-        assert links_to(section, other) == (other != doc_id), (doc_id, other)
+    assert_group_section(pages, doc_id, HEADING_SIBLINGS, family)
 
 
 @pytest.mark.parametrize("doc_id", ALL)
