@@ -412,6 +412,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     return files
 
 
+@lru_cache(maxsize=1)  # read for t2s.js and again for the packed-text table
 def t2s_table() -> str:
     """OpenCC's single-character traditional → simplified table as one string of pairs
     (traditional, simplified), for converting queries in the browser."""
