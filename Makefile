@@ -29,9 +29,9 @@ serve: $(STAMP)
 	$(PY) -m generator serve
 
 bench: $(STAMP)
-	$(PY) -m generator.bench
+	$(PY) -m generator.tools.bench
 
-# Mutation testing (not in CI; see TESTING.md). MUTANTS="generator.write.x_safe_url*" runs
+# Mutation testing (not in CI; see TESTING.md). MUTANTS="generator.publish.write.x_safe_url*" runs
 # only the mutants matching the pattern(s); results stay in mutants/ between runs.
 MUTANTS ?=
 mutants: $(STAMP)

@@ -21,7 +21,7 @@ def _mkdocs(root: Path, args: list[str]) -> int:
 
 
 def cmd_generate(root: Path) -> int:
-    from .pipeline import generate
+    from generator.pipeline import generate
 
     report = generate(root)
     print(report.summary())
@@ -57,7 +57,7 @@ def cmd_build(root: Path, full: bool = False) -> int:
     if code:
         return code
     print(f"render (mkdocs build --strict) → {root / 'site'}", flush=True)
-    from .render import render
+    from generator.publish.render import render
 
     return render(root, root / "site", full=full)
 
@@ -75,8 +75,8 @@ def cmd_zip(root: Path) -> int:
 
 
 def cmd_check(root: Path) -> int:
-    from .link import find_reposts
-    from .pipeline import collect
+    from generator.link import find_reposts
+    from generator.pipeline import collect
 
     report = collect(root)
     known: set[str] = set()
@@ -122,7 +122,7 @@ def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
             if now != snapshot:
                 snapshot = now
                 print("corpus/ changed: regenerating")
-                from .pipeline import generate
+                from generator.pipeline import generate
 
                 print(generate(root, progress=False).summary())
     except KeyboardInterrupt:
@@ -133,7 +133,7 @@ def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
 def cmd_evaluate(corpus: Path, gold: Path, min_right: list[str], max_wrong: str | None, as_json: bool) -> int:
     """Compare the pipeline's metadata with a hand-checked sample; exit 1 when a
     threshold fails (for CI), 2 when the command cannot run."""
-    from .evaluate import GoldError, evaluate, failures, parse_min_right, parse_rate, table
+    from generator.tools.evaluate import GoldError, evaluate, failures, parse_min_right, parse_rate, table
 
     try:
         wanted = parse_min_right(min_right)

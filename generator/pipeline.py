@@ -20,19 +20,18 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from .annotate import annotate, annotate_siblings, load_sites
-from .clean import clean
-from .link import LinkPrep, link, prepare
-from .model import Document, SourceError
-from .output import Output
-from .read import assign_file_ids, iter_sources, read
-from .report import write_report
-from .runtime import default_workers, generator_version
-from .search import DocTerms, compact_terms
-from .segment import cut
-from .write import write_all
+from generator.annotate import annotate, annotate_siblings, load_sites
+from generator.annotate.segment import cut
+from generator.clean import clean
+from generator.link import LinkPrep, link, prepare
+from generator.model import Document, SourceError
+from generator.publish.output import Output
+from generator.publish.search import DocTerms, compact_terms
+from generator.publish.write import write_all
+from generator.read import assign_file_ids, iter_sources, read
+from generator.report import FileStatus, Report, write_report
+from generator.runtime import default_workers, generator_version
 
 # A file with fewer Han characters and letters than this is not a speech (an empty
 # file, a stray line, a saved error page); it is reported and never becomes a page.
@@ -45,62 +44,6 @@ def content_chars(text: str) -> int:
     """How many Han characters and letters `text` holds."""
     return len(_NOT_CONTENT.sub("", text))
 
-
-@dataclass
-class FileStatus:
-    """What became of one source file, for docs/data/report.json."""
-
-    source_path: str
-    status: Literal["built", "warned", "skipped"]
-    reason: str | None = None
-    line: int | None = None
-    documents: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    sources: int = 0
-    documents: list[Document] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    files: list[FileStatus] = field(default_factory=list)
-    files_written: int = 0
-    cache_hits: int = 0
-    cache_misses: int = 0
-    seconds: float = 0.0
-    stats: dict[str, object] = field(default_factory=dict)
-    search_terms: dict[str, DocTerms] = field(default_factory=dict)
-    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
-    report_path: Path | None = None
-
-    def summary(self) -> str:
-        skipped = [f for f in self.files if f.status == "skipped"]
-        lines = [
-            f"sources read:      {self.sources}",
-            f"documents:         {len(self.documents)}",
-            f"files skipped:     {len(skipped)}",
-            f"files written:     {self.files_written}",
-            f"document cache:    {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
-            f"errors:            {len(self.errors)}",
-            f"warnings:          {len(self.warnings)}",
-            f"time:              {self.seconds:.1f} s",
-        ]
-        stages = self.stats.get("stage_seconds")
-        if isinstance(stages, dict):
-            lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
-        for e in self.errors:
-            lines.append(f"ERROR   {e}")
-        for f in skipped:
-            if f.reason and f.reason.startswith("not published"):
-                lines.append(f"SKIPPED {f.source_path}: {f.reason}")
-        for w in self.warnings[:30]:
-            lines.append(f"WARNING {w}")
-        if len(self.warnings) > 30:
-            lines.append(f"... and {len(self.warnings) - 30} more warning(s)")
-        if self.report_path is not None:
-            lines.append(f"every source file with its status, reason and line: {self.report_path}")
-        return "\n".join(lines)
 
 
 def _progress(done: int, total: int, label: str) -> None:
@@ -149,7 +92,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
     a spawned worker. Never raises: whatever goes wrong is the file's status (skipped,
     with the reason and line), returned with its path, and the rest of the archive builds.
     """
-    from .annotations import apply_annotations
+    from generator.annotate.annotations import apply_annotations
 
     rel = path.relative_to(corpus).as_posix()
     status = FileStatus(rel, "built")
@@ -230,7 +173,7 @@ class DocumentCache:
         self.misses = 0
 
     def key(self, path: Path, rel: str, file_id: str, segment: bool) -> str:
-        from .annotations import annotation_path
+        from generator.annotate.annotations import annotation_path
 
         h = hashlib.sha256(f"{generator_version()}\0{rel}\0{file_id}\0{segment}\0".encode())
         h.update(path.read_bytes())
@@ -369,7 +312,7 @@ def record(report: Report, docs: list[Document], status: FileStatus) -> None:
 
 def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
     """The whole generate step; per-document work is cached in .cache/documents."""
-    from .search import write_search_index
+    from generator.publish.search import write_search_index
 
     t0 = time.perf_counter()
     report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)

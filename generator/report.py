@@ -10,13 +10,73 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from .pipeline import FileStatus, Report
+    from generator.link import LinkPrep
+    from generator.model import Document
+    from generator.publish.search import DocTerms
 
 REPORT_FILE = "report.json"
+
+
+@dataclass
+class FileStatus:
+    """What became of one source file, for docs/data/report.json."""
+
+    source_path: str
+    status: Literal["built", "warned", "skipped"]
+    reason: str | None = None
+    line: int | None = None
+    documents: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    sources: int = 0
+    documents: list[Document] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    files: list[FileStatus] = field(default_factory=list)
+    files_written: int = 0
+    cache_hits: int = 0
+    cache_misses: int = 0
+    seconds: float = 0.0
+    stats: dict[str, object] = field(default_factory=dict)
+    search_terms: dict[str, DocTerms] = field(default_factory=dict)
+    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
+    report_path: Path | None = None
+
+    def summary(self) -> str:
+        skipped = [f for f in self.files if f.status == "skipped"]
+        lines = [
+            f"sources read:      {self.sources}",
+            f"documents:         {len(self.documents)}",
+            f"files skipped:     {len(skipped)}",
+            f"files written:     {self.files_written}",
+            f"document cache:    {self.cache_hits} hit(s), {self.cache_misses} miss(es)",
+            f"errors:            {len(self.errors)}",
+            f"warnings:          {len(self.warnings)}",
+            f"time:              {self.seconds:.1f} s",
+        ]
+        stages = self.stats.get("stage_seconds")
+        if isinstance(stages, dict):
+            lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+        for e in self.errors:
+            lines.append(f"ERROR   {e}")
+        for f in skipped:
+            if f.reason and f.reason.startswith("not published"):
+                lines.append(f"SKIPPED {f.source_path}: {f.reason}")
+        for w in self.warnings[:30]:
+            lines.append(f"WARNING {w}")
+        if len(self.warnings) > 30:
+            lines.append(f"... and {len(self.warnings) - 30} more warning(s)")
+        if self.report_path is not None:
+            lines.append(f"every source file with its status, reason and line: {self.report_path}")
+        return "\n".join(lines)
 
 
 def message_line(message: str, source_path: str) -> int | None:

@@ -33,8 +33,8 @@ def collect_seeds():
 def linked_seed_docs():
     """The seeds' documents after segmenting and linking (keywords, similar speeches),
     as the page and chart writers receive them, without writing anything."""
+    from generator.annotate.segment import cut
     from generator.link import link
-    from generator.segment import cut
 
     docs = collect_seeds().documents
     for d in docs:

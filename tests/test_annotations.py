@@ -12,7 +12,8 @@ import pytest
 from conftest import copy_project, run_generator
 
 from generator.model import Document
-from generator.pipeline import Report, collect
+from generator.pipeline import collect
+from generator.report import Report
 
 S000 = "000_37eb0cade54b806a.txt"
 S001 = "001_9e70d2a127fe3adb.txt"

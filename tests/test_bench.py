@@ -18,7 +18,7 @@ def test_bench_smoke_writes_every_figure(tmp_path) -> None:
     chromium_path()  # skips outside CI when there is no browser; fails in CI
     out = tmp_path / "BENCHMARKS.md"
     proc = subprocess.run(
-        [sys.executable, "-m", "generator.bench", "--docs", "12", "--out", str(out), "--queries", "2"],
+        [sys.executable, "-m", "generator.tools.bench", "--docs", "12", "--out", str(out), "--queries", "2"],
         capture_output=True, text=True, cwd=ROOT, timeout=900, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

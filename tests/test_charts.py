@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import linked_seed_docs
 
-from generator import charts
+from generator.publish import charts
 
 
 @pytest.fixture(scope="module")

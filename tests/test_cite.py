@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import collect_seeds
 
-from generator.cite import bibtex, csl, gbt7714, page_url
 from generator.model import Document, Field
+from generator.publish.cite import bibtex, csl, gbt7714, page_url
 
 
 def doc(**meta) -> Document:

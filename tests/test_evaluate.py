@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, run_generator
 
 from generator.cli import main
-from generator.evaluate import FIELDS, GoldError, evaluate, parse_min_right, parse_rate
+from generator.tools.evaluate import FIELDS, GoldError, evaluate, parse_min_right, parse_rate
 
 FIXTURE = ROOT / "tests" / "fixtures" / "evaluate"
 DEVCORPUS = ROOT.parent / "shared" / "devcorpus"

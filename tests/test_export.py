@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import SITE_URL, collect_seeds
 
-from generator.export import CSV_FIELDS, FEED_SIZE, gzip_bytes, newest, write_downloads
+from generator.publish.export import CSV_FIELDS, FEED_SIZE, gzip_bytes, newest, write_downloads
 
 
 def corpus_lines(site: Path) -> list[str]:

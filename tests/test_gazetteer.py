@@ -1,4 +1,4 @@
-"""Tests for generator.gazetteer (place names → administrative divisions)."""
+"""Tests for generator.annotate.gazetteer (place names → administrative divisions)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 import pytest
 from conftest import ROOT
 
-from generator import gazetteer
-from generator.gazetteer import Division, lookup, mentions, resolve, short_forms
+from generator.annotate import gazetteer
+from generator.annotate.gazetteer import Division, lookup, mentions, resolve, short_forms
 
 
 def only(name: str) -> Division:
@@ -223,7 +223,7 @@ def test_resolve_hint_province() -> None:
 
 _DETERMINISM_SCRIPT = """
 import sys
-from generator.gazetteer import mentions, resolve
+from generator.annotate.gazetteer import mentions, resolve
 text = "朝阳 海南 吉林 河南 和田 鼓楼 新华 中山 " * 10 + "柳州市委召开会议。西峰区、朝阳区参加。"
 print(repr(mentions(text)))
 print(repr(resolve(text)))

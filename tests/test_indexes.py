@@ -234,9 +234,9 @@ def test_unknown_place_and_speaker_link_to_their_sections(
 def test_national_documents_get_a_national_section_and_say_so_on_the_page() -> None:
     """A national document has no province: the place index lists it under 全国 and its
     page shows 全国 as its scope, not 地点不明."""
-    from generator.indexes import build_indexes, links_for
     from generator.pipeline import collect
-    from generator.write import esc, facts_lines, metadata_table
+    from generator.publish.indexes import build_indexes, links_for
+    from generator.publish.write import esc, facts_lines, metadata_table
 
     report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "fixtures" / "heads")
     docs = {d.source_path: d for d in report.documents}

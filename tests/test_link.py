@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SEEDS, collect_seeds, copy_project, run_generator
 
 from generator import link as link_mod
-from generator.segment import TokenCache, is_candidate, stopwords
+from generator.annotate.segment import TokenCache, is_candidate, stopwords
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +100,8 @@ def test_blockwise_similarity_equals_full(docs, monkeypatch) -> None:
 def synthetic_docs(tmp_path_factory):
     """60 speeches recombined from the seeds' paragraphs: a small shared vocabulary, the
     case where the similarity vectors are nearly dense."""
-    from generator.bench import synthetic_corpus
     from generator.pipeline import collect
+    from generator.tools.bench import synthetic_corpus
 
     folder = tmp_path_factory.mktemp("synthetic") / "corpus"
     synthetic_corpus(ROOT, folder, 60, corpus=SEEDS)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from generator.outline import MAX_CHARS, cn_number, outline
+from generator.publish.outline import MAX_CHARS, cn_number, outline
 
 FIXTURE = ROOT / "tests" / "fixtures" / "outline_numbered_sections.txt"
 

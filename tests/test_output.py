@@ -1,11 +1,11 @@
-"""generator/output.py: files are written only when their bytes change, stale generated
+"""generator/publish/output.py: files are written only when their bytes change, stale generated
 files are removed, and nothing outside the generator's folders can be written."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.output import Output
+from generator.publish.output import Output
 
 
 def test_unchanged_bytes_are_not_rewritten(tmp_path) -> None:

@@ -1,4 +1,4 @@
-"""The render stage (generator/render.py): MkDocs on every core, and only the pages whose
+"""The render stage (generator/publish/render.py): MkDocs on every core, and only the pages whose
 Markdown changed after the first build. Whatever path a build takes, the site must be
 byte for byte what one plain `mkdocs build --strict` gives for the same docs/."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS, copy_project, run_generator
 
-from generator.render import remove_stale, share
+from generator.publish.render import remove_stale, share
 
 SITE_URL = "https://example.org/render-test/"
 
@@ -129,7 +129,7 @@ def test_share_is_stable_and_spreads_pages() -> None:
     assert min(counts) > 150
     assert [share(n, 3) for n in names] == [share(n, 3) for n in names]
     # not Python's salted hash: another process agrees
-    code = "from generator.render import share; print(share('archive/speeches/007.md', 5))"
+    code = "from generator.publish.render import share; print(share('archive/speeches/007.md', 5))"
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                            env=dict(os.environ, PYTHONHASHSEED="99"), check=True).stdout.strip()
     assert int(other) == share("archive/speeches/007.md", 5)

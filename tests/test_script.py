@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.script import detect_script, to_simplified
+from generator.clean.script import detect_script, to_simplified
 
 
 @pytest.mark.parametrize(("text", "script"), [

@@ -1,4 +1,4 @@
-"""The archive's own search: the index generator/search.py writes, and the client
+"""The archive's own search: the index generator/publish/search.py writes, and the client
 docs/assets/search.js running in a real headless Chromium on a small fixture corpus
 (tests/fixtures/search_corpus/), over http://127.0.0.1 and from file://."""
 
@@ -14,7 +14,8 @@ import pytest
 from browserlib import Traffic, serve, type_like_ime
 from conftest import ROOT, copy_project, run_generator
 
-from generator.search import (
+from generator.annotate.segment import cut
+from generator.publish.search import (
     CONT,
     FINAL,
     build_index,
@@ -26,7 +27,6 @@ from generator.search import (
     varint,
     word_terms,
 )
-from generator.segment import cut
 
 CORPUS = ROOT / "tests" / "fixtures" / "search_corpus"
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
@@ -261,7 +261,7 @@ def test_header_box_result_opens_page_with_query_highlighted(search_site, page, 
 def test_snippet_is_the_documents_own_text_unpacked(search_site, page, via) -> None:
     """Document text ships packed (search.pack_text); the snippet the browser shows must
     be a verbatim piece of the document's text, with the query marked."""
-    from generator.search import unpack_text
+    from generator.publish.search import unpack_text
 
     with serve(search_site) as base:
         _open(page, search_site, base if via == "http" else None, "数字经济")
@@ -282,7 +282,7 @@ def test_snippet_is_the_documents_own_text_unpacked(search_site, page, via) -> N
 
 
 def test_packed_text_round_trips_and_is_smaller() -> None:
-    from generator.search import SYMBOLS, pack_text, text_table, unpack_text
+    from generator.publish.search import SYMBOLS, pack_text, text_table, unpack_text
 
     samples = ["坚持稳中求进工作总基调，推动高质量发展。\n全年地区生产总值增长6.5%。",
                '引号"反斜杠\\尖括号<script>和 ASCII words, tab\there',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.segment import TokenCache, cut, domain_terms, is_candidate, stopwords
+from generator.annotate.segment import TokenCache, cut, domain_terms, is_candidate, stopwords
 
 
 def test_domain_terms_stay_whole() -> None:

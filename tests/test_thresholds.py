@@ -1,6 +1,6 @@
 """Behavioural thresholds of the link stage, checked against the numbers the documentation
 promises (docs/about.md), never against the module's own constants: moving a constant in
-generator/link.py without changing the promise fails here.
+generator/link/ without changing the promise fails here.
 
 Fixtures are texts made for the case: a repost just above and a rewrite just below the
 repost threshold (exact Jaccard computed by the test's own code), and small corpora at
@@ -16,8 +16,8 @@ import pytest
 from conftest import ROOT, SEEDS
 
 from generator import link as link_mod
+from generator.annotate.segment import TokenCache
 from generator.pipeline import collect
-from generator.segment import TokenCache
 
 # What docs/about.md promises.
 DOC_REPOST_JACCARD = 0.7  # "重合度不低于 0.7 的视为同文转载"

@@ -14,9 +14,9 @@ import markdown
 import pytest
 from conftest import linked_seed_docs
 
-from generator.indexes import PER_PAGE, Group, build_indexes, paginate
+from generator.publish.indexes import PER_PAGE, Group, build_indexes, paginate
+from generator.publish.write import esc, md_paragraph, safe_url, speech_page
 from generator.read import html_to_text
-from generator.write import esc, md_paragraph, safe_url, speech_page
 
 # ---------------------------------------------------------------- a small HTML oracle
 
@@ -313,8 +313,8 @@ def test_no_index_page_over_the_limit(docs) -> None:
 def test_originals_link_to_the_repository_when_source_url_is_set(docs, tmp_path, monkeypatch) -> None:
     """The Pages build links each original at the built commit instead of copying it
     into the site: the page, catalog and downloads all point there, and no copy is made."""
-    from generator.output import Output
-    from generator.write import source_link, write_all
+    from generator.publish.output import Output
+    from generator.publish.write import source_link, write_all
 
     monkeypatch.setenv("SOURCE_URL", "https://github.com/owner/repo/blob/0123abc")
     by_id = {d.id: d for d in docs}
@@ -343,8 +343,8 @@ def test_source_url_must_be_a_plain_https_url(docs, monkeypatch, bad: str) -> No
 def test_originals_are_copied_without_source_url(docs, tmp_path, monkeypatch) -> None:
     from conftest import SEEDS
 
-    from generator.output import Output
-    from generator.write import write_all
+    from generator.publish.output import Output
+    from generator.publish.write import write_all
     monkeypatch.delenv("SOURCE_URL", raising=False)
     write_all(docs, tmp_path / "docs", SEEDS, Output(tmp_path / "docs"))
     copies = sorted(p.name for p in (tmp_path / "docs" / "archive" / "sources").iterdir())

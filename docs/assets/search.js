@@ -3,12 +3,12 @@
  * query on the page a result opens. No library, no build step, no network beyond the
  * site's own files.
  *
- * Why script tags: the index (docs/searchindex/, written by generator/search.py) is a
+ * Why script tags: the index (docs/searchindex/, written by generator/publish/search.py) is a
  * set of files that each call SearchArchive.put(kind, key, data). <script src> loads
  * them over http and from file://, where fetch() and ES modules are refused, so one
  * build serves the web and the offline copy alike.
  *
- * Index format (see generator/search.py):
+ * Index format (see generator/publish/search.py):
  *   meta.js   {docs, shards, avgdl, facets: {year: [...], ...}, facetOrder, records, tf}
  *             records: per document, varints: length, (doc − its repost group's first
  *             doc), then for each facet in facetOrder a count and that many value indexes.
@@ -95,7 +95,7 @@
 
   var textTable = null;
 
-  /** dt.js: the symbols and character table of packed document text (generator/search.py
+  /** dt.js: the symbols and character table of packed document text (generator/publish/search.py
    * pack_text): a symbol below 1 + oneByte is one character, a higher one leads a
    * two-symbol code, symbol 0 escapes the next character, and any non-ASCII character
    * stands for itself. */

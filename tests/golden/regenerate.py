@@ -56,8 +56,8 @@ def links_golden() -> str:
     import json
 
     from generator import link
+    from generator.annotate.segment import TokenCache
     from generator.pipeline import collect
-    from generator.segment import TokenCache
 
     docs = collect(TESTS.parent, progress=False, corpus=TESTS / "corpus" / "seeds").documents
     cache = TokenCache(None)

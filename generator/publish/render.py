@@ -50,7 +50,7 @@ def share(src_uri: str, workers: int) -> int:
 
 def render_stamp(root: Path) -> str:
     """Everything besides a page's own Markdown that shapes its HTML."""
-    from .runtime import generator_version
+    from generator.runtime import generator_version
 
     h = hashlib.sha256()
     h.update((root / "mkdocs.yml").read_bytes())
@@ -173,7 +173,7 @@ def remove_stale(site: Path, produced: set[str]) -> int:
 
 def render(root: Path, site: Path, workers: int | None = None, full: bool = False) -> int:
     """Render docs/ into site/; returns an exit code (MkDocs' messages go to stderr)."""
-    from .runtime import default_workers
+    from generator.runtime import default_workers
 
     workers = workers or default_workers()
     stamp_path = root / STAMP
@@ -191,7 +191,7 @@ def render(root: Path, site: Path, workers: int | None = None, full: bool = Fals
     manifest = root / MANIFEST
     manifest.unlink(missing_ok=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    procs = [subprocess.Popen([sys.executable, "-m", "generator.render", str(root), str(site), str(k),
+    procs = [subprocess.Popen([sys.executable, "-m", "generator.publish.render", str(root), str(site), str(k),
                                str(workers), "full" if full else "changed", str(manifest)], env=env, cwd=root)
              for k in range(workers)]
     codes = [p.wait() for p in procs]

@@ -256,7 +256,7 @@ def renamed() -> dict[str, dict[str, object]]:
     """generator/data/renamed.yml: name in a text → {division, province, year, note}."""
     import yaml
 
-    from .segment import data_lines
+    from generator.annotate.segment import data_lines
 
     data = yaml.safe_load("\n".join(data_lines("renamed.yml"))) or {}
     return {str(k): dict(v) for k, v in data.items() if isinstance(v, dict) and v.get("division")}

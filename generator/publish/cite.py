@@ -14,7 +14,7 @@ import os
 import re
 from typing import Any
 
-from .model import Document
+from generator.model import Document
 
 
 def site_url() -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Document, Field, RawDoc, Removal
-from .read import HAN, looks_like_mojibake
-from .script import detect_script, to_simplified
+from generator.clean.script import detect_script, to_simplified
+from generator.model import Document, Field, RawDoc, Removal
+from generator.read import HAN, looks_like_mojibake
 
 # Human-readable description of every rule, in the order they run; the page and the
 # README show these.

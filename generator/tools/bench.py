@@ -1,8 +1,8 @@
 """Benchmarks, reported as ratios measured side by side in one run (the machines are
 shared and noisy, so absolute seconds mean little).
 
-`python -m generator.bench` compares jieba with rjieba and a cold with a warm cache on
-the corpus. `python -m generator.bench --docs 1000 10000 [--out BENCHMARKS.md]` builds
+`python -m generator.tools.bench` compares jieba with rjieba and a cold with a warm cache on
+the corpus. `python -m generator.tools.bench --docs 1000 10000 [--out BENCHMARKS.md]` builds
 synthetic archives of those sizes and writes, for each: cold build, rebuild after one
 new document, the floor (a plain `mkdocs build` of the same generated pages, without
 theme overrides, search client or search index), peak RSS of the whole process tree,
@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 # what the Pages workflow passes as SOURCE_URL (github.com/<owner>/<repo>/blob/<commit>/)
 BENCH_SOURCE_URL = "https://github.com/owner/speech-archive/blob/0000000000000000000000000000000000000000/"
 QUERIES = ["高质量发展", "县域经济", "营商环境", "经济", "招商引资项目", "高質量發展"]
@@ -49,7 +49,7 @@ def synthetic_corpus(root: Path, dest: Path, n: int, seed: int = 7, start: int =
     Returns the number of characters written."""
     import random
 
-    from .pipeline import collect
+    from generator.pipeline import collect
 
     pool = [p for d in collect(root, progress=False, corpus=corpus).documents
             for p in (d.simplified or d.paragraphs) if len(p) > 40]
@@ -270,7 +270,7 @@ def _floor_config(proj: Path) -> Path:
 
 
 def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = None) -> ScaleResult:
-    from .search import index_bytes
+    from generator.publish.search import index_bytes
 
     with tempfile.TemporaryDirectory() as tmp:
         proj = Path(tmp)
@@ -353,7 +353,7 @@ def report(results: list[ScaleResult], pending: list[int] | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `python -m generator.bench --docs " + " ".join(str(r.n - 1) for r in results)
+        "Written by `python -m generator.tools.bench --docs " + " ".join(str(r.n - 1) for r in results)
         + "` (synthetic speeches recombined from the seeds' paragraphs).",
         "",
         f"- machine: {_machine()}",
@@ -428,8 +428,8 @@ def report(results: list[ScaleResult], pending: list[int] | None = None) -> str:
 def segmentation_and_cache() -> None:
     import jieba
 
-    from .pipeline import collect, generate
-    from .segment import cut
+    from generator.annotate.segment import cut
+    from generator.pipeline import collect, generate
 
     text = "\n".join(d.search_text for d in collect(ROOT, progress=False).documents)
     jieba.initialize()
@@ -449,7 +449,7 @@ def segmentation_and_cache() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m generator.tools.bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, nargs="*", help="synthetic archive sizes, e.g. 1000 10000")
     parser.add_argument("--out", type=Path, help="write the report here (e.g. BENCHMARKS.md)")

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
-from .cite import page_path, speakers
-from .model import Document
+from generator.model import Document
+from generator.publish.cite import page_path, speakers
 
 FEED_SIZE = 50
 

@@ -15,7 +15,7 @@ import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from .model import Document
+from generator.model import Document
 
 # the reader's fonts first; the generic family last
 FONT_FAMILY = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clean import looks_mojibake
-from .model import Document
-from .script import to_simplified
+from generator.clean import looks_mojibake
+from generator.clean.script import to_simplified
+from generator.model import Document
 
 FIELDS = ["title", "year", "date", "province", "city", "county", "speaker", "level", "kind"]
 
@@ -168,7 +168,7 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 def evaluate(corpus: Path, gold_path: Path) -> Evaluation:
     """Run read → clean → annotate on `corpus` and compare with the gold facts."""
-    from .pipeline import collect
+    from generator.pipeline import collect
 
     gold = load_gold(gold_path)
     if not corpus.is_dir():

@@ -45,10 +45,10 @@ from typing import Any
 
 import numpy as np
 
-from .indexes import place_keys, speakers_of, year_of
-from .link import repost_groups
-from .model import Document
-from .output import Output
+from generator.link import repost_groups
+from generator.model import Document
+from generator.publish.indexes import place_keys, speakers_of, year_of
+from generator.publish.output import Output
 
 INDEX_DIR = "searchindex"
 FORMAT = 2

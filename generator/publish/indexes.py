@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .model import Document
+from generator.model import Document
 
 PER_PAGE = 500
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .annotate import GENRES, MEETING_TYPE_VOCAB
-from .model import Document, Field, SourceError
-from .read import ANNOTATION_SUFFIX, NoDatesLoader
+from generator.annotate import GENRES, MEETING_TYPE_VOCAB
+from generator.model import Document, Field, SourceError
+from generator.read import ANNOTATION_SUFFIX, NoDatesLoader
 
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 

@@ -18,8 +18,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scipy import sparse
 
-from .model import Document, Duplicate, Related
-from .segment import general_idf, is_candidate, log_idf
+from generator.annotate.segment import general_idf, is_candidate, log_idf
+from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
 MIN_SCORE = 0.08

@@ -12,10 +12,10 @@ import re
 from collections.abc import Callable
 from datetime import date as Date
 
-from . import gazetteer
-from .clean import SPEAKER_LINE, arabic_dates, collapse_spaced
-from .model import Document, Field, RawDoc
-from .segment import data_lines
+from generator.annotate import gazetteer
+from generator.annotate.segment import data_lines
+from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
+from generator.model import Document, Field, RawDoc
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{2}:?\d{2}|Z)?)?$")

@@ -1,6 +1,6 @@
 """Write stage: Documents → Markdown pages, index pages, catalog and downloads.
 
-The generator owns docs/archive/, docs/data/ and docs/searchindex/ (generator/output.py
+The generator owns docs/archive/, docs/data/ and docs/searchindex/ (generator/publish/output.py
 writes a file only when its bytes change and deletes what a run no longer produces, so a
 document removed from corpus/ loses its page).
 Hand-written pages elsewhere in docs/ are never touched. Every piece of source text is
@@ -20,14 +20,14 @@ from urllib.parse import quote
 
 import yaml
 
-from . import charts as charts_mod
-from .cite import bibtex, csl_json, gbt7714, page_url, site_url
-from .clean import RULES
-from .export import newest, write_downloads
-from .indexes import build_indexes, keyword_link, links_for
-from .model import Document
-from .outline import outline
-from .output import Output
+from generator.clean import RULES
+from generator.model import Document
+from generator.publish import charts as charts_mod
+from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
+from generator.publish.export import newest, write_downloads
+from generator.publish.indexes import build_indexes, keyword_link, links_for
+from generator.publish.outline import outline
+from generator.publish.output import Output
 
 GENERATED = "archive"
 SPEECHES = "speeches"

@@ -19,7 +19,7 @@ import nh3
 import yaml
 from markdownify import markdownify
 
-from .model import RawDoc, SourceError
+from generator.model import RawDoc, SourceError
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
@@ -145,7 +145,7 @@ def derive_common_chars() -> str:
 
 @lru_cache(maxsize=1)
 def common_chars() -> frozenset[str]:
-    from .segment import data_lines
+    from generator.annotate.segment import data_lines
 
     return frozenset("".join(data_lines(COMMON_CHARS_FILE)))
 

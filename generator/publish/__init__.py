@@ -1,0 +1,1 @@
+"""Publish: Markdown pages, indexes, downloads, the search index and the site render."""

@@ -1,0 +1,1 @@
+"""Tools around the archive: evaluation against hand-checked facts, benchmarks."""
