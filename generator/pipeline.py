@@ -30,6 +30,7 @@ from generator.publish.output import Output
 from generator.publish.search import DocTerms, compact_terms
 from generator.publish.write import write_all
 from generator.read import assign_file_ids, iter_sources, read
+from generator.read.jekyll import titled, unpublished_reason
 from generator.report import FileStatus, Report, write_report
 from generator.runtime import default_workers, generator_version
 
@@ -54,14 +55,17 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
-def too_short(text: str, size: int) -> str | None:
-    """Why a decoded body (of a file of `size` bytes) must not become a page, or None."""
+def too_short(text: str, size: int, titled: bool = False) -> str | None:
+    """Why a decoded body (of a file of `size` bytes) must not become a page, or None.
+    A source its author titled (front matter, a Jekyll post's name) needs only some text."""
     if size == 0:
         return "not published: the file is empty"
     if not text.strip():
         return "not published: the file holds only whitespace"
     n = content_chars(text)
-    if n < MIN_CHARS:
+    if titled and n == 0:
+        return "not published: it has a title but no Han characters or letters in its text"
+    if n < MIN_CHARS and not titled:
         return f"not published: too short ({n} Han characters or letters; a document needs at least {MIN_CHARS})"
     return None
 
@@ -100,14 +104,14 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
     try:
         raw = read(path, corpus)
         raw.file_id = file_id
-        why = too_short(raw.text, raw.size)
+        why = unpublished_reason(rel, raw.front_matter) or too_short(raw.text, raw.size, titled(raw))
         if why:
             status.status, status.reason = "skipped", why
             status.warnings = list(raw.warnings)
             return out
         docs = clean(raw)
         left = sum(content_chars(p) for d in docs for p in d.paragraphs)
-        if left < MIN_CHARS:
+        if left < (1 if titled(raw) else MIN_CHARS):
             removed = sum(len(d.removals) for d in docs[:1])
             status.status = "skipped"
             status.reason = (f"not published: only {left} Han characters or letters left after cleaning "

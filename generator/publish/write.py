@@ -28,6 +28,7 @@ from generator.publish.export import newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.outline import outline
 from generator.publish.output import Output
+from generator.read.jekyll import TITLE_FROM_POST_NAME
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -154,6 +155,8 @@ def fmt_value(name: str, value: Any) -> str:
         return "未知"
     if name == "title_from" and value == "file name":
         return "文件名（正文没有标题行）"
+    if name == "title_from" and value == TITLE_FROM_POST_NAME:
+        return "Jekyll 文章的文件名（front matter 没有 title）"
     if name == "place" and isinstance(value, dict):
         if value.get("scope") == "全国" and not value.get("province"):
             return esc("全国（全国性文件，不属任何省份）")
