@@ -29,7 +29,8 @@ from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.search import DocTerms, compact_terms
 from generator.publish.write import write_all
-from generator.read import assign_file_ids, iter_sources, read
+from generator.read import assign_file_ids, read
+from generator.read.entries import Listing, list_corpus, read_source_bytes
 from generator.read.jekyll import titled, unpublished_reason
 from generator.report import FileStatus, Report, write_report
 from generator.runtime import default_workers, generator_version
@@ -180,14 +181,17 @@ class DocumentCache:
         from generator.annotate.annotations import annotation_path
 
         h = hashlib.sha256(f"{generator_version()}\0{rel}\0{file_id}\0{segment}\0".encode())
-        h.update(path.read_bytes())
-        ann = annotation_path(path)
-        if ann.exists():
-            h.update(b"\0annotation\0" + ann.read_bytes())
+        try:
+            h.update(read_source_bytes(path))
+            ann = annotation_path(path)
+            if ann.exists() and not ann.is_symlink():
+                h.update(b"\0annotation\0" + read_source_bytes(ann))
+        except OSError:
+            return ""  # unreadable: not cached; process_source reports it
         return h.hexdigest()
 
     def _path(self, key: str) -> Path | None:
-        return self.directory / key[:2] / f"{key}.pickle" if self.directory else None
+        return self.directory / key[:2] / f"{key}.pickle" if self.directory and key else None
 
     def get(self, key: str) -> SourceResult | None:
         path = self._path(key)
@@ -269,7 +273,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     t0 = time.perf_counter()
     report = Report()
     corpus = corpus or root / "corpus"
-    sources = iter_sources(corpus) if corpus.is_dir() else []
+    listing = list_corpus(corpus) if corpus.is_dir() else Listing()
+    sources = listing.sources
     report.sources = len(sources)
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     cache = DocumentCache(cache_dir)
@@ -296,6 +301,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         record(report, result.documents, result.status)
+    for entry in listing.others:  # nothing in corpus/ goes unmentioned
+        record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
     doc_ids = [d.id for d in report.documents]
     if len(doc_ids) != len(set(doc_ids)):
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
@@ -306,7 +313,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
 def record(report: Report, docs: list[Document], status: FileStatus) -> None:
     """Add one source's outcome to the run's report (errors, warnings, documents)."""
     report.files.append(status)
-    if status.status == "skipped" and not (status.reason or "").startswith("not published"):
+    if status.status == "skipped" and not (status.reason or "").startswith(("not published", "not a source")):
         report.errors.append(status.reason or status.source_path)
     elif status.reason and status.status != "skipped":
         report.errors.append(status.reason)  # a broken annotation: built without it
