@@ -335,17 +335,29 @@
   }
 
   /** A short extract around the first place the query (else a part of it) occurs. */
-  function snippet(text, query) {
+  function matchAt(text, query) {
     var norm = normalize(text), at = norm.indexOf(query.phrase);
     for (var i = 0; at < 0 && i < query.parts.length; i++) at = norm.indexOf(query.parts[i]);
     for (i = 0; at < 0 && i < query.must.length; i++) at = norm.indexOf(query.must[i]);
-    if (at < 0) at = 0;
+    return at < 0 ? 0 : at;
+  }
+
+  function snippet(text, query) {
+    var at = matchAt(text, query);
     var start = Math.max(0, at - 40), end = Math.min(text.length, at + 100);
     return (start > 0 ? "…" : "") + text.slice(start, end).replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
 
+  /** The document's page, or for a very long one (published in parts, d.parts = where
+   * parts 2… start in its text) the part holding the first match. */
   function resultUrl(h, query) {
-    return SITE + "archive/speeches/" + encodeURIComponent(h.data.id) + ".html?q=" + encodeURIComponent(query.text);
+    var page = h.data.id, parts = h.data.parts || [];
+    if (parts.length) {
+      var at = matchAt(h.data.text || "", query), k = 1;
+      for (var i = 0; i < parts.length; i++) if (at >= parts[i]) k = i + 2;
+      if (k > 1) page += ".part" + k;
+    }
+    return SITE + "archive/speeches/" + encodeURIComponent(page) + ".html?q=" + encodeURIComponent(query.text);
   }
 
   function renderHit(h, query) {

@@ -49,6 +49,7 @@ from generator.link import repost_groups
 from generator.model import Document
 from generator.publish.indexes import place_keys, speakers_of, year_of
 from generator.publish.output import Output
+from generator.publish.parts import pages_of, part_offsets
 
 INDEX_DIR = "searchindex"
 FORMAT = 2
@@ -399,14 +400,18 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     for i, shard in enumerate(shards):
         files[f"s/{i}.js"] = script_file("s", i, shard)
     for n, d in enumerate(docs):
-        files[f"d/{n}.js"] = script_file("d", n, {
+        record_d = {
             "id": d.id,
             "title": d.title,
             "date": str(d.value("date") or ""),
             "place": place_label(d),
             "speakers": "、".join(speakers_of(d)),
             "packed": pack_text("\n".join(d.paragraphs)),
-        })
+        }
+        pages = pages_of(d)
+        if len(pages) > 1:  # where parts 2… start in the text: a hit links the part it is found in
+            record_d["parts"] = part_offsets(d.paragraphs, pages)
+        files[f"d/{n}.js"] = script_file("d", n, record_d)
     files["t2s.js"] = script_file("t2s", 0, t2s_table())
     files["dt.js"] = script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
     return files
