@@ -293,7 +293,7 @@
       var phrase = result.query.phrase;
       win.forEach(function (h, i) {
         h.data = docs[i];
-        h.normText = normalize(docs[i].text).replace(/\s+/g, "");
+        h.normText = normOf(docs[i]).replace(/\s+/g, "");
         h.titlePhrase = phrase.length > 0 && normalize(docs[i].title).replace(/\s+/g, "").indexOf(phrase) >= 0;
         h.phrase = phrase.length > 0 && h.normText.indexOf(phrase) >= 0;
       });
@@ -335,15 +335,22 @@
   }
 
   /** A short extract around the first place the query (else a part of it) occurs. */
-  function matchAt(text, query) {
-    var norm = normalize(text), at = norm.indexOf(query.phrase);
+  /** A document's normalized text, computed once (a very long document is millions of
+   * characters: normalizing it for every use cost seconds). */
+  function normOf(d) {
+    if (d.norm === undefined || d.normMap !== t2sMap) { d.norm = normalize(d.text); d.normMap = t2sMap; }
+    return d.norm;
+  }
+
+  function matchAt(d, query) {
+    var norm = normOf(d), at = norm.indexOf(query.phrase);
     for (var i = 0; at < 0 && i < query.parts.length; i++) at = norm.indexOf(query.parts[i]);
     for (i = 0; at < 0 && i < query.must.length; i++) at = norm.indexOf(query.must[i]);
     return at < 0 ? 0 : at;
   }
 
-  function snippet(text, query) {
-    var at = matchAt(text, query);
+  function snippet(d, query) {
+    var text = d.text, at = matchAt(d, query);
     var start = Math.max(0, at - 40), end = Math.min(text.length, at + 100);
     return (start > 0 ? "…" : "") + text.slice(start, end).replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
@@ -353,7 +360,7 @@
   function resultUrl(h, query) {
     var page = h.data.id, parts = h.data.parts || [];
     if (parts.length) {
-      var at = matchAt(h.data.text || "", query), k = 1;
+      var at = matchAt(h.data, query), k = 1;
       for (var i = 0; i < parts.length; i++) if (at >= parts[i]) k = i + 2;
       if (k > 1) page += ".part" + k;
     }
@@ -372,7 +379,7 @@
     if (h.reposts) info.push("另有 " + h.reposts + " 篇转载");
     art.appendChild(el("p", "sa-result__meta", info.join(" · ")));
     var p = el("p", "sa-result__snippet");
-    appendMarked(p, snippet(h.data.text, query), query);
+    appendMarked(p, snippet(h.data, query), query);
     art.appendChild(p);
     a.appendChild(art);
     li.appendChild(a);
