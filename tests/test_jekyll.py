@@ -85,6 +85,7 @@ def test_unpublished() -> None:
     assert unpublished_reason("_posts/2008-02-02-x.md", {"published": True}) is None
     assert unpublished_reason("_posts/2008-02-02-x.md", {"published": "false"}) is None  # a string is true
     assert unpublished_reason("x.md", {}) is None
+    assert "YAML" in unpublished_reason("_posts/2008-02-03-wrong-extension.yml", {})  # Jekyll skips it too
 
 
 def test_file_name_title_drops_its_date_prefix() -> None:

@@ -106,6 +106,8 @@ def unpublished_reason(rel_path: str, front_matter: dict[str, Any]) -> str | Non
     if "published" in front_matter and front_matter["published"] in (False, None):
         shown = "false" if front_matter["published"] is False else "(empty)"
         return f"not published: its front matter says published: {shown} (Jekyll does not publish it)"
+    if POSTS_DIR in rel_path.split("/")[:-1] and rel_path.lower().endswith((".yml", ".yaml")):
+        return f"not published: a YAML file in {POSTS_DIR}/ is data to Jekyll, not a post"
     if DRAFTS_DIR in rel_path.split("/")[:-1]:
         return f"not published: a draft in {DRAFTS_DIR}/ (Jekyll publishes drafts only when asked)"
     return None
