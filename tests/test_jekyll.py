@@ -162,3 +162,11 @@ def test_tags_and_categories_on_posts(run) -> None:
     assert docs["_posts/2009-05-18-tags.md"].given_tags == ["政府", "工作", "报告"]
     assert docs["_posts/2009-01-27-category-and-categories.md"].given_tags == ["要闻", "本地", "会议 纪要"]
     assert docs["_posts/2009-01-27-tag-list.md"].given_tags == ["经济 工作", "会议"]
+
+
+def test_page_says_the_title_comes_from_the_post_file_name(run) -> None:
+    from generator.publish.write import metadata_table
+
+    _, docs, _ = run
+    rows = "\n".join(metadata_table(docs["_posts/2010-01-09-date-override.md"]))
+    assert "| 标题来源 | Jekyll 文章的文件名（front matter 没有 title） |" in rows
