@@ -192,3 +192,22 @@ def test_search_hit_links_the_part_holding_the_match(long_site, page) -> None:
         assert found.count == 1
         found = search_for(page, "第1方面第2段")
         assert found.speeches == ["long-report"], found
+
+
+def test_traditional_text_shows_the_same_share_in_both_tabs() -> None:
+    from generator.model import Document
+    from generator.publish.write import body_lines
+
+    original = [f"第{i}段：會議強調，要堅持發展經濟。" for i in range(40)]
+    simplified = [f"第{i}段：会议强调，要坚持发展经济。" for i in range(40)]
+    doc = Document(id="t", file_id="t", part=None, parts_total=1, source_path="t.txt", sha256="0",
+                   encoding="big5", body_format="text", paragraphs=original, script="zh-Hant",
+                   simplified=simplified)
+    parts = split_pages(original, set(), limit=200)
+    assert len(parts) > 2
+    second = "\n".join(body_lines(doc, parts[1]))
+    shown = [pc.index for pc in parts[1].pieces]
+    for i in range(40):
+        inside = i in shown
+        assert (f"第{i}段：会议强调" in second) == inside  # the 简体 tab
+        assert (f"第{i}段：會議強調" in second) == inside  # the 原文 tab

@@ -15,7 +15,8 @@
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(term) & (shards − 1).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
- *             packed with the table of dt.js (see unpack below).
+ *             packed with the table of dt.js (see unpack below). A document published in
+ *             parts also has parts: the offsets in its text where parts 2… start.
  *   dt.js     {symbols, oneByte, table}: the fixed character table of packed text.
  *   t2s.js    "繁简繁简…": traditional → simplified character pairs.
  * A varint is base 32, most significant first; its last digit comes from FINAL, the

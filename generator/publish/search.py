@@ -18,7 +18,9 @@ docs/searchindex/ holds
             prefixed with '#'.
 - d/<n>.js  the n-th document's title, date, place, speakers and text, loaded only when
             it is shown as a result (snippets, exact-phrase check). The text is packed
-            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3.
+            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3. A
+            document published in parts (parts.py) also has `parts`: where parts 2…
+            start in its text, so a result links the part holding the match.
 - dt.js     the character table pack_text uses; fixed, not derived from the corpus, so
             adding a document never rewrites the other documents' files.
 - t2s.js    OpenCC's traditional → simplified character table, so traditional queries
