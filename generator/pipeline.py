@@ -29,7 +29,9 @@ from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.search import DocTerms, compact_terms
 from generator.publish.write import write_all
-from generator.read import assign_file_ids, iter_sources, read
+from generator.read import assign_file_ids, read
+from generator.read.entries import Listing, list_corpus, read_source_bytes
+from generator.read.jekyll import titled, unpublished_reason
 from generator.report import FileStatus, Report, write_report
 from generator.runtime import default_workers, generator_version
 
@@ -54,14 +56,17 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
-def too_short(text: str, size: int) -> str | None:
-    """Why a decoded body (of a file of `size` bytes) must not become a page, or None."""
+def too_short(text: str, size: int, titled: bool = False) -> str | None:
+    """Why a decoded body (of a file of `size` bytes) must not become a page, or None.
+    A source its author titled (front matter, a Jekyll post's name) needs only some text."""
     if size == 0:
         return "not published: the file is empty"
     if not text.strip():
         return "not published: the file holds only whitespace"
     n = content_chars(text)
-    if n < MIN_CHARS:
+    if titled and n == 0:
+        return "not published: it has a title but no Han characters or letters in its text"
+    if n < MIN_CHARS and not titled:
         return f"not published: too short ({n} Han characters or letters; a document needs at least {MIN_CHARS})"
     return None
 
@@ -100,14 +105,14 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
     try:
         raw = read(path, corpus)
         raw.file_id = file_id
-        why = too_short(raw.text, raw.size)
+        why = unpublished_reason(rel, raw.front_matter) or too_short(raw.text, raw.size, titled(raw))
         if why:
             status.status, status.reason = "skipped", why
             status.warnings = list(raw.warnings)
             return out
         docs = clean(raw)
         left = sum(content_chars(p) for d in docs for p in d.paragraphs)
-        if left < MIN_CHARS:
+        if left < (1 if titled(raw) else MIN_CHARS):
             removed = sum(len(d.removals) for d in docs[:1])
             status.status = "skipped"
             status.reason = (f"not published: only {left} Han characters or letters left after cleaning "
@@ -176,14 +181,17 @@ class DocumentCache:
         from generator.annotate.annotations import annotation_path
 
         h = hashlib.sha256(f"{generator_version()}\0{rel}\0{file_id}\0{segment}\0".encode())
-        h.update(path.read_bytes())
-        ann = annotation_path(path)
-        if ann.exists():
-            h.update(b"\0annotation\0" + ann.read_bytes())
+        try:
+            h.update(read_source_bytes(path))
+            ann = annotation_path(path)
+            if ann.exists() and not ann.is_symlink():
+                h.update(b"\0annotation\0" + read_source_bytes(ann))
+        except OSError:
+            return ""  # unreadable: not cached; process_source reports it
         return h.hexdigest()
 
     def _path(self, key: str) -> Path | None:
-        return self.directory / key[:2] / f"{key}.pickle" if self.directory else None
+        return self.directory / key[:2] / f"{key}.pickle" if self.directory and key else None
 
     def get(self, key: str) -> SourceResult | None:
         path = self._path(key)
@@ -265,7 +273,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     t0 = time.perf_counter()
     report = Report()
     corpus = corpus or root / "corpus"
-    sources = iter_sources(corpus) if corpus.is_dir() else []
+    listing = list_corpus(corpus) if corpus.is_dir() else Listing()
+    sources = listing.sources
     report.sources = len(sources)
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     cache = DocumentCache(cache_dir)
@@ -292,6 +301,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         record(report, result.documents, result.status)
+    for entry in listing.others:  # nothing in corpus/ goes unmentioned
+        record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
     doc_ids = [d.id for d in report.documents]
     if len(doc_ids) != len(set(doc_ids)):
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
@@ -302,7 +313,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
 def record(report: Report, docs: list[Document], status: FileStatus) -> None:
     """Add one source's outcome to the run's report (errors, warnings, documents)."""
     report.files.append(status)
-    if status.status == "skipped" and not (status.reason or "").startswith("not published"):
+    if status.status == "skipped" and not (status.reason or "").startswith(("not published", "not a source")):
         report.errors.append(status.reason or status.source_path)
     elif status.reason and status.status != "skipped":
         report.errors.append(status.reason)  # a broken annotation: built without it
