@@ -162,8 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--full", action="store_true",
                    help="render every page again (by default only pages whose Markdown changed)")
     b.add_argument("--flavour", choices=["online", "offline", "both"], help=argparse.SUPPRESS)
+    b.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the per-document stages and the render shares on a Dask cluster "
+                        "(scheduler address, e.g. tcp://10.0.0.5:8786; default: this machine's cores)")
+    g = sub.add_parser("generate", help="generate pages and data into docs/ only")
+    g.add_argument("--cluster", metavar="ADDRESS", help="as for build")
     sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
-    sub.add_parser("generate", help="generate pages and data into docs/ only")
     sub.add_parser("check", help="validate every corpus document without writing anything")
     s = sub.add_parser("serve", help="generate, then live preview")
     s.add_argument("--addr", default="127.0.0.1:8000")
@@ -178,6 +182,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "evaluate":
         return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json)
     root = args.root.resolve()
+    if getattr(args, "cluster", None):
+        # the generate child process and the render stage read it from the environment
+        os.environ["GENERATOR_CLUSTER"] = args.cluster
+    from generator.cluster import ClusterError, cluster_address
+
+    try:
+        cluster_address()
+    except ClusterError as exc:
+        print(f"generator: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, root)
+    except ClusterError as exc:
+        print(f"generator: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
     if args.verb == "build":
         return cmd_build(root, full=args.full)
     if args.verb == "zip":

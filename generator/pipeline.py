@@ -9,14 +9,12 @@ skipped; the rest of the archive still builds.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
+from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
 from generator.model import Document, SourceError
 from generator.publish.output import Output
@@ -225,8 +224,10 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
     With a cache, pool workers write each result to it and the results are read back
     only after the pool has exited: at 10,000 documents the results take over a gigabyte,
     and holding them while the workers still live added the workers' memory on top."""
-    to_cache = cache is not None and cache.directory is not None and keys is not None
-    if workers <= 1 or len(jobs) < POOL_MIN:
+    on_cluster = cluster_address() is not None
+    # on a cluster the results come back over the network: its workers may not share .cache/
+    to_cache = cache is not None and cache.directory is not None and keys is not None and not on_cluster
+    if not jobs or (not on_cluster and (workers <= 1 or len(jobs) < POOL_MIN)):
         out = []
         for n, job in enumerate(jobs, start=1):
             if progress:
@@ -235,16 +236,18 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
             if to_cache:
                 cache.put(keys[n - 1], out[-1])
         return out
-    # batches amortize the pickling round trip; several per worker keep the load even
-    size = max(1, min(64, len(jobs) // (workers * 8)))
     items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[SourceResult] = []
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with executor(workers) as (pool, slots):
+        # batches amortize the pickling round trip; several per worker keep the load even
+        size = max(1, min(64, len(jobs) // (slots * 8)))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
         for n, batch in enumerate(pool.map(_process_batch_to_cache if to_cache else _process_batch, batches), start=1):
             if not to_cache:
                 results.extend(batch)
+                if on_cluster and cache is not None and cache.directory is not None and keys is not None:
+                    for result, k in zip(batch, keys[len(results) - len(batch):len(results)], strict=True):
+                        cache.put(k, result)
             if progress:
                 _progress(n, len(batches), "documents")
     if to_cache:
