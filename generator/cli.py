@@ -20,9 +20,21 @@ def _mkdocs(root: Path, args: list[str]) -> int:
     return subprocess.call(cmd, env=env, cwd=root)
 
 
-def cmd_generate(root: Path) -> int:
-    from generator.pipeline import generate
+def _shard(value: str) -> tuple[int, int]:
+    k, sep, n = value.partition("/")
+    if not sep or not k.isdigit() or not n.isdigit() or not 0 <= int(k) < int(n):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected K/N with 0 <= K < N, e.g. 0/4")
+    return int(k), int(n)
 
+
+def cmd_generate(root: Path, shard: tuple[int, int] | None = None) -> int:
+    from generator.pipeline import fill_cache, generate
+
+    if shard is not None:
+        report = fill_cache(root, shard)
+        print(f"share {shard[0]}/{shard[1]}: {report.cache_misses} source(s) processed, "
+              f"{report.cache_hits} already cached, {len(report.errors)} error(s) → {root / '.cache' / 'documents'}")
+        return 0
     report = generate(root)
     print(report.summary())
     return 0
@@ -167,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
                         "(scheduler address, e.g. tcp://10.0.0.5:8786; default: this machine's cores)")
     g = sub.add_parser("generate", help="generate pages and data into docs/ only")
     g.add_argument("--cluster", metavar="ADDRESS", help="as for build")
+    g.add_argument("--shard", metavar="K/N", type=_shard,
+                   help="only the per-document stages for share K of N of corpus/, into .cache/documents "
+                        "(nothing else is written): one job of a CI matrix")
     sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
     sub.add_parser("check", help="validate every corpus document without writing anything")
     s = sub.add_parser("serve", help="generate, then live preview")
@@ -205,7 +220,7 @@ def _run(args: argparse.Namespace, root: Path) -> int:
     if args.verb == "zip":
         return cmd_zip(root)
     if args.verb == "generate":
-        return cmd_generate(root)
+        return cmd_generate(root, args.shard)
     if args.verb == "check":
         return cmd_check(root)
     return cmd_serve(root, args.addr)

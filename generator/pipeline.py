@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import traceback
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -258,7 +259,8 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
 
 
 def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
-            cache_dir: Path | None = None, workers: int | None = None) -> Report:
+            cache_dir: Path | None = None, workers: int | None = None,
+            shard: tuple[int, int] | None = None) -> Report:
     """read → clean → annotate (→ segment) for every source; nothing is written.
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
@@ -276,6 +278,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
+        if shard is not None and in_shard(rel, shard[1]) != shard[0]:
+            continue  # another machine's share (ids still come from the whole corpus)
         job = (path, corpus, ids[rel], segment)
         key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
         hit = cache.get(key) if cache_dir else None
@@ -300,6 +304,20 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def in_shard(rel: str, shards: int) -> int:
+    """The share of the work a source belongs to, by a hash of its corpus path: stable
+    across machines and runs (unlike hash()), and a new file moves no other file."""
+    return zlib.crc32(rel.encode("utf-8")) % shards
+
+
+def fill_cache(root: Path, shard: tuple[int, int], progress: bool = True, workers: int | None = None) -> Report:
+    """The per-document stages for one share of corpus/, into .cache/documents only:
+    several machines (a CI matrix) each fill the cache for their share, and a build that
+    finds every share's results in one merged cache runs only the whole-archive stages."""
+    return collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers,
+                   shard=shard)
 
 
 def record(report: Report, docs: list[Document], status: FileStatus) -> None:

@@ -65,3 +65,38 @@ def test_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_matrix_shares_fill_one_cache_that_a_build_finds_whole(tmp_path: Path) -> None:
+    """The CI-matrix recipe of the README: each job fills the document cache for its share,
+    the caches are merged, and the final build processes no source again and equals a
+    build done in one piece."""
+    import shutil
+
+    whole = copy_project(tmp_path / "whole")
+    a = run_generator(whole, "build", site_url=SITE_URL)
+    assert a.returncode == 0, a.stdout + a.stderr
+    merged = copy_project(tmp_path / "merged")
+    processed = 0
+    for k in range(3):
+        job = copy_project(tmp_path / f"job{k}")
+        proc = run_generator(job, "generate", "--shard", f"{k}/3", site_url=SITE_URL)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert not (job / "docs" / "archive").exists(), "a share writes the cache only"
+        processed += int(proc.stdout.split(": ", 1)[1].split(" source", 1)[0])
+        if (job / ".cache" / "documents").is_dir():  # a share may hold no source at all
+            shutil.copytree(job / ".cache" / "documents", merged / ".cache" / "documents", dirs_exist_ok=True)
+    sources = [p for p in (merged / "corpus").rglob("*") if p.is_file() and not p.name.startswith(".")]
+    assert processed == len(sources), "every source in exactly one share"
+    b = run_generator(merged, "build", site_url=SITE_URL)
+    assert b.returncode == 0, b.stdout + b.stderr
+    assert " 0 miss(es)" in b.stdout
+    assert tree(merged) == tree(whole)
+
+
+def test_bad_shard_is_refused(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "p")
+    for bad in ("3/3", "1", "a/2", "-1/2"):
+        proc = run_generator(root, "generate", f"--shard={bad}")
+        assert proc.returncode == 2, bad
+        assert "expected K/N" in proc.stderr
