@@ -70,8 +70,25 @@ def cmd_build(root: Path, full: bool = False) -> int:
         return code
     print(f"render (mkdocs build --strict) → {root / 'site'}", flush=True)
     from generator.publish.render import render
+    from generator.publish.size import report
 
-    return render(root, root / "site", full=full)
+    code = render(root, root / "site", full=full)
+    if code == 0:
+        print(report(root / "site")[1])
+    return code
+
+
+def cmd_size(root: Path) -> int:
+    """Fails when site/ is over GitHub Pages' limit: the Pages workflow runs it before
+    uploading, so an oversized archive stops with the figure and the remedies."""
+    from generator.publish.size import report
+
+    if not (root / "site" / "index.html").is_file():
+        print(f"no built site in {root / 'site'}: run `python -m generator build` first", file=sys.stderr)
+        return 1
+    fits, message = report(root / "site")
+    print(message, file=sys.stdout if fits else sys.stderr)
+    return 0 if fits else 1
 
 
 def cmd_zip(root: Path) -> int:
@@ -183,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="only the per-document stages for share K of N of corpus/, into .cache/documents "
                         "(nothing else is written): one job of a CI matrix")
     sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
+    sub.add_parser("size", help="say the built site's size; fail when it is over GitHub Pages' 1 GB limit")
     sub.add_parser("check", help="validate every corpus document without writing anything")
     s = sub.add_parser("serve", help="generate, then live preview")
     s.add_argument("--addr", default="127.0.0.1:8000")
@@ -219,6 +237,8 @@ def _run(args: argparse.Namespace, root: Path) -> int:
         return cmd_build(root, full=args.full)
     if args.verb == "zip":
         return cmd_zip(root)
+    if args.verb == "size":
+        return cmd_size(root)
     if args.verb == "generate":
         return cmd_generate(root, args.shard)
     if args.verb == "check":
