@@ -9,14 +9,13 @@ skipped; the rest of the archive still builds.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
+from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
 from generator.model import Document, SourceError
 from generator.publish.output import Output
@@ -233,8 +233,10 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
     With a cache, pool workers write each result to it and the results are read back
     only after the pool has exited: at 10,000 documents the results take over a gigabyte,
     and holding them while the workers still live added the workers' memory on top."""
-    to_cache = cache is not None and cache.directory is not None and keys is not None
-    if workers <= 1 or len(jobs) < POOL_MIN:
+    on_cluster = cluster_address() is not None
+    # on a cluster the results come back over the network: its workers may not share .cache/
+    to_cache = cache is not None and cache.directory is not None and keys is not None and not on_cluster
+    if not jobs or (not on_cluster and (workers <= 1 or len(jobs) < POOL_MIN)):
         out = []
         for n, job in enumerate(jobs, start=1):
             if progress:
@@ -243,16 +245,18 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
             if to_cache:
                 cache.put(keys[n - 1], out[-1])
         return out
-    # batches amortize the pickling round trip; several per worker keep the load even
-    size = max(1, min(64, len(jobs) // (workers * 8)))
     items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[SourceResult] = []
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with executor(workers) as (pool, slots):
+        # batches amortize the pickling round trip; several per worker keep the load even
+        size = max(1, min(64, len(jobs) // (slots * 8)))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
         for n, batch in enumerate(pool.map(_process_batch_to_cache if to_cache else _process_batch, batches), start=1):
             if not to_cache:
                 results.extend(batch)
+                if on_cluster and cache is not None and cache.directory is not None and keys is not None:
+                    for result, k in zip(batch, keys[len(results) - len(batch):len(results)], strict=True):
+                        cache.put(k, result)
             if progress:
                 _progress(n, len(batches), "documents")
     if to_cache:
@@ -263,7 +267,8 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
 
 
 def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
-            cache_dir: Path | None = None, workers: int | None = None) -> Report:
+            cache_dir: Path | None = None, workers: int | None = None,
+            shard: tuple[int, int] | None = None) -> Report:
     """read → clean → annotate (→ segment) for every source; nothing is written.
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
@@ -282,6 +287,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
+        if shard is not None and in_shard(rel, shard[1]) != shard[0]:
+            continue  # another machine's share (ids still come from the whole corpus)
         job = (path, corpus, ids[rel], segment)
         key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
         hit = cache.get(key) if cache_dir else None
@@ -308,6 +315,20 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def in_shard(rel: str, shards: int) -> int:
+    """The share of the work a source belongs to, by a hash of its corpus path: stable
+    across machines and runs (unlike hash()), and a new file moves no other file."""
+    return zlib.crc32(rel.encode("utf-8")) % shards
+
+
+def fill_cache(root: Path, shard: tuple[int, int], progress: bool = True, workers: int | None = None) -> Report:
+    """The per-document stages for one share of corpus/, into .cache/documents only:
+    several machines (a CI matrix) each fill the cache for their share, and a build that
+    finds every share's results in one merged cache runs only the whole-archive stages."""
+    return collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers,
+                   shard=shard)
 
 
 def record(report: Report, docs: list[Document], status: FileStatus) -> None:
