@@ -349,7 +349,7 @@ MEETING_TYPES: list[tuple[str, str]] = [
     ("经济工作", "经济工作会议"),
 ]
 MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"})
-GENRES = ["工作报告", "讲话稿", "会议报道", "范文"]
+GENRES = ["工作报告", "讲话稿", "会议报道", "范文", "公报决议"]
 # A work report says what it is: in its title, or in its opening words to the assembly.
 _WORK_REPORT = re.compile(r"工作报告|向(?:本次)?大会(?:作|做)?(?:政府)?(?:工作)?报告(?:政府)?工作|向大会作(?:政府)?工作报告")
 
