@@ -15,6 +15,7 @@ from datetime import date as Date
 from generator.annotate import gazetteer
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
+from generator.clean.script import to_simplified
 from generator.model import Document, Field, RawDoc
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -636,7 +637,11 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         doc.meta["date_precision"] = Field("day", status, None)
     if "date" not in doc.meta:
         doc.meta["date"] = Field(None, "inferred", None)
-    guarded(doc, "place", infer_place, doc, text)
+    # the page's own breadcrumb or source line ('泾县要闻', '来源：台前县政府') names the
+    # place as well as the text does; cleaning moved those lines out of the text, so
+    # place inference reads them after it
+    chrome = "\n".join(r.text for r in doc.removals if r.rule in ("page-chrome", "source-line", "header-line"))
+    guarded(doc, "place", infer_place, doc, text + ("\n" + to_simplified(chrome) if chrome else ""))
     guarded(doc, "genre", infer_genre, doc, text)
     guarded(doc, "source", infer_source, doc, sites or {})
     for key in ("categories", "tags"):
