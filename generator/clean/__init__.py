@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass, field
 
 from generator.clean import head as page_head
+from generator.clean.damage import lost_characters
 from generator.clean.script import detect_script, to_simplified
+from generator.clean.tail import strip_tail
 from generator.model import Document, Field, RawDoc, Removal
 from generator.read import HAN, looks_like_mojibake
 
@@ -38,6 +40,7 @@ RULES: dict[str, str] = {
     "compilation-header": "汇编的总标题和分篇标题（记为篇名）",
     "headline-block": "报纸版面上与正文分开排印的标题（记为对应报道的标题）",
     "hard-wrap": "把 OCR 或分栏造成的句中断行拼回段落",
+    "page-footer": "复制网页末尾的许可声明、网站页脚和残留的链接词（如 Public domain、false）",
 }
 
 _WS = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
@@ -840,11 +843,16 @@ def clean(raw: RawDoc) -> list[Document]:
             cl.remove("markup", lost)
     lines = raw.text.split("\n")
     cl.ran("whitespace")
+    damage = lost_characters(raw.text, raw.source_path, raw.body_line)
+    if damage and damage not in raw.warnings:
+        raw.warnings.append(damage)
     lines = cl.line_rules(lines)
     lines = cl.inline_rules(lines)
 
     fm_title = raw.front_matter.get("title")
     head, lines = read_head(lines, cl, take_title=not fm_title and not raw.html_title)
+    lines = strip_tail(lines, cl)
+    cl.ran("page-footer")
     title = head.title
     if title and looks_mojibake(title):
         raw.warnings.append(f"{raw.source_path}: the title line looks garbled (wrong encoding?), not used: {title[:30]}")
