@@ -125,12 +125,14 @@ def news_report(doc: Document) -> str | None:
             return line.strip()[:80]
     title = str(doc.value("title") or "")
     body = "\n".join(lines[:3])[:600]
-    if _FIRST_PERSON.search(body) or _SALUTATION.search(body[:200]) or _SPEECH_TITLE.search(title):
+    if _FIRST_PERSON.search(body) or _SALUTATION.search(body[:200]):
         return None
     for line in lines[:2]:
         s = line.strip()
         if _LEAD_DATE.match(s) and _NARRATION.search(s[:200]):
-            return s[:120]
+            return s[:120]  # a lead that opens with the day: a report, whatever its headline says
+    if _SPEECH_TITLE.search(title):
+        return None
     m = _NARRATION.search(body)
     if m:
         # told in the third person: who met, presided, attended, stressed

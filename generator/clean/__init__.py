@@ -392,6 +392,8 @@ def is_speaker_line(s: str) -> bool:
     m = SPEAKER_LINE.match(s)
     if not m or len(s) > 36:
         return False
+    if re.search(r"召开|举行|主持|出席|会议|讲话|的", to_simplified(m.group("role"))):
+        return False  # a headline ('区政协召开第五次主席会议'), not a post and a name
     name = re.sub(r"[\s\u3000]+", "", m.group("name"))
     return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name))
 
@@ -641,7 +643,7 @@ def _slogan_title(lines: list[str], cl: Cleaner, head: Head) -> tuple[str | None
     if len(first) > 60 or re.search(r"[。！？!?；;：:]", first) or HEAD_SALUTATION.match(first):
         return None, lines
     # ... or when the next line is a news report's lead ('2月6日下午，…'): a headline
-    news_lead = len(first) <= 40 and len(nxt) > 60 and page_head.NEWS_LEAD.match(nxt)
+    news_lead = len(first) <= 40 and "。" in nxt and page_head.NEWS_LEAD.match(nxt)
     if not (HEAD_SALUTATION.match(nxt) or nxt in (head.dateline, head.speaker_line) or news_lead
             or re.match(r"^(?:同志们|各位代表)[，,：:！!]", nxt)):
         return None, lines
