@@ -25,7 +25,9 @@ def test_runs_of_question_marks_are_counted_with_the_first_line() -> None:
 def test_a_half_width_question_mark_is_not_damage() -> None:
     text = (TAILS / "half_width_question_mark.txt").read_text(encoding="utf-8")
     assert lost_characters(text, "x.txt") is None
-    assert lost_characters("正文。\ufffd", "x.txt") is None  # U+FFFD is read's warning
+    # a U+FFFD is lost text too, unless reading already warned about it
+    assert lost_characters("正文。\ufffd", "x.txt", replacement=False) is None
+    assert lost_characters("正文。\ufffd", "x.txt") is not None
 
 
 def test_damage_is_a_warning_on_the_page_and_in_the_report(tmp_path: Path) -> None:
@@ -44,5 +46,6 @@ def test_damage_is_a_warning_on_the_page_and_in_the_report(tmp_path: Path) -> No
     assert "6 character(s) lost" in damaged["warnings"][0]["message"]
     assert status["half_width_question_mark.txt"]["status"] == "built"
     assert status["bad_bytes.txt"]["status"] == "warned"  # a U+FFFD in the file is reported too
-    page = next((root / "docs" / "archive").rglob("lost_characters.md")).read_text(encoding="utf-8")
-    assert "警告" in page and "6 character(s) lost" in page
+    (doc_id,) = damaged["documents"]
+    page = next((root / "docs" / "archive").rglob(f"{doc_id}.md")).read_text(encoding="utf-8")
+    assert "警告" in page and "lost before the archive received the text" in page

@@ -845,7 +845,8 @@ def clean(raw: RawDoc) -> list[Document]:
             cl.remove("markup", lost)
     lines = raw.text.split("\n")
     cl.ran("whitespace")
-    damage = lost_characters(raw.text, raw.source_path, raw.body_line)
+    damage = lost_characters(raw.text, raw.source_path, raw.body_line,
+                             replacement=not any("U+FFFD" in w for w in raw.warnings))
     if damage and damage not in raw.warnings:
         raw.warnings.append(damage)
     lines = cl.line_rules(lines)
