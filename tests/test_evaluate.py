@@ -126,3 +126,18 @@ def test_other_kinds_are_not_scored() -> None:
     assert [c for c in compare(_doc_with_genre("讲话稿"), {"kind": "other"}, "x.txt") if c.field == "genre"] == []
     assert parse_min_right(["kind=0.9", "genre=95%"]) == {"genre": 0.95}
     assert parse_min_right(["kind=0.9"]) == {"genre": 0.9}
+
+
+@pytest.mark.e2e  # the whole pipeline on 144 real web pages
+@pytest.mark.skipif(not (DEVCORPUS / "pages" / "gold.json").exists(),
+                    reason=f"development pages not present at {DEVCORPUS / 'pages'} (they are not part of the project)")
+def test_issue_17_title_and_genre_targets_on_the_development_pages() -> None:
+    """Issue 17's targets for the head of a web page and the genre: title and genre each
+    ≥95% of known values right, wrong ≤2% of their checked facts, no garbled title."""
+    result = evaluate(DEVCORPUS / "pages" / "corpus", DEVCORPUS / "pages" / "gold.json")
+    mine = [c for c in result.checks if c.field in ("title", "genre")]
+    report = "\n".join(f"{c.file} {c.field}: expected {c.expected!r}, got {c.got!r}" for c in mine if c.verdict != "right")
+    for name in ("title", "genre"):
+        assert result.rate(name, "right") >= 0.95, f"{name}: {result.counts(name)}\n{report}"
+    assert sum(c.verdict == "wrong" for c in mine) <= 0.02 * len(mine), report
+    assert result.mojibake_titles == []
