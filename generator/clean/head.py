@@ -26,7 +26,7 @@ _CRUMB_ITEM = r"[^>＞›»→。，！？,!?]{1,16}"
 _BREADCRUMB = re.compile(rf"^\s*(?:{_CRUMB_ITEM}\s*{_SEP}\s*){{2,}}(?:{_CRUMB_ITEM})?\s*$")
 # e-paper navigation and an e-reader's furniture
 _EPAPER = re.compile(
-    r"第\s*[A-Za-z]?\d{1,3}\s*版|本期共\s*\d+\s*版|[上下]一?版|标题导航|版面导航|往期回顾|^\d{1,5}\s*期\b"
+    r"第\s*[A-Za-z]?\d{1,3}\s*版|本期共\s*\d+\s*版|[上下]一版|标题导航|版面导航|往期回顾|^\d{1,5}\s*期\b"
     r"|^(?:上一篇|下一篇|放大|缩小|默认|PDF|返回目录|[\s/|｜])+$"
 )
 # share / print / font size / login / paywall / download lines, and short UI words
