@@ -147,7 +147,8 @@ def test_arbitrary_text_never_raises(text: str, ext: str) -> None:
                 assert not _is_real_text(text), (err.message, text[:80])
                 return
             assert "front matter" in err.message, err
-            assert text.lstrip("\ufeff").startswith("---"), text
+            # read drops NUL characters before it looks for front matter ('--\x00-' is '---')
+            assert text.replace("\x00", "").lstrip("\ufeff").startswith("---"), text
             return
         assert docs
         for d in docs:

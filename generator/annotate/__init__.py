@@ -15,6 +15,7 @@ from datetime import date as Date
 from generator.annotate import gazetteer
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
+from generator.clean.script import to_simplified
 from generator.model import Document, Field, RawDoc
 from generator.read.jekyll import given_tags, post_of
 
@@ -350,7 +351,7 @@ MEETING_TYPES: list[tuple[str, str]] = [
     ("经济工作", "经济工作会议"),
 ]
 MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"})
-GENRES = ["工作报告", "讲话稿", "会议报道", "范文"]
+GENRES = ["工作报告", "讲话稿", "会议报道", "范文", "公报决议"]
 # A work report says what it is: in its title, or in its opening words to the assembly.
 _WORK_REPORT = re.compile(r"工作报告|向(?:本次)?大会(?:作|做)?(?:政府)?(?:工作)?报告(?:政府)?工作|向大会作(?:政府)?工作报告")
 
@@ -514,23 +515,29 @@ def infer_place(doc: Document, text: str) -> None:
 
 
 def infer_genre(doc: Document, text: str) -> None:
-    head = "\n".join(doc.paragraphs[:6])
+    """The genre by how the text is built (`annotate.genre`): a communique or
+    resolution, a work report, a template, a reporter's account of a meeting, or a
+    speech in the first person; unknown when none of them shows."""
+    from generator.annotate import genre
+
+    ev = genre.communique(doc)
+    if ev:
+        doc.meta["genre"] = Field(genre.COMMUNIQUE, "inferred", ev)
+        return
     opening = "\n".join((doc.simplified or doc.paragraphs)[:8])[:800]
-    # a resolution or decision about a work report is not one
-    report = None if re.search(r"(?:决议|决定|公报)$", str(doc.value("title") or "")) else (
-        _WORK_REPORT.search(str(doc.value("title") or "")) or _first_person_report(opening))
+    title = str(doc.value("title") or "")
+    # a headline about a report ('代表分团审议政府工作报告', '召开《政府工作报告》征求意见会') is news
+    report = (_WORK_REPORT.search(title) and not genre.NEWS_TITLE.search(title)) or _first_person_report(opening)
     if report and "template_site" not in doc.meta:
         ev = str(doc.value("title")) if _WORK_REPORT.search(str(doc.value("title") or "")) \
             else sentence_at(opening, report.start())
         doc.meta["genre"] = Field("工作报告", "inferred", ev)
-    elif doc.redacted or "template_site" in doc.meta:
-        why = "含占位符" if doc.redacted else f"范文网站：{doc.value('template_site')}"
-        doc.meta["genre"] = Field("范文", "inferred", why)
-    elif re.search(r"讯|记者", head[:80]) or re.search(r"会议(?:指出|强调|要求)|出席会议并讲话|主持会议", text):
-        m = re.search(r"讯|记者|会议(?:指出|强调|要求)|出席会议并讲话|主持会议", text)
-        doc.meta["genre"] = Field("会议报道", "inferred", sentence_at(text, m.start()) if m else None)
-    elif "同志们" in head or "speakers" in doc.meta:
-        doc.meta["genre"] = Field("讲话稿", "inferred", "以“同志们”称呼听众或署名讲话人")
+        return
+    for name, rule in (("范文", genre.template), ("会议报道", genre.news_report), ("讲话稿", genre.speech)):
+        ev = rule(doc)
+        if ev:
+            doc.meta["genre"] = Field(name, "inferred", ev)
+            return
 
 
 def infer_source(doc: Document, sites: dict[str, str]) -> None:
@@ -635,7 +642,11 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         doc.meta["date_precision"] = Field("day", status, None)
     if "date" not in doc.meta:
         doc.meta["date"] = Field(None, "inferred", None)
-    guarded(doc, "place", infer_place, doc, text)
+    # the page's own breadcrumb or source line ('泾县要闻', '来源：台前县政府') names the
+    # place as well as the text does; cleaning moved those lines out of the text, so
+    # place inference reads them after it
+    chrome = "\n".join(r.text for r in doc.removals if r.rule in ("page-chrome", "source-line", "header-line"))
+    guarded(doc, "place", infer_place, doc, text + ("\n" + to_simplified(chrome) if chrome else ""))
     guarded(doc, "genre", infer_genre, doc, text)
     guarded(doc, "source", infer_source, doc, sites or {})
     for t in given_tags(fm):  # Jekyll's rules: tags/categories split, tag/category whole

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from generator.clean import head as page_head
+from generator.clean.damage import lost_characters
 from generator.clean.script import detect_script, to_simplified
+from generator.clean.tail import strip_tail
 from generator.model import Document, Field, RawDoc, Removal
 from generator.read import HAN, looks_like_mojibake
 from generator.read.jekyll import TITLE_FROM_POST_NAME, post_of, strip_date_prefix
@@ -38,6 +41,7 @@ RULES: dict[str, str] = {
     "compilation-header": "汇编的总标题和分篇标题（记为篇名）",
     "headline-block": "报纸版面上与正文分开排印的标题（记为对应报道的标题）",
     "hard-wrap": "把 OCR 或分栏造成的句中断行拼回段落",
+    "page-footer": "复制网页末尾的许可声明、网站页脚和残留的链接词（如 Public domain、false）",
 }
 
 _WS = " \t\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
@@ -76,9 +80,10 @@ _FEEDBACK = _m(r"^(?:我要(?:反馈|纠错|评论)|(?:版权|侵权)(?:反馈|�
 _DISCLAIMER = _m(r"^(?:免责声明|版权声明|特别声明|声明)[:：].*|.*(?:版权归原作者所有|如有侵(?:犯|权).{0,20}(?:删除|联系)).*$")
 _KEYWORDS = _m(r"^(?:推荐访问|相关(?:推荐|阅读|文章|搜索)|热门(?:推荐|文章)|猜你喜欢|关键词|标签)[:：].*$")
 _NAV = _m(r"^[\[【]?(?:点击)?(?:阅读|查看)原文[\]】]?$|^(?:[\[【]?返回[^\]】]{0,20}?(?:首页|主页|顶部|列表|目录|栏目|频道|新闻|上页|上一页)[\]】]?(?:\([^)]*\))?\s*[|｜/·]?\s*)+$|^(?:上一篇|下一篇)[:：].*$")
-_HEADER = _m(r"^(?:(?:发布)?时间|日期|发布日期)\s*[:：]\s*" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\S{1,12}){0,4}$")
+_HEADER = _m(r"^[•·\s]*(?:(?:内容)?(?:发布|更新)?时间|日期|发布日期)\s*[:：]\s*" + _DATE + r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?(?:\s+\S{1,12}){0,4}$")
 # A page's info line: two or more labelled fields such as 来源：… 作者：… 发布时间：…
-_META_FIELD = re.compile(r"(来源|作者|发布时间|发布日期|时间|日期|浏览次数|浏览|点击数|点击|阅读|编辑|责任编辑|字号|【?字体)\s*[:：]")
+_META_FIELD = re.compile(r"(来源|作者|发布时间|发布日期|时间|日期|浏览次数|浏览|点击数|点击|阅读|编辑|责任编辑|字号|【?字体"
+                         r"|发布者|查看|评论|(?:访问|阅读)(?:次数|量))\s*[:：]")
 _META_VALUE = re.compile(r"(来源|作者)\s*[:：]\s*([^\s:：|｜]{1,30})")
 _EDITOR_LINE = _m(r"^[（(【\[]?\s*(?:责任编辑|编辑|责编|审核|校对|编审)\s*[:：]\s*[\u4e00-\u9fff·、\s]{2,20}[）)】\]]?$")
 _FONT_SIZE = _m(r"^[【\[]?\s*(?:字号|字体)\s*[:：]?\s*[大中小\s|｜]{3,}[】\]]?.{0,20}$")
@@ -133,6 +138,8 @@ class Cleaner:
         self.removals: list[Removal] = []
         self.extracted = Extracted()
         self.rules_run: list[str] = []
+        # lines that were a publication stamp: the headline is printed just above one
+        self.stamp_lines: set[int] = set()
 
     def remove(self, rule: str, text: str, kept_as: str | None = None) -> None:
         if text.strip(_WS):
@@ -146,7 +153,7 @@ class Cleaner:
 
     def line_rules(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        for line in lines:
+        for i, line in enumerate(lines):
             s = line.strip(_WS)
             if not s:
                 out.append("")
@@ -156,6 +163,8 @@ class Cleaner:
                 out.append(s)
             else:
                 out.append("")
+                if rule in ("header-line", "source-line"):
+                    self.stamp_lines.add(i)
         for r in ("share-prompt", "feedback-link", "disclaimer", "keyword-line", "navigation",
                   "header-line", "source-line", "summary", "bare-url"):
             self.ran(r)
@@ -180,23 +189,24 @@ class Cleaner:
         if len(s) <= 40 and (_FONT_SIZE.match(s) or _EDITOR_LINE.match(s)):
             self.remove("header-line", s)
             return "header-line"
-        fields = _META_FIELD.findall(s)
+        t = to_simplified(s)  # stamps are read in either script
+        fields = _META_FIELD.findall(t)
         if len(fields) >= 2 and len(s) <= 160 and not re.search(r"[。！？]", s):
             dm = re.search(_DATE, s)
             if dm:
                 y, mo, d = (int(x) for x in dm.groups())
                 self.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
-            for label, value in _META_VALUE.findall(s):
+            for label, value in _META_VALUE.findall(t):
                 self.extracted.put("source_name" if label == "来源" else "author", value, s)
             self.remove("header-line", s, kept_as="published" if dm else None)
             return "header-line"
-        m = _HEADER.match(s)
+        m = _HEADER.match(t)
         if m and len(s) <= 80:
             y, mo, d = (int(x) for x in m.groups()[:3])
             self.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
             self.remove("header-line", s, kept_as="published")
             return "header-line"
-        m = _SOURCE.match(s)
+        m = _SOURCE.match(t)
         if m:
             self.extracted.put("source_name", m.group(1).strip(_WS), s)
             self.remove("source-line", s, kept_as="source")
@@ -383,6 +393,8 @@ def is_speaker_line(s: str) -> bool:
     m = SPEAKER_LINE.match(s)
     if not m or len(s) > 36:
         return False
+    if re.search(r"召开|举行|主持|出席|会议|讲话|的", to_simplified(m.group("role"))):
+        return False  # a headline ('区政协召开第五次主席会议'), not a post and a name
     name = re.sub(r"[\s\u3000]+", "", m.group("name"))
     return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]+[·•][\u4e00-\u9fff·•]+", name))
 
@@ -460,14 +472,17 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
     crumb_items: set[str] = set()
     prev = ""
     roles: set[int] = set()
+    body_at = len(lines)
     for n, i in enumerate(idx[:120]):
         s = lines[i]
+        body_at = i + 1
         if label:
             if len(s) <= 30 and not _is_body(s):
                 m = _STAMP.match(s)
                 if m and label in ("时间", "发布时间", "日期"):
                     y, mo, d = (int(x) for x in m.groups()[:3])
                     cl.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", f"{label}：{s}")
+                    cl.stamp_lines.add(i)
                 elif label in ("来源", "稿源"):
                     cl.extracted.put("source_name", s, f"{label}：{s}")
                 elif label == "作者":
@@ -480,12 +495,14 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             label = None
         if HEAD_SALUTATION.match(s):
             head.salutation = s
+            body_at = i
             break
         if _CAPTION.search(s) and len(s) <= 60:
             roles.add(i)  # a photo caption above the text: kept, but neither title nor body
             prev = s
             continue
         if _is_body(s):
+            body_at = i
             break
         m = _LABEL.match(s)
         if m:
@@ -494,7 +511,8 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             out[i] = ""
             prev = s
             continue
-        if _CHROME.match(s) or (prev in (">", "＞", "›", "»") and len(s) <= 20) or s in crumb_items:
+        if _CHROME.match(s) or (prev in (">", "＞", "›", "»") and len(s) <= 20) or s in crumb_items \
+                or page_head.chrome_kind(s):
             if prev in (">", "＞", "›", "»"):
                 crumb_items.add(s)
             cl.remove("page-chrome", s)
@@ -508,6 +526,7 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             y, mo, d = (int(x) for x in m.groups()[:3])
             cl.extracted.put("published", f"{y:04d}-{mo:02d}-{d:02d}", s)
             cl.remove("page-chrome", s, kept_as="published")
+            cl.stamp_lines.add(i)
             out[i] = ""
             prev = s
             continue
@@ -546,9 +565,18 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             continue
     if take_title:
         masked = [s if k not in roles else "" for k, s in enumerate(out)]
-        title, masked = take_title_lines(masked, cl)
+        # a headline with a comma stops the scan as if it were the body; a stamp just
+        # below it shows the head goes on
+        first_stamp = min((k for k in cl.stamp_lines if k >= body_at), default=None)
+        if first_stamp is not None and sum(1 for s in out[body_at:first_stamp] if s) <= 3:
+            body_at = first_stamp + 1
+        title, masked = _title_block(masked, cl, body_at)
+        if not title:
+            title, masked = take_title_lines(masked, cl)
         if not title:
             title, masked = _slogan_title(masked, cl, head)
+        if not title:
+            title, masked = _run_in_title(masked, cl)
         if title:
             head.title = collapse_spaced(title)
             head.title_evidence = title
@@ -557,6 +585,52 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
         out[k] = lines[k]
     cl.ran("page-chrome")
     return head, out
+
+
+def _title_block(lines: list[str], cl: Cleaner, body_at: int) -> tuple[str | None, list[str]]:
+    """The headline a web page's head structure gives (`head.find_title_block`): its
+    other printings are removed as repeats, column names and UI words above it as page
+    chrome; an eyebrow or subtitle line stays in the text and is recorded as evidence."""
+    block = page_head.find_title_block(lines, cl.stamp_lines, body_at)
+    if block is None:
+        return None, lines
+    out = list(lines)
+    for n, j in enumerate(sorted([block.index, *block.repeats])):
+        cl.remove("title-line", lines[j], kept_as="title" if n == 0 else None)
+        out[j] = ""
+    for j in block.skipped:
+        cl.remove("page-chrome", lines[j])
+        out[j] = ""
+    if block.eyebrow:
+        cl.extracted.put("eyebrow", block.eyebrow, block.eyebrow)
+    if block.subtitle:
+        cl.extracted.put("subtitle", block.subtitle, block.subtitle)
+    if block.edition_date:
+        cl.extracted.put("published", block.edition_date, lines[block.index])
+    cl.ran("title-line")
+    return block.title, out
+
+
+def _run_in_title(lines: list[str], cl: Cleaner) -> tuple[str | None, list[str]]:
+    """A speech title run into the first paragraph ('…上的讲话同志们：…'): the title part is
+    the title, the rest of the line stays the text; the same title printed again on a line
+    of its own just below is a repeat."""
+    idx = [i for i, s in enumerate(lines) if s]
+    if not idx:
+        return None, lines
+    found = page_head.run_in_title(lines[idx[0]])
+    if not found:
+        return None, lines
+    title, rest = found
+    out = list(lines)
+    cl.remove("title-line", title, kept_as="title")
+    out[idx[0]] = rest
+    for i in idx[1:4]:
+        if page_head.simplified(lines[i]) == page_head.simplified(title):
+            cl.remove("title-line", lines[i])
+            out[i] = ""
+    cl.ran("title-line")
+    return title, out
 
 
 def _slogan_title(lines: list[str], cl: Cleaner, head: Head) -> tuple[str | None, list[str]]:
@@ -569,7 +643,9 @@ def _slogan_title(lines: list[str], cl: Cleaner, head: Head) -> tuple[str | None
     first, nxt = lines[idx[0]], lines[idx[1]]
     if len(first) > 60 or re.search(r"[。！？!?；;：:]", first) or HEAD_SALUTATION.match(first):
         return None, lines
-    if not (HEAD_SALUTATION.match(nxt) or nxt in (head.dateline, head.speaker_line)
+    # ... or when the next line is a news report's lead ('2月6日下午，…'): a headline
+    news_lead = len(first) <= 40 and "。" in nxt and page_head.NEWS_LEAD.match(nxt)
+    if not (HEAD_SALUTATION.match(nxt) or nxt in (head.dateline, head.speaker_line) or news_lead
             or re.match(r"^(?:同志们|各位代表)[，,：:！!]", nxt)):
         return None, lines
     out = list(lines)
@@ -770,12 +846,18 @@ def clean(raw: RawDoc) -> list[Document]:
             cl.remove("markup", lost)
     lines = raw.text.split("\n")
     cl.ran("whitespace")
+    damage = lost_characters(raw.text, raw.source_path, raw.body_line,
+                             replacement=not any("U+FFFD" in w for w in raw.warnings))
+    if damage and damage not in raw.warnings:
+        raw.warnings.append(damage)
     lines = cl.line_rules(lines)
     lines = cl.inline_rules(lines)
 
     fm_title = raw.front_matter.get("title")
     post = post_of(raw)  # a Jekyll post without a title is titled by its file name, as Jekyll does
     head, lines = read_head(lines, cl, take_title=not fm_title and not post and not raw.html_title)
+    lines = strip_tail(lines, cl)
+    cl.ran("page-footer")
     title = head.title
     if title and looks_mojibake(title):
         raw.warnings.append(f"{raw.source_path}: the title line looks garbled (wrong encoding?), not used: {title[:30]}")
@@ -862,7 +944,9 @@ def clean(raw: RawDoc) -> list[Document]:
             doc.meta["title"] = Field(raw.html_title, "inferred", "<title>/<h1> of the page")
         elif "recommended_title" in seg.extracted:
             doc.meta["title"] = seg.extracted["recommended_title"]
-        elif seg.title:
+        elif seg.title and not (total == 1 and title):
+            # headlines found at the end of a page name its articles; a single article
+            # whose own head gives its title keeps that
             doc.meta["title"] = Field(seg.title, "inferred", seg.title_evidence)
         elif seg.heading:
             doc.meta["title"] = Field(seg.heading, "inferred", seg.heading)
@@ -921,6 +1005,10 @@ def _strip_title_markup(doc: Document) -> None:
         inner = (m.group(1) or m.group(2) or "").strip()
         if inner:
             doc.meta["title"] = Field(inner, f.status, f.evidence)
+    # a site's decorations around a title (【栏目】…【范文精选】, …-新华网) are not its words
+    bare, _taken = page_head.strip_decoration(str(doc.meta["title"].value))
+    if bare != doc.meta["title"].value:
+        doc.meta["title"] = Field(bare, f.status, f.evidence)
 
 
 def _script_and_redaction(doc: Document) -> None:

@@ -211,7 +211,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
 
     for kind, fld, title, intro in (
         ("meeting-types", "meeting_type", "按会议类型", "会议类型的分类见“关于”页。"),
-        ("genres", "genre", "按体裁", "工作报告、讲话稿、会议报道、范文（含占位符的模板）。"),
+        ("genres", "genre", "按体裁", "工作报告、讲话稿、会议报道、范文（含占位符的模板）、公报决议（全会公报、决议）。"),
     ):
         by: dict[str, list[Document]] = defaultdict(list)
         for d in docs:
