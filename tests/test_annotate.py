@@ -70,7 +70,8 @@ def test_golden_keeps_the_facts_from_the_issue() -> None:
     d000 = g["000-37eb0cade54b806a"]
     assert d000["date"] == "2021-12-29" and d000["published"].startswith("2021-12-30")
     assert d000["place"] == {"province": "广西壮族自治区", "city": "百色市", "county": None}
-    assert d000["speakers"] == [{"name": "何良军", "role": "市委书记"}]
+    # the secretary who presided and spoke first; 葛国科 also speaks (在讲话中…, 葛国科要求)
+    assert d000["speakers"] == [{"name": "何良军", "role": "市委书记"}, {"name": "葛国科", "role": None}]
     assert (d000["meeting"], d000["meeting_type"]) == ("市委工作务虚会", "务虚会")
     assert d000["source"]["name"] == "右江日报" and d000["reporters"] == ["刘彩强"]
     d002 = g["002-3531d760dda4e55b"]

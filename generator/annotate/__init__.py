@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date as Date
 
-from generator.annotate import gazetteer
+from generator.annotate import gazetteer, speaker
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.model import Document, Field, RawDoc
@@ -222,11 +222,10 @@ _SURNAMES = _surnames()
 def is_name(s: str) -> bool:
     single, double = _SURNAMES
     return 2 <= len(s) <= 4 and (s[0] in single or s[:2] in double)
-# what a news report says a speaker did: 出席会议并讲话, 到会并作讲话, 作了总结讲话, 发表重要讲话
-_SPEAKS = re.compile(r"^[^。]{0,12}?(?:出席会议)?(?:并|作|发表)+了?(?:重要|总结|动员|专题)?讲话")
+# the speaker of a news report or speech is named near its start
+_SPEAKER_SCAN = 8000
 _LEADERS = re.compile(r"(?:市|区|县|省|州)领导((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:出席|参加)")
 _REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,3}(?:[、\s]+[\u4e00-\u9fff]{2,3})*)")
-_NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 
 def _clean_role(role: str) -> str:
@@ -286,21 +285,14 @@ def infer_people(doc: Document, text: str) -> None:
     named = [m for m in _ROLE_NAME.finditer(text) if is_name(m.group(2))]  # one scan of the text
     for m in named:
         pairs.append((m.group(2), _clean_role(m.group(1)), meeting_part(text, m.end())))
-    speakers: list[dict[str, str | None]] = []
-    evidence = None
-    for m in named:
-        if _SPEAKS.match(text[m.end() : m.end() + 24]):
-            speakers.append({"name": m.group(2), "role": _clean_role(m.group(1))})
-            evidence = sentence_at(text, m.start())
-            break
-    if not speakers:
-        lines = text.split("\n")[:6]
-        for k, line in enumerate(lines):
-            nxt = "".join(lines[k + 1 : k + 3])
-            if _NAME_LINE.match(line) and is_name(line) and (re.search(r"\d{4}年|同志们", nxt)):
-                speakers.append({"name": line, "role": None})
-                evidence = line + " / " + nxt[:30]
-                break
+    # who speaks (not who presides or attends): generator/annotate/speaker.py
+    title = str(doc.value("title") or "")
+    acts = speaker.speech_acts((title + "\n" + text)[:_SPEAKER_SCAN])
+    roles = {name: role for name, role, _ in reversed(pairs)}  # the full post chain where the text has one
+    speakers: list[dict[str, str | None]] = [{"name": a.name, "role": roles.get(a.name, a.role)} for a in acts]
+    evidence = acts[0].evidence if acts else None
+    if not speakers and (found := speaker.byline(text.split("\n"))):
+        speakers, evidence = [found[0]], found[1]
     if "speakers" in doc.meta or "speaker_note" in doc.meta:
         # the head already named the speaker (or said the report was delivered on an
         # organ's behalf): the text's own pattern does not override it
@@ -611,6 +603,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         published = str(doc.meta["published"].value)
     guarded(doc, "speakers", speaker_from_head, doc, text)
     guarded(doc, "speakers", infer_people, doc, text)
+    guarded(doc, "speakers", speaker.mark_as_written, doc, raw.text)
     guarded(doc, "meeting", infer_meeting, doc, text)
     guarded(doc, "date", infer_dates, doc, text, published)
     if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
