@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date as Date
 
-from generator.annotate import gazetteer, speaker
+from generator.annotate import dates, gazetteer, speaker
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.model import Document, Field, RawDoc
@@ -66,7 +66,7 @@ def sentence_at(text: str, pos: int) -> str:
 
 # A date the sentence marks as a reference point is not the document's date:
 # 截至2021年9月30日, 比2015年, 自…以来, 1998年3月就职, 同比.
-_REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比)\s*$")
+_REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比|将于)\s*$")
 _REF_AFTER = re.compile(r"^\s*(?:以来|以前|之前|前|起|就职|就任|上任|至今|相比|同期|末|底)")
 _REVIEW = re.compile(r"^[一1][、.．]\s*(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。\n]{0,14}?)?工作(?:的)?回顾")
 # the same heading without its number, when it is a line of its own ('2016年工作回顾')
@@ -585,6 +585,16 @@ def infer_dates(doc: Document, text: str, published: str | None) -> None:
     then a year in the title, the file name or the review section."""
     if not date_from_head(doc):
         infer_date(doc, published)
+        # a relative or month-day date read against the page's own stamp (annotate/dates.py)
+        head = "\n".join(doc.search_text.split("\n")[:6])[:600]
+        if published and "published" in doc.meta and str(doc.meta["published"].evidence) in str(doc.value("date_text") and doc.meta["date_text"].evidence):
+            for key in ("date", "date_precision", "date_text"):
+                doc.meta.pop(key, None)  # the 'date' read was the page's own stamp line
+        if published and "年" not in str(doc.value("date_text") or ""):
+            stamp_line = str(doc.meta["published"].evidence or published) if "published" in doc.meta else published
+            dates.date_from_stamp(doc, head, published, stamp_line)
+        if "date" not in doc.meta or (doc.value("date") is None and not published):
+            dates.year_from_lead(doc, head, doc.search_text)
     if not doc.value("date") and not date_from_title(doc):
         date_from_name_or_review(doc, text)
 
@@ -601,6 +611,11 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
             doc.meta["published"] = Field(stamp or day, "given", "front matter")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
+    elif found := dates.page_stamp(doc):
+        published = found[0]
+        doc.meta["published"] = Field(found[0], "inferred", found[1])
+    if published and ("template_site" in doc.meta or doc.redacted) and "date" not in fm:
+        published = None  # a 范文 site's posting time does not date the speech
     guarded(doc, "speakers", speaker_from_head, doc, text)
     guarded(doc, "speakers", infer_people, doc, text)
     guarded(doc, "speakers", speaker.mark_as_written, doc, raw.text)
