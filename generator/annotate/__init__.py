@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date as Date
 
-from generator.annotate import dates, gazetteer, speaker
+from generator.annotate import dates, gazetteer, places, speaker
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.model import Document, Field, RawDoc
@@ -428,8 +428,10 @@ def organ_text(doc: Document, text: str, with_title: bool = True) -> str:
     m = _SELF_ORGAN.search(text[:1500])
     if m:
         parts.append(m.group(0))
-    for s in doc.value("speakers") or []:
-        parts.append(str(s.get("role") or ""))  # the post only: a name may look like a place (e.g. a surname + 川)
+    for s in (doc.value("speakers") or []) if doc.value("speaker_line") else []:
+        # the post only: a name may look like a place (e.g. a surname + 川); only the
+        # head's speaker line speaks for the document (a report's visitor does not)
+        parts.append(str(s.get("role") or ""))
     title = str(doc.value("title") or "")
     if with_title and _ORGAN_TITLE.search(title):
         parts.append(title)
@@ -461,7 +463,8 @@ def place_from_organ(doc: Document, text: str) -> bool:
         return False
     # a name several divisions share (朝阳区) is read with the whole text, whose other
     # mentions tell which one; only the organ's own mentions decide the place
-    found = [m for m in gazetteer.mentions(organ + "\n" + text[:20000]) if m[1] < len(organ)]
+    both = organ + "\n" + text[:20000]
+    found = [m for m in places.in_context(both, gazetteer.mentions(both)) if m[1] < len(organ)]
     div = gazetteer.resolve_mentions(found)
     if div is None:
         return False
@@ -478,7 +481,7 @@ def place_from_organ(doc: Document, text: str) -> bool:
 def infer_place(doc: Document, text: str) -> None:
     if infer_scope(doc, text) or place_from_organ(doc, text):
         return
-    found = gazetteer.mentions(text)
+    found = places.in_context(text, gazetteer.mentions(text))
     div = gazetteer.resolve_mentions(found)
     if div is None:
         return
@@ -639,6 +642,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     if "date" not in doc.meta:
         doc.meta["date"] = Field(None, "inferred", None)
     guarded(doc, "place", infer_place, doc, text)
+    guarded(doc, "place", places.refine, doc, text)
     guarded(doc, "genre", infer_genre, doc, text)
     guarded(doc, "source", infer_source, doc, sites or {})
     for key in ("categories", "tags"):
