@@ -7,7 +7,8 @@ on the words around it:
 - a short form that is an ordinary word (来宾 in 各位来宾, 大观 in 蔚为大观; jieba's
   dictionary tags it as a common noun, not a place) names the place only when the text
   also names something of its lineage (its city, province or another of its counties);
-- a name right after a post (旗委书记兴安, 市长高台) is a person's name;
+- a name right after a post or a surname (旗委书记兴安, 周玉龙) is a person's name, and one
+  followed by 水库, 路, 公园, 公司 … names that feature, wherever it is (龙湾水库);
 - a text that speaks as a county (我县, 县委, 县政府 and no 我市/我省) is at county level even
   when the only place it names is its city or province (a province or national figure
   mentioned in passing does not make it a provincial document);
@@ -26,12 +27,13 @@ from functools import cache
 from generator.annotate import gazetteer
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
-from generator.annotate.speaker import _dictionary
+from generator.annotate.speaker import _dictionary, has_surname
 from generator.model import Document, Field
 
 Mention = tuple[Division, int, int]
 
 _PLACE_TAGS = ("ns", "nr", "nz")
+_FEATURE = re.compile(r"水库|路|街(?!道)|大道|大桥|公园|广场|小区|宾馆|酒店|饭店|大厦|公司|集团|医院|学校|中学|小学|大学")
 _AFTER_POST = re.compile(r"(?:书记|[省市区县旗州盟镇乡]长|主任|主席|委员|部长|局长|常委|同志)$")
 
 
@@ -46,8 +48,11 @@ def in_context(text: str, found: list[Mention]) -> list[Mention]:
     out = []
     for div, start, end in found:
         form = text[start:end]
-        if _AFTER_POST.search(text[max(0, start - 3) : start]) and end - start < len(div.name):
-            continue  # 旗委书记兴安: a person
+        short = end - start < len(div.name)
+        if short and (_AFTER_POST.search(text[max(0, start - 3) : start]) or has_surname(text[start - 1 : start] or "-")):
+            continue  # 旗委书记兴安, 周玉龙: a person
+        if short and _FEATURE.match(text, end):
+            continue  # 龙湾水库, 青山路: a reservoir, a street named after a place elsewhere
         if end - start < len(div.name) and _wordlike(re.sub(r"\s", "", form)):
             related = any(c != div.code and (c[:4] == div.code[:4] or c == div.code[:2] + "0000") for c in lineage_codes)
             if not related:
@@ -119,21 +124,22 @@ def _sentence(text: str, pos: int) -> str:
 
 # ---------------------------------------------------------------- a news site's name
 
-_SITE = re.compile(r"^(?:今日)?([\u4e00-\u9fff]{2,8}?)(?:新闻网|新闻|在线|网|日报|晚报|报|融媒体中心|广播电视台|电视台|宣传|发布|乡音报)")
+# the outlets counties run (a daily paper is usually a city's, and may be named after a river: 右江日报)
+_SITE = re.compile(r"^(今日)?([\u4e00-\u9fff]{2,8}?)(?:新闻网|在线|融媒体中心|广播电视台|电视台|宣传|发布|乡音报|(?<=..)网)")
 
 
 def source_place(source_name: str | None) -> Division | None:
-    """The county or city whose own news outlet the source line names (松阳新闻网, 今日竹山网,
-    闽侯乡音报): a name the gazetteer knows as exactly one division."""
+    """The county whose own news outlet the source line names (松阳新闻网, 今日竹山网,
+    闽侯乡音报): a name the gazetteer knows as exactly one county-level division."""
     if not source_name:
         return None
     m = _SITE.match(source_name.strip())
-    if not m:
-        return None
-    name = m.group(1)
+    if not m or (m.group(0).endswith("网") and not m.group(1) and not m.group(0).endswith("新闻网")):
+        return None  # a bare 'X网' is any site; 今日X网 and X新闻网 are a place's own
+    name = m.group(2)
     for cut in (name, *(name[:k] for k in range(len(name) - 1, 1, -1))):
         hits = gazetteer.lookup(cut)
-        if len(hits) == 1 and not _wordlike(cut):
+        if len(hits) == 1 and hits[0].level == "县区" and not _wordlike(cut):
             return hits[0]
     return None
 
