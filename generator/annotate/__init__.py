@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date as Date
 
-from generator.annotate import dates, gazetteer, places, speaker
+from generator.annotate import dates, gazetteer, places, publisher, sessions, speaker
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.model import Document, Field, RawDoc
@@ -340,7 +340,7 @@ MEETING_TYPES: list[tuple[str, str]] = [
     ("高质量发展", "高质量发展会议"),
     ("经济工作", "经济工作会议"),
 ]
-MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"})
+MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"} | set(sessions.TYPES))
 GENRES = ["工作报告", "讲话稿", "会议报道", "范文"]
 # A work report says what it is: in its title, or in its opening words to the assembly.
 _WORK_REPORT = re.compile(r"工作报告|向(?:本次)?大会(?:作|做)?(?:政府)?(?:工作)?报告(?:政府)?工作|向大会作(?:政府)?工作报告")
@@ -623,6 +623,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     guarded(doc, "speakers", infer_people, doc, text)
     guarded(doc, "speakers", speaker.mark_as_written, doc, raw.text)
     guarded(doc, "meeting", infer_meeting, doc, text)
+    guarded(doc, "meeting", sessions.meeting_from_session, doc)
     guarded(doc, "date", infer_dates, doc, text, published)
     if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
         # '8月1日，市委召开2024年全市年中工作会议': the meeting's name gives the year
@@ -644,6 +645,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     guarded(doc, "place", infer_place, doc, text)
     guarded(doc, "place", places.refine, doc, text)
     guarded(doc, "genre", infer_genre, doc, text)
+    guarded(doc, "source", publisher.source_name, doc, fm, sites or {})
     guarded(doc, "source", infer_source, doc, sites or {})
     for key in ("categories", "tags"):
         val = fm.get(key)
