@@ -116,6 +116,11 @@ def zone_host(text: str) -> tuple[Division, str, str] | None:
     return None
 
 
+def _speaks_for(zone: str, text: str, doc: Document) -> bool:
+    """The text is the zone's own: its title names it, or its bodies (党工委, 管委会) act."""
+    return zone in str(doc.value("title") or "") or bool(re.search(re.escape(zone) + r"(?:党工委|管委会|管理委员会|新闻中心)", text[:2000]))
+
+
 def _sentence(text: str, pos: int) -> str:
     start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
     end = min([i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0] or [len(text)])
@@ -178,7 +183,7 @@ def refine(doc: Document, text: str) -> None:
         ev = f"来源：{site_name}（{site.name}的新闻网站）"
         doc.meta["place"] = Field(_place_field(site), "inferred", ev)
         doc.meta["level"] = Field(site.level, "inferred", ev)
-    elif not code and (zone := zone_host(text)):
+    elif (zone := zone_host(text)) and (not code or _speaks_for(zone[1], text, doc)):
         host, name, ev = zone
         doc.meta["place"] = Field({**_place_field(host), "zone": name}, "inferred", ev)
         doc.meta["level"] = Field(None, "inferred", f"{name}是功能区，没有行政级别")

@@ -287,7 +287,7 @@ def byline(lines: list[str]) -> tuple[dict[str, str | None], str] | None:
 
 # ---------------------------------------------------------------- as written
 
-_PINYIN_NOTE = re.compile(r"[（(][a-zü\u0101-\u01dc\u0300-\u036f]{1,7}[）)]")
+_PINYIN_NOTE = re.compile(r"[（(][a-zü\u00e0-\u00fc\u0101-\u01dc\u0300-\u036f]{1,7}[）)]")
 
 
 def as_written(source: str, name: str) -> str | None:
