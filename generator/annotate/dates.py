@@ -85,7 +85,7 @@ def page_stamp(doc: Document) -> tuple[str, str] | None:
 _RELATIVE = {"今日": 0, "今天": 0, "当天": 0, "昨日": 1, "昨天": 1, "前日": 2, "前天": 2}
 _REL = re.compile(
     r"(?:^|[。！？\n，,\s）)])\s*(?:本报讯|[^。\n]{0,16}?讯)?[^。\n]{0,24}?(今日|今天|昨日|昨天|前日|前天|日前|近日)\s*"
-    r"(?:[（(]\s*(?:(\d{1,2})月)?(\d{1,2})日\s*[）)])?")
+    r"(?:[（(]\s*(?:(\d{1,2})月)?(\d{1,2})日\s*[）)]|[是为]\s*(?:(\d{1,2})月)?(\d{1,2})日)?")
 _BARE_DAY = re.compile(r"(?:^|[。！？\n）)\s])\s*(?:[^。\n]{0,16}?讯\s*)?(?<![月\d])(\d{1,2})\s*[日号](?:上午|下午|晚上|晚|早上|凌晨|中午)?[，,]?")
 # a month-day followed by 讯/电 is the news dateline's dispatch date, not the event's
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?!\s*(?:讯|电))")
@@ -111,18 +111,21 @@ def date_from_stamp(doc: Document, head: str, stamp: str, stamp_line: str) -> bo
     note = f"（据本页发布时间“{stamp_line}”）"
     m = _REL.search(head)
     md = _MONTH_DAY.search(head)
+    if m and m.group(5):  # 今天是9月10日: the day it states, like 今日（14日）
+        md = None
     if m and (not md or m.start(1) < md.start()):
         ev = _sentence(head, m.start(1)) + note
+        month, stated = (m.group(2) or m.group(4)), (m.group(3) or m.group(5))
         if m.group(1) in ("日前", "近日"):
-            if m.group(3):  # 日前（14日）: the stated day, in the stamp's month
-                return _day_in_stamp_month(doc, pub, int(m.group(2) or pub.month), int(m.group(3)), ev, m.group(0))
+            if stated:  # 日前（14日）: the stated day, in the stamp's month
+                return _day_in_stamp_month(doc, pub, int(month or pub.month), int(stated), ev, m.group(0))
             _set(doc, str(pub.year), "year", ev, m.group(1))
             return True
         day = pub - datetime.timedelta(days=_RELATIVE[m.group(1)])
-        if m.group(3) and int(m.group(3)) != day.day:
+        if stated and (int(stated) != day.day or (month and int(month) != day.month)):
             # 今天（8月1日） on a page stamped the next day: the stated day wins if it is
             # not after the stamp; otherwise the two disagree and the date stays unknown
-            return _day_in_stamp_month(doc, pub, int(m.group(2) or pub.month), int(m.group(3)), ev, m.group(0))
+            return _day_in_stamp_month(doc, pub, int(month or pub.month), int(stated), ev, m.group(0))
         _set(doc, day.isoformat(), "day", ev, m.group(0).strip("，,。 \n"))
         return True
     if md:
