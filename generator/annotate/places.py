@@ -33,6 +33,8 @@ from generator.model import Document, Field
 Mention = tuple[Division, int, int]
 
 _PLACE_TAGS = ("ns", "nr", "nz")
+# characters that are rare surnames but far more often words of their own (各位来宾, 向来, 由于)
+_FUNCTION_CHARS = frozenset("位和于向由全都才来")
 _FEATURE = re.compile(r"水库|路|街(?!道)|大道|大桥|公园|广场|小区|宾馆|酒店|饭店|大厦|公司|集团|医院|学校|中学|小学|大学")
 _AFTER_POST = re.compile(r"(?:书记|[省市区县旗州盟镇乡]长|主任|主席|委员|部长|局长|常委|同志)$")
 
@@ -49,7 +51,9 @@ def in_context(text: str, found: list[Mention]) -> list[Mention]:
     for div, start, end in found:
         form = text[start:end]
         short = end - start < len(div.name)
-        if short and (_AFTER_POST.search(text[max(0, start - 3) : start]) or has_surname(text[start - 1 : start] or "-")):
+        before = text[start - 1 : start] if start else ""
+        person = bool(before) and before not in _FUNCTION_CHARS and has_surname(before)
+        if short and (_AFTER_POST.search(text[max(0, start - 3) : start]) or person):
             continue  # 旗委书记兴安, 周玉龙: a person
         if short and _FEATURE.match(text, end):
             continue  # 龙湾水库, 青山路: a reservoir, a street named after a place elsewhere
