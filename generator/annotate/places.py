@@ -27,7 +27,7 @@ from functools import cache
 from generator.annotate import gazetteer
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
-from generator.annotate.speaker import _dictionary, has_surname
+from generator.annotate.speaker import has_surname, word_tags
 from generator.model import Document, Field
 
 Mention = tuple[Division, int, int]
@@ -39,8 +39,17 @@ _FEATURE = re.compile(r"水库|路|街(?!道)|大道|大桥|公园|广场|小区
 _AFTER_POST = re.compile(r"(?:书记|[省市区县旗州盟镇乡]长|主任|主席|委员|部长|局长|常委|同志)$")
 
 
+@cache
+def _place_words() -> dict[str, str]:
+    """jieba's tags of the short forms of place names (来宾 n, 黑山 ns)."""
+    from generator.annotate.gazetteer import _index
+
+    forms = set(_index().short)
+    return word_tags(lambda w: w in forms)
+
+
 def _wordlike(form: str) -> bool:
-    tag = _dictionary().get(form)
+    tag = _place_words().get(form)
     return tag is not None and not tag.startswith(_PLACE_TAGS)
 
 
@@ -113,6 +122,9 @@ def zone_host(text: str) -> tuple[Division, str, str] | None:
                 return hosts[0], name, f"{_sentence(text, i)}（{name}：{entry.get('note', '')}）"
     for m in _ZONE.finditer(text[:3000]):
         prefix = m.group(1)
+        if any(gazetteer.lookup(prefix[k:] + m.group(2)) or prefix[k:] + m.group(2) in gazetteer.renamed()
+               for k in range(len(prefix) - 1)):
+            continue  # 浦东新区, 坪山新区 (now 坪山区): a division, not a functional zone
         for k in range(len(prefix) - 1):
             hits = gazetteer.lookup(prefix[k:])
             if len(hits) == 1 and len(prefix[k:]) >= 2:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import importlib.util
 import pathlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -40,10 +41,11 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) > 1)
 
 
-@cache
-def _dictionary() -> dict[str, str]:
-    """jieba's general dictionary, word → part-of-speech tag, read as a file (jieba is
-    already a dependency; importing it here would load its model in every worker)."""
+def word_tags(keep: Callable[[str], bool]) -> dict[str, str]:
+    """Words of jieba's general dictionary that `keep` selects and that are not person
+    names, word → part-of-speech tag. Read as a file (jieba is already a dependency;
+    loading its model in every worker would cost memory) and kept small: only the words a
+    caller can ask about."""
     spec = importlib.util.find_spec("jieba")
     if spec is None or not spec.submodule_search_locations:
         return {}
@@ -51,10 +53,17 @@ def _dictionary() -> dict[str, str]:
     out: dict[str, str] = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
-            parts = line.split()
-            if len(parts) == 3 and 2 <= len(parts[0]) <= 4:
-                out[parts[0]] = parts[2]
+            word, _freq, tag = (line.split() + ["", "", ""])[:3]
+            if 2 <= len(word) <= 4 and not tag.startswith("nr") and keep(word):
+                out[word] = tag
     return out
+
+
+@cache
+def _dictionary() -> dict[str, str]:
+    """The ordinary words that begin with a surname: the only ones a name can be."""
+    single, double = _surnames()
+    return word_tags(lambda w: w[0] in single or w[:2] in double)
 
 
 # Word classes that never name a person, even right after a post (书记要求 is not 要求 the person).
