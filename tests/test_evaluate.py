@@ -141,3 +141,59 @@ def test_issue_17_title_and_genre_targets_on_the_development_pages() -> None:
         assert result.rate(name, "right") >= 0.95, f"{name}: {result.counts(name)}\n{report}"
     assert sum(c.verdict == "wrong" for c in mine) <= 0.02 * len(mine), report
     assert result.mojibake_titles == []
+
+
+PAGES = DEVCORPUS / "pages"
+needs_pages = pytest.mark.skipif(not (PAGES / "gold.json").exists(),
+                                 reason=f"development pages not present at {PAGES} (they are not part of the project)")
+
+
+@pytest.fixture(scope="module")
+def pages_eval():
+    return evaluate(PAGES / "corpus", PAGES / "gold.json")
+
+
+def _wrong(result, fields) -> str:
+    return "\n".join(f"{c.file} {c.field}: expected {c.expected!r}, got {c.got!r}  ({c.evidence})"
+                     for c in result.checks if c.verdict == "wrong" and c.field in fields)
+
+
+MINE = ("year", "date", "province", "city", "county", "speaker")
+
+
+@pytest.mark.e2e
+@needs_pages
+def test_issue_17_speaker_target_and_no_false_facts_on_the_pages(pages_eval) -> None:
+    """Issue 17 on the 144 development pages: speaker ≥95% right; the speaker, date and
+    place facts at most 2% wrong; and the levels reached for year and places (65%, 89%,
+    83%, 78% right when this was written) do not fall back."""
+    report = _wrong(pages_eval, MINE)
+    assert pages_eval.rate("speaker", "right") >= 0.95, f"{pages_eval.counts('speaker')}\n{report}"
+    checks = [c for c in pages_eval.checks if c.field in MINE]
+    assert sum(c.verdict == "wrong" for c in checks) / len(checks) <= 0.02, report
+    floors = {"year": 0.65, "province": 0.89, "city": 0.83, "county": 0.78}
+    for name, floor in floors.items():
+        assert pages_eval.rate(name, "right") >= floor, f"{name}: {pages_eval.counts(name)}\n{report}"
+
+
+@pytest.mark.e2e
+@needs_pages
+@pytest.mark.xfail(strict=True, reason="issue 17 targets not reached yet: year, province, city and county "
+                                      "are 65–89% right on the development pages (unknown, not wrong)")
+def test_issue_17_year_and_place_targets_on_the_pages(pages_eval) -> None:
+    for name in ("year", "province", "city", "county"):
+        assert pages_eval.rate(name, "right") >= 0.95, name
+
+
+@pytest.mark.e2e
+@needs_pages
+def test_every_speaker_on_the_pages_is_a_name(tmp_path: Path) -> None:
+    """No speaker value that is not a person's name (的讲话, 例会 …), on every page,
+    whether or not the gold file knows its speaker."""
+    from generator.annotate.speaker import is_person_name
+    from generator.pipeline import collect
+
+    report = collect(tmp_path, progress=False, corpus=PAGES / "corpus")
+    bad = [(d.source_path, s.get("name")) for d in report.documents for s in d.value("speakers") or []
+           if not is_person_name(str(s.get("name")), vouched=True)]
+    assert bad == []

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date as Date
 
-from generator.annotate import gazetteer
+from generator.annotate import dates, gazetteer, places, publisher, sessions, speaker
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.clean.script import to_simplified
@@ -68,7 +68,7 @@ def sentence_at(text: str, pos: int) -> str:
 
 # A date the sentence marks as a reference point is not the document's date:
 # 截至2021年9月30日, 比2015年, 自…以来, 1998年3月就职, 同比.
-_REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比)\s*$")
+_REF_BEFORE = re.compile(r"(?:截至|截止|截止到|比|较|自|从|直到|到|至|相比|同比|对比|将于)\s*$")
 _REF_AFTER = re.compile(r"^\s*(?:以来|以前|之前|前|起|就职|就任|上任|至今|相比|同期|末|底)")
 _REVIEW = re.compile(r"^[一1][、.．]\s*(?:[^。\n]{0,14}?[和与、])?(\d{4})\s*年(?:[^。\n]{0,14}?)?工作(?:的)?回顾")
 # the same heading without its number, when it is a line of its own ('2016年工作回顾')
@@ -224,11 +224,10 @@ _SURNAMES = _surnames()
 def is_name(s: str) -> bool:
     single, double = _SURNAMES
     return 2 <= len(s) <= 4 and (s[0] in single or s[:2] in double)
-# what a news report says a speaker did: 出席会议并讲话, 到会并作讲话, 作了总结讲话, 发表重要讲话
-_SPEAKS = re.compile(r"^[^。]{0,12}?(?:出席会议)?(?:并|作|发表)+了?(?:重要|总结|动员|专题)?讲话")
+# the speaker of a news report or speech is named near its start
+_SPEAKER_SCAN = 8000
 _LEADERS = re.compile(r"(?:市|区|县|省|州)领导((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})等(?:出席|参加)")
 _REPORTER = re.compile(r"记者\s*([\u4e00-\u9fff]{2,3}(?:[、\s]+[\u4e00-\u9fff]{2,3})*)")
-_NAME_LINE = re.compile(r"^[\u4e00-\u9fff]{2,3}$")
 
 
 def _clean_role(role: str) -> str:
@@ -288,21 +287,14 @@ def infer_people(doc: Document, text: str) -> None:
     named = [m for m in _ROLE_NAME.finditer(text) if is_name(m.group(2))]  # one scan of the text
     for m in named:
         pairs.append((m.group(2), _clean_role(m.group(1)), meeting_part(text, m.end())))
-    speakers: list[dict[str, str | None]] = []
-    evidence = None
-    for m in named:
-        if _SPEAKS.match(text[m.end() : m.end() + 24]):
-            speakers.append({"name": m.group(2), "role": _clean_role(m.group(1))})
-            evidence = sentence_at(text, m.start())
-            break
-    if not speakers:
-        lines = text.split("\n")[:6]
-        for k, line in enumerate(lines):
-            nxt = "".join(lines[k + 1 : k + 3])
-            if _NAME_LINE.match(line) and is_name(line) and (re.search(r"\d{4}年|同志们", nxt)):
-                speakers.append({"name": line, "role": None})
-                evidence = line + " / " + nxt[:30]
-                break
+    # who speaks (not who presides or attends): generator/annotate/speaker.py
+    title = str(doc.value("title") or "")
+    acts = speaker.speech_acts((title + "\n" + text)[:_SPEAKER_SCAN])
+    roles = {name: role for name, role, _ in reversed(pairs)}  # the full post chain where the text has one
+    speakers: list[dict[str, str | None]] = [{"name": a.name, "role": roles.get(a.name, a.role)} for a in acts]
+    evidence = acts[0].evidence if acts else None
+    if not speakers and (found := speaker.byline(text.split("\n"))):
+        speakers, evidence = [found[0]], found[1]
     if "speakers" in doc.meta or "speaker_note" in doc.meta:
         # the head already named the speaker (or said the report was delivered on an
         # organ's behalf): the text's own pattern does not override it
@@ -350,7 +342,7 @@ MEETING_TYPES: list[tuple[str, str]] = [
     ("高质量发展", "高质量发展会议"),
     ("经济工作", "经济工作会议"),
 ]
-MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"})
+MEETING_TYPE_VOCAB = sorted({t for _, t in MEETING_TYPES} | {"其他"} | set(sessions.TYPES))
 GENRES = ["工作报告", "讲话稿", "会议报道", "范文", "公报决议"]
 # A work report says what it is: in its title, or in its opening words to the assembly.
 _WORK_REPORT = re.compile(r"工作报告|向(?:本次)?大会(?:作|做)?(?:政府)?(?:工作)?报告(?:政府)?工作|向大会作(?:政府)?工作报告")
@@ -438,8 +430,10 @@ def organ_text(doc: Document, text: str, with_title: bool = True) -> str:
     m = _SELF_ORGAN.search(text[:1500])
     if m:
         parts.append(m.group(0))
-    for s in doc.value("speakers") or []:
-        parts.append(str(s.get("role") or ""))  # the post only: a name may look like a place (e.g. a surname + 川)
+    for s in (doc.value("speakers") or []) if doc.value("speaker_line") else []:
+        # the post only: a name may look like a place (e.g. a surname + 川); only the
+        # head's speaker line speaks for the document (a report's visitor does not)
+        parts.append(str(s.get("role") or ""))
     title = str(doc.value("title") or "")
     if with_title and _ORGAN_TITLE.search(title):
         parts.append(title)
@@ -471,7 +465,8 @@ def place_from_organ(doc: Document, text: str) -> bool:
         return False
     # a name several divisions share (朝阳区) is read with the whole text, whose other
     # mentions tell which one; only the organ's own mentions decide the place
-    found = [m for m in gazetteer.mentions(organ + "\n" + text[:20000]) if m[1] < len(organ)]
+    both = organ + "\n" + text[:20000]
+    found = [m for m in places.in_context(both, gazetteer.mentions(both)) if m[1] < len(organ)]
     div = gazetteer.resolve_mentions(found)
     if div is None:
         return False
@@ -488,7 +483,7 @@ def place_from_organ(doc: Document, text: str) -> bool:
 def infer_place(doc: Document, text: str) -> None:
     if infer_scope(doc, text) or place_from_organ(doc, text):
         return
-    found = gazetteer.mentions(text)
+    found = places.in_context(text, gazetteer.mentions(text))
     div = gazetteer.resolve_mentions(found)
     if div is None:
         return
@@ -601,6 +596,16 @@ def infer_dates(doc: Document, text: str, published: str | None) -> None:
     then a year in the title, the file name or the review section."""
     if not date_from_head(doc):
         infer_date(doc, published)
+        # a relative or month-day date read against the page's own stamp (annotate/dates.py)
+        head = "\n".join(doc.search_text.split("\n")[:6])[:600]
+        if published and "published" in doc.meta and str(doc.meta["published"].evidence) in str(doc.value("date_text") and doc.meta["date_text"].evidence):
+            for key in ("date", "date_precision", "date_text"):
+                doc.meta.pop(key, None)  # the 'date' read was the page's own stamp line
+        if published and "年" not in str(doc.value("date_text") or ""):
+            stamp_line = str(doc.meta["published"].evidence or published) if "published" in doc.meta else published
+            dates.date_from_stamp(doc, head, published, stamp_line)
+        if "date" not in doc.meta or (doc.value("date") is None and not published):
+            dates.year_from_lead(doc, head, doc.search_text)
     if not doc.value("date") and not date_from_title(doc):
         date_from_name_or_review(doc, text)
 
@@ -621,9 +626,16 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         doc.meta["published"] = Field(post.date, "inferred", f"Jekyll 文章文件名：{post.file_name}")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
+    elif found := dates.page_stamp(doc):
+        published = found[0]
+        doc.meta["published"] = Field(found[0], "inferred", found[1])
+    if published and ("template_site" in doc.meta or doc.redacted) and "date" not in fm:
+        published = None  # a 范文 site's posting time does not date the speech
     guarded(doc, "speakers", speaker_from_head, doc, text)
     guarded(doc, "speakers", infer_people, doc, text)
+    guarded(doc, "speakers", speaker.mark_as_written, doc, raw.text)
     guarded(doc, "meeting", infer_meeting, doc, text)
+    guarded(doc, "meeting", sessions.meeting_from_session, doc)
     guarded(doc, "date", infer_dates, doc, text, published)
     if doc.value("date") is None and "date_text" in doc.meta and "meeting_year" in doc.meta:
         # '8月1日，市委召开2024年全市年中工作会议': the meeting's name gives the year
@@ -647,7 +659,9 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     # place inference reads them after it
     chrome = "\n".join(r.text for r in doc.removals if r.rule in ("page-chrome", "source-line", "header-line"))
     guarded(doc, "place", infer_place, doc, text + ("\n" + to_simplified(chrome) if chrome else ""))
+    guarded(doc, "place", places.refine, doc, text)
     guarded(doc, "genre", infer_genre, doc, text)
+    guarded(doc, "source", publisher.source_name, doc, fm, sites or {})
     guarded(doc, "source", infer_source, doc, sites or {})
     for t in given_tags(fm):  # Jekyll's rules: tags/categories split, tag/category whole
         if t not in doc.given_tags:

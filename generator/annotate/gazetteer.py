@@ -512,7 +512,8 @@ def _best(found: list[tuple[Division, int, int]], hint_codes: frozenset[str]) ->
     full_named = {div.code for div, start, end in found if end - start >= len(div.name)}
 
     def corroborated(c: str) -> bool:
-        return any(o != c and (o in idx.lineage[c] or o[:4] == c[:4]) for o in counts)
+        # a county the text keeps naming (建设金塔, 金塔经济社会发展) is its subject
+        return counts[c] >= 2 or any(o != c and (o in idx.lineage[c] or o[:4] == c[:4]) for o in counts)
 
     candidates = [
         c for c in counts

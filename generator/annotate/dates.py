@@ -1,0 +1,189 @@
+"""Dates a news page gives relative to its own publication: 昨天, 今日（14日）, 日前, 1月2日下午.
+
+A news item rarely states its year: it says `昨天下午` or `1月2日` and relies on the page
+it is printed on. So the page's own publication stamp is found first, among the lines
+cleaning removed as chrome and the head lines of the text: a labelled stamp
+(`发布时间：2022-02-19`, `更新时间:2019年1月3日`), a date on the page's source/info line
+(`来源：XX日报 2019-01-18`, `| 2022-12-12 阅读量`) or an e-paper's edition line
+(`2022年02月19日 星期六`). Not a publication stamp: an e-reader's clock widget (a weekday
+with a time of day to the second), a template or document-sharing site's posting or
+download time (`下载文档`, `免费试读`, `文章大小`), and a stamp on a 范文 site.
+
+With the stamp, a relative day counts back from it, a bare day (`14日`) is in the stamp's
+month, and a month-day takes the stamp's year (the year before when it falls after the
+stamp). A day the text states that contradicts the stamp (`14日` on a page stamped the 9th)
+leaves the date unknown; the evidence always names the stamp.
+
+Without a stamp, a month-day in the lead takes its year only from the lead (500
+characters from the month-day on), when that names exactly one year, as the meeting's or its business's own (`9月30日，召开…
+2025年第三次会议`, `…2020年度…调度会议`, `2005年上半年工作总结`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from generator.model import Document, Field
+
+_Y = r"((?:19|20)\d\d)"
+_STAMP_DATE = re.compile(
+    _Y + r"\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|\s+(\d{1,2})/(\d{1,2}))(?!\d)"
+)
+_LABEL = re.compile(r"(?:发布|更新|刊发|发稿|上传)?(?:时间|日期)\s*[:：]?\s*$")
+_INFO = re.compile(r"来源|浏览|阅读|点击|作者|发布者|编辑|查看|评论|稿源|您的位置|当前位置|[>|｜]")
+_EDITION = re.compile(r"星期[一二三四五六日天]")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}:\d{2}|今天是|北京时间")
+_NOT_PAGE = re.compile(r"下载|字节|页数|文档|免费|试读|\d元|会员|发表时间|投稿|收藏本")
+_TIME = re.compile(r"^\s*(?:\d{1,2}:\d{2}(?::\d{2})?)?\s*$")
+
+
+def _date(m: re.Match[str]) -> datetime.date | None:
+    y = int(m.group(1))
+    mo, d = next((int(m.group(i)), int(m.group(i + 1))) for i in (2, 4, 6) if m.group(i))
+    try:
+        return datetime.date(y, mo, d)
+    except ValueError:
+        return None
+
+
+def stamp_of_line(line: str) -> datetime.date | None:
+    """The publication date a head line states, or None when the line is not a stamp."""
+    line = line.strip()
+    if len(line) > 140 or "。" in line or _NOT_PAGE.search(line):
+        return None
+    m = _STAMP_DATE.search(line)
+    if not m:
+        return None
+    before, after = line[: m.start()], line[m.end() :]
+    if _EDITION.search(line) and _CLOCK.search(line):
+        return None  # a clock widget: weekday and time to the second
+    labelled = bool(_LABEL.search(before))
+    info = bool(_INFO.search(before + after))
+    alone = not before.strip() and (_TIME.match(after) or _EDITION.search(after))
+    if labelled or info or alone:
+        return _date(m)
+    return None
+
+
+def page_stamp(doc: Document) -> tuple[str, str] | None:
+    """(ISO date, the stamp line) of the page's own publication, or None."""
+    if "template_site" in doc.meta or doc.redacted:
+        return None  # a 范文 site's posting time says nothing about the speech
+    lines = [r.text for r in doc.removals if r.rule in ("header-line", "page-chrome", "source-line")]
+    lines += [x for x in doc.search_text.split("\n")[:15] if x.strip()]
+    for line in lines:
+        for part in line.split("\n"):
+            day = stamp_of_line(part)
+            if day and 1990 <= day.year <= 2100:
+                return day.isoformat(), part.strip()
+    return None
+
+
+# ---------------------------------------------------------------- dates read against the stamp
+
+_RELATIVE = {"今日": 0, "今天": 0, "当天": 0, "昨日": 1, "昨天": 1, "前日": 2, "前天": 2}
+_REL = re.compile(
+    r"(?:^|[。！？\n，,\s）)])\s*(?:本报讯|[^。\n]{0,16}?讯)?[^。\n]{0,24}?(今日|今天|昨日|昨天|前日|前天|日前|近日)\s*"
+    r"(?:[（(]\s*(?:(\d{1,2})月)?(\d{1,2})日\s*[）)]|[是为]\s*(?:(\d{1,2})月)?(\d{1,2})日)?")
+_BARE_DAY = re.compile(r"(?:^|[。！？\n）)\s])\s*(?:[^。\n]{0,16}?讯\s*)?(?<![月\d])(\d{1,2})\s*[日号](?:上午|下午|晚上|晚|早上|凌晨|中午)?[，,]?")
+# a month-day followed by 讯/电 is the news dateline's dispatch date, not the event's
+_MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号](?!\s*(?:讯|电))")
+
+
+def _set(doc: Document, value: str, precision: str, evidence: str, text: str) -> None:
+    doc.meta["date"] = Field(value, "inferred", evidence)
+    doc.meta["date_precision"] = Field(precision, "inferred", None)
+    doc.meta["date_text"] = Field(text, "inferred", evidence)
+
+
+def _sentence(text: str, pos: int) -> str:
+    start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
+    ends = [i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0]
+    return text[start : (min(ends) + 1 if ends else len(text))].strip()
+
+
+def date_from_stamp(doc: Document, head: str, stamp: str, stamp_line: str) -> bool:
+    """A relative day, a bare day or a month-day in the lead, read against the stamp.
+    Returns True when it decided (a date, or unknown because the text contradicts the
+    stamp); False when the lead has no such date."""
+    pub = datetime.date.fromisoformat(stamp)
+    note = f"（据本页发布时间“{stamp_line}”）"
+    m = _REL.search(head)
+    md = _MONTH_DAY.search(head)
+    if m and m.group(5):  # 今天是9月10日: the day it states, like 今日（14日）
+        md = None
+    if m and (not md or m.start(1) < md.start()):
+        ev = _sentence(head, m.start(1)) + note
+        month, stated = (m.group(2) or m.group(4)), (m.group(3) or m.group(5))
+        if m.group(1) in ("日前", "近日"):
+            if stated:  # 日前（14日）: the stated day, in the stamp's month
+                return _day_in_stamp_month(doc, pub, int(month or pub.month), int(stated), ev, m.group(0))
+            _set(doc, str(pub.year), "year", ev, m.group(1))
+            return True
+        day = pub - datetime.timedelta(days=_RELATIVE[m.group(1)])
+        if stated and (int(stated) != day.day or (month and int(month) != day.month)):
+            # 今天（8月1日） on a page stamped the next day: the stated day wins if it is
+            # not after the stamp; otherwise the two disagree and the date stays unknown
+            return _day_in_stamp_month(doc, pub, int(month or pub.month), int(stated), ev, m.group(0))
+        _set(doc, day.isoformat(), "day", ev, m.group(0).strip("，,。 \n"))
+        return True
+    if md:
+        mo, d = int(md.group(1)), int(md.group(2))
+        year = pub.year if (mo, d) <= (pub.month, pub.day) else pub.year - 1
+        try:
+            day = datetime.date(year, mo, d)
+        except ValueError:
+            return False
+        if (pub - day).days > 200:
+            return False  # too long before the stamp to be the page's own news
+        _set(doc, day.isoformat(), "day", _sentence(head, md.start()) + note, md.group(0))
+        return True
+    b = _BARE_DAY.search(head)
+    if b:
+        ev = _sentence(head, b.start(1)) + note
+        return _day_in_stamp_month(doc, pub, pub.month, int(b.group(1)), ev, b.group(0).strip("，,。 \n"))
+    return False
+
+
+def _day_in_stamp_month(doc: Document, pub: datetime.date, month: int, day: int, ev: str, text: str) -> bool:
+    try:
+        when = datetime.date(pub.year, month, day)
+    except ValueError:
+        when = None
+    if when is None or when > pub or (pub - when).days > 31:
+        # a day after the page was published, or not in its month: the text and the
+        # stamp disagree, and neither is guessed
+        doc.meta["date"] = Field(None, "inferred", ev)
+        doc.meta["date_precision"] = Field(None, "inferred", None)
+        doc.meta["date_text"] = Field(text, "inferred", ev)
+        return True
+    _set(doc, when.isoformat(), "day", ev, text)
+    return True
+
+
+# ---------------------------------------------------------------- a year the lead sentence names
+
+_OWN_YEAR = re.compile(_Y + r"\s*年?(?:度|第[一二三四五六七八九十\d]+次|上半年|下半年|前三季度|第?[一二三四]季度|全年|年中|年终|[^，。；\n]{0,20}?(?:会议|工作|方案|计划|要点))")
+
+
+def year_from_lead(doc: Document, head: str, text: str) -> bool:
+    """A month-day without a year: the year of the meeting the lead names (the 500
+    characters from the month-day on), when the lead names exactly one year and names it as the meeting's or its business's
+    own (2025年第三次会议, 2020年度…会议, 2005年上半年工作总结, 2022年…实施方案)."""
+    md = _MONTH_DAY.search(head)
+    if not md or doc.value("date"):
+        return False
+    para = text[text.find(md.group(0)) :][:500]
+    years = {m.group(1) for m in re.finditer(_Y + r"\s*年", para)}
+    own = [m for m in _OWN_YEAR.finditer(para)]
+    if len(years) != 1 or not own or re.search(r"(?:19|20)\d\d(?!\s*年)(?=\D)", para.replace(own[0].group(1), "")):
+        return False
+    y, mo, d = int(own[0].group(1)), int(md.group(1)), int(md.group(2))
+    try:
+        day = datetime.date(y, mo, d)
+    except ValueError:
+        return False
+    ev = _sentence(head, md.start())
+    _set(doc, day.isoformat(), "day", f"{ev}（年份据同段“{own[0].group(0)}”）", md.group(0))
+    return True

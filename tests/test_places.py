@@ -1,0 +1,85 @@
+"""Place mentions read in context (generator/annotate/places.py): ordinary words and
+features are not places, a county stays a county, functional zones resolve to their
+host with level unknown, the level a text speaks at, a county's news site. Each case is
+a fixture in tests/fixtures/places_in_context/, run through the real pipeline."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from generator.annotate.places import self_level, source_place, zones
+from generator.model import Document
+from generator.pipeline import collect
+
+FIXTURES = ROOT / "tests" / "fixtures" / "places_in_context"
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Document]:
+    report = collect(ROOT, progress=False, corpus=FIXTURES)
+    assert not report.errors, report.errors
+    return {d.source_path: d for d in report.documents}
+
+
+def place(doc: Document) -> tuple[object, object, object]:
+    p = doc.value("place") or {}
+    return p.get("province"), p.get("city"), p.get("county")
+
+
+def test_guests_are_not_the_city_of_laibin(docs: dict[str, Document]) -> None:
+    """来宾 in 各位来宾 is a word; nothing else places the speech."""
+    assert place(docs["guests_are_not_a_city.txt"]) == (None, None, None)
+
+
+def test_a_county_stays_apart_from_the_city_of_its_name(docs: dict[str, Document]) -> None:
+    doc = docs["county_and_city_of_one_name.txt"]
+    assert place(doc) == ("江西省", "吉安市", "吉安县")
+    assert doc.value("level") == "县区"
+
+
+def test_a_zone_of_the_data_file_resolves_to_its_host(docs: dict[str, Document]) -> None:
+    doc = docs["zone_in_the_data_file.txt"]
+    assert place(doc) == ("广东省", "深圳市", None)
+    assert doc.value("place")["zone"] == "大鹏新区"
+    assert doc.value("level") is None and "功能区" in doc.meta["level"].evidence
+
+
+def test_a_zone_named_after_its_city(docs: dict[str, Document]) -> None:
+    doc = docs["zone_named_after_its_city.txt"]
+    assert place(doc) == ("宁夏回族自治区", "石嘴山市", None)
+    assert doc.value("level") is None
+
+
+def test_a_province_named_in_passing_does_not_make_a_county_text_provincial(docs: dict[str, Document]) -> None:
+    doc = docs["province_in_passing_county_level.txt"]
+    assert doc.value("level") == "县区"
+    assert "我县" in doc.meta["level"].evidence
+
+
+def test_a_county_news_site_names_its_county(docs: dict[str, Document]) -> None:
+    doc = docs["county_news_site_names_its_county.txt"]
+    assert place(doc) == ("浙江省", "丽水市", "松阳县")
+    assert "松阳新闻网" in doc.meta["place"].evidence
+    assert doc.value("source")["name"] == "松阳新闻网"
+
+
+def test_a_reservoir_named_after_a_district_elsewhere_is_not_that_district(docs: dict[str, Document]) -> None:
+    assert place(docs["feature_named_after_a_place.txt"]) == (None, None, None)
+
+
+def test_self_level_and_source_place_units() -> None:
+    assert self_level("我县召开会议。")[0] == "县区"
+    assert self_level("我县和我市共同召开会议。") is None
+    assert source_place("右江日报") is None  # a city's daily, named after a river
+    assert source_place("今日竹山网").name == "竹山县"
+    assert source_place("某某网") is None
+
+
+def test_every_zone_of_the_data_file_has_a_host_in_the_gazetteer() -> None:
+    from generator.annotate import gazetteer
+
+    for name, entry in zones().items():
+        hosts = [d for d in gazetteer.lookup(entry["host"]) if d.province == entry["province"]]
+        assert hosts, name
+        assert entry.get("note"), name
