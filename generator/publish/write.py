@@ -20,6 +20,8 @@ from urllib.parse import quote
 
 import yaml
 
+from generator.annotate.targets import Target
+from generator.annotate.targets import extract as extract_targets
 from generator.clean import RULES
 from generator.model import Document
 from generator.publish import charts as charts_mod
@@ -30,6 +32,7 @@ from generator.publish.outline import outline
 from generator.publish.output import Output
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
 from generator.publish.passages import anchor as passage_anchor
+from generator.publish.targets_page import TARGETS_CSV, TARGETS_PAGE, target_lines, targets_csv, targets_page
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -349,7 +352,8 @@ def provenance_lines(doc: Document) -> list[str]:
     return lines
 
 
-def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None) -> str:
+def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None,
+                targets: list[Target] | None = None) -> str:
     """Title, one line of facts, keyword tags, then the text; everything else after it."""
     fm: dict[str, Any] = {"title": title_text(doc.title)}
     for key in FRONT_MATTER_FIELDS:
@@ -376,6 +380,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         ]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
+    lines += target_lines(targets or [], esc)
     lines += cite_lines(doc)
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
     lines += metadata_table(doc, where)
@@ -453,6 +458,8 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
+              "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
+              "（[按年份和地点比较](archive/targets.md)）",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
         lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
@@ -505,13 +512,15 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
     indexes = build_indexes(docs, esc, extras)
+    stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
     for d in docs:
-        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where))
+        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where, stated.get(d.id)))
         dl = target / SOURCES / download_name(d)
         if not sources_online and dl not in out.produced:
             out.copy(corpus / d.source_path, dl)
     for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
+    out.write_text(target / f"{TARGETS_PAGE}.md", targets_page(docs, stated, esc))
     base = site_url()
     out.write_text(target / HOME_SNIPPET, home_snippet(docs, charts, feed=bool(base)))
     data = docs_dir / "data"
@@ -524,6 +533,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
     out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
+    out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
     if own:
         out.remove_stale()
     return out.written - before
