@@ -11,9 +11,11 @@ each anchor to the page that holds it, so links from speech pages find their ent
 from __future__ import annotations
 
 import hashlib
+import html
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from generator.model import Document
 
@@ -235,7 +237,8 @@ def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
             kws[k].append(d)
         for t in d.given_tags:
             given[t].append(d)
-    groups = [Group(2, f"{esc(k)}（{len(ds)}）", anchor("keywords", k), entries=[_entry(d, esc) for d in _by_date(ds)])
+    groups = [Group(2, f"{esc(k)}（{len(ds)}）", anchor("keywords", k), entries=[_entry(d, esc) for d in _by_date(ds)],
+                    intro=[trend_link(k), ""])
               for k, ds in sorted(kws.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     groups += [Group(2, f"来源标签：{esc(t)}（{len(ds)}）", anchor("tags", t),
                      entries=[_entry(d, esc) for d in _by_date(ds)])
@@ -243,6 +246,13 @@ def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
     return paginate("keywords", "关键词",
                     "从文本中计算出的关键词（见[关于](../about.md)），按篇数排列，括号内是篇数；"
                     "最后是来源自带的标签。", groups)
+
+
+def trend_link(term: str, prefix: str = "../") -> str:
+    """A link to the term's trend (docs/trends.md, counted in the browser). Raw HTML: a
+    page URL with a query string is not a Markdown file MkDocs could check."""
+    url = html.escape(f"{prefix}trends.html?q={quote(term)}")
+    return f'<a class="sa-trend-link" href="{url}">“{html.escape(term)}”的年份趋势</a>'
 
 
 def all_speeches(docs: list[Document], esc: Callable[[str], str]) -> Pages:
