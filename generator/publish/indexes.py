@@ -139,9 +139,16 @@ def _page(title: str, intro: str, body: list[str]) -> str:
 
 
 def build_indexes(docs: list[Document], esc: Callable[[str], str],
-                  extras: dict[str, list[str]] | None = None) -> Pages:
-    """Every index as paginated pages; `extras` adds lines (charts) to the first page of an index."""
+                  extras: dict[str, list[str]] | None = None, notes: dict[str, list[str]] | None = None) -> Pages:
+    """Every index as paginated pages; `extras` adds lines (charts) to the first page of an
+    index, `notes` lines under the heading with that anchor (distinctive terms)."""
     extras = extras or {}
+    notes = notes or {}
+
+    def noted(groups: list[Group]) -> list[Group]:
+        for g in groups:
+            g.intro = g.intro + notes.get(g.anchor, [])
+        return groups
     pages = Pages()
 
     years: dict[str, list[Document]] = defaultdict(list)
@@ -154,7 +161,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
     if undated:
         groups.append(Group(2, "日期不明", "y-unknown", intro=["文本没有说明年份的篇目（原文中的月日照录）。", ""],
                             entries=[_entry(d, esc) for d in sorted(undated, key=lambda d: d.id)]))
-    pages.update(paginate("years", "按年份", "时间线，从新到旧。", groups, extras.get("years")))
+    pages.update(paginate("years", "按年份", "时间线，从新到旧。", noted(groups), extras.get("years")))
 
     tree: dict[str, dict[str, dict[str, list[Document]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     noplace: list[Document] = []
@@ -194,7 +201,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
                 groups[-1].entries += [_entry(d, esc) for d in _by_date(tree[prov][city][county])]
     if noplace:
         groups.append(Group(2, "地点不明", "p-unknown", entries=[_entry(d, esc) for d in _by_date(noplace)]))
-    pages.update(paginate("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", groups, extras.get("places")))
+    pages.update(paginate("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", noted(groups), extras.get("places")))
 
     speakers: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
@@ -220,7 +227,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
             by[str(d.value(fld) or "未知")].append(d)
         groups = [Group(2, f"{esc(g)}（{len(by[g])}）", anchor(kind, g), entries=[_entry(d, esc) for d in _by_date(by[g])])
                   for g in sorted(by, key=lambda g: (g == "未知", g))]
-        pages.update(paginate(kind, title, intro, groups))
+        pages.update(paginate(kind, title, intro, noted(groups)))
 
     pages.update(keyword_pages(docs, esc))
     pages.update(all_speeches(docs, esc))

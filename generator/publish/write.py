@@ -23,9 +23,12 @@ import yaml
 from generator.annotate.targets import Target
 from generator.annotate.targets import extract as extract_targets
 from generator.clean import RULES
+from generator.link import term_counts
+from generator.link.distinctive import Distinctive, distinctive_terms
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
+from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
 from generator.publish.export import gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.outline import outline
@@ -460,6 +463,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
               "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
               "（[按年份和地点比较](archive/targets.md)）",
+              "- [distinctive.csv](data/distinctive.csv)：每个省、市、年份、体裁的特色词（前 20，附 z 分数和出现次数）",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
         lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
@@ -495,7 +499,8 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
     }
 
 
-def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None) -> int:
+def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
+              distinctive: list[Distinctive] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written."""
@@ -511,7 +516,9 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
         out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
-    indexes = build_indexes(docs, esc, extras)
+    if distinctive is None:  # the pipeline passes them computed from its cached counts
+        distinctive = distinctive_terms(docs, {d.id: term_counts(d.tokens) for d in docs})
+    indexes = build_indexes(docs, esc, extras, index_notes(distinctive, docs))
     stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
     for d in docs:
         out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where, stated.get(d.id)))
@@ -534,6 +541,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
         out.keep(data / name)  # written by export.py itself; kept, not stale
     out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
     out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
+    out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     if own:
         out.remove_stale()
     return out.written - before
