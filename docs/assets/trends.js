@@ -333,7 +333,7 @@
         b.addEventListener("click", function () { run(true); });
       }
       out.appendChild(el("h2", null, "按年份"));
-      out.appendChild(lineChart(results));
+      if (results.some(function (r) { return r.exact; })) out.appendChild(lineChart(results));
       results.forEach(function (r) {
         out.appendChild(el("h3", null, r.term));
         out.appendChild(dataTable(r, r.years, "year", "年份", genre));
