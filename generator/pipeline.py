@@ -25,6 +25,7 @@ from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
+from generator.link.distinctive import distinctive_terms
 from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.search import DocTerms, compact_terms
@@ -351,11 +352,12 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     stages = {"documents": time.perf_counter() - t0}
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
+    distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
     report.link_prep.clear()  # the largest per-document data, needed no more
     stages["link"] = time.perf_counter() - t
     t = time.perf_counter()
     out = Output(root / "docs")
-    write_all(report.documents, root / "docs", root / "corpus", out)
+    write_all(report.documents, root / "docs", root / "corpus", out, distinctive)
     stages["write"] = time.perf_counter() - t
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(

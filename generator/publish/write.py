@@ -20,15 +20,23 @@ from urllib.parse import quote
 
 import yaml
 
+from generator.annotate.targets import Target
+from generator.annotate.targets import extract as extract_targets
 from generator.clean import RULES
+from generator.link import term_counts
+from generator.link.distinctive import Distinctive, distinctive_terms
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
-from generator.publish.export import newest, write_downloads
+from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
+from generator.publish.export import gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.outline import outline
 from generator.publish.output import Output
 from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
+from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
+from generator.publish.passages import anchor as passage_anchor
+from generator.publish.targets_page import TARGETS_CSV, TARGETS_PAGE, target_lines, targets_csv, targets_page
 from generator.read.jekyll import TITLE_FROM_POST_NAME
 
 GENERATED = "archive"
@@ -223,16 +231,23 @@ def body_lines(doc: Document, part: PagePart | None = None) -> list[str]:
                 if pc.start == 0 or pc.start < len(paras[pc.index])]
 
     def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
+        # paragraph n's anchor #p-n (passages.py) lives in the first tab, the one shown
         out: list[str] = []
         first: set[int] = {pc.index for pc in pieces if pc.start == 0} if pieces is not None else set(heads)
+        # a paragraph cut over two pages of a very long text has its anchor where it starts
+        starts: set[int] | None = {pc.index for pc in pieces if pc.start == 0} if pieces is not None else None
         for i, p in shown(paras):
             h = heads.get(i) if i in first else None
+            anchored = starts is None or i in starts
+            link = passage_link(i + 1, as_headings and bool(h)) if anchored else ""
             if h and as_headings:
-                out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {{#{h.anchor}}}")
+                out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {link} {{#{h.anchor}}}")
             elif h:
-                out.append(f"{indent}**{esc(p.strip())}**")
+                out.append(f"{indent}**{esc(p.strip())}** {link}")
             else:
-                out.append(indent + md_paragraph(p, doc.body_format))
+                out.append(indent + md_paragraph(p, doc.body_format) + (" " + link if link else ""))
+            if as_headings and not h and anchored:
+                out.append(f"{indent}{{: #{passage_anchor(i + 1)} }}")
             out.append("")
         return out
 
@@ -359,7 +374,7 @@ def provenance_lines(doc: Document) -> list[str]:
 
 
 def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None,
-                part: PagePart | None = None, total: int = 1) -> str:
+                part: PagePart | None = None, total: int = 1, targets: list[Target] | None = None) -> str:
     """Title, one line of facts, keyword tags, then the text; everything else after it.
     A very long document shows only its first part here (`part`, of `total`)."""
     title = part_title(doc.title, 1, total)
@@ -390,6 +405,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         ]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
+    lines += target_lines(targets or [], esc)
     lines += cite_lines(doc)
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
     lines += metadata_table(doc, where)
@@ -466,6 +482,10 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
+              "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
+              "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
+              "（[按年份和地点比较](archive/targets.md)）",
+              "- [distinctive.csv](data/distinctive.csv)：每个省、市、年份、体裁的特色词（前 20，附 z 分数和出现次数）",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
         lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
@@ -503,7 +523,8 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
     }
 
 
-def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None) -> int:
+def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
+              distinctive: list[Distinctive] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written."""
@@ -519,10 +540,14 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
         out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
-    indexes = build_indexes(docs, esc, extras)
+    if distinctive is None:  # the pipeline passes them computed from its cached counts
+        distinctive = distinctive_terms(docs, {d.id: term_counts(d.tokens) for d in docs})
+    indexes = build_indexes(docs, esc, extras, index_notes(distinctive, docs))
+    stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
     for d in docs:
         pages = pages_of(d)  # a very long text is published as numbered parts
-        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where, pages[0], len(pages)))
+        out.write_text(target / SPEECHES / f"{d.id}.md",
+                       speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id)))
         for p in pages[1:]:
             out.write_text(target / SPEECHES / f"{page_name(d.id, p.number)}.md", continuation_page(d, p, len(pages)))
         dl = target / SOURCES / download_name(d)
@@ -530,6 +555,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
             out.copy(corpus / d.source_path, dl)
     for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
+    out.write_text(target / f"{TARGETS_PAGE}.md", targets_page(docs, stated, esc))
     base = site_url()
     out.write_text(target / HOME_SNIPPET, home_snippet(docs, charts, feed=bool(base)))
     data = docs_dir / "data"
@@ -541,6 +567,9 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     downloads = {d.id: source_link(d, source_base()) for d in docs}
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
+    out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
+    out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
+    out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     if own:
         out.remove_stale()
     return out.written - before
