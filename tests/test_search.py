@@ -131,7 +131,7 @@ def test_index_records_repost_groups(fixture_docs) -> None:
     groups, pos = [], 0
     for n in range(meta["docs"]):
         groups.append(n - nums[pos + 1])
-        pos += 2
+        pos += 3
         for _ in meta["facetOrder"]:
             cnt = nums[pos]
             pos += 1 + cnt
