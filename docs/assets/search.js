@@ -450,7 +450,10 @@
     }
     function step() {
       if (done()) return Promise.resolve(result);
-      var batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 8);
+      // the unchecked ones of the first page at once (one round trip when they all hold the
+      // phrase), then batches of 16 in the order shown
+      var batch = all ? [] : result.list.slice(0, want).filter(function (h) { return h.whole === undefined; });
+      if (!batch.length) batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 16);
       return loadDocs(result, batch).then(function () {
         order(result);
         if (progress) progress(result);
