@@ -8,7 +8,7 @@ where fetch and ES modules do not: one build serves the web and the offline copy
 
 docs/searchindex/ holds
 - meta.js   the number of documents, shards and facet values, and per document its
-            length, repost group and facet indexes (year, places, speakers, meeting
+            length, repost group, month and day (month × 32 + day) and facet indexes (year, places, speakers, meeting
             type, genre), compactly encoded; no vocabulary.
 - s/<k>.js  shard k: postings of every term whose FNV-1a hash falls in k. Terms are
             single Han characters and character bigrams of the simplified text (so any
@@ -49,12 +49,13 @@ import numpy as np
 
 from generator.link import repost_groups
 from generator.model import Document
-from generator.publish.indexes import place_keys, speakers_of, year_of
+from generator.publish import labels
+from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
 
 INDEX_DIR = "searchindex"
-FORMAT = 2
+FORMAT = 3
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -182,17 +183,9 @@ def _facet(values: list[list[str]]) -> tuple[list[str], dict[str, int]]:
     return order, {v: i for i, v in enumerate(order)}
 
 
-def _places(doc: Document) -> list[str]:
-    return list(dict.fromkeys(name for _lvl, name in place_keys(doc)))
-
-
 def _one(doc: Document, name: str) -> list[str]:
     v = doc.value(name)
     return [str(v)] if v else []
-
-
-def place_label(doc: Document) -> str:
-    return "".join(name for _lvl, name in place_keys(doc))
 
 
 # ---------------------------------------------------------------- packed text
@@ -277,6 +270,13 @@ def unpack_text(packed: str) -> str:
             out.append(table[ONE_BYTE + (k - 1 - ONE_BYTE) * n + index[packed[i]]])
         i += 1
     return "".join(out)
+
+
+def month_day(doc: Document) -> int:
+    """month × 32 + day of the document's date (0 where unknown), so search.js can sort by
+    date with the year facet: two base-32 digits per document instead of a date string."""
+    m = re.match(r"\d{4}-(\d{2})(?:-(\d{2}))?", str(doc.value("date") or ""))
+    return int(m.group(1)) * 32 + int(m.group(2) or 0) if m else 0
 
 
 def script_file(kind: str, key: int | str, data: Any) -> str:
@@ -372,13 +372,13 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
 
     facets = {
         "year": [[y] if (y := year_of(d)) else [] for d in docs],
-        "place": [_places(d) for d in docs],
+        "place": [labels.place_names(d) for d in docs],
         "speaker": [speakers_of(d) for d in docs],
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
     }
     names: dict[str, list[str]] = {}
-    record = [[lengths[n], n - number[group[d.id]]] for n, d in enumerate(docs)]
+    record = [[lengths[n], n - number[group[d.id]], month_day(d)] for n, d in enumerate(docs)]
     for name, values in facets.items():
         order, index = _facet(values)
         if name == "year":
@@ -406,8 +406,8 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
             "id": d.id,
             "title": d.title,
             "date": str(d.value("date") or ""),
-            "place": place_label(d),
-            "speakers": "、".join(speakers_of(d)),
+            "place": labels.place_label(d) or "",
+            "speakers": labels.speaker_label(d) or "",
             "packed": pack_text("\n".join(d.paragraphs)),
         }
         pages = pages_of(d)

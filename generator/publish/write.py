@@ -31,6 +31,7 @@ from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
 from generator.publish.export import gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
+from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
 from generator.publish.output import Output
 from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
@@ -169,7 +170,8 @@ def fmt_value(name: str, value: Any) -> str:
     if name == "place" and isinstance(value, dict):
         if value.get("scope") == "全国" and not value.get("province"):
             return esc("全国（全国性文件，不属任何省份）")
-        return esc(" / ".join(str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v))
+        names = [str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v]
+        return esc(" / ".join(n for i, n in enumerate(names) if i == 0 or n != names[i - 1]))  # 北京市 once
     if name in ("speakers", "officials") and isinstance(value, list):
         def person(p: dict) -> str:
             extra = "，".join(str(x) for x in (p.get("role"), p.get("part")) if x)
@@ -274,11 +276,11 @@ def glance_value(doc: Document, name: str) -> str | None:
             return f"{doc.value('date_text')}（年份不明）"
         return None
     if name == "place" and isinstance(v, dict):
-        if v.get("scope") == "全国" and not v.get("province"):
-            return "全国"  # a national document belongs to no province; say so, not 不明
-        return "".join(str(v[k]) for k in ("province", "city", "county") if v.get(k)) or None
+        return place_label(doc)  # 全国 for a national document, a municipality named once
     if name == "speakers" and isinstance(v, list):
-        return "、".join(f"{p.get('name')}（{p['role']}）" if p.get("role") else str(p.get("name")) for p in v)
+        # the unified name (labels.speaker_key); the source's own form stays in the facts table
+        return "、".join(f"{speaker_key(str(p.get('name')))}（{p['role']}）" if p.get("role")
+                        else speaker_key(str(p.get("name"))) for p in v)
     if name == "source" and isinstance(v, dict):
         return str(v.get("name") or v.get("url") or "") or None
     return str(v)
@@ -417,7 +419,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
             extra = f"（另有 {r.reposts} 篇转载）" if r.reposts else ""
             shared = "、".join(esc(k) for k in r.shared_keywords)
             lines.append(
-                f"- [{esc(other.title)}]({r.id}.md) — 相似度 {r.score:.3f}{extra}"
+                f"- [{esc(other.title)}]({r.id}.md)（{esc(list_facts_text(other))}） — 相似度 {r.score:.3f}{extra}"
                 + (f" · 共同关键词：{shared}" if shared else "")
             )
     else:
@@ -428,7 +430,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         for d in doc.duplicates:
             other = by_id[d.id]
             lines.append(
-                f"- [{esc(other.title)}]({d.id}.md) — 字符 5-gram 相似度 {d.similarity:.2f}"
+                f"- [{esc(other.title)}]({d.id}.md)（{esc(list_facts_text(other))}） — 字符 5-gram 相似度 {d.similarity:.2f}"
                 f"（约 {round((1 - d.similarity) * 100)}% 不同）"
             )
         lines.append("")
@@ -436,7 +438,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         lines += ["## 同一来源文件中的其他篇目 { data-search-exclude }", ""]
         for sid in sorted(doc.siblings, key=lambda s: by_id[s].part or 0):
             other = by_id[sid]
-            lines.append(f"- 第 {other.part} 篇：[{esc(other.title)}]({sid}.md)")
+            lines.append(f"- 第 {other.part} 篇：[{esc(other.title)}]({sid}.md)（{esc(list_facts_text(other))}）")
         lines.append("")
     lines += provenance_lines(doc)
     lines.append("")
@@ -466,15 +468,15 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
     """What the archive holds, the newest additions, charts and downloads, for the home page."""
     years = sorted({str(d.value("date"))[:4] for d in docs if d.value("date")})
     provinces = {(d.value("place") or {}).get("province") for d in docs} - {None}
-    speakers = {str(s.get("name")) for d in docs for s in (d.value("speakers") or []) if s.get("name")}
+    speakers = {speaker_key(str(s.get("name"))) for d in docs for s in (d.value("speakers") or []) if s.get("name")}
     span = f"{years[0]}–{years[-1]} 年" if years else "年份不明"
     lines = ["## 档案概况", "",
              f"共 **{len(docs)}** 篇，时间跨度 {span}（{len(years)} 个年份），"
              f"涉及 **{len(provinces)}** 个省级行政区、**{len(speakers)}** 位讲话人。", "",
              "## 最新收录", "", "按讲话或会议日期，最新的 10 篇：", ""]
-    for d in newest(docs, 10):
-        date = esc(str(d.value("date"))) if d.value("date") else "日期不明"
-        lines.append(f"- {date} [{esc(d.title)}](archive/{SPEECHES}/{d.id}.md)")
+    for d in newest(docs, 10):  # date, title, place, speaker: generic titles told apart
+        date, place, who = (esc(x) for x in list_facts(d))
+        lines.append(f"- {date} [{esc(d.title)}](archive/{SPEECHES}/{d.id}.md) · {place} · {who}")
     lines += ["", "## 图表", ""]
     for c in charts.values():
         lines += chart_block(c, "archive/")
