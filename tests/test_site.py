@@ -126,7 +126,10 @@ def test_deterministic(tmp_path: Path, built_site) -> None:
     for a, b in zip(first, second, strict=True):
         if a.is_file():
             assert a.read_bytes() == b.read_bytes(), a
-    for name in ("catalog.json", "catalog.csv", "corpus.jsonl.gz", "feed.xml"):
+    data = sorted(p.name for p in (built_site.root / "docs/data").iterdir())
+    assert {"catalog.json", "catalog.csv", "corpus.jsonl.gz", "feed.xml", "passages.jsonl.gz"} <= set(data)
+    assert data == sorted(p.name for p in (root / "docs/data").iterdir())
+    for name in data:
         assert (built_site.root / "docs/data" / name).read_bytes() == (root / "docs/data" / name).read_bytes(), name
 
 

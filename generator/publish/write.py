@@ -24,10 +24,12 @@ from generator.clean import RULES
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
-from generator.publish.export import newest, write_downloads
+from generator.publish.export import gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.outline import outline
 from generator.publish.output import Output
+from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
+from generator.publish.passages import anchor as passage_anchor
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -209,15 +211,19 @@ def body_lines(doc: Document) -> list[str]:
     heads = {h.index: h for h in outline(doc.simplified if doc.simplified is not None else doc.paragraphs)}
 
     def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
+        # paragraph n's anchor #p-n (passages.py) lives in the first tab, the one shown
         out: list[str] = []
         for i, p in enumerate(paras):
             h = heads.get(i)
+            link = passage_link(i + 1, as_headings and bool(h))
             if h and as_headings:
-                out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {{#{h.anchor}}}")
+                out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {link} {{#{h.anchor}}}")
             elif h:
-                out.append(f"{indent}**{esc(p.strip())}**")
+                out.append(f"{indent}**{esc(p.strip())}** {link}")
             else:
-                out.append(indent + md_paragraph(p, doc.body_format))
+                out.append(indent + md_paragraph(p, doc.body_format) + " " + link)
+            if as_headings and not h:
+                out.append(f"{indent}{{: #{passage_anchor(i + 1)} }}")
             out.append("")
         return out
 
@@ -446,6 +452,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
+              "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
         lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
@@ -516,6 +523,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     downloads = {d.id: source_link(d, source_base()) for d in docs}
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
+    out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
     if own:
         out.remove_stale()
     return out.written - before
