@@ -26,17 +26,18 @@ hashes (.cache/reuse/): after one new document only the pairs it takes part in a
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 import pickle
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from rapidfuzz.distance import LCSseq
 
 from generator.model import Document
 
@@ -48,6 +49,8 @@ MIN_CHARS = 50  # Han characters (outside formulas) a reuse between two document
 MIN_IDENTITY = 0.8  # matched characters / aligned length
 MAX_GAP = 12  # characters of difference bridged inside one aligned span (a name, a few words)
 EDGE_BLOCK = 4  # an aligned span starts and ends with a match at least this long
+GAP_COST = 3  # score of a character of difference (a match scores 1): spans stay above 75% identity
+XDROP = 30  # how far a span's score may fall below its best before the span ends
 # A seed n-gram held by at least max(FORMULA_MIN_DOCS, FORMULA_SHARE × N) documents is
 # formulaic: the archive's common language, not one speech copying another.
 FORMULA_SHARE = 0.03
@@ -63,28 +66,43 @@ _FINAL = np.uint64(0xFF51AFD7ED558CCD)
 
 
 @lru_cache(maxsize=1)
-def _t2s() -> dict[int, str]:
-    """OpenCC's one-to-one traditional → simplified characters, for str.translate. The
+def _t2s() -> np.ndarray:
+    """OpenCC's one-to-one traditional → simplified characters as a code point table. The
     Document's simplified text is converted only when the whole document is traditional;
     a traditional passage pasted into a simplified speech must unify with its source too,
-    and a character table does that at C speed."""
+    and a table lookup in numpy does that for millions of characters in milliseconds."""
     import opencc as opencc_pkg
 
-    table: dict[int, str] = {}
+    table = np.arange(0x30000, dtype=np.uint32)
     path = Path(opencc_pkg.__file__).parent / "dictionary" / "TSCharacters.txt"
     for line in path.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
         if len(parts) == 2 and len(parts[0]) == 1:
             simp = parts[1].split()[0]
-            if len(simp) == 1 and simp != parts[0]:
-                table[ord(parts[0])] = simp
+            if len(simp) == 1 and simp != parts[0] and max(ord(parts[0]), ord(simp)) < len(table):
+                table[ord(parts[0])] = ord(simp)
     return table
+
+
+def simplify_chars(text: str) -> str:
+    """Each traditional character replaced by its simplified form, one for one (so
+    positions stay the same)."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    table = _t2s()
+    inside = cp < len(table)
+    out = np.where(inside, table[np.where(inside, cp, 0)], cp)
+    return out.astype(np.uint32).tobytes().decode("utf-32-le")
 
 
 def han(text: str) -> str:
     """The Han characters of a text in simplified script, in order: what reuse is
     measured on."""
-    return _NOT_HAN.sub("", text).translate(_t2s())
+    return simplify_chars(_NOT_HAN.sub("", text))
+
+
+def _unique_sorted(k: np.ndarray) -> np.ndarray:
+    k = np.sort(k)
+    return k[np.concatenate(([True], k[1:] != k[:-1]))] if len(k) else k
 
 
 def seed_hashes(text: str) -> np.ndarray:
@@ -136,39 +154,52 @@ class Span:
 
 
 def align(a: str, b: str) -> list[Span]:
-    """Local alignments of two Han-only passages: difflib's matching blocks (longest
-    common substring first, then recursively left and right of it, so blocks are in
-    order on both sides) chained into spans while the gap between two blocks stays
-    within MAX_GAP on both sides (a changed name, number or word), trimmed to start and
-    end on a solid match, kept when long and identical enough. Like a banded
-    Smith-Waterman, it never bridges a long stretch of unrelated text."""
+    """Local alignments of two Han-only passages.
+
+    rapidfuzz's LCS (bit-parallel, C++) gives the matching blocks of the best global
+    alignment; the local ones are cut out of it as BLAST's X-drop extension does: each
+    matched character scores +1 and each character of a gap between two blocks
+    -GAP_COST; a span runs while its score stays positive and within XDROP of its best,
+    never across a gap longer than MAX_GAP (a changed name, number or few words), and
+    ends at its best point. It is then trimmed to start and end on a solid match, and
+    kept when long and identical enough. Like a banded Smith-Waterman, it never bridges
+    a long stretch of unrelated text, where a global alignment scatters single matches."""
     if a == b:
         return [Span(0, len(a), 0, len(b), ((0, 0, len(a)),))] if len(a) >= MIN_PIECE else []
-    blocks = [bl for bl in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks() if bl.size]
+    blocks = [(bl.a, bl.b, bl.size) for bl in LCSseq.editops(a, b).as_matching_blocks() if bl.size]
     spans: list[Span] = []
-    run: list[Block] = []
 
-    def close() -> None:
-        while run and run[0][2] < EDGE_BLOCK:
-            run.pop(0)
-        while run and run[-1][2] < EDGE_BLOCK:
-            run.pop()
-        if not run:
+    def close(run: list[Block]) -> None:
+        lo, hi = 0, len(run)
+        while lo < hi and run[lo][2] < EDGE_BLOCK:
+            lo += 1
+        while hi > lo and run[hi - 1][2] < EDGE_BLOCK:
+            hi -= 1
+        if lo == hi:
             return
-        a0, b0 = run[0][0], run[0][1]
-        a1, b1 = run[-1][0] + run[-1][2], run[-1][1] + run[-1][2]
-        span = Span(a0, a1, b0, b1, tuple(run))
+        kept = tuple(run[lo:hi])
+        span = Span(kept[0][0], kept[-1][0] + kept[-1][2], kept[0][1], kept[-1][1] + kept[-1][2], kept)
         if span.matched >= MIN_PIECE and span.matched >= MIN_IDENTITY * span.length:
             spans.append(span)
 
-    for bl in blocks:
+    run: list[Block] = []
+    score = best = best_end = 0
+    for blk in blocks:
         if run:
             pa, pb, pn = run[-1]
-            if bl.a - (pa + pn) > MAX_GAP or bl.b - (pb + pn) > MAX_GAP:
-                close()
+            gap = max(blk[0] - pa - pn, blk[1] - pb - pn)
+            score -= GAP_COST * gap
+            if gap > MAX_GAP or score <= 0 or best - score > XDROP:
+                close(run[:best_end])
                 run = []
-        run.append((bl.a, bl.b, bl.size))
-    close()
+        if not run:
+            score = 0
+            best = best_end = 0
+        run.append(blk)
+        score += blk[2]
+        if score > best:
+            best, best_end = score, len(run)
+    close(run[:best_end])
     return spans
 
 
@@ -325,7 +356,8 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
             mine.append(t)
         doc_tids.append(mine)
     del text_id
-    keys = [np.unique(sampled(seed_hashes(t))) for t in texts]
+    keys = [_unique_sorted(sampled(seed_hashes(t))) for t in texts]
+    text_keys = keys  # kept for the formula pass below
 
     # document frequency of every sampled n-gram → the formulaic ones
     per_doc = [np.unique(np.concatenate([keys[t] for t in tids])) if tids else np.zeros(0, np.uint64)
@@ -346,7 +378,6 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
     hk = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
     tid = np.repeat(np.arange(len(keys), dtype=np.int64), lens)
-    del keys
     keep = ~is_formula(hk)
     hk, tid = hk[keep], tid[keep]
     order = np.lexsort((tid, hk))
@@ -370,7 +401,8 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
         cand = list(zip((upk // len(texts)).tolist(), (upk % len(texts)).tolist(), strict=True))
     del tid, starts, sizes, lefts, rights
     # a passage copied verbatim into other documents is its own candidate
-    cand += [(t, t) for t in range(len(texts)) if len({di for di, _ in occ[t]}) > 1]
+    # (held by as many documents as a formula, it is one: reported as such, never paired)
+    cand += [(t, t) for t in range(len(texts)) if 1 < len({di for di, _ in occ[t]}) < fdf]
     out.stats["passages"] = len(texts)
     out.stats["candidate_pairs"] = len(cand)
 
@@ -383,21 +415,38 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     cache = AlignmentCache(cache_dir)
     # paragraph-level links per (earlier doc, later doc): (a_n, b_n, aligned length, matched)
     links: dict[tuple[str, str, bool], list[tuple[int, int, int, int, int]]] = defaultdict(list)
+
+    # Formulaic n-grams at full resolution, for the passages that hold a sampled one:
+    # which characters of a passage are formula (and whether a reuse is more than a
+    # shared formula) must not depend on which n-grams the sampling happened to pick.
+    holds = [t for t, k in enumerate(text_keys) if is_formula(k).any()]
+    full = {t: seed_hashes(texts[t]) for t in holds}
+    docs_of: dict[int, set[int]] = defaultdict(set)
+    for t in holds:
+        docs_of[t] = {di for di, _ in occ[t]}
+    per_doc_full: dict[int, list[np.ndarray]] = defaultdict(list)
+    for t in holds:
+        for di in docs_of[t]:
+            per_doc_full[di].append(full[t])
+    if per_doc_full:
+        fk = np.concatenate([np.unique(np.concatenate(v)) for _di, v in sorted(per_doc_full.items())])
+        ufk, fdfc = np.unique(fk, return_counts=True)
+        formulaic_full = ufk[fdfc >= fdf]
+        del fk, ufk, fdfc
+    else:
+        formulaic_full = np.zeros(0, np.uint64)
+    del per_doc_full
     masks: dict[int, np.ndarray] = {}
 
     def formula_mask(t: int) -> np.ndarray:
-        """Positions of passage t covered by a formulaic n-gram (sampled n-grams, gaps
-        shorter than an n-gram filled, since the unsampled ones between them are
-        formulaic too)."""
+        """Characters of passage t covered by a formulaic n-gram."""
         if t not in masks:
-            k = seed_hashes(texts[t])
-            pos = np.flatnonzero((k % np.uint64(SAMPLE) == 0) & is_formula(k))
             m = np.zeros(len(texts[t]), dtype=bool)
-            for s, e in zip(pos.tolist(), (pos + SEED).tolist(), strict=True):
-                m[s:e] = True
-            for s, e in zip(pos[:-1].tolist(), pos[1:].tolist(), strict=True):
-                if e - s <= 2 * SEED:
-                    m[s:e] = True
+            if t in full and len(formulaic_full):
+                k = full[t]
+                pos = np.minimum(np.searchsorted(formulaic_full, k), len(formulaic_full) - 1)
+                for s in np.flatnonzero(formulaic_full[pos] == k).tolist():
+                    m[s : s + SEED] = True
             masks[t] = m
         return masks[t]
 
@@ -411,6 +460,8 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
         length = sum(s.length for s in spans)
         matched = sum(s.matched for s in spans)
         own = sum(int(np.count_nonzero(~mx[a : a + n])) for s in spans for a, _b, n in s.blocks)
+        if own < MIN_PIECE:
+            continue  # a shared formula and little else
         for dx, nx in occ[x]:
             for dy, ny in occ[y]:
                 if dx == dy or group[docs[dx].id] == group[docs[dy].id]:
@@ -459,12 +510,13 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     out.notes = {did: {n: sorted(((o, sorted(ns)) for o, ns in others.items()), key=lambda e: when[e[0]])
                        for n, others in sorted(paras.items())}
                  for did, paras in sorted(notes.items())}
-    out.formulas = _formulas(texts, occ, docs, formula_mask, when, by_id)
+    out.formulas = _formulas(texts, occ, docs, formula_mask, when, by_id, fdf)
     return out
 
 
-def _formulas(texts: list[str], occ: list[list[tuple[int, int]]], docs: list[Document], formula_mask,
-              when: dict[str, tuple[int, str, str]], by_id: dict[str, Document]) -> list[Formula]:
+def _formulas(texts: list[str], occ: list[list[tuple[int, int]]], docs: list[Document],
+              formula_mask: Callable[[int], np.ndarray], when: dict[str, tuple[int, str, str]],
+              by_id: dict[str, Document], min_docs: int) -> list[Formula]:
     """Runs of formulaic n-grams at least FORMULA_MIN_RUN characters long, by how many
     documents hold the same run; a run inside a more widely held one is not listed again."""
     holders: dict[str, set[int]] = defaultdict(set)
@@ -483,7 +535,7 @@ def _formulas(texts: list[str], occ: list[list[tuple[int, int]]], docs: list[Doc
                 key = when[docs[di].id]
                 if run not in where or key < where[run][0]:
                     where[run] = (key, docs[di].id, n)
-    ranked = sorted(holders, key=lambda r: (-len(holders[r]), -len(r), r))
+    ranked = sorted((r for r in holders if len(holders[r]) >= min_docs), key=lambda r: (-len(holders[r]), -len(r), r))
     chosen: list[Formula] = []
     for run in ranked:
         if any(run in c.han for c in chosen):
@@ -500,7 +552,7 @@ def _original(doc: Document, n: int, run: str) -> str:
     punctuation and numbers as written: a formula is shown as the text has it."""
     para = (doc.simplified if doc.simplified is not None else doc.paragraphs)[n - 1]
     idx = [m.start() for m in _HAN.finditer(para)]
-    h = "".join(para[i] for i in idx).translate(_t2s())
+    h = simplify_chars("".join(para[i] for i in idx))
     s = h.find(run)
     if s < 0:
         return run
