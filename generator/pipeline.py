@@ -25,8 +25,10 @@ from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.link import LinkPrep, link, prepare
+from generator.link.reuse import find_reuse
 from generator.model import Document, SourceError
 from generator.publish.output import Output
+from generator.publish.reuse_pages import top_terms
 from generator.publish.search import DocTerms, compact_terms
 from generator.publish.write import write_all
 from generator.read import assign_file_ids, iter_sources, read
@@ -319,11 +321,17 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     stages = {"documents": time.perf_counter() - t0}
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
-    report.link_prep.clear()  # the largest per-document data, needed no more
     stages["link"] = time.perf_counter() - t
     t = time.perf_counter()
+    reuse = find_reuse(report.documents, root / ".cache" / "reuse")
+    terms = {p.a: {} for p in reuse.pairs} | {p.b: {} for p in reuse.pairs}
+    terms = {did: top_terms(report.link_prep[did].counts) for did in terms if did in report.link_prep}
+    report.stats["reuse"] = dict(reuse.stats)
+    stages["reuse"] = time.perf_counter() - t
+    report.link_prep.clear()  # the largest per-document data, needed no more
+    t = time.perf_counter()
     out = Output(root / "docs")
-    write_all(report.documents, root / "docs", root / "corpus", out)
+    write_all(report.documents, root / "docs", root / "corpus", out, reuse, terms)
     stages["write"] = time.perf_counter() - t
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(

@@ -21,6 +21,7 @@ from urllib.parse import quote
 import yaml
 
 from generator.clean import RULES
+from generator.link.reuse import Reuse
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
@@ -30,6 +31,7 @@ from generator.publish.outline import outline
 from generator.publish.output import Output
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
 from generator.publish.passages import anchor as passage_anchor
+from generator.publish.reuse_pages import notes_for, write_reuse
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -204,7 +206,7 @@ def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[s
     return rows
 
 
-def body_lines(doc: Document) -> list[str]:
+def body_lines(doc: Document, notes: dict[int, str] | None = None) -> list[str]:
     """The text, with numbered section lines as headings (see outline.py). A traditional
     text shows the simplified version first; its headings make the outline, and in the
     original-script tab the same lines are bold paragraphs, so the outline is not doubled."""
@@ -223,8 +225,11 @@ def body_lines(doc: Document) -> list[str]:
             else:
                 out.append(indent + md_paragraph(p, doc.body_format) + " " + link)
             if as_headings and not h:
-                out.append(f"{indent}{{: #{passage_anchor(i + 1)} }}")
+                reused = " .sa-reused" if notes and i + 1 in notes else ""  # link/reuse.py
+                out.append(f"{indent}{{: #{passage_anchor(i + 1)}{reused} }}")
             out.append("")
+            if as_headings and not h and notes and i + 1 in notes:
+                out += [indent + notes[i + 1], ""]
         return out
 
     if doc.simplified is not None:
@@ -349,7 +354,8 @@ def provenance_lines(doc: Document) -> list[str]:
     return lines
 
 
-def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None) -> str:
+def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None,
+                reuse: Reuse | None = None) -> str:
     """Title, one line of facts, keyword tags, then the text; everything else after it."""
     fm: dict[str, Any] = {"title": title_text(doc.title)}
     for key in FRONT_MATTER_FIELDS:
@@ -362,7 +368,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += facts_lines(doc)
     lines += tags_line(doc, where)
     lines += ["## 正文 {#text}", ""]
-    lines += body_lines(doc)
+    lines += body_lines(doc, notes_for(doc, reuse, by_id))
     if doc.redacted or doc.editor_note:
         # notes about the text, not part of it: their own section after the text
         lines += ["## 说明 {#notes data-search-exclude}", ""]
@@ -453,6 +459,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
+              "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
         lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
@@ -488,7 +495,8 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
     }
 
 
-def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None) -> int:
+def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
+              reuse: Reuse | None = None, terms: dict[str, dict[str, int]] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written."""
@@ -506,7 +514,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
               "places": chart_block(charts["provinces"], "")}
     indexes = build_indexes(docs, esc, extras)
     for d in docs:
-        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where))
+        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where, reuse))
         dl = target / SOURCES / download_name(d)
         if not sources_online and dl not in out.produced:
             out.copy(corpus / d.source_path, dl)
@@ -524,6 +532,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
     out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
+    write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
     if own:
         out.remove_stale()
     return out.written - before
