@@ -19,6 +19,7 @@ from pathlib import Path
 from opencc import OpenCC
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_DATELINE = re.compile(r"讯|电|记者|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|篇")
 # Place and person names of the test's own making, swapped into copies.
 NAMES = ["江川", "北岭", "青禾", "南屏", "石桥", "东湾", "云溪", "柳塘", "白沙", "金坪", "周德明", "许卫东",
          "林晓", "马国庆", "唐文静"]
@@ -65,7 +66,9 @@ def planted_corpus(dest: Path, paragraphs: list[str], n_docs: int = 40, n_plants
     by id and an order by date differ."""
     rng = random.Random(seed)
     s2t = OpenCC("s2t")
-    pool = [p for p in dict.fromkeys(paragraphs) if 120 <= len(han(p)) <= 600]
+    # no news datelines or bylines: they date a document by its text or split a file into
+    # articles, and the test needs each file one document dated by its front matter
+    pool = [p for p in dict.fromkeys(paragraphs) if 120 <= len(han(p)) <= 600 and not _DATELINE.search(p)]
     rng.shuffle(pool)
     alphabet = "".join(sorted(set(han("".join(pool)))))
     per_doc = max(3, min(6, len(pool) // n_docs))
