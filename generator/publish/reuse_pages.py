@@ -50,10 +50,9 @@ def note_html(doc: Document, n: int, reuse: Reuse, by_id: dict[str, Document]) -
     items = []
     for oid, ns in others[:NOTE_LINKS]:
         o = by_id[oid]
-        where = "、".join(str(k) for k in ns)
-        items.append(f'<a href="{oid}.html#{anchor(ns[0])}">{html.escape(_date(o))}《{html.escape(o.title)}》'
-                     f"第 {where} 段</a>（<a class=\"sa-compare-link\" href=\"{compare_href(doc.id, oid, by_id)}\">"
-                     f"对照</a>）")
+        where = "、".join(f'<a href="{oid}.html#{anchor(k)}">{k}</a>' for k in ns)
+        items.append(f"{html.escape(_date(o))}《{html.escape(o.title)}》第 {where} 段"
+                     f"（<a class=\"sa-compare-link\" href=\"{compare_href(doc.id, oid, by_id)}\">对照</a>）")
     more = f"；另有 {len(others) - NOTE_LINKS} 篇，见<a href=\"../{REUSE_PAGE}.html\">文本复用</a>" \
         if len(others) > NOTE_LINKS else ""
     return (f'<p class="sa-reuse-note" data-search-exclude>本段亦见于 {len(others)} 篇：'
