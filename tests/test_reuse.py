@@ -15,6 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, collect_seeds
 from opencc import OpenCC
@@ -201,3 +202,18 @@ def test_one_new_document_aligns_only_its_own_pairs(planted, tmp_path) -> None:
     assert 1 <= third.stats["aligned_pairs"] <= 5
     assert third.stats["cached_alignments"] >= first.stats["aligned_pairs"] - 5
     assert any(q.b == "zz-new" and q.a == source.id for q in third.pairs)
+
+
+def test_document_frequency_counts_each_document_once() -> None:
+    from generator.link.reuse import doc_frequency, seed_hashes
+
+    refrain = "坚持以人民为中心的发展思想"
+    texts = [refrain + "推进城市更新", refrain + "做好民生保障", "全面推进乡村振兴战略实施"]
+    keys = [np.unique(seed_hashes(t)) for t in texts]
+    # document 0 holds passages 0 and 1 (the refrain twice); documents 1 and 2 hold passage 0
+    occ = [[(0, 1), (1, 1), (2, 1)], [(0, 2)], [(1, 2)]]
+    doc_tids = [[0, 1], [0, 2], [0]]
+    uk, df = doc_frequency(keys, occ, doc_tids)
+    count = dict(zip(uk.tolist(), df.tolist(), strict=True))
+    assert count[int(seed_hashes(refrain)[0])] == 3  # three documents, not four passages
+    assert count[int(seed_hashes(texts[2])[0])] == 1

@@ -321,6 +321,34 @@ def _pairs_of_groups(starts: np.ndarray, size: int, tid: np.ndarray) -> tuple[np
     return members[:, i].ravel(), members[:, j].ravel()
 
 
+def doc_frequency(keys: list[np.ndarray], occ: list[list[tuple[int, int]]], doc_tids: list[list[int]],
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted n-gram hashes, how many documents hold each) from each distinct passage's
+    sorted unique hashes. Each passage counts once per document holding it, and a
+    document holding one n-gram in several passages is corrected back to one: memory
+    follows the distinct passages, not one array per document (verbatim copies of a
+    passage, the bulk of a large archive's repetition, cost nothing extra)."""
+    weight = np.fromiter((len({di for di, _ in o}) for o in occ), dtype=np.int64, count=len(occ))
+    lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+    parts, weights = [np.concatenate(keys) if keys else np.zeros(0, np.uint64)], [np.repeat(weight, lens)]
+    for tids in doc_tids:
+        mine = sorted({t for t in tids if len(keys[t])})
+        if len(mine) < 2:
+            continue
+        cat = np.sort(np.concatenate([keys[t] for t in mine]))
+        extra = cat[1:][cat[1:] == cat[:-1]]  # every occurrence after a hash's first
+        if len(extra):
+            parts.append(extra)
+            weights.append(np.full(len(extra), -1, dtype=np.int64))
+    allk, allw = np.concatenate(parts), np.concatenate(weights)
+    if not len(allk):
+        return allk, allw
+    order = np.argsort(allk, kind="stable")
+    allk, allw = allk[order], allw[order]
+    starts = np.flatnonzero(np.concatenate(([True], allk[1:] != allk[:-1])))
+    return allk[starts], np.add.reduceat(allw, starts)
+
+
 def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     """Seeds → candidate passage pairs → alignment → reuse between documents.
 
@@ -360,11 +388,7 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     text_keys = keys  # kept for the formula pass below
 
     # document frequency of every sampled n-gram → the formulaic ones
-    per_doc = [np.unique(np.concatenate([keys[t] for t in tids])) if tids else np.zeros(0, np.uint64)
-               for tids in doc_tids]
-    allk = np.concatenate(per_doc) if per_doc else np.zeros(0, np.uint64)
-    uk, df = np.unique(allk, return_counts=True)
-    del allk, per_doc
+    uk, df = doc_frequency(keys, occ, doc_tids)
     formulaic = np.sort(uk[df >= fdf])
     del uk, df
 
@@ -421,21 +445,10 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     # shared formula) must not depend on which n-grams the sampling happened to pick.
     holds = [t for t, k in enumerate(text_keys) if is_formula(k).any()]
     full = {t: seed_hashes(texts[t]) for t in holds}
-    docs_of: dict[int, set[int]] = defaultdict(set)
-    for t in holds:
-        docs_of[t] = {di for di, _ in occ[t]}
-    per_doc_full: dict[int, list[np.ndarray]] = defaultdict(list)
-    for t in holds:
-        for di in docs_of[t]:
-            per_doc_full[di].append(full[t])
-    if per_doc_full:
-        fk = np.concatenate([np.unique(np.concatenate(v)) for _di, v in sorted(per_doc_full.items())])
-        ufk, fdfc = np.unique(fk, return_counts=True)
-        formulaic_full = ufk[fdfc >= fdf]
-        del fk, ufk, fdfc
-    else:
-        formulaic_full = np.zeros(0, np.uint64)
-    del per_doc_full
+    ufk, fdfc = doc_frequency([_unique_sorted(full[t]) if t in full else np.zeros(0, np.uint64)
+                               for t in range(len(texts))], occ, doc_tids)
+    formulaic_full = ufk[fdfc >= fdf]
+    del ufk, fdfc
     masks: dict[int, np.ndarray] = {}
 
     def formula_mask(t: int) -> np.ndarray:

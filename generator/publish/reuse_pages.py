@@ -189,7 +189,8 @@ def reuse_page(reuse: Reuse, docs: list[Document], esc) -> str:
         for f in reuse.formulas:
             did, n = f.first
             share = f"{f.docs / len(docs):.0%}"
-            lines.append(f"| {esc(f.text)} | {f.docs} | {share} | "
+            shown = f.text if len(f.text) <= 120 else f.text[:120] + "…"
+            lines.append(f"| {esc(shown)} | {f.docs} | {share} | "
                          f"[{esc(by_id[did].title)} 第 {n} 段](speeches/{did}.md#{anchor(n)}) |")
         lines.append("")
     return "\n".join(lines)

@@ -14,8 +14,10 @@ per-document stages are measured by generator/tools/bench.py and are not repeate
   the cost of candidates and alignments when reuse is common.
 
 For each: the cold run (no alignment cache), a rebuild after one new document (the
-alignment cache of the cold run in place), and the peak resident memory the stage added
-(each workload runs in a fresh process, so the peak is its own).
+alignment cache of the cold run in place), each as wall time and as the process's CPU
+time (one core; on a shared machine the CPU time is the steadier figure), and the peak
+resident memory the stage added (each workload runs in a fresh process, so the peak is
+its own).
 """
 
 from __future__ import annotations
@@ -106,14 +108,15 @@ def run_one(kind: str, n: int, corpus: Path) -> dict[str, object]:
     chars = sum(len(p) for d in docs for p in d.paragraphs)
     base = _rss_mb()
     with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r = find_reuse(docs, Path(tmp))
-        cold = time.perf_counter() - t
+        cold, cold_cpu = time.perf_counter() - t, time.process_time() - c
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB → MB on Linux
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r2 = find_reuse([*docs, new], Path(tmp))
-        again = time.perf_counter() - t
-    return {"kind": kind, "docs": n, "chars": chars, "cold_s": round(cold, 2), "rebuild_s": round(again, 2),
+        again, again_cpu = time.perf_counter() - t, time.process_time() - c
+    return {"kind": kind, "docs": n, "chars": chars, "cold_s": round(cold, 2), "cold_cpu_s": round(cold_cpu, 2),
+            "rebuild_s": round(again, 2), "rebuild_cpu_s": round(again_cpu, 2),
             "peak_added_mb": round(peak - base, 1), "stats": r.stats, "rebuild_stats": r2.stats,
             "formula_docs": r.formula_docs, "formulas": len(r.formulas)}
 
