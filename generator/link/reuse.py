@@ -324,13 +324,25 @@ def _pairs_of_groups(starts: np.ndarray, size: int, tid: np.ndarray) -> tuple[np
 def doc_frequency(keys: list[np.ndarray], occ: list[list[tuple[int, int]]], doc_tids: list[list[int]],
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(sorted n-gram hashes, how many documents hold each) from each distinct passage's
-    sorted unique hashes. Each passage counts once per document holding it, and a
-    document holding one n-gram in several passages is corrected back to one: memory
-    follows the distinct passages, not one array per document (verbatim copies of a
-    passage, the bulk of a large archive's repetition, cost nothing extra)."""
-    weight = np.fromiter((len({di for di, _ in o}) for o in occ), dtype=np.int64, count=len(occ))
-    lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
-    parts, weights = [np.concatenate(keys) if keys else np.zeros(0, np.uint64)], [np.repeat(weight, lens)]
+    sorted unique hashes. A passage counts once per document holding it, and a document
+    holding one n-gram in several passages is corrected back to one. Memory follows the
+    distinct passages, not one array per document, and the one large array is sorted in
+    place: this is the reuse stage's largest allocation."""
+    parts = [k for k in keys if len(k)]
+    for k, o in zip(keys, occ, strict=True):
+        extra = len({di for di, _ in o}) - 1  # verbatim copies in other documents
+        if extra > 0 and len(k):
+            parts.append(np.tile(k, extra))
+    if not parts:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    allk = np.concatenate(parts)
+    del parts
+    allk.sort()
+    starts = np.flatnonzero(np.concatenate(([True], allk[1:] != allk[:-1])))
+    uk = allk[starts]
+    df = np.diff(np.append(starts, len(allk)))
+    del allk, starts
+    repeats = []
     for tids in doc_tids:
         mine = sorted({t for t in tids if len(keys[t])})
         if len(mine) < 2:
@@ -338,15 +350,11 @@ def doc_frequency(keys: list[np.ndarray], occ: list[list[tuple[int, int]]], doc_
         cat = np.sort(np.concatenate([keys[t] for t in mine]))
         extra = cat[1:][cat[1:] == cat[:-1]]  # every occurrence after a hash's first
         if len(extra):
-            parts.append(extra)
-            weights.append(np.full(len(extra), -1, dtype=np.int64))
-    allk, allw = np.concatenate(parts), np.concatenate(weights)
-    if not len(allk):
-        return allk, allw
-    order = np.argsort(allk, kind="stable")
-    allk, allw = allk[order], allw[order]
-    starts = np.flatnonzero(np.concatenate(([True], allk[1:] != allk[:-1])))
-    return allk[starts], np.add.reduceat(allw, starts)
+            repeats.append(extra)
+    if repeats:
+        rk, rc = np.unique(np.concatenate(repeats), return_counts=True)
+        df[np.searchsorted(uk, rk)] -= rc
+    return uk, df
 
 
 def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
@@ -385,7 +393,6 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
         doc_tids.append(mine)
     del text_id
     keys = [_unique_sorted(sampled(seed_hashes(t))) for t in texts]
-    text_keys = keys  # kept for the formula pass below
 
     # document frequency of every sampled n-gram → the formulaic ones
     uk, df = doc_frequency(keys, occ, doc_tids)
@@ -399,13 +406,19 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
         return formulaic[pos] == k
 
     # the seed index: (n-gram, passage) for every non-formulaic sampled n-gram
+    # (int32 passage numbers and one array alive at a time: this is the stage's peak memory)
     lens = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
     hk = np.concatenate(keys) if keys else np.zeros(0, np.uint64)
-    tid = np.repeat(np.arange(len(keys), dtype=np.int64), lens)
-    keep = ~is_formula(hk)
-    hk, tid = hk[keep], tid[keep]
-    order = np.lexsort((tid, hk))
-    hk, tid = hk[order], tid[order]
+    tid = np.repeat(np.arange(len(keys), dtype=np.int32), lens)
+    del keys, lens
+    formula_hit = is_formula(hk)
+    holds = set(np.unique(tid[formula_hit]).tolist())  # passages holding a formulaic n-gram
+    hk, tid = hk[~formula_hit], tid[~formula_hit]
+    del formula_hit
+    order = np.argsort(hk, kind="stable")  # stable: passage numbers stay ascending in a group
+    hk = hk[order]
+    tid = tid[order]
+    del order
     bounds = np.flatnonzero(np.concatenate(([True], hk[1:] != hk[:-1], [True])))
     starts, sizes = bounds[:-1], np.diff(bounds)
     del hk
@@ -419,6 +432,7 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     cand: list[tuple[int, int]] = []
     if lefts:
         left, right = np.concatenate(lefts), np.concatenate(rights)
+        left, right = left.astype(np.int64), right.astype(np.int64)
         pk = np.minimum(left, right) * len(texts) + np.maximum(left, right)
         upk, cnt = np.unique(pk, return_counts=True)
         upk = upk[cnt >= MIN_SEEDS]
@@ -443,9 +457,8 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
     # Formulaic n-grams at full resolution, for the passages that hold a sampled one:
     # which characters of a passage are formula (and whether a reuse is more than a
     # shared formula) must not depend on which n-grams the sampling happened to pick.
-    holds = [t for t, k in enumerate(text_keys) if is_formula(k).any()]
-    full = {t: seed_hashes(texts[t]) for t in holds}
-    ufk, fdfc = doc_frequency([_unique_sorted(full[t]) if t in full else np.zeros(0, np.uint64)
+    empty = np.zeros(0, np.uint64)
+    ufk, fdfc = doc_frequency([_unique_sorted(seed_hashes(texts[t])) if t in holds else empty
                                for t in range(len(texts))], occ, doc_tids)
     formulaic_full = ufk[fdfc >= fdf]
     del ufk, fdfc
@@ -455,8 +468,8 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
         """Characters of passage t covered by a formulaic n-gram."""
         if t not in masks:
             m = np.zeros(len(texts[t]), dtype=bool)
-            if t in full and len(formulaic_full):
-                k = full[t]
+            if t in holds and len(formulaic_full):
+                k = seed_hashes(texts[t])
                 pos = np.minimum(np.searchsorted(formulaic_full, k), len(formulaic_full) - 1)
                 for s in np.flatnonzero(formulaic_full[pos] == k).tolist():
                     m[s : s + SEED] = True
