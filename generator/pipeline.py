@@ -323,12 +323,12 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     report.stats = link(report.documents, report.link_prep)
     stages["link"] = time.perf_counter() - t
     t = time.perf_counter()
+    # the comparison view's terms, a few KB a document, so the link data can go before reuse
+    terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
+    report.link_prep.clear()  # the largest per-document data, needed no more
     reuse = find_reuse(report.documents, root / ".cache" / "reuse")
-    terms = {p.a: {} for p in reuse.pairs} | {p.b: {} for p in reuse.pairs}
-    terms = {did: top_terms(report.link_prep[did].counts) for did in terms if did in report.link_prep}
     report.stats["reuse"] = dict(reuse.stats)
     stages["reuse"] = time.perf_counter() - t
-    report.link_prep.clear()  # the largest per-document data, needed no more
     t = time.perf_counter()
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out, reuse, terms)

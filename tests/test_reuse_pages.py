@@ -197,3 +197,12 @@ def test_comparison_refuses_a_bad_id(page, reuse_site) -> None:
     page.goto(f"{(root / 'site').as_uri()}/archive/compare.html?a=../../etc&b=x")
     assert "需要两篇不同讲话的编号" in page.locator("#sa-compare").inner_text()
     assert not [u for u in traffic.requests if "/compare/" in u or "etc." in u]  # no data file asked for
+
+
+def test_terms_survive_their_compact_form() -> None:
+    from generator.publish.reuse_pages import parse_terms, top_terms
+
+    counts = {"发展": 9, "高质量发展": 4, "县": 30, "a\tb": 2, "营商环境": 4}
+    packed = top_terms(counts)
+    assert parse_terms(packed) == {"发展": 9, "高质量发展": 4, "营商环境": 4, "a\tb": 2}
+    assert list(parse_terms(packed)) == ["发展", "营商环境", "高质量发展", "a\tb"]  # by count, then term

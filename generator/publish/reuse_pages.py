@@ -196,14 +196,25 @@ def reuse_page(reuse: Reuse, docs: list[Document], esc) -> str:
     return "\n".join(lines)
 
 
-def top_terms(counts: dict[str, int]) -> dict[str, int]:
-    """The words (two characters or more) a document uses most, for the comparison view."""
-    words = {t: c for t, c in counts.items() if len(t) >= 2}
-    return dict(sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_KEPT])
+def top_terms(counts: dict[str, int]) -> str:
+    """The words (two characters or more) a document uses most, for the comparison view,
+    as one compact string ("term\tcount" lines): kept for every document while the
+    reuse stage runs, so a few KB each rather than a dict."""
+    words = sorted(((t, c) for t, c in counts.items() if len(t) >= 2), key=lambda kv: (-kv[1], kv[0]))
+    return "\n".join(f"{t}\t{c}" for t, c in words[:TERMS_KEPT])
+
+
+def parse_terms(packed: str) -> dict[str, int]:
+    out = {}
+    for line in packed.splitlines():
+        term, _, count = line.rpartition("\t")
+        if term:
+            out[term] = int(count)
+    return out
 
 
 def write_reuse(reuse: Reuse, docs: list[Document], docs_dir: Path, out: Output,
-                terms: dict[str, dict[str, int]], esc) -> None:
+                terms: dict[str, str], esc) -> None:
     """archive/reuse.md, archive/compare.md, archive/compare/<id>.js, data/reuse.jsonl.gz."""
     target = docs_dir / "archive"
     out.write_text(target / f"{REUSE_PAGE}.md", reuse_page(reuse, docs, esc))
@@ -211,5 +222,5 @@ def write_reuse(reuse: Reuse, docs: list[Document], docs_dir: Path, out: Output,
     involved = {p.a for p in reuse.pairs} | {p.b for p in reuse.pairs}
     for d in docs:
         if d.id in involved:
-            out.write_text(target / COMPARE_DATA / f"{d.id}.js", compare_data(d, reuse, terms.get(d.id, {})))
+            out.write_text(target / COMPARE_DATA / f"{d.id}.js", compare_data(d, reuse, parse_terms(terms.get(d.id, ""))))
     out.write_bytes(docs_dir / "data" / REUSE_GZ, gzip_bytes(reuse_jsonl(reuse).encode("utf-8")))

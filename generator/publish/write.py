@@ -496,7 +496,7 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
 
 
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
-              reuse: Reuse | None = None, terms: dict[str, dict[str, int]] | None = None) -> int:
+              reuse: Reuse | None = None, terms: dict[str, str] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written."""
