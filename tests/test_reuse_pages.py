@@ -45,7 +45,7 @@ def hostile_pair() -> tuple[dict[str, Document], Reuse]:
 def test_note_links_the_exact_paragraph_and_escapes_titles() -> None:
     by_id, r = hostile_pair()
     note = note_html(by_id["bbb"], 2, r, by_id)
-    assert note is not None and "本段亦见于 1 篇" in note
+    assert note is not None and 'id="reuse-p-2"' in note and "第 2 段</a>亦见于 1 篇" in note
     assert 'href="aaa.html#p-2"' in note and "compare.html?a=aaa&amp;b=bbb" in note
     assert "<script>" not in note and html.escape(HOSTILE) in note
     assert note_html(by_id["bbb"], 1, r, by_id) is None
@@ -100,9 +100,15 @@ def test_speech_page_marks_the_paragraph_and_links_the_source(reuse_site) -> Non
     root, plants = reuse_site
     for p in plants:
         page = (root / "site" / "archive" / "speeches" / f"{p.target}.html").read_text(encoding="utf-8")
-        para = re.search(rf'<p[^>]*id="p-{p.target_n}"[^>]*>', page)
+        para = re.search(rf'<p[^>]*id="p-{p.target_n}"[^>]*>(.*?)</p>', page, re.S)
         assert para and "sa-reused" in para.group(0)
-        note = page[para.end():].split('class="sa-reuse-note"', 1)[1].split("</p>", 1)[0]
+        # the mark links the note after the text; its words are CSS, not text
+        assert f'class="sa-reuse-mark" href="#reuse-p-{p.target_n}"' in para.group(1)
+        assert "亦见于" not in re.sub(r"<[^>]+>", "", para.group(1))
+        text_end = page.index('id="reuse"')  # the notes are a section after the text
+        assert page.index(f'id="p-{p.target_n}"') < text_end
+        note = page.split(f'id="reuse-p-{p.target_n}"', 1)[1].split("</p>", 1)[0]
+        assert page.index(f'id="reuse-p-{p.target_n}"') > text_end
         assert f'href="{p.source}.html#p-{p.source_n}"' in note
         assert re.search(rf'compare\.html\?a={p.source}&amp;b={p.target}"', note)
 
@@ -145,8 +151,12 @@ def test_note_leads_to_the_passage_and_the_comparison_aligns_it(page, reuse_site
     traffic = Traffic().attach(page)
     page.goto(f"{base}archive/speeches/{p.target}.html#p-{p.target_n}", wait_until="load")
     copy_text = page.locator(f"#p-{p.target_n}").inner_text().strip()
-    note = page.locator(f"#p-{p.target_n} + p.sa-reuse-note")
-    assert "本段亦见于" in note.inner_text()
+    mark = page.locator(f"#p-{p.target_n} a.sa-reuse-mark")
+    assert "本段亦见于" in mark.evaluate("a => getComputedStyle(a, '::after').content")
+    mark.click()  # the mark leads to the paragraph's note after the text
+    assert page.evaluate("location.hash") == f"#reuse-p-{p.target_n}"
+    note = page.locator(f"#reuse-p-{p.target_n}")
+    assert "亦见于" in note.inner_text() and note.is_visible()
     # the note's link opens the source's own paragraph
     note.locator(f'a[href="{p.source}.html#p-{p.source_n}"]').click()
     page.wait_for_url(re.compile(rf"{p.source}\.html#p-{p.source_n}$"))
@@ -154,7 +164,7 @@ def test_note_leads_to_the_passage_and_the_comparison_aligns_it(page, reuse_site
     assert page.locator(f"#p-{p.source_n}").get_attribute("class") == "sa-reused"
     page.go_back()
     # the comparison view puts the two passages side by side, the differences marked
-    page.locator(f"#p-{p.target_n} + p.sa-reuse-note a.sa-compare-link").first.click()
+    page.locator(f"#reuse-p-{p.target_n} a.sa-compare-link").first.click()
     page.wait_for_selector("#sa-compare[data-ready]")
     row = page.locator(".sa-compare-row").filter(has_text=f"甲 第 {p.source_n} 段").filter(
         has_text=f"乙 第 {p.target_n} 段")

@@ -28,6 +28,7 @@ COMPARE_PAGE = "compare"  # archive/compare.md → compare.html
 COMPARE_DATA = "compare"  # archive/compare/<id>.js
 TERMS_KEPT = 200  # terms per document the comparison view weighs
 PASSAGES_LISTED = 50
+NOTE_ID = "reuse-p-"  # the note on paragraph n is #reuse-p-n
 
 
 def _date(doc: Document) -> str:
@@ -41,9 +42,9 @@ def compare_href(x: str, y: str, by_id: dict[str, Document], prefix: str = "../"
 
 
 def note_html(doc: Document, n: int, reuse: Reuse, by_id: dict[str, Document]) -> str | None:
-    """The note under paragraph n of `doc`: where else the passage appears, each a link to
-    the exact paragraph, earliest first, each with a link to the comparison view. An
-    HTML block (so nothing in it is read as Markdown); titles are escaped."""
+    """The note on paragraph n of `doc`: where else the passage appears, each paragraph
+    number a link to that exact paragraph, earliest first, each document with a link to
+    the comparison view. An HTML block (nothing in it is read as Markdown); titles escaped."""
     others = reuse.notes.get(doc.id, {}).get(n)
     if not others:
         return None
@@ -55,20 +56,37 @@ def note_html(doc: Document, n: int, reuse: Reuse, by_id: dict[str, Document]) -
                      f"（<a class=\"sa-compare-link\" href=\"{compare_href(doc.id, oid, by_id)}\">对照</a>）")
     more = f"；另有 {len(others) - NOTE_LINKS} 篇，见<a href=\"../{REUSE_PAGE}.html\">文本复用</a>" \
         if len(others) > NOTE_LINKS else ""
-    return (f'<p class="sa-reuse-note" data-search-exclude>本段亦见于 {len(others)} 篇：'
-            + "；".join(items) + more + "</p>")
+    return (f'<p class="sa-reuse-note" id="{NOTE_ID}{n}"><a href="#{anchor(n)}">第 {n} 段</a>'
+            f"亦见于 {len(others)} 篇：" + "；".join(items) + more + "</p>")
 
 
-def notes_for(doc: Document, reuse: Reuse | None, by_id: dict[str, Document]) -> dict[int, str]:
-    """Paragraph number → its note, for the paragraphs of `doc` found elsewhere."""
+def reuse_marks(doc: Document, reuse: Reuse | None) -> dict[int, str]:
+    """Paragraph number → the mark set after a reused paragraph: a link to its note after
+    the text, whose words ("本段亦见于 3 篇") are drawn by CSS (reuse.css), so the text
+    section holds the speech's words only and copying a paragraph never copies the mark."""
     if reuse is None:
         return {}
     out = {}
-    for n in reuse.notes.get(doc.id, {}):
+    for n, others in reuse.notes.get(doc.id, {}).items():
+        k = len(others)
+        out[n] = (f' <a class="sa-reuse-mark" href="#{NOTE_ID}{n}" data-count="{k}" '
+                  f'title="本段亦见于 {k} 篇（出处见文后“文本复用”）" aria-label="本段亦见于 {k} 篇"></a>')
+    return out
+
+
+def reuse_section(doc: Document, reuse: Reuse | None, by_id: dict[str, Document]) -> list[str]:
+    """The notes on the reused paragraphs, after the text (notes about the text are never
+    inside it): one per paragraph, in the text's order."""
+    if reuse is None or not reuse.notes.get(doc.id):
+        return []
+    lines = ["## 文本复用 {#reuse data-search-exclude}", "",
+             f'本篇有 {len(reuse.notes[doc.id])} 段也出现在其他讲话中（判定方法见<a href="../../about.html#text-reuse">关于</a>）。'
+             "", ""]
+    for n in sorted(reuse.notes[doc.id]):
         note = note_html(doc, n, reuse, by_id)
         if note:
-            out[n] = note
-    return out
+            lines += [note, ""]
+    return lines
 
 
 # ---------------------------------------------------------------- data

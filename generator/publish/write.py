@@ -31,7 +31,7 @@ from generator.publish.outline import outline
 from generator.publish.output import Output
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
 from generator.publish.passages import anchor as passage_anchor
-from generator.publish.reuse_pages import notes_for, write_reuse
+from generator.publish.reuse_pages import reuse_marks, reuse_section, write_reuse
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -206,7 +206,7 @@ def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[s
     return rows
 
 
-def body_lines(doc: Document, notes: dict[int, str] | None = None) -> list[str]:
+def body_lines(doc: Document, marks: dict[int, str] | None = None) -> list[str]:
     """The text, with numbered section lines as headings (see outline.py). A traditional
     text shows the simplified version first; its headings make the outline, and in the
     original-script tab the same lines are bold paragraphs, so the outline is not doubled."""
@@ -223,13 +223,13 @@ def body_lines(doc: Document, notes: dict[int, str] | None = None) -> list[str]:
             elif h:
                 out.append(f"{indent}**{esc(p.strip())}** {link}")
             else:
-                out.append(indent + md_paragraph(p, doc.body_format) + " " + link)
+                # a reused paragraph's mark (publish/reuse_pages.py) links its note after the text
+                mark = (marks or {}).get(i + 1, "") if as_headings else ""
+                out.append(indent + md_paragraph(p, doc.body_format) + " " + link + mark)
             if as_headings and not h:
-                reused = " .sa-reused" if notes and i + 1 in notes else ""  # link/reuse.py
+                reused = " .sa-reused" if marks and i + 1 in marks else ""
                 out.append(f"{indent}{{: #{passage_anchor(i + 1)}{reused} }}")
             out.append("")
-            if as_headings and not h and notes and i + 1 in notes:
-                out += [indent + notes[i + 1], ""]
         return out
 
     if doc.simplified is not None:
@@ -368,7 +368,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += facts_lines(doc)
     lines += tags_line(doc, where)
     lines += ["## 正文 {#text}", ""]
-    lines += body_lines(doc, notes_for(doc, reuse, by_id))
+    lines += body_lines(doc, reuse_marks(doc, reuse))
     if doc.redacted or doc.editor_note:
         # notes about the text, not part of it: their own section after the text
         lines += ["## 说明 {#notes data-search-exclude}", ""]
@@ -382,6 +382,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         ]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
+    lines += reuse_section(doc, reuse, by_id)
     lines += cite_lines(doc)
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
     lines += metadata_table(doc, where)
