@@ -11,9 +11,11 @@ each anchor to the page that holds it, so links from speech pages find their ent
 from __future__ import annotations
 
 import hashlib
+import html
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from generator.model import Document
 
@@ -137,9 +139,16 @@ def _page(title: str, intro: str, body: list[str]) -> str:
 
 
 def build_indexes(docs: list[Document], esc: Callable[[str], str],
-                  extras: dict[str, list[str]] | None = None) -> Pages:
-    """Every index as paginated pages; `extras` adds lines (charts) to the first page of an index."""
+                  extras: dict[str, list[str]] | None = None, notes: dict[str, list[str]] | None = None) -> Pages:
+    """Every index as paginated pages; `extras` adds lines (charts) to the first page of an
+    index, `notes` lines under the heading with that anchor (distinctive terms)."""
     extras = extras or {}
+    notes = notes or {}
+
+    def noted(groups: list[Group]) -> list[Group]:
+        for g in groups:
+            g.intro = g.intro + notes.get(g.anchor, [])
+        return groups
     pages = Pages()
 
     years: dict[str, list[Document]] = defaultdict(list)
@@ -152,7 +161,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
     if undated:
         groups.append(Group(2, "日期不明", "y-unknown", intro=["文本没有说明年份的篇目（原文中的月日照录）。", ""],
                             entries=[_entry(d, esc) for d in sorted(undated, key=lambda d: d.id)]))
-    pages.update(paginate("years", "按年份", "时间线，从新到旧。", groups, extras.get("years")))
+    pages.update(paginate("years", "按年份", "时间线，从新到旧。", noted(groups), extras.get("years")))
 
     tree: dict[str, dict[str, dict[str, list[Document]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     noplace: list[Document] = []
@@ -192,7 +201,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
                 groups[-1].entries += [_entry(d, esc) for d in _by_date(tree[prov][city][county])]
     if noplace:
         groups.append(Group(2, "地点不明", "p-unknown", entries=[_entry(d, esc) for d in _by_date(noplace)]))
-    pages.update(paginate("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", groups, extras.get("places")))
+    pages.update(paginate("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", noted(groups), extras.get("places")))
 
     speakers: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
@@ -218,7 +227,7 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
             by[str(d.value(fld) or "未知")].append(d)
         groups = [Group(2, f"{esc(g)}（{len(by[g])}）", anchor(kind, g), entries=[_entry(d, esc) for d in _by_date(by[g])])
                   for g in sorted(by, key=lambda g: (g == "未知", g))]
-        pages.update(paginate(kind, title, intro, groups))
+        pages.update(paginate(kind, title, intro, noted(groups)))
 
     pages.update(keyword_pages(docs, esc))
     pages.update(all_speeches(docs, esc))
@@ -235,7 +244,8 @@ def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
             kws[k].append(d)
         for t in d.given_tags:
             given[t].append(d)
-    groups = [Group(2, f"{esc(k)}（{len(ds)}）", anchor("keywords", k), entries=[_entry(d, esc) for d in _by_date(ds)])
+    groups = [Group(2, f"{esc(k)}（{len(ds)}）", anchor("keywords", k), entries=[_entry(d, esc) for d in _by_date(ds)],
+                    intro=[trend_link(k), ""])
               for k, ds in sorted(kws.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
     groups += [Group(2, f"来源标签：{esc(t)}（{len(ds)}）", anchor("tags", t),
                      entries=[_entry(d, esc) for d in _by_date(ds)])
@@ -243,6 +253,13 @@ def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
     return paginate("keywords", "关键词",
                     "从文本中计算出的关键词（见[关于](../about.md)），按篇数排列，括号内是篇数；"
                     "最后是来源自带的标签。", groups)
+
+
+def trend_link(term: str, prefix: str = "../") -> str:
+    """A link to the term's trend (docs/trends.md, counted in the browser). Raw HTML: a
+    page URL with a query string is not a Markdown file MkDocs could check."""
+    url = html.escape(f"{prefix}trends.html?q={quote(term)}")
+    return f'<a class="sa-trend-link" href="{url}">“{html.escape(term)}”的年份趋势</a>'
 
 
 def all_speeches(docs: list[Document], esc: Callable[[str], str]) -> Pages:

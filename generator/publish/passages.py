@@ -73,10 +73,10 @@ def passages_jsonl(docs: Iterable[Document]) -> str:
 
 def passage_link(n: int, with_id: bool = False) -> str:
     """The small link after paragraph n: its number drawn by CSS (archive.css, `.sa-pn`),
-    so copying the text never copies the numbers, while the link's accessible name and
-    tooltip say what it is. On a heading the id sits on the link (the heading's own id is
+    so copying the text never copies the numbers, while the link's accessible name says
+    which paragraph it is (第12段). On a heading the id sits on the link (the heading's own id is
     its section's); on a paragraph the id is the paragraph's (attr_list), so #p-n scrolls
     to the paragraph's start."""
     ident = f' id="{anchor(n)}"' if with_id else ""
-    return (f'<a class="sa-pn"{ident} href="#{anchor(n)}" data-n="{n}" '
-            f'title="第 {n} 段的链接（可复制）" aria-label="第 {n} 段的链接"></a>')
+    # short on purpose: one per paragraph, on every page of the site
+    return f'<a class="sa-pn"{ident} href="#{anchor(n)}" data-n="{n}" aria-label="第{n}段"></a>'

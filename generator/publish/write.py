@@ -20,11 +20,16 @@ from urllib.parse import quote
 
 import yaml
 
+from generator.annotate.targets import Target
+from generator.annotate.targets import extract as extract_targets
 from generator.clean import RULES
+from generator.link import term_counts
+from generator.link.distinctive import Distinctive, distinctive_terms
 from generator.link.reuse import Reuse
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
+from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
 from generator.publish.export import gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.outline import outline
@@ -32,6 +37,7 @@ from generator.publish.output import Output
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
 from generator.publish.passages import anchor as passage_anchor
 from generator.publish.reuse_pages import reuse_marks, reuse_section, write_reuse
+from generator.publish.targets_page import TARGETS_CSV, TARGETS_PAGE, target_lines, targets_csv, targets_page
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -355,7 +361,7 @@ def provenance_lines(doc: Document) -> list[str]:
 
 
 def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None,
-                reuse: Reuse | None = None) -> str:
+                targets: list[Target] | None = None, reuse: Reuse | None = None) -> str:
     """Title, one line of facts, keyword tags, then the text; everything else after it."""
     fm: dict[str, Any] = {"title": title_text(doc.title)}
     for key in FRONT_MATTER_FIELDS:
@@ -383,6 +389,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
     lines += reuse_section(doc, reuse, by_id)
+    lines += target_lines(targets or [], esc)
     lines += cite_lines(doc)
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
     lines += metadata_table(doc, where)
@@ -461,6 +468,9 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
               "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
+              "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
+              "（[按年份和地点比较](archive/targets.md)）",
+              "- [distinctive.csv](data/distinctive.csv)：每个省、市、年份、体裁的特色词（前 20，附 z 分数和出现次数）",
               "- 原始文件：每篇页面“处理记录”中的链接"]
     if feed:
         lines.append("- [Atom 订阅](data/feed.xml)：最新 50 篇")
@@ -497,7 +507,8 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
 
 
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
-              reuse: Reuse | None = None, terms: dict[str, str] | None = None) -> int:
+              distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
+              terms: dict[str, str] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written."""
@@ -513,14 +524,19 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
         out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
-    indexes = build_indexes(docs, esc, extras)
+    if distinctive is None:  # the pipeline passes them computed from its cached counts
+        distinctive = distinctive_terms(docs, {d.id: term_counts(d.tokens) for d in docs})
+    indexes = build_indexes(docs, esc, extras, index_notes(distinctive, docs))
+    stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
     for d in docs:
-        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where, reuse))
+        out.write_text(target / SPEECHES / f"{d.id}.md",
+                       speech_page(d, by_id, indexes.where, stated.get(d.id), reuse))
         dl = target / SOURCES / download_name(d)
         if not sources_online and dl not in out.produced:
             out.copy(corpus / d.source_path, dl)
     for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
+    out.write_text(target / f"{TARGETS_PAGE}.md", targets_page(docs, stated, esc))
     base = site_url()
     out.write_text(target / HOME_SNIPPET, home_snippet(docs, charts, feed=bool(base)))
     data = docs_dir / "data"
@@ -533,6 +549,8 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
     out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
+    out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
+    out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
     if own:
         out.remove_stale()
