@@ -30,6 +30,7 @@ ABOUT = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
 DOC_MIN_CHARS = 50  # "至少 50 个汉字"
 DOC_IDENTITY = 0.8  # "相同率不低于 80%"
 DOC_FORMULA_DOCS, DOC_FORMULA_SHARE = 8, 0.03  # "至少 8 篇、且不少于全档案 3%"
+DOC_FORMULA_CAP = 50  # "出现在 50 篇即算"
 RECALL, PRECISION = 0.95, 0.98
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -40,6 +41,15 @@ def test_documentation_states_the_numbers_tested_here() -> None:
     assert f"至少 {DOC_MIN_CHARS} 个汉字" in ABOUT
     assert f"相同率不低于 {DOC_IDENTITY:.0%}" in ABOUT
     assert f"至少 {DOC_FORMULA_DOCS} 篇、且不少于全档案 {DOC_FORMULA_SHARE:.0%}" in ABOUT
+    assert f"出现在 {DOC_FORMULA_CAP} 篇即算" in ABOUT
+
+
+@pytest.mark.parametrize(("n_docs", "threshold"), [(2, 8), (100, 8), (300, 9), (1000, 30), (10_000, 50)])
+def test_formula_threshold_follows_the_documentation(n_docs: int, threshold: int) -> None:
+    from generator.link.reuse import formula_threshold
+
+    expected = min(DOC_FORMULA_CAP, max(DOC_FORMULA_DOCS, -(-n_docs * 3 // 100)))
+    assert formula_threshold(n_docs) == expected == threshold
 
 
 def own_grams(text: str) -> set[str]:

@@ -51,10 +51,15 @@ MAX_GAP = 12  # characters of difference bridged inside one aligned span (a name
 EDGE_BLOCK = 4  # an aligned span starts and ends with a match at least this long
 GAP_COST = 3  # score of a character of difference (a match scores 1): spans stay above 75% identity
 XDROP = 30  # how far a span's score may fall below its best before the span ends
-# A seed n-gram held by at least max(FORMULA_MIN_DOCS, FORMULA_SHARE × N) documents is
-# formulaic: the archive's common language, not one speech copying another.
+# A seed n-gram held by at least FORMULA_SHARE of the archive's documents, never fewer than
+# FORMULA_MIN_DOCS and never more than FORMULA_MAX_DOCS, is formulaic: the archive's common
+# language, not one speech copying another. The cap keeps the cost near linear: with a
+# threshold growing with N, a phrase that many speeches share would pair more documents
+# as the archive grows (size² pairs per seed); held by 50 documents, a passage is common
+# language whatever the archive's size.
 FORMULA_SHARE = 0.03
 FORMULA_MIN_DOCS = 8
+FORMULA_MAX_DOCS = 50
 FORMULA_MIN_RUN = 16  # Han characters of formulaic n-grams in a row that make a listed formula
 FORMULAS_LISTED = 50
 NOTE_LINKS = 8  # other documents a paragraph's note links at most (earliest first)
@@ -321,6 +326,11 @@ def _pairs_of_groups(starts: np.ndarray, size: int, tid: np.ndarray) -> tuple[np
     return members[:, i].ravel(), members[:, j].ravel()
 
 
+def formula_threshold(n_docs: int) -> int:
+    """How many documents must hold an n-gram for it to be formulaic."""
+    return min(FORMULA_MAX_DOCS, max(FORMULA_MIN_DOCS, int(np.ceil(FORMULA_SHARE * n_docs))))
+
+
 def doc_frequency(keys: list[np.ndarray], occ: list[list[tuple[int, int]]], doc_tids: list[list[int]],
                   ) -> tuple[np.ndarray, np.ndarray]:
     """(sorted n-gram hashes, how many documents hold each) from each distinct passage's
@@ -369,7 +379,7 @@ def find_reuse(docs: list[Document], cache_dir: Path | None = None) -> Reuse:
         return out
     by_id = {d.id: d for d in docs}
     group = _groups(docs)
-    fdf = max(FORMULA_MIN_DOCS, int(np.ceil(FORMULA_SHARE * n_docs)))
+    fdf = formula_threshold(n_docs)
     out.formula_docs = fdf
 
     # distinct passages (Han-only, simplified) and where each occurs
