@@ -26,8 +26,10 @@ from generator.clean import clean
 from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
+from generator.link.reuse import find_reuse
 from generator.model import Document, SourceError
 from generator.publish.output import Output
+from generator.publish.reuse_pages import top_terms
 from generator.publish.search import DocTerms, compact_terms
 from generator.publish.write import write_all
 from generator.read import assign_file_ids, read
@@ -353,11 +355,17 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
     distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
+    # the comparison view's terms, a few KB a document, so the link data can go before reuse
+    terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
     report.link_prep.clear()  # the largest per-document data, needed no more
     stages["link"] = time.perf_counter() - t
     t = time.perf_counter()
+    reuse = find_reuse(report.documents, root / ".cache" / "reuse")
+    report.stats["reuse"] = dict(reuse.stats)
+    stages["reuse"] = time.perf_counter() - t
+    t = time.perf_counter()
     out = Output(root / "docs")
-    write_all(report.documents, root / "docs", root / "corpus", out, distinctive)
+    write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms)
     stages["write"] = time.perf_counter() - t
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(

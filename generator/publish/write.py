@@ -25,6 +25,7 @@ from generator.annotate.targets import extract as extract_targets
 from generator.clean import RULES
 from generator.link import term_counts
 from generator.link.distinctive import Distinctive, distinctive_terms
+from generator.link.reuse import Reuse
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
@@ -37,6 +38,7 @@ from generator.publish.output import Output
 from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
 from generator.publish.passages import anchor as passage_anchor
+from generator.publish.reuse_pages import reuse_marks, reuse_section, write_reuse
 from generator.publish.targets_page import TARGETS_CSV, TARGETS_PAGE, target_lines, targets_csv, targets_page
 from generator.read.jekyll import TITLE_FROM_POST_NAME
 
@@ -216,7 +218,7 @@ def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[s
     return rows
 
 
-def body_lines(doc: Document, part: PagePart | None = None) -> list[str]:
+def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str] | None = None) -> list[str]:
     """The text, with numbered section lines as headings (see outline.py). A traditional
     text shows the simplified version first; its headings make the outline, and in the
     original-script tab the same lines are bold paragraphs, so the outline is not doubled.
@@ -247,9 +249,12 @@ def body_lines(doc: Document, part: PagePart | None = None) -> list[str]:
             elif h:
                 out.append(f"{indent}**{esc(p.strip())}** {link}")
             else:
-                out.append(indent + md_paragraph(p, doc.body_format) + (" " + link if link else ""))
+                # a reused paragraph's mark (publish/reuse_pages.py) links its note after the text
+                mark = (marks or {}).get(i + 1, "") if as_headings and anchored else ""
+                out.append(indent + md_paragraph(p, doc.body_format) + (" " + link if link else "") + mark)
             if as_headings and not h and anchored:
-                out.append(f"{indent}{{: #{passage_anchor(i + 1)} }}")
+                reused = " .sa-reused" if marks and i + 1 in marks else ""
+                out.append(f"{indent}{{: #{passage_anchor(i + 1)}{reused} }}")
             out.append("")
         return out
 
@@ -376,7 +381,8 @@ def provenance_lines(doc: Document) -> list[str]:
 
 
 def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None,
-                part: PagePart | None = None, total: int = 1, targets: list[Target] | None = None) -> str:
+                part: PagePart | None = None, total: int = 1, targets: list[Target] | None = None,
+                reuse: Reuse | None = None) -> str:
     """Title, one line of facts, keyword tags, then the text; everything else after it.
     A very long document shows only its first part here (`part`, of `total`)."""
     title = part_title(doc.title, 1, total)
@@ -392,7 +398,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += facts_lines(doc)
     lines += tags_line(doc, where)
     lines += ["## 正文 {#text}", ""]
-    lines += body_lines(doc, part)
+    lines += body_lines(doc, part, reuse_marks(doc, reuse))
     lines += nav_lines(doc.id, 1, total)
     if doc.redacted or doc.editor_note:
         # notes about the text, not part of it: their own section after the text
@@ -407,6 +413,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         ]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
+    lines += reuse_section(doc, reuse, by_id)
     lines += target_lines(targets or [], esc)
     lines += cite_lines(doc)
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
@@ -485,6 +492,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
+              "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
               "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
               "（[按年份和地点比较](archive/targets.md)）",
               "- [distinctive.csv](data/distinctive.csv)：每个省、市、年份、体裁的特色词（前 20，附 z 分数和出现次数）",
@@ -526,7 +534,8 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
 
 
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
-              distinctive: list[Distinctive] | None = None) -> int:
+              distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
+              terms: dict[str, str] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written."""
@@ -549,7 +558,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     for d in docs:
         pages = pages_of(d)  # a very long text is published as numbered parts
         out.write_text(target / SPEECHES / f"{d.id}.md",
-                       speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id)))
+                       speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id), reuse))
         for p in pages[1:]:
             out.write_text(target / SPEECHES / f"{page_name(d.id, p.number)}.md", continuation_page(d, p, len(pages)))
         dl = target / SOURCES / download_name(d)
@@ -572,6 +581,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
     out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
     out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
+    write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
     if own:
         out.remove_stale()
     return out.written - before
