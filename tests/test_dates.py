@@ -87,3 +87,11 @@ def test_recently_gives_the_stamps_year_only(docs: dict[str, Document]) -> None:
 ])
 def test_stamp_lines(line: str, day: datetime.date | None) -> None:
     assert stamp_of_line(line) == day
+
+
+def test_recently_does_not_weaken_a_date_the_front_matter_gives(docs: dict[str, Document]) -> None:
+    """近日 on a page stamped by the source gives only the stamp's year; a source whose front
+    matter states the day keeps that day (given metadata outranks the text's vaguer word)."""
+    doc = docs["recently_with_front_matter_date.md"]
+    assert doc.value("date") == "2021-11-26"
+    assert doc.meta["date"].status == "given"

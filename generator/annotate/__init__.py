@@ -601,7 +601,10 @@ def infer_dates(doc: Document, text: str, published: str | None) -> None:
         if published and "published" in doc.meta and str(doc.meta["published"].evidence) in str(doc.value("date_text") and doc.meta["date_text"].evidence):
             for key in ("date", "date_precision", "date_text"):
                 doc.meta.pop(key, None)  # the 'date' read was the page's own stamp line
-        if published and "年" not in str(doc.value("date_text") or ""):
+        given = "published" in doc.meta and doc.meta["published"].status == "given"
+        # a date the front matter gives is the source's own fact: the page-stamp rules (which
+        # read 近日 as 'some day of the stamp's year') must not weaken it to a year
+        if published and not given and "年" not in str(doc.value("date_text") or ""):
             stamp_line = str(doc.meta["published"].evidence or published) if "published" in doc.meta else published
             dates.date_from_stamp(doc, head, published, stamp_line)
         if "date" not in doc.meta or (doc.value("date") is None and not published):
