@@ -208,7 +208,7 @@ def body_lines(doc: Document) -> list[str]:
     original-script tab the same lines are bold paragraphs, so the outline is not doubled."""
     heads = {h.index: h for h in outline(doc.simplified if doc.simplified is not None else doc.paragraphs)}
 
-    def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
+    def block(paras: list[str], indent: str, as_headings: bool, lang: str | None = None) -> list[str]:
         out: list[str] = []
         for i, p in enumerate(paras):
             h = heads.get(i)
@@ -218,6 +218,9 @@ def body_lines(doc: Document) -> list[str]:
                 out.append(f"{indent}**{esc(p.strip())}**")
             else:
                 out.append(indent + md_paragraph(p, doc.body_format))
+            if lang and p.strip():
+                # attr_list: screen readers and fonts take the paragraph as traditional script
+                out.append(f'{indent}{{: lang="{lang}" }}')
             out.append("")
         return out
 
@@ -225,7 +228,7 @@ def body_lines(doc: Document) -> list[str]:
         lines = ['=== "简体"', ""]
         lines += block(doc.simplified, "    ", True)
         lines += ['=== "原文"', ""]
-        lines += block(doc.paragraphs, "    ", False)
+        lines += block(doc.paragraphs, "    ", False, doc.script)
         return lines
     return block(doc.paragraphs, "", True)
 
@@ -410,6 +413,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
 # ---------------------------------------------------------------- charts and home
 
 CHARTS = "charts"
+NARROW_MAX = "44.9375em"  # below Material's tablet breakpoint (45em): a phone's column
 HOME_SNIPPET = ".home.md"  # a dot file: included by docs/index.md, never a page of its own
 SITE_TITLE = "地方政府讲话注释档案"
 
@@ -417,8 +421,10 @@ SITE_TITLE = "地方政府讲话注释档案"
 def chart_block(chart: charts_mod.ChartData, prefix: str) -> list[str]:
     """The chart as an image (SVG, no script) and its numbers as a table beneath it."""
     alt = html.escape(chart.title + "：" + "；".join(f"{r[0]} {'、'.join(r[1:])}" for r in chart.rows[:40]))
-    lines = [f'<figure class="sa-chart" markdown="0"><img src="{prefix}{CHARTS}/{chart.name}.svg" alt="{alt}" '
-             f'loading="lazy"><figcaption>{html.escape(chart.title)}（数据见下表）</figcaption></figure>', "",
+    # a phone gets the narrow drawing (charts.py), whose labels keep their size there
+    lines = [f'<figure class="sa-chart" markdown="0"><picture><source media="(max-width: {NARROW_MAX})" '
+             f'srcset="{prefix}{CHARTS}/{chart.name}-narrow.svg"><img src="{prefix}{CHARTS}/{chart.name}.svg" alt="{alt}" '
+             f'loading="lazy"></picture><figcaption>{html.escape(chart.title)}（数据见下表）</figcaption></figure>', "",
              f'??? info "{chart.title}：数据表"', "",
              "    | " + " | ".join(esc(h) for h in chart.header) + " |",
              "    | " + " | ".join("---" for _ in chart.header) + " |"]
@@ -495,6 +501,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     charts = charts_mod.all_charts(docs)
     for c in charts.values():
         out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
+        out.write_text(target / CHARTS / f"{c.name}-narrow.svg", c.svg_narrow)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
     indexes = build_indexes(docs, esc, extras)
