@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generator.model import Document
+from generator.publish.labels import is_national
 
 # the reader's fonts first; the generic family last
 FONT_FAMILY = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
@@ -152,8 +153,10 @@ def provinces_chart(docs: list[Document]) -> ChartData:
         ax.xaxis.get_major_locator().set_params(integer=True, nbins=YEAR_TICKS[width])
         return _svg(fig)
 
-    noplace = sum(1 for d in docs if not (d.value("place") or {}).get("province"))
-    rows = [[p, str(n)] for p, n in counts] + ([["地点不明", str(noplace)]] if noplace else [])
+    national = sum(1 for d in docs if is_national(d))  # no province, but known: 全国, not 地点不明
+    noplace = sum(1 for d in docs if not (d.value("place") or {}).get("province")) - national
+    rows = ([[p, str(n)] for p, n in counts] + ([["全国", str(national)]] if national else [])
+            + ([["地点不明", str(noplace)]] if noplace else []))
     return ChartData("provinces", "各省篇数", ["省份", "篇数"], rows, draw(WIDE), draw(NARROW))
 
 

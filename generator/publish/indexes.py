@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.model import Document
+from generator.publish import labels
 
 PER_PAGE = 500
 
@@ -112,19 +113,21 @@ def year_of(doc: Document) -> str | None:
 
 
 def place_keys(doc: Document) -> list[tuple[str, str]]:
-    """(level label, name) from province down to county, for the nested place index."""
-    p = doc.value("place") or {}
-    return [(lvl, p[lvl]) for lvl in ("province", "city", "county") if p.get(lvl)]
+    """(level label, name) from province down to county, for the nested place index; a
+    municipality is named once (labels.place_parts)."""
+    return labels.place_parts(doc)
 
 
 def speakers_of(doc: Document) -> list[str]:
-    return [str(s.get("name")) for s in (doc.value("speakers") or []) if s.get("name")]
+    """Speakers unified across scripts and spacing (labels.speaker_names)."""
+    return labels.speaker_names(doc)
 
 
 def _entry(doc: Document, esc: Callable[[str], str]) -> str:
-    date = esc(str(doc.value("date"))) if doc.value("date") else (esc(str(doc.value("date_text"))) + "（年份不明）"
-                                                                   if doc.value("date_text") else "日期不明")
-    return f"- {date} [{esc(doc.title)}](speeches/{doc.id}.md)"
+    """One list line: date, the source's title verbatim, then place and speakers, so
+    documents with the same generic title (政府工作报告) are told apart."""
+    date, place, speakers = labels.list_facts(doc)
+    return f"- {esc(date)} [{esc(doc.title)}](speeches/{doc.id}.md) · {esc(place)} · {esc(speakers)}"
 
 
 def _by_date(docs: list[Document]) -> list[Document]:
@@ -167,10 +170,11 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
             noplace.append(d)
             continue
         c = str(p.get("code") or "")
-        for key, digits in ((p["province"], 2), (p["province"] + (p.get("city") or ""), 4),
-                            (p["province"] + (p.get("city") or "") + (p.get("county") or ""), 6)):
+        city = "" if p.get("city") == p["province"] else (p.get("city") or "")  # a municipality: one name
+        for key, digits in ((p["province"], 2), (p["province"] + city, 4),
+                            (p["province"] + city + (p.get("county") or ""), 6)):
             code[key] = min(code.get(key, "999999"), c[:digits] if c else "999999")
-        tree[p["province"]][p.get("city") or ""][p.get("county") or ""].append(d)
+        tree[p["province"]][city][p.get("county") or ""].append(d)
 
     def order(names: dict[str, object], prefix: str = "") -> list[str]:
         # entries known only to the higher level ("") come first, then by code
@@ -199,10 +203,14 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
         for n in speakers_of(d):
             speakers[n].append(d)
     groups = []
+    variants = labels.speaker_variants(docs)
     for n in sorted(speakers, key=lambda n: (-len(speakers[n]), n)):
         roles = sorted({str(s.get("role")) for d in speakers[n] for s in (d.value("speakers") or [])
-                        if s.get("name") == n and s.get("role")})
-        groups.append(Group(2, esc(n), anchor("speakers", n), intro=["职务：" + esc("；".join(roles)), ""] if roles else [],
+                        if s.get("name") and labels.speaker_key(str(s["name"])) == n and s.get("role")})
+        intro = ["职务：" + esc("；".join(roles)), ""] if roles else []
+        if n in variants:  # the evidence that these entries are one person's
+            intro += ["原文写法：" + "、".join(f"“{esc(v)}”" for v in variants[n]), ""]
+        groups.append(Group(2, esc(n), anchor("speakers", n), intro=intro,
                             entries=[_entry(d, esc) for d in _by_date(speakers[n])]))
     nospeaker = [d for d in docs if not speakers_of(d)]
     if nospeaker:
@@ -250,10 +258,11 @@ def all_speeches(docs: list[Document], esc: Callable[[str], str]) -> Pages:
     undated = sorted((d for d in docs if not d.value("date")), key=lambda d: d.id)
     rows = []
     for d in dated + undated:
-        date = esc(str(d.value("date"))) if d.value("date") else "日期不明"
+        date, place, speakers = (esc(x) for x in labels.list_facts(d))
         kws = "、".join(esc(k) for k in d.keywords[:4])
-        rows.append(f"| {date} | [{esc(d.title)}](speeches/{d.id}.md) | {kws} |")
-    group = Group(2, "", "all", entries=rows, header=["| 日期 | 标题 | 关键词 |", "| --- | --- | --- |"])
+        rows.append(f"| {date} | [{esc(d.title)}](speeches/{d.id}.md) | {place} | {speakers} | {kws} |")
+    group = Group(2, "", "all", entries=rows,
+                  header=["| 日期 | 标题 | 地点 | 讲话人 | 关键词 |", "| --- | --- | --- | --- | --- |"])
     return paginate("index", "全部讲话", f"共 {len(docs)} 篇，按日期从新到旧排列；日期不明的列在最后。", [group])
 
 

@@ -47,7 +47,8 @@ import numpy as np
 
 from generator.link import repost_groups
 from generator.model import Document
-from generator.publish.indexes import place_keys, speakers_of, year_of
+from generator.publish import labels
+from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 
 INDEX_DIR = "searchindex"
@@ -179,17 +180,9 @@ def _facet(values: list[list[str]]) -> tuple[list[str], dict[str, int]]:
     return order, {v: i for i, v in enumerate(order)}
 
 
-def _places(doc: Document) -> list[str]:
-    return list(dict.fromkeys(name for _lvl, name in place_keys(doc)))
-
-
 def _one(doc: Document, name: str) -> list[str]:
     v = doc.value(name)
     return [str(v)] if v else []
-
-
-def place_label(doc: Document) -> str:
-    return "".join(name for _lvl, name in place_keys(doc))
 
 
 # ---------------------------------------------------------------- packed text
@@ -369,7 +362,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
 
     facets = {
         "year": [[y] if (y := year_of(d)) else [] for d in docs],
-        "place": [_places(d) for d in docs],
+        "place": [labels.place_names(d) for d in docs],
         "speaker": [speakers_of(d) for d in docs],
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
@@ -403,8 +396,8 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
             "id": d.id,
             "title": d.title,
             "date": str(d.value("date") or ""),
-            "place": place_label(d),
-            "speakers": "、".join(speakers_of(d)),
+            "place": labels.place_label(d) or "",
+            "speakers": labels.speaker_label(d) or "",
             "packed": pack_text("\n".join(d.paragraphs)),
         })
     files["t2s.js"] = script_file("t2s", 0, t2s_table())

@@ -26,6 +26,7 @@ from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.export import newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
+from generator.publish.labels import place_label, speaker_key
 from generator.publish.outline import outline
 from generator.publish.output import Output
 
@@ -157,7 +158,8 @@ def fmt_value(name: str, value: Any) -> str:
     if name == "place" and isinstance(value, dict):
         if value.get("scope") == "全国" and not value.get("province"):
             return esc("全国（全国性文件，不属任何省份）")
-        return esc(" / ".join(str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v))
+        names = [str(v) for v in (value.get("province"), value.get("city"), value.get("county")) if v]
+        return esc(" / ".join(n for i, n in enumerate(names) if i == 0 or n != names[i - 1]))  # 北京市 once
     if name in ("speakers", "officials") and isinstance(value, list):
         def person(p: dict) -> str:
             extra = "，".join(str(x) for x in (p.get("role"), p.get("part")) if x)
@@ -247,11 +249,11 @@ def glance_value(doc: Document, name: str) -> str | None:
             return f"{doc.value('date_text')}（年份不明）"
         return None
     if name == "place" and isinstance(v, dict):
-        if v.get("scope") == "全国" and not v.get("province"):
-            return "全国"  # a national document belongs to no province; say so, not 不明
-        return "".join(str(v[k]) for k in ("province", "city", "county") if v.get(k)) or None
+        return place_label(doc)  # 全国 for a national document, a municipality named once
     if name == "speakers" and isinstance(v, list):
-        return "、".join(f"{p.get('name')}（{p['role']}）" if p.get("role") else str(p.get("name")) for p in v)
+        # the unified name (labels.speaker_key); the source's own form stays in the facts table
+        return "、".join(f"{speaker_key(str(p.get('name')))}（{p['role']}）" if p.get("role")
+                        else speaker_key(str(p.get("name"))) for p in v)
     if name == "source" and isinstance(v, dict):
         return str(v.get("name") or v.get("url") or "") or None
     return str(v)
