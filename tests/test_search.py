@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -131,7 +132,7 @@ def test_index_records_repost_groups(fixture_docs) -> None:
     groups, pos = [], 0
     for n in range(meta["docs"]):
         groups.append(n - nums[pos + 1])
-        pos += 2
+        pos += 3
         for _ in meta["facetOrder"]:
             cnt = nums[pos]
             pos += 1 + cnt
@@ -303,3 +304,209 @@ def test_build_index_reads_terms_without_taking_them_unless_asked(fixture_docs) 
     assert terms == fixture_docs.search_terms
     assert build_index(docs, terms, consume=True) == a
     assert not any(d.id in terms for d in docs)  # the generate step frees them as it goes
+
+
+# ---------------------------------------------------------------- search semantics (issue 18)
+# tests/fixtures/search_semantics/: work reports written for these cases. A title that the
+# text never repeats (2026年广东省政府工作报告), generic titles (政府工作报告), a phrase
+# written whole, across a line break, in traditional script, and only in pieces
+# (坚持 … 持稳 … 稳中 … 中求 … 求进), a municipality, national reports, one speaker
+# written in both scripts and with a space.
+
+SEMANTICS = ROOT / "tests" / "fixtures" / "search_semantics"
+
+
+@pytest.fixture(scope="module")
+def semantics_site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("semantics"), corpus=SEMANTICS)
+    proc = run_generator(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def corpus_lines(semantics_site) -> list[dict]:
+    """The published download, read as a researcher would: the test's own oracle."""
+    import gzip
+
+    with gzip.open(semantics_site / "data" / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _holding(lines: list[dict], phrase: str) -> set[str]:
+    """Documents whose title or (simplified) text contains the phrase, white space ignored."""
+    return {d["id"] for d in lines if phrase in _flat(d["title"]) or phrase in _flat(d["text"])}
+
+
+def _settled(page) -> tuple[str, list[dict]]:
+    """Status and results once the page has finished checking phrases."""
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.sa-status'); "
+        "return s && /找到|没有|共 /.test(s.textContent) && !/正在/.test(s.textContent); }")
+    status = page.inner_text(".sa-status")
+    return status, page.eval_on_selector_all(
+        "ol.sa-results li", "ls => ls.map(l => ({href: l.querySelector('a').href, text: l.innerText, "
+                            "partial: l.classList.contains('sa-result--partial')}))")
+
+
+def _visit(page, site: Path, base: str | None, query: str) -> tuple[str, list[dict]]:
+    page.goto(f"{base or site.as_uri() + '/'}search.html?{query}")
+    out = _settled(page)
+    page.wait_for_load_state("networkidle")
+    return out
+
+
+def _q(**params: str) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode(params)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_title_only_query_finds_its_document_first(semantics_site, corpus_lines, page, via) -> None:
+    traffic = Traffic().attach(page)
+    query = "广东省政府工作报告"
+    assert not any(query in _flat(d["text"]) for d in corpus_lines)  # only titles have it
+    with serve(semantics_site) as base:
+        b = base if via == "http" else None
+        status, results = _visit(page, semantics_site, b, _q(q=query))
+        assert _ids(results) == ["2026-guangdong-title-only", "2024-guangdong"], (status, _ids(results))
+        # the search page has one <h1>; results are not headings
+        assert page.locator("h1").count() == 1
+        assert page.locator("ol.sa-results h1, ol.sa-results h2").count() == 0
+        assert traffic.page_errors == [] and traffic.failures == []
+        assert traffic.leaving(base if via == "http" else None) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_quoted_phrase_count_is_the_number_of_documents_holding_it(semantics_site, corpus_lines, page, via) -> None:
+    with serve(semantics_site) as base:
+        b = base if via == "http" else None
+        for quoted in ("“坚持稳中求进”", '"坚持稳中求进"', "「堅持穩中求進」"):
+            want = _holding(corpus_lines, "坚持稳中求进")
+            assert len(want) >= 4 and "2026-shandong-generic-title" not in want
+            status, results = _visit(page, semantics_site, b, _q(q=quoted))
+            assert int(re.search(r"找到 (\d+) 篇", status).group(1)) == len(want), status
+            assert set(_ids(results)) == want, (quoted, _ids(results))
+            assert not any(r["partial"] for r in results)
+
+
+@pytest.mark.browser
+def test_unquoted_count_says_whole_phrase_and_words_only_apart(semantics_site, corpus_lines, page) -> None:
+    whole = _holding(corpus_lines, "坚持稳中求进")
+    pieces = {d["id"] for d in corpus_lines
+              if all(b in _flat(d["title"] + d["text"]) for b in ("坚持", "持稳", "稳中", "中求", "求进"))} - whole
+    assert pieces == {"2026-shandong-generic-title"}
+    status, results = _visit(page, semantics_site, None, _q(q="坚持稳中求进"))
+    m = re.search(r"找到 (\d+) 篇.*另有 (\d+) 篇只含", status)
+    assert m and (int(m.group(1)), int(m.group(2))) == (len(whole), len(pieces)), status
+    ids = _ids(results)
+    assert set(ids[: len(whole)]) == whole and ids[len(whole):] == sorted(pieces), ids
+    assert [r["partial"] for r in results] == [False] * len(whole) + [True] * len(pieces)
+    assert "部分匹配" in results[-1]["text"]
+
+
+def _matching(lines: list[dict], year: tuple[int, int] | None = None, place: str | None = None,
+              phrase: str | None = None) -> list[str]:
+    """Oracle from corpus.jsonl.gz: documents by date year, place name and phrase."""
+    out = []
+    for d in lines:
+        meta = {k: v["value"] for k, v in d["metadata"].items()}
+        y = int(str(meta["date"])[:4]) if meta.get("date") else None
+        p = meta.get("place") or {}
+        names = ["全国"] if p.get("scope") == "全国" and not p.get("province") else \
+            [p[k] for k in ("province", "city", "county") if p.get(k)]
+        if year and not (y and year[0] <= y <= year[1]):
+            continue
+        if place and place not in names:
+            continue
+        if phrase and phrase not in _flat(d["title"]) and phrase not in _flat(d["text"]):
+            continue
+        out.append(d["id"])
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_filters_alone_and_combined_return_exactly_the_matching_documents(semantics_site, corpus_lines, page, via) -> None:
+    with serve(semantics_site) as base:
+        b = base if via == "http" else None
+        cases = [
+            (_q(place="广东省"), dict(place="广东省")),
+            (_q(q="政府工作报告", place="广东省", year="2026"), dict(place="广东省", year=(2026, 2026), phrase="政府工作报告")),
+            (_q(year="2015-2019"), dict(year=(2015, 2019))),
+            (_q(place="全国"), dict(place="全国")),
+            (_q(place="北京市"), dict(place="北京市")),
+            (_q(q="政府工作报告", year="2016-2025", sort="date"), dict(year=(2016, 2025), phrase="政府工作报告")),
+        ]
+        for query, oracle in cases:
+            want = _matching(corpus_lines, **oracle)
+            assert want, query
+            status, results = _visit(page, semantics_site, b, query)
+            assert sorted(_ids(results)) == sorted(want), (query, status, _ids(results))
+        # filter-only browsing and sort=date list the newest first
+        dates = {d["id"]: d["metadata"]["date"]["value"] for d in corpus_lines}
+        for query in (_q(year="2015-2019"), _q(q="政府工作报告", sort="date")):
+            ids = _ids(_visit(page, semantics_site, b, query)[1])
+            assert [dates[i] for i in ids] == sorted((dates[i] for i in ids), reverse=True), (query, ids)
+        assert page.locator("select[name=sort]").input_value() == "date"
+
+
+@pytest.mark.browser
+def test_speaker_filter_unifies_scripts_and_spacing(semantics_site, page) -> None:
+    for value in ("赵国强", "趙國強", "趙 國強"):
+        status, results = _visit(page, semantics_site, None, _q(speaker=value))
+        assert sorted(_ids(results)) == ["2017-national-traditional", "2019-national-simplified"], (value, status)
+    # the speaker index lists both under one name, with the sources' spellings as evidence
+    html = (semantics_site / "archive" / "speakers.html").read_text(encoding="utf-8")
+    assert html.count(">赵国强<") == 1 and "趙 國強" in html
+
+
+@pytest.mark.browser
+def test_unknown_filters_are_said_on_the_page_not_dropped(semantics_site, page) -> None:
+    status, results = _visit(page, semantics_site, None, _q(q="政府工作报告", speaker="李强", colour="red"))
+    notes = page.inner_text(".sa-notes")
+    assert "colour=red" in notes and "本页不认识" in notes, notes
+    assert "李强" in notes and results == [], (notes, status)
+    # the unknown key stays in the URL when another filter changes
+    page.select_option("select[name=speaker]", value="")
+    page.wait_for_function("() => !location.search.includes('speaker=')")
+    assert "colour=red" in page.url
+    assert sorted(_ids(_settled(page)[1])) == sorted(
+        d.stem.replace("_", "-") for d in SEMANTICS.glob("*.txt"))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_header_box_has_the_same_semantics(semantics_site, page, via) -> None:
+    with serve(semantics_site) as base:
+        start = base if via == "http" else semantics_site.as_uri() + "/"
+        page.goto(start + "index.html")
+        page.keyboard.press("/")
+        query = "广东省政府工作报告"
+        type_like_ime(page, query)
+        sel = f"ol.md-search-result__list[data-query='{query}'] li.sa-result a"
+        page.wait_for_selector(sel)
+        ids = [re.search(r"/speeches/([^/?]+)\.html", h).group(1)
+               for h in page.eval_on_selector_all(sel, "as => as.map(a => a.href)")]
+        assert ids == ["2026-guangdong-title-only", "2024-guangdong"], ids
+        assert page.locator(".md-search-result h1").count() == 0
+
+
+@pytest.mark.browser
+def test_lists_show_date_place_and_speaker_beside_the_title(semantics_site) -> None:
+    """Three documents are titled just 政府工作报告: every list tells them apart."""
+    for name in ("index", "years", "places", "genres"):
+        html = unescape((semantics_site / "archive" / f"{name}.html").read_text(encoding="utf-8"))
+        for facts in ("2019-03-05", "全国", "赵国强", "山东省", "岳明川", "北京市", "湖南省岳阳市平江县"):
+            assert facts in html, (name, facts)
+        assert "北京市北京市" not in html
+    places = (semantics_site / "archive" / "places.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h[2-4][^>]*>([^<]*)</h[2-4]>", places)
+    assert headings.count("北京市") == 1, f"a municipality is one heading, not province and city: {headings}"

@@ -138,7 +138,7 @@
       if (metaCache) return metaCache;
       var nums = decode(m.records), pos = 0, docs = [];
       for (var n = 0; n < m.docs; n++) {
-        var d = { len: nums[pos++], group: n - nums[pos++], facets: {} };
+        var d = { len: nums[pos++], group: n - nums[pos++], md: nums[pos++], facets: {} };
         for (var f = 0; f < m.facetOrder.length; f++) {
           var cnt = nums[pos++], vals = [];
           for (var j = 0; j < cnt; j++) vals.push(nums[pos++]);
@@ -176,23 +176,44 @@
 
   function normalize(text) { return simplify(String(text || "").toLowerCase()); }
 
+  /** Text as phrases are looked for in it: simplified, lower case, without any white
+   * space, so a phrase is found across line breaks and spaced-out type. */
+  function flat(text) { return normalize(text).replace(/\s+/g, ""); }
+
+  // a quoted phrase: ASCII quotes, Chinese quotes “…”, corner brackets 「…」 or 『…』
+  var QUOTED = /"([^"]*)"?|“([^”]*)”?|「([^」]*)」?|『([^』]*)』?/g;
+
   /** Query → parts (runs of Han characters or of Latin letters and digits), the terms
-   * every result must contain, optional whole-word terms, and the phrase. */
+   * every result must contain, optional whole-word terms, and the needles: each quoted
+   * phrase (exact; punctuation kept) and each unquoted word (the query's runs between
+   * spaces). A document has the whole query when every needle occurs in its title or
+   * its text; with quotes, only such documents are results. */
   function parseQuery(q) {
-    var norm = normalize(q), parts = norm.match(PART) || [];
-    var must = [], words = [], seen = {};
+    var quoted = [], rest = String(q || "").replace(QUOTED, function (all, a, b, c, d) {
+      var p = flat(a || b || c || d || "");
+      if (p) quoted.push(p);
+      return " ";
+    });
+    var words = rest.split(/\s+/).map(function (w) { return (normalize(w).match(PART) || []).join(""); })
+      .filter(function (w) { return w.length > 0; });
+    var parts = [], must = [], long = [], seen = {};
+    quoted.concat(words).forEach(function (n) { parts = parts.concat(n.match(PART) || []); });
     parts.forEach(function (p) {
       var terms = [];
       if (HAN.test(p)) {
         if (p.length === 1) terms.push(p);
         for (var i = 0; i + 1 < p.length; i++) terms.push(p.substr(i, 2));
-        if (p.length >= 3) words.push(p);
+        if (p.length >= 3) long.push(p);
       } else if (p.length >= 2) {
         terms.push(p);
       }
       terms.forEach(function (t) { if (!seen[t]) { seen[t] = 1; must.push(t); } });
     });
-    return { text: q, parts: parts, must: must, words: words, phrase: parts.join("") };
+    var needles = quoted.concat(words);
+    return { text: q, parts: parts, must: must, words: long, quoted: quoted, unquoted: words,
+             needles: needles, exact: quoted.length > 0, phrase: needles[0] || "",
+             // needles of one or two characters are index terms themselves: no text needed
+             short: needles.every(function (n) { return (n.match(PART) || [n]).join("") === n && n.length <= 2; }) };
   }
 
   function shardOf(term, m) { return fnv1a(term) & (m.raw.shards - 1); }
@@ -218,28 +239,108 @@
     });
   }
 
+  /* ------------------------------------------------------------ filters */
+
+  var FACET_LABELS = { year: "年份", place: "地点", speaker: "讲话人", type: "会议类型", genre: "体裁" };
+  var KNOWN_PARAMS = { q: 1, sort: 1 };
+
+  /** A value as a filter compares it: speakers are one name across scripts and spacing
+   * (generator/publish/labels.py speaker_key), other values as they are. */
+  function facetKey(facet, v) {
+    return facet === "speaker" ? normalize(v).replace(/[\s\u3000]+/g, "").replace(/[•‧・．･∙⋅]/g, "·") : String(v);
+  }
+
+  /** One URL filter → the facet's value indexes it selects ([] when the archive has no
+   * such value), or null when the value is not understood. year takes 2015 or 2015-2019. */
+  function filterValues(m, facet, value) {
+    var values = m.raw.facets[facet] || [], out = [];
+    if (facet === "year") {
+      var r = /^\s*(\d{4})\s*(?:[-–—~至到]\s*(\d{4})?)?\s*$/.exec(value);
+      if (!r) return null;
+      var lo = +r[1], hi = r[2] ? +r[2] : (/[-–—~至到]/.test(value) ? 9999 : lo);
+      if (lo > hi) { var t = lo; lo = hi; hi = t; }
+      values.forEach(function (v, i) { if (+v >= lo && +v <= hi) out.push(i); });
+      return out;
+    }
+    var want = facetKey(facet, value);
+    values.forEach(function (v, i) { if (facetKey(facet, v) === want) out.push(i); });
+    return out;
+  }
+
+  /** URL parameters → {filters: {facet: [value indexes]}, notes: [what the page could not
+   * use, said on the page], sort}. */
+  function readParams(m, params) {
+    var filters = {}, notes = [];
+    params.forEach(function (value, key) {
+      if (key in KNOWN_PARAMS || value === "") return;
+      if (!(key in FACET_LABELS)) {
+        notes.push("网址中的筛选条件“" + key + "=" + value + "”本页不认识，没有使用（可用的筛选：" +
+                   Object.keys(FACET_LABELS).join("、") + "）。");
+        return;
+      }
+      var vals = filterValues(m, key, value);
+      if (vals === null) {
+        notes.push("网址中的" + FACET_LABELS[key] + "“" + value + "”无法识别（年份写作 2024 或 2015-2019）；没有讲话符合。");
+        vals = [];
+      } else if (!vals.length) {
+        notes.push("档案中没有" + FACET_LABELS[key] + "为“" + value + "”的讲话。");
+      }
+      filters[key] = { text: value, values: vals };
+    });
+    var sort = params.get("sort") || "";
+    if (sort && sort !== "date" && sort !== "relevance") {
+      notes.push("网址中的排序“sort=" + sort + "”本页不认识（可用：relevance 相关度、date 日期），按相关度排列。");
+      sort = "";
+    }
+    return { filters: filters, notes: notes, sort: sort };
+  }
+
   function passes(doc, filters) {
     for (var f in filters) {
-      if (filters[f] === null || filters[f] === undefined) continue;
-      if (doc.facets[f].indexOf(filters[f]) < 0) return false;
+      var want = filters[f];
+      if (!want) continue;
+      var have = doc.facets[f], ok = false;
+      for (var i = 0; i < want.values.length && !ok; i++) ok = have.indexOf(want.values[i]) >= 0;
+      if (!ok) return false;
     }
     return true;
   }
 
+  /** Sort key of a document's date: year × 1000 + month × 32 + day; 0 when undated. */
+  function dateKey(m, n) {
+    var y = m.docs[n].facets.year;
+    return y.length ? +m.raw.facets.year[y[0]] * 1000 + m.docs[n].md : 0;
+  }
+
+  /* ------------------------------------------------------------ search */
+
+  // Documents' text loaded to tell whole-phrase matches from word-only ones, at most this
+  // many bytes (estimated from their length) before the reader is asked to go on.
+  var VERIFY_BYTES = 3000000;
+
   /**
-   * Run a query. filters: {facet: value index}. Resolves with
-   * {query, total, hits: [{doc, score, title, reposts}]}, repost groups collapsed.
+   * Run a query. filters: {facet: {text, values}}; sort: "relevance" | "date" ("" =
+   * relevance with a query, date without). Resolves with a result whose hits are every
+   * matching document (reposts not yet merged); call settle() to check phrases.
+   * A document matches when each of the query's character terms is in its title or its
+   * text; title matches rank first. Without a query, every document passing the filters.
    */
-  function search(q, filters) {
-    var query = parseQuery(q);
-    if (!query.must.length) return Promise.resolve({ query: query, total: 0, hits: [] });
+  function search(q, filters, sort) {
     return Promise.all([meta(), loadT2s()]).then(function (res) {
-      var m = res[0];
-      query = parseQuery(q); // again, now that the t2s table is loaded
-      if (!query.must.length) return { query: query, total: 0, hits: [] };
+      var m = res[0], query = parseQuery(q), hits = [];
+      var result = { query: query, m: m, hits: hits, sort: sort || (query.must.length ? "relevance" : "date"),
+                     partial: false, browse: !String(q || "").trim(), loadedBytes: 0 };
+      if (!query.must.length) {
+        if (result.browse) {
+          for (var n = 0; n < m.docs.length; n++) {
+            if (passes(m.docs[n], filters || {})) hits.push({ doc: n, score: 0, title: false, whole: true });
+          }
+        }
+        order(result);
+        return result;
+      }
       var titleTerms = query.must.map(function (t) { return "#" + t; });
-      var all = query.must.concat(query.words, titleTerms);
-      return postings(all, m).then(function (post) {
+      return postings(query.must.concat(query.words, titleTerms), m).then(function (post) {
         var N = m.raw.docs, avgdl = m.raw.avgdl || 1, scores = {}, count = {}, titleCount = {};
         function add(term, weight) {
           var list = post[term];
@@ -253,57 +354,125 @@
         }
         query.must.forEach(function (t) {
           add(t, 1);
-          post[t].forEach(function (p) { count[p[0]] = (count[p[0]] || 0) + 1; });
-          post["#" + t].forEach(function (p) { titleCount[p[0]] = (titleCount[p[0]] || 0) + 1; });
+          var here = {};
+          post[t].forEach(function (p) { here[p[0]] = 1; });
+          post["#" + t].forEach(function (p) { here[p[0]] = 1; titleCount[p[0]] = (titleCount[p[0]] || 0) + 1; });
+          Object.keys(here).forEach(function (d) { count[d] = (count[d] || 0) + 1; });
         });
         query.words.forEach(function (w) { add(w, WORD_WEIGHT); });
-        var need = query.must.length, hits = [];
+        var need = query.must.length;
         var strict = Object.keys(count).filter(function (d) { return count[d] === need; });
-        // No document has every term: show those with most of them rather than nothing.
-        var partial = !strict.length;
-        var cand = partial ? Object.keys(count) : strict;
-        cand.forEach(function (d) {
+        // No document has every term (and no phrase was quoted): show those with most of them.
+        result.partial = !strict.length && !query.exact;
+        (result.partial ? Object.keys(count) : strict).forEach(function (d) {
           var n = +d;
           if (!passes(m.docs[n], filters || {})) return;
-          hits.push({ doc: n, score: scores[n] || 0, matched: count[n],
-                      title: titleCount[n] === need, group: m.docs[n].group });
+          hits.push({ doc: n, score: scores[n] || 0, matched: count[n], title: titleCount[n] === need,
+                      whole: result.partial ? false : (query.short ? true : undefined) });
         });
-        hits.sort(function (a, b) {
-          return (b.matched - a.matched) || (b.title - a.title) || (b.score - a.score) || (a.doc - b.doc);
-        });
-        var groups = {}, out = [];
-        hits.forEach(function (h) {
-          if (h.group in groups) { groups[h.group].reposts++; return; }
-          h.reposts = 0;
-          groups[h.group] = h;
-          out.push(h);
-        });
-        return { query: query, total: out.length, hits: out, partial: partial };
+        order(result);
+        return result;
       });
     });
   }
 
-  /** Load the documents of hits[from, to) and reorder that window: an exact phrase in the
-   * title, then the title matching, then the phrase in the text, then the score. */
-  function loadHits(result, from, to) {
-    var win = result.hits.slice(from, to);
-    return Promise.all([loadTextTable()].concat(win.map(function (h) { return load("d", h.doc); })))
-      .then(function (loaded) {
-      var docs = loaded.slice(1).map(function (d) { return withText(d, loaded[0]); });
-      var phrase = result.query.phrase;
-      win.forEach(function (h, i) {
-        h.data = docs[i];
-        h.normText = normalize(docs[i].text).replace(/\s+/g, "");
-        h.titlePhrase = phrase.length > 0 && normalize(docs[i].title).replace(/\s+/g, "").indexOf(phrase) >= 0;
-        h.phrase = phrase.length > 0 && h.normText.indexOf(phrase) >= 0;
-      });
-      win.sort(function (a, b) {
-        return (b.titlePhrase - a.titlePhrase) || (b.title - a.title) || (b.phrase - a.phrase) ||
-          (b.score - a.score) || (a.doc - b.doc);
-      });
-      for (var i = 0; i < win.length; i++) result.hits[from + i] = win[i];
-      return win;
+  /** Order hits: whole matches, then unchecked, then word-only ones; within each, title
+   * matches then score (relevance), or newest first (date). */
+  function order(result) {
+    var m = result.m, byDate = result.sort === "date";
+    function tier(h) { return h.whole === true ? 2 : h.whole === undefined ? 1 : 0; }
+    result.hits.sort(function (a, b) {
+      return (tier(b) - tier(a)) || (b.matched || 0) - (a.matched || 0) ||
+        (byDate ? dateKey(m, b.doc) - dateKey(m, a.doc) : (b.title - a.title) || (b.score - a.score)) ||
+        (a.doc - b.doc);
     });
+    if (result.query.exact) result.shown = result.hits.filter(function (h) { return h.whole !== false; });
+    else result.shown = result.hits.slice();
+    // reposts are one result: the first of a group stands for the others
+    var groups = {}, out = [];
+    result.shown.forEach(function (h) {
+      var g = m.docs[h.doc].group;
+      if (g in groups) { groups[g].reposts++; return; }
+      h.reposts = 0;
+      groups[g] = h;
+      out.push(h);
+    });
+    result.list = out;
+    result.counts = {
+      whole: result.hits.filter(function (h) { return h.whole === true; }).length,
+      words: result.hits.filter(function (h) { return h.whole === false; }).length,
+      unchecked: result.hits.filter(function (h) { return h.whole === undefined; }).length,
+    };
+  }
+
+  /** Does the loaded document hold every needle (in its title or its text)? */
+  function holds(h, query) {
+    var title = flat(h.data.title), text = h.norm;
+    return query.needles.every(function (n) { return title.indexOf(n) >= 0 || text.indexOf(n) >= 0; });
+  }
+
+  function loadDocs(result, hits) {
+    return Promise.all([loadTextTable()].concat(hits.map(function (h) { return load("d", h.doc); })))
+      .then(function (loaded) {
+        hits.forEach(function (h, i) {
+          if (!h.data) {
+            h.data = withText(loaded[i + 1], loaded[0]);
+            result.loadedBytes += 2 * result.m.docs[h.doc].len + 200;
+          }
+          if (h.norm === undefined) h.norm = flat(h.data.text);
+          if (h.whole === undefined) h.whole = holds(h, result.query);
+        });
+      });
+  }
+
+  /**
+   * Check unchecked hits against their text, in the order shown, a batch at a time, until
+   * the first `want` results are settled (or, with all = true, every hit, within
+   * VERIFY_BYTES unless force). Calls progress(result) after each batch.
+   */
+  function settle(result, want, all, force, progress) {
+    function done() {
+      if (!result.counts.unchecked) return true;
+      if (all) return !force && result.loadedBytes >= VERIFY_BYTES;
+      var firstUnchecked = -1;
+      for (var i = 0; i < result.list.length && firstUnchecked < 0; i++) {
+        if (result.list[i].whole === undefined) firstUnchecked = i;
+      }
+      // when a document is found whole, it moves up: settled once the first `want` are checked
+      return firstUnchecked < 0 || firstUnchecked >= want;
+    }
+    function step() {
+      if (done()) return Promise.resolve(result);
+      var batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 8);
+      return loadDocs(result, batch).then(function () {
+        order(result);
+        if (progress) progress(result);
+        return step();
+      });
+    }
+    return step();
+  }
+
+  /** Documents of list[from, to) loaded for display. */
+  function loadHits(result, from, to) {
+    var win = result.list.slice(from, to);
+    return loadDocs(result, win).then(function () { return win; });
+  }
+
+  /** What the status line says: how many documents, whole and word-only, reposts merged. */
+  function describe(result) {
+    var c = result.counts, q = result.query, groups = result.list.length, merged = result.shown.length - groups;
+    var tail = merged ? "（其中 " + merged + " 篇是转载，合并为 " + groups + " 条结果）" : "";
+    if (result.browse) return result.hits.length ? "共 " + result.hits.length + " 篇讲话符合筛选，按日期从新到旧" + tail : "没有符合筛选的讲话。";
+    if (!result.hits.length) return "没有找到。";
+    if (result.partial) return "没有同时含全部字词的讲话；部分匹配 " + result.hits.length + " 篇" + tail;
+    var phrase = q.needles.map(function (n) { return "“" + n + "”"; }).join(" ");
+    var unchecked = c.unchecked ? "；另有 " + c.unchecked + " 篇含其中每个字但尚未核对原文" : "";
+    if (q.exact) {
+      return "找到 " + c.whole + " 篇讲话含 " + phrase + unchecked + tail;
+    }
+    return "找到 " + c.whole + " 篇讲话含完整的 " + phrase +
+      (c.words ? "，另有 " + c.words + " 篇只含其中的字词（标为“部分匹配”，排在后面）" : "") + unchecked + tail;
   }
 
   /* ------------------------------------------------------------ rendering */
@@ -318,7 +487,7 @@
   /** Append `text` to `parent`, wrapping every occurrence of a query part in <mark>. */
   function appendMarked(parent, text, query) {
     var norm = normalize(text), ranges = [];
-    var needles = [query.phrase].concat(query.parts).filter(function (p) { return p.length > 0; });
+    var needles = query.needles.concat(query.parts).filter(function (p) { return p.length > 0; });
     needles.forEach(function (p) {
       var at = 0, i;
       while ((i = norm.indexOf(p, at)) >= 0) { ranges.push([i, i + p.length]); at = i + p.length; }
@@ -336,8 +505,9 @@
 
   /** A short extract around the first place the query (else a part of it) occurs. */
   function snippet(text, query) {
-    var norm = normalize(text), at = norm.indexOf(query.phrase);
-    for (var i = 0; at < 0 && i < query.parts.length; i++) at = norm.indexOf(query.parts[i]);
+    var norm = normalize(text), at = -1, i;
+    for (i = 0; at < 0 && i < query.needles.length; i++) at = norm.indexOf(query.needles[i]);
+    for (i = 0; at < 0 && i < query.parts.length; i++) at = norm.indexOf(query.parts[i]);
     for (i = 0; at < 0 && i < query.must.length; i++) at = norm.indexOf(query.must[i]);
     if (at < 0) at = 0;
     var start = Math.max(0, at - 40), end = Math.min(text.length, at + 100);
@@ -345,7 +515,8 @@
   }
 
   function resultUrl(h, query) {
-    return SITE + "archive/speeches/" + encodeURIComponent(h.data.id) + ".html?q=" + encodeURIComponent(query.text);
+    var q = query.text && query.text.trim() ? "?q=" + encodeURIComponent(query.text) : "";
+    return SITE + "archive/speeches/" + encodeURIComponent(h.data.id) + ".html" + q;
   }
 
   function renderHit(h, query) {
@@ -353,15 +524,25 @@
     var a = el("a", "md-search-result__link");
     a.href = resultUrl(h, query);
     var art = el("article", "md-search-result__article md-typeset");
-    var title = el("h1", "sa-result__title");
+    // not a heading: the page has one <h1>, and a list of results is not its outline
+    var title = el("div", "sa-result__title");
     appendMarked(title, h.data.title, query);
     art.appendChild(title);
     var info = [h.data.date || "日期不明", h.data.place || "地点不明", h.data.speakers || "讲话人不明"];
     if (h.reposts) info.push("另有 " + h.reposts + " 篇转载");
-    art.appendChild(el("p", "sa-result__meta", info.join(" · ")));
-    var p = el("p", "sa-result__snippet");
-    appendMarked(p, snippet(h.data.text, query), query);
-    art.appendChild(p);
+    var metaLine = el("p", "sa-result__meta", info.join(" · "));
+    if (h.whole === false && !query.short) {
+      metaLine.appendChild(document.createTextNode(" "));
+      metaLine.appendChild(el("span", "sa-partial", "部分匹配：只含检索词的字词，不含完整的 " +
+        query.needles.map(function (n) { return "“" + n + "”"; }).join(" ")));
+      li.className += " sa-result--partial";
+    }
+    art.appendChild(metaLine);
+    if (h.data.text) {
+      var p = el("p", "sa-result__snippet");
+      appendMarked(p, snippet(h.data.text, query), query);
+      art.appendChild(p);
+    }
     a.appendChild(art);
     li.appendChild(a);
     return li;
@@ -380,26 +561,40 @@
     var seq = 0, timer = null;
 
     function open() { if (toggle && !toggle.checked) { toggle.checked = true; } }
+    function show(r, q) {
+      return loadHits(r, 0, HEADER_RESULTS).then(function (win) {
+        list.innerHTML = "";
+        list.setAttribute("data-query", q); // which query the list shows (for tests and styles)
+        metaEl.textContent = describe(r);
+        win.forEach(function (h) { list.appendChild(renderHit(h, r.query)); });
+        if (r.list.length > win.length || r.counts.unchecked) {
+          var li = el("li", "md-search-result__item sa-more");
+          var a = el("a", "md-search-result__link", "全部 " + r.list.length + " 条结果及筛选 →");
+          a.href = SITE + "search.html?q=" + encodeURIComponent(q);
+          li.appendChild(a);
+          list.appendChild(li);
+        }
+      });
+    }
     function run() {
       var q = input.value, mine = ++seq;
       if (!q.trim()) { metaEl.textContent = "输入关键词开始搜索"; list.innerHTML = ""; return; }
       metaEl.textContent = "正在搜索…";
-      search(q, {}).then(function (r) {
+      search(q, {}, "").then(function (r) {
         if (mine !== seq) return null;
-        return loadHits(r, 0, HEADER_RESULTS).then(function (win) {
-          if (mine !== seq) return;
-          list.innerHTML = "";
-          list.setAttribute("data-query", q); // which query the list shows (for tests and styles)
-          metaEl.textContent = r.total ? (r.partial ? "没有同时含全部字词的讲话；部分匹配 " : "找到 ") + r.total + " 篇" :
-            "没有找到";
-          win.forEach(function (h) { list.appendChild(renderHit(h, r.query)); });
-          if (r.total > win.length) {
-            var li = el("li", "md-search-result__item sa-more");
-            var a = el("a", "md-search-result__link", "全部 " + r.total + " 篇结果及筛选 →");
-            a.href = SITE + "search.html?q=" + encodeURIComponent(q);
-            li.appendChild(a);
-            list.appendChild(li);
-          }
+        return settle(r, HEADER_RESULTS, false, false).then(function () {
+          if (mine !== seq) return null;
+          return show(r, q).then(function () {
+            // then every hit, for an exact count; the list is redrawn if its order changed
+            var before = r.list.slice(0, HEADER_RESULTS).map(function (h) { return h.doc; }).join();
+            return settle(r, 0, true, false).then(function () {
+              if (mine !== seq) return null;
+              var after = r.list.slice(0, HEADER_RESULTS).map(function (h) { return h.doc; }).join();
+              if (after !== before) return show(r, q);
+              metaEl.textContent = describe(r);
+              return null;
+            });
+          });
         });
       }).catch(function (e) { if (mine === seq) metaEl.textContent = "搜索出错：" + e.message; });
     }
@@ -426,17 +621,17 @@
 
   /* ------------------------------------------------------------ search page */
 
-  var FACET_LABELS = { year: "年份", place: "地点", speaker: "讲话人", type: "会议类型", genre: "体裁" };
-
   function setupPage() {
     var root = document.getElementById("sa-search-page");
     if (!root) return;
     var params = new URLSearchParams(location.search);
     var form = el("form", "sa-form");
+    form.setAttribute("role", "search");
     var q = el("input", "md-input sa-query");
     q.type = "search";
     q.name = "q";
-    q.placeholder = "输入关键词，例如 高质量发展";
+    q.setAttribute("aria-label", "检索词");
+    q.placeholder = "输入关键词，例如 高质量发展；加引号只找完整短语";
     q.value = params.get("q") || "";
     form.appendChild(q);
     var button = el("button", "md-button md-button--primary", "搜索");
@@ -444,64 +639,107 @@
     form.appendChild(button);
     var filterBox = el("div", "sa-filters");
     form.appendChild(filterBox);
+    var notesEl = el("ul", "sa-notes");
+    notesEl.hidden = true;
     var status = el("p", "sa-status", "");
+    status.setAttribute("role", "status");
     var list = el("ol", "sa-results");
+    var verify = el("button", "md-button sa-verify-button", "");
+    verify.type = "button";
+    verify.hidden = true;
     var more = el("button", "md-button sa-more-button", "更多结果");
     more.type = "button";
     more.hidden = true;
     root.appendChild(form);
+    root.appendChild(notesEl);
     root.appendChild(status);
+    root.appendChild(verify);
     root.appendChild(list);
     root.appendChild(more);
-    var selects = {}, current = null, shown = 0, seq = 0;
+    var selects = {}, sortSelect = null, current = null, shown = 0, seq = 0, m = null, state = null;
+    var unknownKeys = []; // [key, value] pairs of the URL the page does not use, kept in the URL
 
     function filters() {
       var f = {};
       Object.keys(selects).forEach(function (k) {
         var v = selects[k].value;
-        f[k] = v === "" ? null : +v;
+        if (v !== "") f[k] = { text: v, values: filterValues(m, k, v) || [] };
       });
       return f;
     }
     function syncUrl() {
       var p = new URLSearchParams();
       if (q.value) p.set("q", q.value);
-      Object.keys(selects).forEach(function (k) {
-        var s = selects[k];
-        if (s.value !== "") p.set(k, s.options[s.selectedIndex].textContent.replace(/（\d+）$/, ""));
-      });
+      Object.keys(selects).forEach(function (k) { if (selects[k].value !== "") p.set(k, selects[k].value); });
+      if (sortSelect && sortSelect.value) p.set("sort", sortSelect.value);
+      unknownKeys.forEach(function (kv) { p.append(kv[0], kv[1]); });
       var url = location.pathname + (p.toString() ? "?" + p.toString() : "");
       try { history.replaceState(null, "", url); } catch (e) { /* file:// may refuse; the page still works */ }
     }
-    function showMore() {
-      var mine = seq, from = shown, to = Math.min(current.hits.length, shown + PAGE);
-      return loadHits(current, from, to).then(function (win) {
+    function showNotes() {
+      var p = new URLSearchParams();
+      unknownKeys.forEach(function (kv) { p.append(kv[0], kv[1]); });
+      Object.keys(selects).forEach(function (k) { if (selects[k].value !== "") p.set(k, selects[k].value); });
+      if (sortSelect && sortSelect.value) p.set("sort", sortSelect.value);
+      var notes = readParams(m, p).notes;
+      notesEl.innerHTML = "";
+      notes.forEach(function (n) { notesEl.appendChild(el("li", "sa-note", n)); });
+      notesEl.hidden = !notes.length;
+    }
+    function render(mine) {
+      return loadHits(current, 0, shown).then(function (win) {
         if (mine !== seq) return;
+        list.innerHTML = "";
         win.forEach(function (h) { list.appendChild(renderHit(h, current.query)); });
-        shown = to;
-        more.hidden = shown >= current.hits.length;
+        more.hidden = shown >= current.list.length;
+        status.textContent = describe(current);
+        var c = current.counts;
+        verify.hidden = !c.unchecked;
+        verify.textContent = "核对其余 " + c.unchecked + " 篇的原文（约 " +
+          Math.max(1, Math.round(current.hits.filter(function (h) { return h.whole === undefined; })
+            .reduce(function (s, h) { return s + 2 * m.docs[h.doc].len + 200; }, 0) / 1e5) / 10) + " MB）";
       });
+    }
+    function showMore() {
+      var mine = seq;
+      shown = Math.min(current.list.length, shown + PAGE);
+      return settle(current, shown, false, false).then(function () { return render(mine); });
     }
     function run() {
       var mine = ++seq;
       syncUrl();
+      showNotes();
       list.innerHTML = "";
       more.hidden = true;
-      if (!q.value.trim()) { status.textContent = "输入关键词开始搜索。"; return Promise.resolve(); }
+      verify.hidden = true;
       status.textContent = "正在搜索…";
-      return search(q.value, filters()).then(function (r) {
-        if (mine !== seq) return;
+      return search(q.value, filters(), sortSelect ? sortSelect.value : "").then(function (r) {
+        if (mine !== seq) return null;
         current = r;
-        shown = 0;
-        status.textContent = r.total ? (r.partial ? "没有同时含全部字词的讲话；部分匹配 " : "找到 ") + r.total + " 篇讲话（转载合并计算）" :
-          "没有找到。";
-        return showMore();
+        shown = Math.min(r.list.length, PAGE);
+        return settle(r, shown, false, false).then(function () {
+          if (mine !== seq) return null;
+          shown = Math.min(r.list.length, PAGE);
+          return render(mine);
+        }).then(function () {
+          if (mine !== seq || !r.counts.unchecked) return null;
+          status.textContent = describe(r) + "（正在核对原文…）";
+          return settle(r, 0, true, false, function () {
+            if (mine === seq) status.textContent = describe(r) + "（正在核对原文…）";
+          }).then(function () { if (mine === seq) return render(mine); return null; });
+        });
       }).catch(function (e) { status.textContent = "搜索出错：" + e.message; });
     }
-    meta().then(function (m) {
+    Promise.all([meta(), loadT2s()]).then(function (loaded) {
+      m = loaded[0]; // (t2s first: a traditional speaker= in the URL is compared simplified)
+      state = readParams(m, params);
+      params.forEach(function (value, key) {
+        if (!(key in KNOWN_PARAMS) && !(key in FACET_LABELS)) unknownKeys.push([key, value]);
+      });
       m.raw.facetOrder.forEach(function (f) {
         var values = m.raw.facets[f];
-        if (!values.length) return;
+        var wanted = params.get(f);
+        if (!values.length && !wanted) return;
         var counts = values.map(function () { return 0; });
         m.docs.forEach(function (d) { d.facets[f].forEach(function (i) { counts[i]++; }); });
         var label = el("label", "sa-filter");
@@ -509,22 +747,51 @@
         var s = el("select");
         s.name = f;
         s.appendChild(el("option", null, "全部")).value = "";
-        var wanted = params.get(f);
+        var matched = false;
         values.forEach(function (v, i) {
           var o = el("option", null, v + "（" + counts[i] + "）");
-          o.value = String(i);
-          if (wanted === v) o.selected = true;
+          o.value = v;
+          if (wanted !== null && wanted !== "" && facetKey(f, wanted) === facetKey(f, v)) { o.selected = true; matched = true; }
           s.appendChild(o);
         });
+        if (wanted && !matched) {
+          // a range (2015-2019) or a value the archive does not have: shown, not dropped
+          var n = state.filters[f] ? state.filters[f].values.length : 0;
+          var extra = el("option", null, wanted + (f === "year" && n ? "（" + n + " 个年份）" : "（档案中没有）"));
+          extra.value = wanted;
+          extra.selected = true;
+          s.insertBefore(extra, s.options[1]);
+        }
         s.addEventListener("change", run);
         selects[f] = s;
         label.appendChild(s);
         filterBox.appendChild(label);
       });
+      var sortLabel = el("label", "sa-filter");
+      sortLabel.appendChild(el("span", null, "排序"));
+      sortSelect = el("select");
+      sortSelect.name = "sort";
+      [["", "相关度（无检索词时按日期）"], ["date", "日期，从新到旧"]].forEach(function (o) {
+        var opt = el("option", null, o[1]);
+        opt.value = o[0];
+        if (state.sort === o[0]) opt.selected = true;
+        sortSelect.appendChild(opt);
+      });
+      sortSelect.addEventListener("change", run);
+      sortLabel.appendChild(sortSelect);
+      filterBox.appendChild(sortLabel);
       return run();
     }).catch(function (e) { status.textContent = "搜索索引无法加载：" + e.message; });
     form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
     more.addEventListener("click", showMore);
+    verify.addEventListener("click", function () {
+      var mine = seq;
+      verify.hidden = true;
+      status.textContent = describe(current) + "（正在核对原文…）";
+      settle(current, 0, true, true, function () {
+        if (mine === seq) status.textContent = describe(current) + "（正在核对原文…）";
+      }).then(function () { if (mine === seq) render(mine); });
+    });
   }
 
   /* ------------------------------------------------------------ highlight on arrival */
@@ -560,7 +827,7 @@
     }).catch(function () { /* highlighting is a nicety; the page is already readable */ });
   }
 
-  window.SearchArchive = { put: put, search: search, loadHits: loadHits, parseQuery: parseQuery,
+  window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
                            meta: meta, fnv1a: fnv1a, decode: decode };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }

@@ -8,7 +8,7 @@ where fetch and ES modules do not: one build serves the web and the offline copy
 
 docs/searchindex/ holds
 - meta.js   the number of documents, shards and facet values, and per document its
-            length, repost group and facet indexes (year, places, speakers, meeting
+            length, repost group, month and day (month × 32 + day) and facet indexes (year, places, speakers, meeting
             type, genre), compactly encoded; no vocabulary.
 - s/<k>.js  shard k: postings of every term whose FNV-1a hash falls in k. Terms are
             single Han characters and character bigrams of the simplified text (so any
@@ -52,7 +52,7 @@ from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 
 INDEX_DIR = "searchindex"
-FORMAT = 2
+FORMAT = 3
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -269,6 +269,13 @@ def unpack_text(packed: str) -> str:
     return "".join(out)
 
 
+def month_day(doc: Document) -> int:
+    """month × 32 + day of the document's date (0 where unknown), so search.js can sort by
+    date with the year facet: two base-32 digits per document instead of a date string."""
+    m = re.match(r"\d{4}-(\d{2})(?:-(\d{2}))?", str(doc.value("date") or ""))
+    return int(m.group(1)) * 32 + int(m.group(2) or 0) if m else 0
+
+
 def script_file(kind: str, key: int | str, data: Any) -> str:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # a '</script' in a title could never end a script loaded by src, but keep the
@@ -368,7 +375,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
         "genre": [_one(d, "genre") for d in docs],
     }
     names: dict[str, list[str]] = {}
-    record = [[lengths[n], n - number[group[d.id]]] for n, d in enumerate(docs)]
+    record = [[lengths[n], n - number[group[d.id]], month_day(d)] for n, d in enumerate(docs)]
     for name, values in facets.items():
         order, index = _facet(values)
         if name == "year":
