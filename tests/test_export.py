@@ -185,7 +185,7 @@ def test_readme_pandas_snippet_runs_on_the_downloads(fixture_downloads, monkeypa
     monkeypatch.chdir(fixture_downloads)
     ns: dict = {}
     exec(compile(blocks[0], "README.md", "exec"), ns)  # noqa: S102 - the README's own snippet
-    cat, days, corpus = ns["cat"], ns["days"], ns["corpus"]
+    cat, days, corpus = ns["catalog"], ns["days"], ns["corpus"]
     rows = _csv_rows(fixture_downloads)
     assert len(cat) == len(corpus) == len(rows)
     assert str(cat["year"].dtype) == "Int64"
