@@ -510,3 +510,11 @@ def test_lists_show_date_place_and_speaker_beside_the_title(semantics_site) -> N
     places = (semantics_site / "archive" / "places.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h[2-4][^>]*>([^<]*)</h[2-4]>", places)
     assert headings.count("北京市") == 1, f"a municipality is one heading, not province and city: {headings}"
+    home = unescape((semantics_site / "index.html").read_text(encoding="utf-8"))
+    assert "· 全国 · 赵国强" in home and "· 山东省 · 岳明川" in home, "the home page's newest list"
+    # 赵国强 and 趙 國強 are one speaker: 5 people speak in these 7 reports
+    assert "<strong>5</strong> 位讲话人" in home
+    page = unescape((semantics_site / "archive" / "speeches" / "2019-national-simplified.html").read_text(
+        encoding="utf-8"))
+    similar = re.split(r"<h2[^>]*>相似讲话</h2>", page)[1].split("</ul>", 1)[0]
+    assert "2017-03-05 · 全国 · 赵国强" in similar or "2026-02-03 · 山东省 · 岳明川" in similar, similar

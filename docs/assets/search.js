@@ -21,11 +21,18 @@
  * A varint is base 32, most significant first; its last digit comes from FINAL, the
  * others from CONT, so numbers need no separators.
  *
- * Ranking: documents must contain every character term of the query (bigrams, or the
- * character of a one-character part); they are scored by BM25 over those terms plus the
- * query's whole words (3+ characters) where the index has them. Title matches come
- * first; among the results loaded for display, an exact phrase (the query without its
- * spaces) in the title, then in the text, moves ahead. Reposts count as one result.
+ * Matching: a document matches when each character term of the query (bigrams, or the
+ * character of a one-character part) is in its title ('#' terms) or its text. Ranking:
+ * documents holding the whole query (every quoted phrase and every unquoted word, in the
+ * title or the text) first, then unchecked ones, then those with only the words (marked
+ * 部分匹配); within each, title matches then BM25 (plus the query's whole words of 3+
+ * characters), or newest first with sort=date. Whether a document holds the whole query
+ * needs its text: settle() loads d/ files in the order shown, first until the first page
+ * is settled, then the rest up to VERIFY_BYTES. Quoted phrases are exact: only documents
+ * holding them are results. Without a query, the filters alone list documents by date.
+ * Reposts are one result; counts are of documents.
+ * URL parameters: q, sort (relevance|date), year (2024, 2015-2019, 2015-), place, speaker,
+ * type, genre; anything else is said on the page and kept in the URL.
  */
 (function () {
   "use strict";
@@ -443,7 +450,10 @@
     }
     function step() {
       if (done()) return Promise.resolve(result);
-      var batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 8);
+      // the unchecked ones of the first page at once (one round trip when they all hold the
+      // phrase), then batches of 16 in the order shown
+      var batch = all ? [] : result.list.slice(0, want).filter(function (h) { return h.whole === undefined; });
+      if (!batch.length) batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 16);
       return loadDocs(result, batch).then(function () {
         order(result);
         if (progress) progress(result);

@@ -127,3 +127,8 @@ def list_facts(doc: Document) -> tuple[str, str, str]:
     """Date, place and speakers as a list shows them beside a title, unknowns said."""
     return (date_label(doc) or DATE_UNKNOWN, place_label(doc) or PLACE_UNKNOWN,
             speaker_label(doc) or SPEAKER_UNKNOWN)
+
+
+def list_facts_text(doc: Document) -> str:
+    """list_facts as one line (2026-01-27 · 广东省 · 温启航), for lists inside pages."""
+    return " · ".join(list_facts(doc))

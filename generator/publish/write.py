@@ -26,7 +26,7 @@ from generator.publish import charts as charts_mod
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.export import newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
-from generator.publish.labels import place_label, speaker_key
+from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
 from generator.publish.output import Output
 
@@ -386,7 +386,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
             extra = f"（另有 {r.reposts} 篇转载）" if r.reposts else ""
             shared = "、".join(esc(k) for k in r.shared_keywords)
             lines.append(
-                f"- [{esc(other.title)}]({r.id}.md) — 相似度 {r.score:.3f}{extra}"
+                f"- [{esc(other.title)}]({r.id}.md)（{esc(list_facts_text(other))}） — 相似度 {r.score:.3f}{extra}"
                 + (f" · 共同关键词：{shared}" if shared else "")
             )
     else:
@@ -397,7 +397,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         for d in doc.duplicates:
             other = by_id[d.id]
             lines.append(
-                f"- [{esc(other.title)}]({d.id}.md) — 字符 5-gram 相似度 {d.similarity:.2f}"
+                f"- [{esc(other.title)}]({d.id}.md)（{esc(list_facts_text(other))}） — 字符 5-gram 相似度 {d.similarity:.2f}"
                 f"（约 {round((1 - d.similarity) * 100)}% 不同）"
             )
         lines.append("")
@@ -405,7 +405,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
         lines += ["## 同一来源文件中的其他篇目 { data-search-exclude }", ""]
         for sid in sorted(doc.siblings, key=lambda s: by_id[s].part or 0):
             other = by_id[sid]
-            lines.append(f"- 第 {other.part} 篇：[{esc(other.title)}]({sid}.md)")
+            lines.append(f"- 第 {other.part} 篇：[{esc(other.title)}]({sid}.md)（{esc(list_facts_text(other))}）")
         lines.append("")
     lines += provenance_lines(doc)
     lines.append("")
@@ -438,15 +438,15 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
     """What the archive holds, the newest additions, charts and downloads, for the home page."""
     years = sorted({str(d.value("date"))[:4] for d in docs if d.value("date")})
     provinces = {(d.value("place") or {}).get("province") for d in docs} - {None}
-    speakers = {str(s.get("name")) for d in docs for s in (d.value("speakers") or []) if s.get("name")}
+    speakers = {speaker_key(str(s.get("name"))) for d in docs for s in (d.value("speakers") or []) if s.get("name")}
     span = f"{years[0]}–{years[-1]} 年" if years else "年份不明"
     lines = ["## 档案概况", "",
              f"共 **{len(docs)}** 篇，时间跨度 {span}（{len(years)} 个年份），"
              f"涉及 **{len(provinces)}** 个省级行政区、**{len(speakers)}** 位讲话人。", "",
              "## 最新收录", "", "按讲话或会议日期，最新的 10 篇：", ""]
-    for d in newest(docs, 10):
-        date = esc(str(d.value("date"))) if d.value("date") else "日期不明"
-        lines.append(f"- {date} [{esc(d.title)}](archive/{SPEECHES}/{d.id}.md)")
+    for d in newest(docs, 10):  # date, title, place, speaker: generic titles told apart
+        date, place, who = (esc(x) for x in list_facts(d))
+        lines.append(f"- {date} [{esc(d.title)}](archive/{SPEECHES}/{d.id}.md) · {place} · {who}")
     lines += ["", "## 图表", ""]
     for c in charts.values():
         lines += chart_block(c, "archive/")
