@@ -518,3 +518,20 @@ def test_lists_show_date_place_and_speaker_beside_the_title(semantics_site) -> N
         encoding="utf-8"))
     similar = re.split(r"<h2[^>]*>相似讲话</h2>", page)[1].split("</ul>", 1)[0]
     assert "2017-03-05 · 全国 · 赵国强" in similar or "2026-02-03 · 山东省 · 岳明川" in similar, similar
+
+
+@pytest.mark.browser
+def test_unchecked_documents_are_said_and_checked_when_asked(semantics_site, corpus_lines, page) -> None:
+    """Past the automatic budget (set to nothing here; 500 KB of document text on a real
+    site) the count says how many are unchecked, and the button settles them exactly."""
+    page.add_init_script("window.SearchArchiveConfig = {autoCheckBytes: 0, pageSize: 2}")
+    whole = _holding(corpus_lines, "坚持稳中求进")
+    status, results = _visit(page, semantics_site, None, _q(q="坚持稳中求进"))
+    assert "尚未核对" in status and page.locator(".sa-verify-button").is_visible(), status
+    page.click(".sa-verify-button")
+    page.wait_for_function("() => !/尚未核对|正在/.test(document.querySelector('.sa-status').textContent)")
+    status, results = _settled(page)
+    m = re.search(r"找到 (\d+) 篇.*另有 (\d+) 篇只含", status)
+    assert m and (int(m.group(1)), int(m.group(2))) == (len(whole), 1), status
+    page.wait_for_selector(".sa-verify-button", state="hidden")  # gone once every document is checked
+    assert len(results) == 2 and set(_ids(results)) <= whole
