@@ -148,6 +148,12 @@ def _apply(doc: Document, fields: dict[str, Any], rel: str) -> None:
         if key == "source":
             doc.meta["source"] = Field({"name": value.get("name"), "url": value.get("url")}, "annotated", rel)
             continue
+        if key == "place" and "level" not in fields and doc.meta.get("level") and doc.meta["level"].status != "annotated":
+            # the inferred level was the inferred place's (全国, 省 …); for another place it
+            # would be a false fact, and the editor did not say: unknown until they do
+            before = doc.value("place") or {}
+            if any(before.get(k) != value.get(k) for k in ("province", "city", "county")):
+                del doc.meta["level"]
         doc.meta[key] = Field(value, "annotated", rel)
 
 

@@ -5,6 +5,12 @@ the reader's own CJK fonts draw them and they remain selectable and searchable. 
 deterministic: a fixed hash salt for element ids and no creation date in the metadata, so
 one corpus gives byte-identical files. Every chart comes with its numbers as data
 (`ChartData.rows`) for the text table next to it.
+
+Each chart is drawn twice: wide for a desktop column and narrow for a phone (the page
+picks one with <picture>). One wide drawing shrunk to a phone's 343 pixels set its
+10-point labels at 7 pixels; the narrow one is drawn at about the width it is shown, so
+its labels keep their size. Years are a numeric axis with at most a few integer ticks,
+never one label per year: 74 years of labels at one per bar overlapped.
 """
 
 from __future__ import annotations
@@ -23,6 +29,12 @@ FONT_FAMILY = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "Pin
                "sans-serif"]
 TOP_KEYWORDS = 5
 MAX_PROVINCES = 20
+# inches: the wide chart fills a desktop text column; the narrow one is about 330 CSS
+# pixels, a phone's column (375 minus Material's margins), so it is shown near 1:1
+WIDE = 6.4
+NARROW = 3.4
+# year ticks at most: about 55 pixels per label either way, room for "2026" and a gap
+YEAR_TICKS = {WIDE: 10, NARROW: 5}
 
 
 @dataclass
@@ -34,6 +46,7 @@ class ChartData:
     header: list[str]
     rows: list[list[str]]
     svg: str
+    svg_narrow: str
 
 
 def _pyplot():
@@ -97,47 +110,77 @@ def keyword_shares(docs: list[Document]) -> tuple[list[str], list[str], dict[str
     return top, years, share
 
 
+def _year_axis(ax, years: list[int], width: float) -> None:
+    """Years as numbers with a few integer ticks, so labels never crowd: one tick per
+    year overlaps as soon as an archive spans a few decades."""
+    from matplotlib.ticker import FormatStrFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=YEAR_TICKS[width], integer=True, min_n_ticks=1))
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%d"))
+    if years:
+        ax.set_xlim(min(years) - 0.6, max(years) + 0.6)
+
+
 def years_chart(docs: list[Document]) -> ChartData:
     plt = _pyplot()
     counts = years_counts(docs)
-    fig, ax = plt.subplots(figsize=(6.4, 2.6))
-    ax.bar(list(counts), list(counts.values()), color="#c62828")
-    ax.set_ylabel("篇数")
-    ax.set_title("每年篇数（按讲话或会议日期）")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    numeric = {int(y): n for y, n in counts.items() if y.isdigit()}
+
+    def draw(width: float) -> str:
+        fig, ax = plt.subplots(figsize=(width, 2.6))
+        ax.bar(list(numeric), list(numeric.values()), color="#b71c1c", width=0.8)
+        ax.set_ylabel("篇数")
+        ax.set_title("每年篇数（按讲话或会议日期）")
+        ax.yaxis.get_major_locator().set_params(integer=True)
+        _year_axis(ax, list(numeric), width)
+        return _svg(fig)
+
     undated = sum(1 for d in docs if not d.value("date"))
     rows = [[y, str(n)] for y, n in counts.items()] + ([["日期不明", str(undated)]] if undated else [])
-    return ChartData("years", "每年篇数", ["年份", "篇数"], rows, _svg(fig))
+    return ChartData("years", "每年篇数", ["年份", "篇数"], rows, draw(WIDE), draw(NARROW))
 
 
 def provinces_chart(docs: list[Document]) -> ChartData:
     plt = _pyplot()
     counts = province_counts(docs)
     shown = counts[:MAX_PROVINCES][::-1]
-    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.28 * max(1, len(shown))))
-    ax.barh([p for p, _ in shown], [n for _, n in shown], color="#c62828")
-    ax.set_xlabel("篇数")
-    ax.set_title("各省篇数" + (f"（前 {MAX_PROVINCES} 个）" if len(counts) > MAX_PROVINCES else ""))
-    ax.xaxis.get_major_locator().set_params(integer=True)
+
+    def draw(width: float) -> str:
+        fig, ax = plt.subplots(figsize=(width, 0.6 + 0.28 * max(1, len(shown))))
+        ax.barh([p for p, _ in shown], [n for _, n in shown], color="#b71c1c")
+        ax.set_xlabel("篇数")
+        ax.set_title("各省篇数" + (f"（前 {MAX_PROVINCES} 个）" if len(counts) > MAX_PROVINCES else ""))
+        ax.xaxis.get_major_locator().set_params(integer=True, nbins=YEAR_TICKS[width])
+        return _svg(fig)
+
     national = sum(1 for d in docs if is_national(d))  # no province, but known: 全国, not 地点不明
     noplace = sum(1 for d in docs if not (d.value("place") or {}).get("province")) - national
     rows = ([[p, str(n)] for p, n in counts] + ([["全国", str(national)]] if national else [])
             + ([["地点不明", str(noplace)]] if noplace else []))
-    return ChartData("provinces", "各省篇数", ["省份", "篇数"], rows, _svg(fig))
+    return ChartData("provinces", "各省篇数", ["省份", "篇数"], rows, draw(WIDE), draw(NARROW))
 
 
 def keywords_chart(docs: list[Document]) -> ChartData:
     plt = _pyplot()
     top, years, share = keyword_shares(docs)
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
-    for k in top:
-        ax.plot(years, [share[k][y] * 100 for y in years], marker="o", label=k)
-    ax.set_ylabel("占当年篇数 %")
-    ax.set_title(f"前 {len(top)} 个关键词逐年所占比例")
-    if top:
-        ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    numeric = [y for y in years if y.isdigit()]
+
+    def draw(width: float) -> str:
+        fig, ax = plt.subplots(figsize=(width, 2.8))
+        for k in top:
+            ax.plot([int(y) for y in numeric], [share[k][y] * 100 for y in numeric], marker="o", label=k)
+        ax.set_ylabel("占当年篇数 %")
+        ax.set_title(f"前 {len(top)} 个关键词逐年所占比例")
+        _year_axis(ax, [int(y) for y in numeric], width)
+        if top and width == WIDE:
+            ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+        elif top:
+            # no room beside the plot on a phone: the legend goes beneath it, at text size
+            ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
+        return _svg(fig)
+
     rows = [[y] + [f"{share[k][y] * 100:.0f}%" for k in top] for y in years]
-    return ChartData("keywords", "关键词逐年比例", ["年份", *top], rows, _svg(fig))
+    return ChartData("keywords", "关键词逐年比例", ["年份", *top], rows, draw(WIDE), draw(NARROW))
 
 
 def all_charts(docs: list[Document]) -> dict[str, ChartData]:

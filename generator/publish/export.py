@@ -19,12 +19,13 @@ from xml.sax.saxutils import escape as xml_escape
 
 from generator.model import Document
 from generator.publish.cite import page_path, speakers
+from generator.publish.columns import analysis_columns
 
 FEED_SIZE = 50
 
-CSV_FIELDS = ["id", "url", "title", "title_original", "date", "date_precision", "date_text", "published",
-              "province", "city", "county", "division_code", "speakers", "speaker_roles", "meeting", "meeting_type",
-              "genre", "source_name", "source_url", "script", "redacted", "chars", "keywords", "given_tags",
+CSV_FIELDS = ["id", "url", "title", "title_original", "year", "date", "date_precision", "date_text", "published",
+              "place", "level", "province", "city", "county", "division_code", "speakers", "speaker_roles", "meeting",
+              "meeting_type", "genre", "source_name", "source_url", "script", "redacted", "chars", "keywords", "given_tags",
               "part", "siblings", "duplicates", "source_path", "source_download", "sha256", "encoding"]
 
 
@@ -42,8 +43,7 @@ def csv_row(doc: Document, source_download: str) -> dict[str, str]:
         "url": page_path(doc),
         "title": doc.title,
         "title_original": doc.value("title_original"),
-        "date": doc.value("date"),
-        "date_precision": doc.value("date_precision"),
+        **analysis_columns(doc),  # year, date, date_precision, place, level (columns.py)
         "date_text": doc.value("date_text"),
         "published": doc.value("published"),
         "province": place.get("province"),
@@ -90,6 +90,7 @@ def corpus_record(doc: Document, source_download: str) -> dict[str, Any]:
         "id": doc.id,
         "url": page_path(doc),
         "title": doc.title,
+        **analysis_columns(doc),
         "script": doc.script,
         "text": "\n\n".join(doc.simplified if doc.simplified is not None else doc.paragraphs),
         "text_original": "\n\n".join(doc.paragraphs) if doc.simplified is not None else None,

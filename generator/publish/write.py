@@ -234,7 +234,7 @@ def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str
                  else paras[pc.index][pc.start : pc.end]) for pc in pieces
                 if pc.start == 0 or pc.start < len(paras[pc.index])]
 
-    def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
+    def block(paras: list[str], indent: str, as_headings: bool, lang: str | None = None) -> list[str]:
         # paragraph n's anchor #p-n (passages.py) lives in the first tab, the one shown
         out: list[str] = []
         first: set[int] = {pc.index for pc in pieces if pc.start == 0} if pieces is not None else set(heads)
@@ -255,6 +255,9 @@ def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str
             if as_headings and not h and anchored:
                 reused = " .sa-reused" if marks and i + 1 in marks else ""
                 out.append(f"{indent}{{: #{passage_anchor(i + 1)}{reused} }}")
+            if lang and p.strip():
+                # attr_list: screen readers and fonts take the paragraph as traditional script
+                out.append(f'{indent}{{: lang="{lang}" }}')
             out.append("")
         return out
 
@@ -262,7 +265,7 @@ def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str
         lines = ['=== "简体"', ""]
         lines += block(doc.simplified, "    ", True)
         lines += ['=== "原文"', ""]
-        lines += block(doc.paragraphs, "    ", False)
+        lines += block(doc.paragraphs, "    ", False, doc.script)
         return lines
     return block(doc.paragraphs, "", True)
 
@@ -455,6 +458,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
 # ---------------------------------------------------------------- charts and home
 
 CHARTS = "charts"
+NARROW_MAX = "44.9375em"  # below Material's tablet breakpoint (45em): a phone's column
 HOME_SNIPPET = ".home.md"  # a dot file: included by docs/index.md, never a page of its own
 SITE_TITLE = "地方政府讲话注释档案"
 
@@ -462,8 +466,10 @@ SITE_TITLE = "地方政府讲话注释档案"
 def chart_block(chart: charts_mod.ChartData, prefix: str) -> list[str]:
     """The chart as an image (SVG, no script) and its numbers as a table beneath it."""
     alt = html.escape(chart.title + "：" + "；".join(f"{r[0]} {'、'.join(r[1:])}" for r in chart.rows[:40]))
-    lines = [f'<figure class="sa-chart" markdown="0"><img src="{prefix}{CHARTS}/{chart.name}.svg" alt="{alt}" '
-             f'loading="lazy"><figcaption>{html.escape(chart.title)}（数据见下表）</figcaption></figure>', "",
+    # a phone gets the narrow drawing (charts.py), whose labels keep their size there
+    lines = [f'<figure class="sa-chart" markdown="0"><picture><source media="(max-width: {NARROW_MAX})" '
+             f'srcset="{prefix}{CHARTS}/{chart.name}-narrow.svg"><img src="{prefix}{CHARTS}/{chart.name}.svg" alt="{alt}" '
+             f'loading="lazy"></picture><figcaption>{html.escape(chart.title)}（数据见下表）</figcaption></figure>', "",
              f'??? info "{chart.title}：数据表"', "",
              "    | " + " | ".join(esc(h) for h in chart.header) + " |",
              "    | " + " | ".join("---" for _ in chart.header) + " |"]
@@ -549,6 +555,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     charts = charts_mod.all_charts(docs)
     for c in charts.values():
         out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
+        out.write_text(target / CHARTS / f"{c.name}-narrow.svg", c.svg_narrow)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
     if distinctive is None:  # the pipeline passes them computed from its cached counts
