@@ -211,3 +211,22 @@ def test_traditional_text_shows_the_same_share_in_both_tabs() -> None:
         inside = i in shown
         assert (f"第{i}段：会议强调" in second) == inside  # the 简体 tab
         assert (f"第{i}段：會議強調" in second) == inside  # the 原文 tab
+
+
+def test_a_paragraph_link_opens_the_part_that_holds_its_anchor() -> None:
+    """Targets, reuse notes and the reuse page link paragraph n as `page#p-n`: for a very
+    long text the page is the part where paragraph n starts, not always part 1."""
+    from generator.model import Document
+    from generator.publish.parts import pages_of, passage_page
+
+    paras = [f"第{i}段：" + "推进高质量发展，" * 60 for i in range(1, 801)]
+    doc = Document(id="long-doc", file_id="long-doc", part=None, parts_total=1, source_path="long.txt",
+                   sha256="", encoding="utf-8", body_format="text", paragraphs=paras)
+    pages = pages_of(doc)
+    assert len(pages) > 1
+    for part in pages:
+        first = part.pieces[0].index + 1
+        assert passage_page(doc, first) == page_name("long-doc", part.number)
+    short = Document(id="short", file_id="short", part=None, parts_total=1, source_path="s.txt", sha256="",
+                     encoding="utf-8", body_format="text", paragraphs=["一段话。"])
+    assert passage_page(short, 1) == "short"

@@ -150,3 +150,20 @@ def continuation_page(doc: Document, part: PagePart, total: int) -> str:
     lines += body_lines(doc, part)
     lines += nav_lines(doc.id, part.number, total)
     return "\n".join(lines)
+
+
+_PAGE_OF: dict[tuple[str, int], dict[int, str]] = {}
+
+
+def passage_page(doc: Document, n: int) -> str:
+    """The page stem holding paragraph n (1-based, its #p-n anchor): the document's own page
+    unless it is published in parts, where a link to paragraph 500 must open the part that
+    carries that paragraph's anchor (where the paragraph starts)."""
+    if doc.chars <= LONG_PAGE_CHARS:
+        return doc.id
+    key = (doc.id, doc.chars)
+    if key not in _PAGE_OF:
+        _PAGE_OF.clear()  # one long document at a time is enough: callers go document by document
+        _PAGE_OF[key] = {pc.index + 1: page_name(doc.id, part.number)
+                         for part in pages_of(doc) for pc in part.pieces if pc.start == 0}
+    return _PAGE_OF[key].get(n, doc.id)

@@ -20,6 +20,7 @@ from generator.link.reuse import NOTE_LINKS, Reuse, chronology, direction
 from generator.model import Document
 from generator.publish.export import gzip_bytes
 from generator.publish.output import Output
+from generator.publish.parts import passage_page
 from generator.publish.passages import anchor, texts
 
 REUSE_GZ = "reuse.jsonl.gz"
@@ -41,6 +42,12 @@ def compare_href(x: str, y: str, by_id: dict[str, Document], prefix: str = "../"
     return f"{prefix}{COMPARE_PAGE}.html?a={first.id}&amp;b={second.id}"
 
 
+def _here(doc: Document, n: int) -> str:
+    """'' when paragraph n is on the document's own first page, else the part holding it."""
+    page = passage_page(doc, n)
+    return "" if page == doc.id else f"{page}.html"
+
+
 def note_html(doc: Document, n: int, reuse: Reuse, by_id: dict[str, Document]) -> str | None:
     """The note on paragraph n of `doc`: where else the passage appears, each paragraph
     number a link to that exact paragraph, earliest first, each document with a link to
@@ -51,12 +58,12 @@ def note_html(doc: Document, n: int, reuse: Reuse, by_id: dict[str, Document]) -
     items = []
     for oid, ns in others[:NOTE_LINKS]:
         o = by_id[oid]
-        where = "、".join(f'<a href="{oid}.html#{anchor(k)}">{k}</a>' for k in ns)
+        where = "、".join(f'<a href="{passage_page(o, k)}.html#{anchor(k)}">{k}</a>' for k in ns)
         items.append(f"{html.escape(_date(o))}《{html.escape(o.title)}》第 {where} 段"
                      f"（<a class=\"sa-compare-link\" href=\"{compare_href(doc.id, oid, by_id)}\">对照</a>）")
     more = f"；另有 {len(others) - NOTE_LINKS} 篇，见<a href=\"../{REUSE_PAGE}.html\">文本复用</a>" \
         if len(others) > NOTE_LINKS else ""
-    return (f'<p class="sa-reuse-note" id="{NOTE_ID}{n}"><a href="#{anchor(n)}">第 {n} 段</a>'
+    return (f'<p class="sa-reuse-note" id="{NOTE_ID}{n}"><a href="{_here(doc, n)}#{anchor(n)}">第 {n} 段</a>'
             f"亦见于 {len(others)} 篇：" + "；".join(items) + more + "</p>")
 
 
@@ -194,7 +201,7 @@ def reuse_page(reuse: Reuse, docs: list[Document], esc) -> str:
             doc = by_id[did]
             cmp = f' · <a href="{compare_href(fid, did, by_id, "")}">对照</a>' if (fid, did) in paired else ""
             lines.append(f"    - [{esc(_date(doc))} {esc(doc.title)} 第 {'、'.join(map(str, ns))} 段]"
-                         f"(speeches/{did}.md#{anchor(ns[0])}){cmp}")
+                         f"(speeches/{passage_page(doc, ns[0])}.md#{anchor(ns[0])}){cmp}")
         if len(doc_ids) > NOTE_LINKS + 2:
             lines.append(f"    - 另有 {len(doc_ids) - NOTE_LINKS - 2} 篇")
     lines += ["", "## 常见套话", "",
@@ -209,7 +216,7 @@ def reuse_page(reuse: Reuse, docs: list[Document], esc) -> str:
             share = f"{f.docs / len(docs):.0%}"
             shown = f.text if len(f.text) <= 120 else f.text[:120] + "…"
             lines.append(f"| {esc(shown)} | {f.docs} | {share} | "
-                         f"[{esc(by_id[did].title)} 第 {n} 段](speeches/{did}.md#{anchor(n)}) |")
+                         f"[{esc(by_id[did].title)} 第 {n} 段](speeches/{passage_page(by_id[did], n)}.md#{anchor(n)}) |")
         lines.append("")
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from generator.annotate.targets import KEYS, Target
 from generator.model import Document
 from generator.publish.cite import page_path
+from generator.publish.parts import passage_page
 from generator.publish.passages import anchor
 
 TARGETS_PAGE = "targets"  # docs/archive/targets.md
@@ -31,7 +32,13 @@ def value_text(t: Target) -> str:
     return f"{t.change}{number}{t.unit}{t.qualifier}"
 
 
-def target_lines(targets: list[Target], esc: Callable[[str], str]) -> list[str]:
+def _on_page(doc: Document | None, n: int) -> str:
+    """'' for a paragraph on this page; the part's page for one of a very long text."""
+    page = passage_page(doc, n) if doc is not None else ""
+    return "" if doc is None or page == doc.id else f"{page}.md"
+
+
+def target_lines(targets: list[Target], esc: Callable[[str], str], doc: Document | None = None) -> list[str]:
     """The table on a speech page: indicator, target, year, and the paragraph it is from."""
     if not targets:
         return []
@@ -42,7 +49,7 @@ def target_lines(targets: list[Target], esc: Callable[[str], str]) -> list[str]:
     for t in targets:
         year = str(t.year) if t.year else "不明"
         lines.append(f"| {esc(t.indicator)} | {esc(value_text(t))} | {year} | {esc(t.clause)} | "
-                     f"[¶{t.n}](#{anchor(t.n)}) |")
+                     f"[¶{t.n}]({_on_page(doc, t.n)}#{anchor(t.n)}) |")
     return lines + [""]
 
 
@@ -76,7 +83,8 @@ def targets_page(docs: list[Document], targets: dict[str, list[Target]], esc: Ca
         cells = []
         for key in MAIN:
             found = [t for t in ts if t.key == key]
-            cells.append("；".join(f"[{esc(value_text(t))}](speeches/{doc_id}.md#{anchor(t.n)})" for t in found))
+            cells.append("；".join(f"[{esc(value_text(t))}](speeches/{passage_page(doc, t.n)}.md#{anchor(t.n)})"
+                                  for t in found))
         others = sum(1 for t in ts if t.key not in MAIN)
         lines.append(f"| {year or '不明'} | {esc(place)} | [{esc(doc.title)}](speeches/{doc_id}.md#targets) | "
                      + " | ".join(cells) + f" | {others or ''} |")

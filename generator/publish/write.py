@@ -417,7 +417,7 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     if doc.editor_note:
         lines += ['!!! note "编辑说明"', "", "    " + esc(doc.editor_note), ""]
     lines += reuse_section(doc, reuse, by_id)
-    lines += target_lines(targets or [], esc)
+    lines += target_lines(targets or [], esc, doc)
     lines += cite_lines(doc)
     lines += ["## 详细信息 {#facts data-search-exclude}", ""]
     lines += metadata_table(doc, where)
