@@ -1,0 +1,80 @@
+"""PDF reader (pypdfium2): the text layer, read by the layout rules (layout.py); pages
+without a text layer (scans) are rendered and read by OCR (ocr.py).
+
+pypdfium2 over pdfplumber: on the same files both found every Han character pdftotext
+finds, and pypdfium2 was about twelve times faster (11 ms against 172 ms for a three-page
+report), which matters at thousands of PDFs; its per-run boxes are all the layout rules need.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.model import RawDoc, SourceError
+from generator.read import layout
+from generator.read.extracted import raw_from_text, source_bytes
+
+# A page with fewer characters than this in its text layer but with an image is a scan.
+SCANNED_CHARS = 10
+# Scans are rendered at this resolution for OCR (Tesseract reads 300 dpi best).
+OCR_DPI = 300
+
+
+def _page_pieces(page) -> list[layout.Piece]:
+    tp = page.get_textpage()
+    try:
+        out = []
+        for i in range(tp.count_rects()):
+            x0, y0, x1, y1 = tp.get_rect(i)
+            text = tp.get_text_bounded(x0, y0, x1, y1)
+            if text.strip():
+                out.append(layout.Piece(x0, y0, x1, y1, text.replace("\r", "").replace("\n", " ")))
+        return out
+    finally:
+        tp.close()
+
+
+def _has_image(page) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects())
+
+
+def read_pdf(path: Path, corpus: Path) -> RawDoc:
+    import pypdfium2 as pdfium
+
+    from generator.read import ocr
+
+    rel, data = source_bytes(path, corpus)
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise SourceError(rel, f"not a readable PDF ({exc}); not read") from None
+    try:
+        pages: list[layout.Page] = []
+        scanned: list[int] = []
+        ocr_pages: dict[int, ocr.PageResult] = {}
+        for n in range(len(pdf)):
+            page = pdf[n]
+            w, h = page.get_size()
+            pieces = _page_pieces(page)
+            if sum(len(p.text.strip()) for p in pieces) < SCANNED_CHARS and _has_image(page):
+                scanned.append(n)
+                image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+                result = ocr.recognize(image, rel, page=n + 1)
+                ocr_pages[n] = result
+                pieces = [layout.Piece(p.x0 * 72 / OCR_DPI, p.y0 * 72 / OCR_DPI, p.x1 * 72 / OCR_DPI,
+                                       p.y1 * 72 / OCR_DPI, p.text) for p in result.pieces]
+            pages.append(layout.Page(w, h, pieces))
+            page.close()
+    finally:
+        pdf.close()
+    text, removed = layout.page_text(pages)
+    if ocr_pages:
+        info, warnings = ocr.summary(rel, ocr_pages)
+        encoding = "PDF scan, OCR" if len(scanned) == len(pages) else "PDF text layer, OCR for scanned pages"
+        return raw_from_text(rel, data, text, "pdf", encoding=encoding, layout_removed=removed,
+                             ocr=info, warnings=warnings)
+    if not text.strip():
+        raise SourceError(rel, "PDF without text: no text layer and no page images to read; not read")
+    return raw_from_text(rel, data, text, "pdf", encoding="PDF text layer", layout_removed=removed)
