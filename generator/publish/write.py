@@ -10,6 +10,7 @@ escaped before it reaches Markdown, so nothing in a source can become markup or 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import re
@@ -23,6 +24,7 @@ import yaml
 from generator.clean import RULES
 from generator.model import Document
 from generator.publish import charts as charts_mod
+from generator.publish import formats as source_formats
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.export import newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
@@ -116,6 +118,9 @@ def source_link(doc: Document, base: str, from_page: bool = False) -> str:
 
 def download_name(doc: Document) -> str:
     """Originals ship as .txt so that a saved web page is downloaded, never rendered."""
+    binary = source_formats.binary_download_ext(doc)  # a PDF, Word file or scan stays itself
+    if binary:
+        return f"{doc.file_id}.{binary}"
     ext = Path(doc.source_path).suffix.lower().lstrip(".")
     ext = re.sub(r"[^a-z0-9]", "", ext)
     return f"{doc.file_id}.{ext}.txt" if ext and ext != "txt" else f"{doc.file_id}.txt"
@@ -206,11 +211,17 @@ def body_lines(doc: Document) -> list[str]:
     """The text, with numbered section lines as headings (see outline.py). A traditional
     text shows the simplified version first; its headings make the outline, and in the
     original-script tab the same lines are bold paragraphs, so the outline is not doubled."""
-    heads = {h.index: h for h in outline(doc.simplified if doc.simplified is not None else doc.paragraphs)}
+    shown = doc.simplified if doc.simplified is not None and not doc.given_headings else doc.paragraphs
+    heads = {h.index: h for h in outline(shown, doc.given_headings)}
 
     def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
         out: list[str] = []
         for i, p in enumerate(paras):
+            if source_formats.is_table_row(doc, p):
+                if i == 0 or not source_formats.is_table_row(doc, paras[i - 1]):
+                    rows = list(itertools.takewhile(lambda r: source_formats.is_table_row(doc, r), paras[i:]))
+                    out += source_formats.table_lines(rows, esc, indent) + [""]
+                continue
             h = heads.get(i)
             if h and as_headings:
                 out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {{#{h.anchor}}}")
@@ -323,6 +334,9 @@ def provenance_lines(doc: Document) -> list[str]:
         f"- 原始文件：[{esc(doc.source_path)}](<{source_link(doc, source_base(), from_page=True)}>)"
         f"（编码 {esc(doc.encoding)}，sha256 `{doc.sha256}`）",
     ]
+    fmt_line = source_formats.format_line(doc, esc)
+    if fmt_line:
+        lines.append(fmt_line)
     if doc.part:
         lines.append(f"- 本文是该文件中的第 {doc.part} 篇（共 {doc.parts_total} 篇）")
     counts: dict[str, int] = defaultdict(int)
@@ -357,9 +371,10 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += tags_line(doc, where)
     lines += ["## 正文 {#text}", ""]
     lines += body_lines(doc)
-    if doc.redacted or doc.editor_note:
+    if doc.redacted or doc.editor_note or doc.ocr:
         # notes about the text, not part of it: their own section after the text
         lines += ["## 说明 {#notes data-search-exclude}", ""]
+    lines += source_formats.ocr_note_lines(doc, esc)
     if doc.redacted:
         ex = "、".join(doc.redaction_examples)
         lines += [
@@ -478,6 +493,7 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
         "siblings": sorted(doc.siblings),
         "cleaning": [{"rule": r.rule, "text": r.text, "kept_as": r.kept_as, "scope": r.scope} for r in doc.removals],
         "metadata": meta,
+        **source_formats.catalog_fields(doc),
     }
 
 

@@ -208,7 +208,7 @@ def _open(text: str) -> bool:
     return text.count("“") > text.count("”") or text.count("（") > text.count("）")
 
 
-def _continues(prev: Line, line: Line, right: float, left: float, page_start: bool) -> bool:
+def _continues(prev: Line, line: Line, right: float, left: float) -> bool:
     """Does `line` go on with the paragraph `prev` belongs to?"""
     h = max(prev.height, line.height)
     if prev.cells > 1 or line.cells > 1:
@@ -221,20 +221,21 @@ def _continues(prev: Line, line: Line, right: float, left: float, page_start: bo
     ended = prev.text[-1] in _SENT_END
     if full and not ended:
         return True  # a sentence broken at the line (or page) end
-    if not page_start and prev.bottom - line.top > 1.0 * h:
+    if prev.bottom - line.top > 1.0 * h:
         return False  # a blank line between
     if line.x0 - left > 0.8 * h:
         return False  # an indented first line
     return full
 
 
-def paragraphs(blocks: list[tuple[list[Line], bool]]) -> list[str]:
-    """Blocks of lines (each flagged when it starts a new page) → paragraphs, one per
-    line of output; table rows stay one tab-separated line each."""
+def paragraphs(blocks: list[list[Line]]) -> list[str]:
+    """Blocks of lines (columns, pages) in reading order → paragraphs, one per line of
+    output; table rows stay one tab-separated line each. At a block's start the line
+    before it is judged by its own block's margins."""
     paras: list[str] = []
     prev: Line | None = None
     prev_edges: tuple[float, float] = (0.0, 0.0)
-    for lines, page_start in blocks:
+    for lines in blocks:
         if not lines:
             continue
         rights = sorted(ln.x1 for ln in lines if ln.cells == 1) or [ln.x1 for ln in lines]
@@ -251,7 +252,7 @@ def paragraphs(blocks: list[tuple[list[Line], bool]]) -> list[str]:
                             and prev.cells == 1 and ln.cells == 1 and not _HEADING.match(ln.text)
                             and ln.x0 - left <= 0.8 * ln.height)
                 else:
-                    cont = _continues(prev, ln, right, left, False) or (
+                    cont = _continues(prev, ln, right, left) or (
                         _open(paras[-1]) and prev.cells == 1 and ln.cells == 1 and not _HEADING.match(ln.text))
                 if cont:
                     sep = " " if _ALNUM.match(paras[-1][-1]) and _ALNUM.match(ln.text[0]) else ""
@@ -290,10 +291,10 @@ def page_text(pages: list[Page]) -> tuple[str, list[tuple[str, str]]]:
     drop: dict[int, set[int]] = {}
     for _rule, n, ln in removed:
         drop.setdefault(n, set()).update(id(p) for p in ln.pieces)
-    blocks: list[tuple[list[Line], bool]] = []
+    blocks: list[list[Line]] = []
     for n, page in enumerate(pages):
         body = [p for p in page.pieces if id(p) not in drop.get(n, set())]
-        for k, block in enumerate(columns(body, page.width)):
-            blocks.append((group_lines(block), k == 0))
+        for block in columns(body, page.width):
+            blocks.append(group_lines(block))
     paras = tables_ok(paragraphs(blocks))
     return "\n".join(paras), [(rule, ln.text) for rule, _n, ln in removed]
