@@ -100,8 +100,9 @@ def outline(paragraphs: list[str], given: dict[str, int] | None = None) -> list[
 
 def _given_outline(paragraphs: list[str], given: dict[str, int]) -> list[Heading]:
     """Headings marked in the source, levels renumbered from 1 by rank, anchors from
-    their position in the outline (sec-2-1 is the first subheading of the second)."""
-    found = [(i, given[p.strip()]) for i, p in enumerate(paragraphs) if i > 0 and p.strip() in given]
+    their position in the outline (sec-2-1 is the first subheading of the second). The
+    first paragraph may be one too: the source says so, nothing is guessed."""
+    found = [(i, given[p.strip()]) for i, p in enumerate(paragraphs) if p.strip() in given]
     ranks = {lvl: n + 1 for n, lvl in enumerate(sorted({lvl for _, lvl in found}))}
     out: list[Heading] = []
     counters: list[int] = []

@@ -44,13 +44,14 @@ def _cell_text(cell) -> str:
 
 def read_docx(path: Path, corpus: Path) -> RawDoc:
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     rel, data = source_bytes(path, corpus)
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError, SyntaxError) as exc:
         raise SourceError(rel, f"not a readable DOCX ({type(exc).__name__}: {exc}); not read") from None
     lines: list[str] = []
     headings: dict[str, int] = {}

@@ -3,9 +3,10 @@
 Like Apache Tika's detection, the bytes decide, because files arrive misnamed (a .doc
 that is a saved web page, a PDF without an extension). Formats that are not text are
 registered here, one line each; anything else goes to the text readers (text, Markdown,
-HTML) in generator/read/__init__.py. Adding a format is one module with a
-`read(path, corpus) -> RawDoc` function and one line in READERS (and in EXTENSIONS or
-sniff when it has a name or a signature).
+HTML) in generator/read/__init__.py. The name helps only where the bytes are shared by
+several formats (an OLE2 file is a .doc, a .wps or a spreadsheet; a ZIP is a .docx or an
+archive). Adding a format is one module with a `read(path, corpus) -> RawDoc` function,
+one line in READERS and its signature in sniff.
 """
 
 from __future__ import annotations
@@ -41,11 +42,7 @@ READERS: dict[str, Callable[[Path, Path], RawDoc]] = {
     "zip": _unsupported("ZIP archive that is not a Word .docx", "unpack it into corpus/"),
 }
 
-EXTENSIONS: dict[str, str] = {
-    ".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps", ".rtf": "rtf",
-    ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image", ".bmp": "image",
-    ".mht": "mhtml", ".mhtml": "mhtml",
-}
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(head: bytes, suffix: str) -> str | None:
@@ -54,8 +51,10 @@ def sniff(head: bytes, suffix: str) -> str | None:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "docx" if b"word/" in head[:4096] or suffix == ".docx" else "zip"
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):  # OLE2: Word 97-2003, WPS, Excel
-        return "wps" if suffix == ".wps" else "doc" if suffix in ("", ".doc", ".dot") else "ole"
+    if head.startswith(OLE):  # OLE2: Word 97-2003, WPS, Excel, PowerPoint
+        if "WordDocument".encode("utf-16-le") in head:
+            return "doc"  # a Word stream (WPS Office saves Word-compatible files so too)
+        return "wps" if suffix == ".wps" else "doc" if suffix in (".doc", ".dot") else "ole"
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
@@ -66,17 +65,14 @@ def sniff(head: bytes, suffix: str) -> str | None:
 
 
 def detect(path: Path) -> str | None:
-    """The registered format of `path`, or None for the text readers. Content wins; a
-    name alone (an empty .pdf) is believed only when the content says nothing either."""
+    """The registered format of `path`, or None for the text readers. The bytes decide:
+    a text file named .pdf is read as text (with the text readers' warning about its
+    name), and a damaged binary file is reported by the text reader as not text."""
     try:
         with path.open("rb") as fh:
             head = fh.read(8192)
+            if head.startswith(OLE):  # the stream directory can sit anywhere in the file
+                head += fh.read(32 * 1024 * 1024)
     except OSError:
         return None
-    found = sniff(head, path.suffix.lower())
-    if found:
-        return found
-    by_name = EXTENSIONS.get(path.suffix.lower())
-    if by_name in ("pdf", "docx", "image") and head.strip():
-        return by_name  # a damaged file of a binary format: its reader says what is wrong
-    return None
+    return sniff(head, path.suffix.lower())

@@ -149,26 +149,55 @@ def _normal(text: str) -> str:
 
 
 def margin_lines(pages: list[Page]) -> list[tuple[str, int, Line]]:
-    """(rule, page index, line) for every running header or footer and page number."""
-    found: list[tuple[int, str, Line]] = []  # (page, zone, line)
-    for n, page in enumerate(pages):
-        lines = group_lines(page.pieces)
-        for zone, cands in (("top", lines[:2]), ("bottom", lines[-2:][::-1])):
-            for ln in cands:
-                edge = page.height - ln.top if zone == "top" else ln.bottom
-                if edge <= MARGIN * page.height:
-                    found.append((n, zone, ln))
-    unique = {id(ln): (n, zone, ln) for n, zone, ln in found}  # a short page's line is in both zones
-    found = list(unique.values())
-    counts = Counter((zone, norm) for _n, zone, norm in {(n, zone, _normal(ln.text)) for n, zone, ln in found})
+    """(rule, page index, line) for every running header or footer and page number.
+
+    The outermost line at the top and at the bottom of each page is a candidate when it
+    lies in the margin; the next one in only when the outer one was taken (a header above
+    a page number), so the body's first line is never judged by its neighbour's fate."""
     need = max(2, RUNNING_SHARE * len(pages))
+    per_page = [group_lines(page.pieces) for page in pages]
     out: list[tuple[str, int, Line]] = []
-    for n, zone, ln in found:
-        if PAGE_NUMBER.match(ln.text) and (len(pages) > 1 or not ln.text.strip().isdigit()):
-            out.append(("page-number", n, ln))
-        elif len(pages) > 1 and counts[(zone, _normal(ln.text))] >= need:
-            out.append(("running-header" if zone == "top" else "running-footer", n, ln))
+    taken: set[int] = set()
+    for zone in ("top", "bottom"):
+        alive = set(range(len(pages)))  # pages whose lines so far in this zone were all taken
+        for depth in (0, 1):
+            cands: list[tuple[int, Line]] = []
+            for n in sorted(alive):
+                lines = per_page[n]
+                if depth >= len(lines):
+                    continue
+                ln = lines[depth] if zone == "top" else lines[-1 - depth]
+                edge = pages[n].height - ln.top if zone == "top" else ln.bottom
+                if id(ln) not in taken and edge <= MARGIN * pages[n].height:
+                    cands.append((n, ln))
+            counts = Counter(_normal(ln.text) for _n, ln in cands)
+            alive = set()
+            for n, ln in cands:
+                rule = None
+                if PAGE_NUMBER.match(ln.text) and (len(pages) > 1 or not ln.text.strip().isdigit()):
+                    rule = "page-number"
+                elif len(pages) > 1 and counts[_normal(ln.text)] >= need:
+                    rule = "running-header" if zone == "top" else "running-footer"
+                if rule:
+                    out.append((rule, n, ln))
+                    taken.add(id(ln))
+                    alive.add(n)
+    out.sort(key=lambda r: (r[1], -r[2].top))
     return out
+
+
+def _fills(side: list[Piece]) -> bool:
+    """Text set in a column fills it: most of its lines run across the column's width.
+    The cells of a table's column do not (short labels and numbers), so a table is not
+    taken for columns."""
+    lines = group_lines(side)
+    if len(lines) < 3:
+        return False
+    if sum(ln.cells > 1 for ln in lines) > 0.2 * len(lines):
+        return False  # cells with gaps between them: a table's columns
+    extent = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
+    widths = sorted(ln.x1 - ln.x0 for ln in lines)
+    return widths[len(widths) // 2] >= 0.6 * extent
 
 
 def columns(pieces: list[Piece], width: float) -> list[list[Piece]]:
@@ -197,7 +226,7 @@ def columns(pieces: list[Piece], width: float) -> list[list[Piece]]:
         if len(above) + len(below) < len(wide):
             continue  # a piece crossing the gap amid the columns: no column gap here
         gap = min(p.x0 for p in right) - max(p.x1 for p in left)
-        if gap >= 6 and (best is None or gap > best[0]):
+        if gap >= 6 and (best is None or gap > best[0]) and _fills(left) and _fills(right):
             best = (gap, [b for b in (above, left, right, below) if b])
     return best[1] if best else [pieces]
 
