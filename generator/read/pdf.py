@@ -21,14 +21,40 @@ OCR_DPI = 300
 
 
 def _page_pieces(page) -> list[layout.Piece]:
+    """The page's characters as runs: consecutive characters on one baseline, moving
+    right, without a wide gap. Built from each character's (loose, font-sized) box:
+    pdfium's own text rectangles overlap where a line is justified, and reading text by
+    rectangle then repeats characters at their edges."""
     tp = page.get_textpage()
     try:
-        out = []
-        for i in range(tp.count_rects()):
-            x0, y0, x1, y1 = tp.get_rect(i)
-            text = tp.get_text_bounded(x0, y0, x1, y1)
-            if text.strip():
-                out.append(layout.Piece(x0, y0, x1, y1, text.replace("\r", "").replace("\n", " ")))
+        count = tp.count_chars()
+        text = tp.get_text_range(0, count) if count else ""
+        if len(text) != count:  # characters beyond the BMP: one by one keeps indices aligned
+            text = "".join(tp.get_text_range(i, 1)[:1] or " " for i in range(count))
+        out: list[layout.Piece] = []
+        cur: list[tuple[float, float, float, float, str]] = []
+
+        def flush() -> None:
+            if cur:
+                out.append(layout.Piece(min(c[0] for c in cur), min(c[1] for c in cur), max(c[2] for c in cur),
+                                        max(c[3] for c in cur), "".join(c[4] for c in cur)))
+                cur.clear()
+
+        for i, ch in enumerate(text):
+            if ch.isspace() or ch == "\ufffe":
+                flush()
+                continue
+            x0, y0, x1, y1 = tp.get_charbox(i, loose=True)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            if cur:
+                px0, py0, px1, py1, _ = cur[-1]
+                h = max(py1 - py0, y1 - y0)
+                same_line = abs((py0 + py1) / 2 - (y0 + y1) / 2) <= 0.5 * min(py1 - py0, y1 - y0)
+                if not same_line or x0 < px0 or x0 - px1 > 0.5 * h:
+                    flush()
+            cur.append((x0, y0, x1, y1, ch))
+        flush()
         return out
     finally:
         tp.close()
