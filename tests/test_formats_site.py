@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from browserlib import Traffic, serve
 from conftest import ROOT, copy_project, run_generator
+from programslib import require_programs
 
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
 SOURCES = ["report.pdf", "two_columns.pdf", "report.docx", "report.doc", "scan.png", "saved_page.mhtml"]
@@ -30,6 +31,7 @@ def corpus_of(names: list[str], dest: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
+    require_programs("tesseract", "antiword")
     tmp = tmp_path_factory.mktemp("formats")
     root = copy_project(tmp / "project", corpus_of(SOURCES, tmp / "corpus"))
     proc = run_generator(root, "build")

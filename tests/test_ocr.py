@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from programslib import require_programs
 
 from generator.read import read
 from generator.read.ocr import LOW_CONFIDENCE, PageResult, summary
@@ -38,6 +39,7 @@ def char_accuracy(reference: str, got: str) -> float:
 
 @pytest.mark.parametrize("name,source_format", [("scan.png", "image"), ("scan.pdf", "pdf")])
 def test_clean_scan_is_read_at_least_95_percent_right(name: str, source_format: str) -> None:
+    require_programs("tesseract")
     raw = read(FORMATS / name, FORMATS)
     assert raw.source_format == source_format and raw.ocr is not None
     # the running header is on the scan; with one page nothing says it repeats, so it stays
@@ -50,6 +52,7 @@ def test_clean_scan_is_read_at_least_95_percent_right(name: str, source_format: 
 
 
 def test_ocr_keeps_paragraphs_and_the_table() -> None:
+    require_programs("tesseract")
     text = read(FORMATS / "scan.png", FORMATS).text
     lines = text.split("\n")
     # paragraphs, not the scan's lines: the first paragraph of the report is one line

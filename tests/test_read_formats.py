@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from programslib import require_programs
 
 from generator.clean import clean
 from generator.model import SourceError
@@ -69,6 +70,8 @@ def test_every_registered_format_has_a_reader() -> None:
 
 @pytest.mark.parametrize("name", ["report.pdf", "report.docx", "report.doc"])
 def test_text_is_the_known_text_with_its_table(name: str) -> None:
+    if name.endswith(".doc"):
+        require_programs("antiword")
     raw = read(FORMATS / name, FORMATS)
     body, table = body_and_table(raw.text)
     assert body == KNOWN
@@ -154,6 +157,8 @@ def test_damaged_pdf_is_an_error_naming_the_file(tmp_path: Path) -> None:
 def test_metadata_is_found_as_for_the_text_source() -> None:
     """The same report as text and as PDF, Word and DOC: the same facts are found."""
     from generator.annotate import annotate, load_sites
+
+    require_programs("antiword")
 
     def facts(name: str) -> dict:
         raw = read(FORMATS / name, FORMATS)
