@@ -60,7 +60,7 @@ def test_every_format_is_built(site: Path) -> None:
 def test_published_text_is_whole_without_headers_or_page_numbers(site: Path, doc_id: str) -> None:
     text = text_section(page_html(site, doc_id))
     assert FIRST in text and LAST in text
-    assert HEADER not in text and "—1—" not in text and "—2—" not in text
+    assert HEADER not in text and "— 1 —" not in text and "— 2 —" not in text
 
 
 @pytest.mark.parametrize("doc_id", ["report-pdf", "report-docx", "report"])
@@ -74,7 +74,7 @@ def test_tables_and_outline(site: Path, doc_id: str) -> None:
 def test_removals_are_listed_on_the_page(site: Path) -> None:
     html = page_html(site, "report-pdf")
     record = html[html.index("处理记录"):]
-    assert "running-header" in record and HEADER in record and "—3—" in record
+    assert "running-header" in record and HEADER in record and "— 3 —" in record
 
 
 def test_originals_are_offered_as_received(site: Path) -> None:

@@ -137,3 +137,22 @@ def test_small_punctuation_boxes_join_their_line() -> None:
               line("现在我代表县人民政府向大会报告工作。", 700 - 1.5 * SIZE, LEFT + 2 * SIZE)]
     text, _ = page_text([Page(W, H, pieces)])
     assert text.split("\n") == ["各位代表：", "现在我代表县人民政府向大会报告工作。"]
+
+
+def test_full_line_then_an_indented_line_is_a_new_paragraph() -> None:
+    """A dateline can fill the line without a full stop; the indented speaker line below
+    it is a paragraph of its own, while a centred second line of a title goes on."""
+    dateline = "——2026年2月3日在某自治区第十三届人民代表大会第四次会议上"
+    dateline += "某" * (40 - len(dateline))
+    speaker = "自治区人民政府主席 张某某"
+    pieces = [line(dateline, 700), line(speaker, 700 - 1.5 * SIZE, LEFT + 2 * SIZE)]
+    pieces += column_lines(SENT * 2, 700 - 3 * SIZE)
+    text, _ = page_text([Page(W, H, pieces)])
+    assert text.split("\n")[:2] == [dateline, speaker]
+    title = "关于进一步做好新形势下乡村振兴和农业农村现代化建设工作以及推动县域经济高质量发展的若干实施意见（征求意见稿）"
+    assert len(title) > 45
+    first, second = title[:40], title[40:]
+    centre = LEFT + (RIGHT - LEFT - SIZE * len(second)) / 2
+    pieces = [line(first, 700), line(second, 700 - 1.5 * SIZE, centre)] + column_lines(SENT * 2, 700 - 3 * SIZE)
+    text, _ = page_text([Page(W, H, pieces)])
+    assert text.split("\n")[0] == title

@@ -44,6 +44,7 @@ class Line:
     pieces: list[Piece]
     text: str = ""
     cells: int = 1
+    space_after: bool = False  # the line ends with a space of the source's own
 
     @property
     def x0(self) -> float:
@@ -141,6 +142,7 @@ def group_lines(pieces: list[Piece]) -> list[Line]:
     lines.sort(key=lambda ln: (-ln.top, ln.x0))
     for ln in lines:
         ln.text, ln.cells = _join_pieces(ln.pieces)
+        ln.space_after = max(ln.pieces, key=lambda p: p.x1).text[-1:] in (" ", "\u3000")
     return [ln for ln in lines if ln.text]
 
 
@@ -248,8 +250,13 @@ def _continues(prev: Line, line: Line, right: float, left: float) -> bool:
         return False  # another type size: a title, a heading
     full = prev.x1 >= right - 1.5 * h
     ended = prev.text[-1] in _SENT_END
-    if full and not ended:
-        return True  # a sentence broken at the line (or page) end
+    indent = line.x0 - left
+    centred = indent > 0.8 * h and abs(indent - (right - line.x1)) <= 1.5 * h
+    if full and not ended and (indent <= 0.8 * h or centred):
+        # a sentence broken at the line end; an indented line starts a paragraph even so
+        # (a dateline that fills the line, then the speaker), a centred one goes on (a
+        # title or dateline set centred over two lines)
+        return True
     if prev.bottom - line.top > 1.0 * h:
         return False  # a blank line between
     if line.x0 - left > 0.8 * h:
@@ -269,8 +276,10 @@ def paragraphs(blocks: list[list[Line]]) -> list[str]:
             continue
         rights = sorted(ln.x1 for ln in lines if ln.cells == 1) or [ln.x1 for ln in lines]
         lefts = sorted(ln.x0 for ln in lines if ln.cells == 1) or [ln.x0 for ln in lines]
-        right = rights[int(len(rights) * 0.9) - 1] if len(rights) >= 10 else rights[-1]
-        left = lefts[len(lefts) // 10]
+        # the right margin is where the longest line ends: a percentile would sit inside
+        # the text on a page of short lines (a web page printed with its menu lines)
+        right = rights[-1]
+        left = lefts[0]  # likewise: on a page of one-line paragraphs most lines are indented
         for k, ln in enumerate(lines):
             if prev is not None and paras:
                 edge_right, edge_left = prev_edges if k == 0 else (right, left)
@@ -284,7 +293,8 @@ def paragraphs(blocks: list[list[Line]]) -> list[str]:
                     cont = _continues(prev, ln, right, left) or (
                         _open(paras[-1]) and prev.cells == 1 and ln.cells == 1 and not _HEADING.match(ln.text))
                 if cont:
-                    sep = " " if _ALNUM.match(paras[-1][-1]) and _ALNUM.match(ln.text[0]) else ""
+                    alnum = _ALNUM.match(paras[-1][-1]) and _ALNUM.match(ln.text[0])
+                    sep = " " if alnum or prev.space_after else ""
                     paras[-1] += sep + ln.text
                     prev = ln
                     continue

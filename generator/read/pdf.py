@@ -22,9 +22,12 @@ OCR_DPI = 300
 
 def _page_pieces(page) -> list[layout.Piece]:
     """The page's characters as runs: consecutive characters on one baseline, moving
-    right, without a wide gap. Built from each character's (loose, font-sized) box:
+    right, without a wide gap; the page's own spaces stay in the run (a space between
+    Chinese words is the author's), the line breaks pdfium adds end it. Built from each character's (loose, font-sized) box:
     pdfium's own text rectangles overlap where a line is justified, and reading text by
     rectangle then repeats characters at their edges."""
+    import pypdfium2.raw as pdfium_c
+
     tp = page.get_textpage()
     try:
         count = tp.count_chars()
@@ -41,11 +44,13 @@ def _page_pieces(page) -> list[layout.Piece]:
                 cur.clear()
 
         for i, ch in enumerate(text):
-            if ch.isspace() or ch == "\ufffe":
-                flush()
+            if ch == "\ufffe" or (ch.isspace() and pdfium_c.FPDFText_IsGenerated(tp.raw, i)):
+                flush()  # a break pdfium made up (line end, a gap): not the page's own text
                 continue
             x0, y0, x1, y1 = tp.get_charbox(i, loose=True)
             if x1 <= x0 or y1 <= y0:
+                if ch.isspace():
+                    flush()
                 continue
             if cur:
                 px0, py0, px1, py1, _ = cur[-1]
