@@ -66,3 +66,25 @@ def test_low_confidence_pages_are_listed() -> None:
     assert info.low_pages == [2]
     assert info.confidence == round((93 * 1000 + (LOW_CONFIDENCE - 20) * 300) / 1300, 1)
     assert len(warnings) == 1 and warnings[0].startswith("scans/x.pdf: OCR page 2:")
+
+
+def test_ocr_runs_once_per_file(tmp_path: Path, monkeypatch) -> None:
+    """The document cache keys on the file's bytes: a second run reads the scan's text
+    from the cache, with the same OCR record, and never starts Tesseract again."""
+    import shutil
+
+    from generator.pipeline import collect
+
+    require_programs("tesseract")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FORMATS / "scan.png", corpus / "scan.png")
+    first = collect(tmp_path, progress=False, corpus=corpus, cache_dir=tmp_path / "cache", workers=1)
+    assert (first.cache_hits, first.cache_misses) == (0, 1)
+    bare = tmp_path / "bin"  # without tesseract on PATH, only the cache can give the text
+    bare.mkdir()
+    monkeypatch.setenv("PATH", str(bare))
+    second = collect(tmp_path, progress=False, corpus=corpus, cache_dir=tmp_path / "cache", workers=1)
+    assert (second.cache_hits, second.cache_misses) == (1, 0)
+    assert second.documents[0].ocr == first.documents[0].ocr
+    assert second.documents[0].paragraphs == first.documents[0].paragraphs
