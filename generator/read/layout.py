@@ -39,33 +39,27 @@ class Piece:
         return max(self.y1 - self.y0, 1.0)
 
 
-@dataclass
 class Line:
-    pieces: list[Piece]
-    text: str = ""
-    cells: int = 1
-    space_after: bool = False  # the line ends with a space of the source's own
+    """Pieces on one baseline; its box and typical height are computed once, when its
+    pieces are final (group_lines), because the rules ask for them over and over."""
 
-    @property
-    def x0(self) -> float:
-        return min(p.x0 for p in self.pieces)
+    __slots__ = ("pieces", "text", "cells", "space_after", "x0", "x1", "top", "bottom", "height")
 
-    @property
-    def x1(self) -> float:
-        return max(p.x1 for p in self.pieces)
+    def __init__(self, pieces: list[Piece]) -> None:
+        self.pieces = pieces
+        self.text = ""
+        self.cells = 1
+        self.space_after = False  # the line ends with a space of the source's own
+        self.measure()
 
-    @property
-    def top(self) -> float:
-        return max(p.y1 for p in self.pieces)
-
-    @property
-    def bottom(self) -> float:
-        return min(p.y0 for p in self.pieces)
-
-    @property
-    def height(self) -> float:
-        hs = sorted(p.height for p in self.pieces)
-        return hs[len(hs) // 2]
+    def measure(self) -> None:
+        ps = self.pieces
+        self.x0 = min(p.x0 for p in ps)
+        self.x1 = max(p.x1 for p in ps)
+        self.top = max(p.y1 for p in ps)
+        self.bottom = min(p.y0 for p in ps)
+        hs = sorted(p.height for p in ps)
+        self.height = hs[len(hs) // 2]
 
 
 @dataclass
@@ -122,23 +116,37 @@ def group_lines(pieces: list[Piece]) -> list[Line]:
     typical = heights[len(heights) // 2]
     big = [p for p in pieces if p.height >= 0.6 * typical]
     small = [p for p in pieces if p.height < 0.6 * typical]
-    lines: list[Line] = []
+    groups: list[list[Piece]] = []
+    mids: list[float] = []  # each group's first piece's centre and height
+    hts: list[float] = []
     for p in sorted(big, key=lambda p: (-(p.y0 + p.y1) / 2, p.x0)):
         mid = (p.y0 + p.y1) / 2
-        if lines:
-            last = lines[-1]
-            lmid = (last.top + last.bottom) / 2
-            if abs(lmid - mid) <= 0.5 * min(last.height, p.height):
-                last.pieces.append(p)
-                continue
-        lines.append(Line([p]))
-    for p in small:
-        overlaps = [(min(ln.top, p.y1) - max(ln.bottom, p.y0), k) for k, ln in enumerate(lines)]
-        best = max(overlaps, default=(0.0, -1))
-        if best[0] > 0:
-            lines[best[1]].pieces.append(p)
-        else:
-            lines.append(Line([p]))
+        if groups and abs(mids[-1] - mid) <= 0.5 * min(hts[-1], p.height):
+            groups[-1].append(p)
+            continue
+        groups.append([p])
+        mids.append(mid)
+        hts.append(p.height)
+    lines = [Line(g) for g in groups]
+    if small:
+        import bisect
+
+        keys = [-(ln.top + ln.bottom) / 2 for ln in lines]  # ascending
+        extra: list[Piece] = []
+        for p in small:
+            k = bisect.bisect_left(keys, -(p.y0 + p.y1) / 2)
+            best = (0.0, -1)
+            for j in range(max(0, k - 2), min(len(lines), k + 2)):
+                ov = min(lines[j].top, p.y1) - max(lines[j].bottom, p.y0)
+                if ov > best[0]:
+                    best = (ov, j)
+            if best[1] >= 0:
+                lines[best[1]].pieces.append(p)
+            else:
+                extra.append(p)
+        lines += [Line([p]) for p in extra]
+        for ln in lines:
+            ln.measure()
     lines.sort(key=lambda ln: (-ln.top, ln.x0))
     for ln in lines:
         ln.text, ln.cells = _join_pieces(ln.pieces)
@@ -150,14 +158,14 @@ def _normal(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
-def margin_lines(pages: list[Page]) -> list[tuple[str, int, Line]]:
+def margin_lines(pages: list[Page], per_page: list[list[Line]] | None = None) -> list[tuple[str, int, Line]]:
     """(rule, page index, line) for every running header or footer and page number.
 
     The outermost line at the top and at the bottom of each page is a candidate when it
     lies in the margin; the next one in only when the outer one was taken (a header above
     a page number), so the body's first line is never judged by its neighbour's fate."""
     need = max(2, RUNNING_SHARE * len(pages))
-    per_page = [group_lines(page.pieces) for page in pages]
+    per_page = per_page if per_page is not None else [group_lines(page.pieces) for page in pages]
     out: list[tuple[str, int, Line]] = []
     taken: set[int] = set()
     for zone in ("top", "bottom"):
@@ -326,14 +334,17 @@ def tables_ok(paras: list[str]) -> list[str]:
 
 def page_text(pages: list[Page]) -> tuple[str, list[tuple[str, str]]]:
     """The text of a run of pages and what the margin rules removed, as (rule, text)."""
-    removed = margin_lines(pages)
-    drop: dict[int, set[int]] = {}
-    for _rule, n, ln in removed:
-        drop.setdefault(n, set()).update(id(p) for p in ln.pieces)
+    per_page = [group_lines(page.pieces) for page in pages]
+    removed = margin_lines(pages, per_page)
+    gone = {id(ln) for _rule, _n, ln in removed}
     blocks: list[list[Line]] = []
-    for n, page in enumerate(pages):
-        body = [p for p in page.pieces if id(p) not in drop.get(n, set())]
-        for block in columns(body, page.width):
-            blocks.append(group_lines(block))
+    for page, lines in zip(pages, per_page, strict=True):
+        kept = [ln for ln in lines if id(ln) not in gone]
+        body = [p for ln in kept for p in ln.pieces]
+        parts = columns(body, page.width)
+        if len(parts) == 1:
+            blocks.append(kept)  # one block: the lines already made
+        else:
+            blocks.extend(group_lines(part) for part in parts)
     paras = tables_ok(paragraphs(blocks))
     return "\n".join(paras), [(rule, ln.text) for rule, _n, ln in removed]
