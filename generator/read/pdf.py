@@ -35,31 +35,41 @@ def _page_pieces(page) -> list[layout.Piece]:
         if len(text) != count:  # characters beyond the BMP: one by one keeps indices aligned
             text = "".join(tp.get_text_range(i, 1)[:1] or " " for i in range(count))
         out: list[layout.Piece] = []
-        cur: list[tuple[float, float, float, float, str]] = []
-
-        def flush() -> None:
-            if cur:
-                out.append(layout.Piece(min(c[0] for c in cur), min(c[1] for c in cur), max(c[2] for c in cur),
-                                        max(c[3] for c in cur), "".join(c[4] for c in cur)))
-                cur.clear()
-
+        # the run being built: its box, and its last character's box
+        run: list[str] = []
+        rx0 = ry0 = rx1 = ry1 = lx0 = ly0 = lx1 = ly1 = 0.0
+        raw = tp.raw
+        rect = pdfium_c.FS_RECTF()
+        charbox = pdfium_c.FPDFText_GetLooseCharBox  # called directly: once per character
+        generated = pdfium_c.FPDFText_IsGenerated
         for i, ch in enumerate(text):
-            if ch == "\ufffe" or (ch.isspace() and pdfium_c.FPDFText_IsGenerated(tp.raw, i)):
-                flush()  # a break pdfium made up (line end, a gap): not the page's own text
+            if ch == "\ufffe" or (ch.isspace() and generated(raw, i)):
+                if run:  # a break pdfium made up (line end, a gap): not the page's own text
+                    out.append(layout.Piece(rx0, ry0, rx1, ry1, "".join(run)))
+                    run = []
                 continue
-            x0, y0, x1, y1 = tp.get_charbox(i, loose=True)
+            if not charbox(raw, i, rect):
+                continue
+            x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.top
             if x1 <= x0 or y1 <= y0:
-                if ch.isspace():
-                    flush()
+                if ch.isspace() and run:
+                    out.append(layout.Piece(rx0, ry0, rx1, ry1, "".join(run)))
+                    run = []
                 continue
-            if cur:
-                px0, py0, px1, py1, _ = cur[-1]
-                h = max(py1 - py0, y1 - y0)
-                same_line = abs((py0 + py1) / 2 - (y0 + y1) / 2) <= 0.5 * min(py1 - py0, y1 - y0)
-                if not same_line or x0 < px0 or x0 - px1 > 0.5 * h:
-                    flush()
-            cur.append((x0, y0, x1, y1, ch))
-        flush()
+            if run:
+                h = max(ly1 - ly0, y1 - y0)
+                same_line = abs((ly0 + ly1) - (y0 + y1)) <= min(ly1 - ly0, y1 - y0)
+                if not same_line or x0 < lx0 or x0 - lx1 > 0.5 * h:
+                    out.append(layout.Piece(rx0, ry0, rx1, ry1, "".join(run)))
+                    run = []
+            if run:
+                rx0, ry0, rx1, ry1 = min(rx0, x0), min(ry0, y0), max(rx1, x1), max(ry1, y1)
+            else:
+                rx0, ry0, rx1, ry1 = x0, y0, x1, y1
+            lx0, ly0, lx1, ly1 = x0, y0, x1, y1
+            run.append(ch)
+        if run:
+            out.append(layout.Piece(rx0, ry0, rx1, ry1, "".join(run)))
         return out
     finally:
         tp.close()

@@ -91,12 +91,21 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m generator.tools.bench_formats")
     ap.add_argument("--docs", type=int, default=200)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="keep the two corpora in this folder and reuse them (making the PDFs takes minutes)")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-formats-") as tmp:
         t = Path(tmp)
+        keep = args.keep
         chars = synthetic_corpus(ROOT, t / "txt", args.docs, corpus=SEEDS)
         t0 = time.perf_counter()
-        as_pdfs(t / "txt", t / "pdf", t)
+        if keep and (keep / "pdf").is_dir() and len(list((keep / "pdf").glob("*.pdf"))) == args.docs:
+            shutil.copytree(keep / "pdf", t / "pdf")
+        else:
+            as_pdfs(t / "txt", t / "pdf", t)
+            if keep:
+                shutil.rmtree(keep / "pdf", ignore_errors=True)
+                shutil.copytree(t / "pdf", keep / "pdf")
         made = time.perf_counter() - t0
         pages = 0
         import pypdfium2 as pdfium
@@ -115,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"""## Formats: PDF against text, and OCR (generator/tools/bench_formats.py)
 
 {_machine()}. {args.docs} synthetic speeches ({chars:,} characters; as PDF {pages} pages, made by
-LibreOffice in {made:.0f} s), each build cold (empty cache), {args.rounds} rounds alternating, best of each:
+LibreOffice{f" in {made:.0f} s" if made > 5 else ""}), each build cold (empty cache), {args.rounds} rounds alternating, best of each:
 
 | corpus | cold `python -m generator build` | every round |
 | --- | --- | --- |
