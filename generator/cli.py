@@ -20,9 +20,21 @@ def _mkdocs(root: Path, args: list[str]) -> int:
     return subprocess.call(cmd, env=env, cwd=root)
 
 
-def cmd_generate(root: Path) -> int:
-    from generator.pipeline import generate
+def _shard(value: str) -> tuple[int, int]:
+    k, sep, n = value.partition("/")
+    if not sep or not k.isdigit() or not n.isdigit() or not 0 <= int(k) < int(n):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected K/N with 0 <= K < N, e.g. 0/4")
+    return int(k), int(n)
 
+
+def cmd_generate(root: Path, shard: tuple[int, int] | None = None) -> int:
+    from generator.pipeline import fill_cache, generate
+
+    if shard is not None:
+        report = fill_cache(root, shard)
+        print(f"share {shard[0]}/{shard[1]}: {report.cache_misses} source(s) processed, "
+              f"{report.cache_hits} already cached, {len(report.errors)} error(s) → {root / '.cache' / 'documents'}")
+        return 0
     report = generate(root)
     print(report.summary())
     return 0
@@ -58,8 +70,25 @@ def cmd_build(root: Path, full: bool = False) -> int:
         return code
     print(f"render (mkdocs build --strict) → {root / 'site'}", flush=True)
     from generator.publish.render import render
+    from generator.publish.size import report
 
-    return render(root, root / "site", full=full)
+    code = render(root, root / "site", full=full)
+    if code == 0:
+        print(report(root / "site")[1])
+    return code
+
+
+def cmd_size(root: Path) -> int:
+    """Fails when site/ is over GitHub Pages' limit: the Pages workflow runs it before
+    uploading, so an oversized archive stops with the figure and the remedies."""
+    from generator.publish.size import report
+
+    if not (root / "site" / "index.html").is_file():
+        print(f"no built site in {root / 'site'}: run `python -m generator build` first", file=sys.stderr)
+        return 1
+    fits, message = report(root / "site")
+    print(message, file=sys.stdout if fits else sys.stderr)
+    return 0 if fits else 1
 
 
 def cmd_zip(root: Path) -> int:
@@ -162,8 +191,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--full", action="store_true",
                    help="render every page again (by default only pages whose Markdown changed)")
     b.add_argument("--flavour", choices=["online", "offline", "both"], help=argparse.SUPPRESS)
+    b.add_argument("--cluster", metavar="ADDRESS",
+                   help="run the per-document stages and the render shares on a Dask cluster "
+                        "(scheduler address, e.g. tcp://10.0.0.5:8786; default: this machine's cores)")
+    g = sub.add_parser("generate", help="generate pages and data into docs/ only")
+    g.add_argument("--cluster", metavar="ADDRESS", help="as for build")
+    g.add_argument("--shard", metavar="K/N", type=_shard,
+                   help="only the per-document stages for share K of N of corpus/, into .cache/documents "
+                        "(nothing else is written): one job of a CI matrix")
     sub.add_parser("zip", help="site/ → dist/speech-archive-offline.zip (reproducible)")
-    sub.add_parser("generate", help="generate pages and data into docs/ only")
+    sub.add_parser("size", help="say the built site's size; fail when it is over GitHub Pages' 1 GB limit")
     sub.add_parser("check", help="validate every corpus document without writing anything")
     s = sub.add_parser("serve", help="generate, then live preview")
     s.add_argument("--addr", default="127.0.0.1:8000")
@@ -178,12 +215,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb == "evaluate":
         return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json)
     root = args.root.resolve()
+    if getattr(args, "cluster", None):
+        # the generate child process and the render stage read it from the environment
+        os.environ["GENERATOR_CLUSTER"] = args.cluster
+    from generator.cluster import ClusterError, cluster_address
+
+    try:
+        cluster_address()
+    except ClusterError as exc:
+        print(f"generator: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return _run(args, root)
+    except ClusterError as exc:
+        print(f"generator: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, root: Path) -> int:
     if args.verb == "build":
         return cmd_build(root, full=args.full)
     if args.verb == "zip":
         return cmd_zip(root)
+    if args.verb == "size":
+        return cmd_size(root)
     if args.verb == "generate":
-        return cmd_generate(root)
+        return cmd_generate(root, args.shard)
     if args.verb == "check":
         return cmd_check(root)
     return cmd_serve(root, args.addr)

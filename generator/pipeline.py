@@ -9,14 +9,13 @@ skipped; the rest of the archive still builds.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import re
 import sys
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -24,12 +23,15 @@ from pathlib import Path
 from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
+from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
 from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.search import DocTerms, compact_terms
 from generator.publish.write import write_all
-from generator.read import assign_file_ids, iter_sources, read
+from generator.read import assign_file_ids, read
+from generator.read.entries import Listing, list_corpus, read_source_bytes
+from generator.read.jekyll import titled, unpublished_reason
 from generator.report import FileStatus, Report, write_report
 from generator.runtime import default_workers, generator_version
 
@@ -54,14 +56,17 @@ def _progress(done: int, total: int, label: str) -> None:
         sys.stderr.flush()
 
 
-def too_short(text: str, size: int) -> str | None:
-    """Why a decoded body (of a file of `size` bytes) must not become a page, or None."""
+def too_short(text: str, size: int, titled: bool = False) -> str | None:
+    """Why a decoded body (of a file of `size` bytes) must not become a page, or None.
+    A source its author titled (front matter, a Jekyll post's name) needs only some text."""
     if size == 0:
         return "not published: the file is empty"
     if not text.strip():
         return "not published: the file holds only whitespace"
     n = content_chars(text)
-    if n < MIN_CHARS:
+    if titled and n == 0:
+        return "not published: it has a title but no Han characters or letters in its text"
+    if n < MIN_CHARS and not titled:
         return f"not published: too short ({n} Han characters or letters; a document needs at least {MIN_CHARS})"
     return None
 
@@ -100,14 +105,14 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
     try:
         raw = read(path, corpus)
         raw.file_id = file_id
-        why = too_short(raw.text, raw.size)
+        why = unpublished_reason(rel, raw.front_matter) or too_short(raw.text, raw.size, titled(raw))
         if why:
             status.status, status.reason = "skipped", why
             status.warnings = list(raw.warnings)
             return out
         docs = clean(raw)
         left = sum(content_chars(p) for d in docs for p in d.paragraphs)
-        if left < MIN_CHARS:
+        if left < (1 if titled(raw) else MIN_CHARS):
             removed = sum(len(d.removals) for d in docs[:1])
             status.status = "skipped"
             status.reason = (f"not published: only {left} Han characters or letters left after cleaning "
@@ -176,14 +181,17 @@ class DocumentCache:
         from generator.annotate.annotations import annotation_path
 
         h = hashlib.sha256(f"{generator_version()}\0{rel}\0{file_id}\0{segment}\0".encode())
-        h.update(path.read_bytes())
-        ann = annotation_path(path)
-        if ann.exists():
-            h.update(b"\0annotation\0" + ann.read_bytes())
+        try:
+            h.update(read_source_bytes(path))
+            ann = annotation_path(path)
+            if ann.exists() and not ann.is_symlink():
+                h.update(b"\0annotation\0" + read_source_bytes(ann))
+        except OSError:
+            return ""  # unreadable: not cached; process_source reports it
         return h.hexdigest()
 
     def _path(self, key: str) -> Path | None:
-        return self.directory / key[:2] / f"{key}.pickle" if self.directory else None
+        return self.directory / key[:2] / f"{key}.pickle" if self.directory and key else None
 
     def get(self, key: str) -> SourceResult | None:
         path = self._path(key)
@@ -225,8 +233,10 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
     With a cache, pool workers write each result to it and the results are read back
     only after the pool has exited: at 10,000 documents the results take over a gigabyte,
     and holding them while the workers still live added the workers' memory on top."""
-    to_cache = cache is not None and cache.directory is not None and keys is not None
-    if workers <= 1 or len(jobs) < POOL_MIN:
+    on_cluster = cluster_address() is not None
+    # on a cluster the results come back over the network: its workers may not share .cache/
+    to_cache = cache is not None and cache.directory is not None and keys is not None and not on_cluster
+    if not jobs or (not on_cluster and (workers <= 1 or len(jobs) < POOL_MIN)):
         out = []
         for n, job in enumerate(jobs, start=1):
             if progress:
@@ -235,16 +245,18 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
             if to_cache:
                 cache.put(keys[n - 1], out[-1])
         return out
-    # batches amortize the pickling round trip; several per worker keep the load even
-    size = max(1, min(64, len(jobs) // (workers * 8)))
     items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
-    batches = [items[i : i + size] for i in range(0, len(items), size)]
     results: list[SourceResult] = []
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with executor(workers) as (pool, slots):
+        # batches amortize the pickling round trip; several per worker keep the load even
+        size = max(1, min(64, len(jobs) // (slots * 8)))
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
         for n, batch in enumerate(pool.map(_process_batch_to_cache if to_cache else _process_batch, batches), start=1):
             if not to_cache:
                 results.extend(batch)
+                if on_cluster and cache is not None and cache.directory is not None and keys is not None:
+                    for result, k in zip(batch, keys[len(results) - len(batch):len(results)], strict=True):
+                        cache.put(k, result)
             if progress:
                 _progress(n, len(batches), "documents")
     if to_cache:
@@ -255,7 +267,8 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
 
 
 def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
-            cache_dir: Path | None = None, workers: int | None = None) -> Report:
+            cache_dir: Path | None = None, workers: int | None = None,
+            shard: tuple[int, int] | None = None) -> Report:
     """read → clean → annotate (→ segment) for every source; nothing is written.
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
@@ -265,7 +278,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     t0 = time.perf_counter()
     report = Report()
     corpus = corpus or root / "corpus"
-    sources = iter_sources(corpus) if corpus.is_dir() else []
+    listing = list_corpus(corpus) if corpus.is_dir() else Listing()
+    sources = listing.sources
     report.sources = len(sources)
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     cache = DocumentCache(cache_dir)
@@ -273,6 +287,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
+        if shard is not None and in_shard(rel, shard[1]) != shard[0]:
+            continue  # another machine's share (ids still come from the whole corpus)
         job = (path, corpus, ids[rel], segment)
         key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
         hit = cache.get(key) if cache_dir else None
@@ -292,6 +308,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         record(report, result.documents, result.status)
+    for entry in listing.others:  # nothing in corpus/ goes unmentioned
+        record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
     doc_ids = [d.id for d in report.documents]
     if len(doc_ids) != len(set(doc_ids)):
         raise RuntimeError("two documents got the same id; this is a bug in assign_file_ids")
@@ -299,10 +317,24 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     return report
 
 
+def in_shard(rel: str, shards: int) -> int:
+    """The share of the work a source belongs to, by a hash of its corpus path: stable
+    across machines and runs (unlike hash()), and a new file moves no other file."""
+    return zlib.crc32(rel.encode("utf-8")) % shards
+
+
+def fill_cache(root: Path, shard: tuple[int, int], progress: bool = True, workers: int | None = None) -> Report:
+    """The per-document stages for one share of corpus/, into .cache/documents only:
+    several machines (a CI matrix) each fill the cache for their share, and a build that
+    finds every share's results in one merged cache runs only the whole-archive stages."""
+    return collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers,
+                   shard=shard)
+
+
 def record(report: Report, docs: list[Document], status: FileStatus) -> None:
     """Add one source's outcome to the run's report (errors, warnings, documents)."""
     report.files.append(status)
-    if status.status == "skipped" and not (status.reason or "").startswith("not published"):
+    if status.status == "skipped" and not (status.reason or "").startswith(("not published", "not a source")):
         report.errors.append(status.reason or status.source_path)
     elif status.reason and status.status != "skipped":
         report.errors.append(status.reason)  # a broken annotation: built without it

@@ -15,7 +15,8 @@
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(term) & (shards − 1).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
- *             packed with the table of dt.js (see unpack below).
+ *             packed with the table of dt.js (see unpack below). A document published in
+ *             parts also has parts: the offsets in its text where parts 2… start.
  *   dt.js     {symbols, oneByte, table}: the fixed character table of packed text.
  *   t2s.js    "繁简繁简…": traditional → simplified character pairs.
  * A varint is base 32, most significant first; its last digit comes from FINAL, the
@@ -293,7 +294,7 @@
       var phrase = result.query.phrase;
       win.forEach(function (h, i) {
         h.data = docs[i];
-        h.normText = normalize(docs[i].text).replace(/\s+/g, "");
+        h.normText = normOf(docs[i]).replace(/\s+/g, "");
         h.titlePhrase = phrase.length > 0 && normalize(docs[i].title).replace(/\s+/g, "").indexOf(phrase) >= 0;
         h.phrase = phrase.length > 0 && h.normText.indexOf(phrase) >= 0;
       });
@@ -335,17 +336,36 @@
   }
 
   /** A short extract around the first place the query (else a part of it) occurs. */
-  function snippet(text, query) {
-    var norm = normalize(text), at = norm.indexOf(query.phrase);
+  /** A document's normalized text, computed once (a very long document is millions of
+   * characters: normalizing it for every use cost seconds). */
+  function normOf(d) {
+    if (d.norm === undefined || d.normMap !== t2sMap) { d.norm = normalize(d.text); d.normMap = t2sMap; }
+    return d.norm;
+  }
+
+  function matchAt(d, query) {
+    var norm = normOf(d), at = norm.indexOf(query.phrase);
     for (var i = 0; at < 0 && i < query.parts.length; i++) at = norm.indexOf(query.parts[i]);
     for (i = 0; at < 0 && i < query.must.length; i++) at = norm.indexOf(query.must[i]);
-    if (at < 0) at = 0;
+    return at < 0 ? 0 : at;
+  }
+
+  function snippet(d, query) {
+    var text = d.text, at = matchAt(d, query);
     var start = Math.max(0, at - 40), end = Math.min(text.length, at + 100);
     return (start > 0 ? "…" : "") + text.slice(start, end).replace(/\s+/g, " ") + (end < text.length ? "…" : "");
   }
 
+  /** The document's page, or for a very long one (published in parts, d.parts = where
+   * parts 2… start in its text) the part holding the first match. */
   function resultUrl(h, query) {
-    return SITE + "archive/speeches/" + encodeURIComponent(h.data.id) + ".html?q=" + encodeURIComponent(query.text);
+    var page = h.data.id, parts = h.data.parts || [];
+    if (parts.length) {
+      var at = matchAt(h.data, query), k = 1;
+      for (var i = 0; i < parts.length; i++) if (at >= parts[i]) k = i + 2;
+      if (k > 1) page += ".part" + k;
+    }
+    return SITE + "archive/speeches/" + encodeURIComponent(page) + ".html?q=" + encodeURIComponent(query.text);
   }
 
   function renderHit(h, query) {
@@ -360,7 +380,7 @@
     if (h.reposts) info.push("另有 " + h.reposts + " 篇转载");
     art.appendChild(el("p", "sa-result__meta", info.join(" · ")));
     var p = el("p", "sa-result__snippet");
-    appendMarked(p, snippet(h.data.text, query), query);
+    appendMarked(p, snippet(h.data, query), query);
     art.appendChild(p);
     a.appendChild(art);
     li.appendChild(a);

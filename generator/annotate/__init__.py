@@ -16,6 +16,7 @@ from generator.annotate import gazetteer
 from generator.annotate.segment import data_lines
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.model import Document, Field, RawDoc
+from generator.read.jekyll import given_tags, post_of
 
 _FULL_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{2}:?\d{2}|Z)?)?$")
@@ -607,6 +608,10 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
         if day:
             published = day
             doc.meta["published"] = Field(stamp or day, "given", "front matter")
+    elif (post := post_of(raw)) and post.date:
+        # Jekyll dates a post by its file name's prefix when front matter does not
+        published = post.date
+        doc.meta["published"] = Field(post.date, "inferred", f"Jekyll 文章文件名：{post.file_name}")
     elif "published" in doc.meta and doc.meta["published"].value:
         published = str(doc.meta["published"].value)
     guarded(doc, "speakers", speaker_from_head, doc, text)
@@ -633,15 +638,9 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     guarded(doc, "place", infer_place, doc, text)
     guarded(doc, "genre", infer_genre, doc, text)
     guarded(doc, "source", infer_source, doc, sites or {})
-    for key in ("categories", "tags"):
-        val = fm.get(key)
-        if isinstance(val, str):
-            val = val.split()
-        if isinstance(val, list):
-            for t in val:
-                t = str(t).strip()
-                if t and t not in doc.given_tags:
-                    doc.given_tags.append(t)
+    for t in given_tags(fm):  # Jekyll's rules: tags/categories split, tag/category whole
+        if t not in doc.given_tags:
+            doc.given_tags.append(t)
     if "source_url" not in doc.meta:
         for key in ("source_url", "url", "link", "permalink"):
             if isinstance(fm.get(key), str) and fm[key].startswith(("http://", "https://")):

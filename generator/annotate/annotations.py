@@ -158,9 +158,12 @@ def annotation_path(source: Path) -> Path:
 def apply_annotations(docs: list[Document], source: Path, corpus: Path | None = None) -> None:
     """Editor's values overwrite inferred and given ones (highest precedence)."""
     path = annotation_path(source)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return
     rel = path.relative_to(corpus).as_posix() if corpus else path.name
+    if path.is_symlink() or not path.is_file():
+        # never followed: a link could point outside corpus/, a FIFO would block the run
+        raise SourceError(rel, "the annotation is a symbolic link or not a regular file; not read")
     fields, parts = load(path, rel)
     missing = sorted(set(parts) - {d.part or 1 for d in docs})
     if missing:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from generator.clean.script import detect_script, to_simplified
 from generator.model import Document, Field, RawDoc, Removal
 from generator.read import HAN, looks_like_mojibake
+from generator.read.jekyll import TITLE_FROM_POST_NAME, post_of, strip_date_prefix
 
 # Human-readable description of every rule, in the order they run; the page and the
 # README show these.
@@ -592,7 +593,7 @@ def title_from_file_name(source_path: str) -> str | None:
     id, a hash or a bare number or year: leading and trailing ASCII tokens (ids, hashes,
     numbers) are dropped, and what remains must hold at least four Han characters."""
     stem = source_path.rsplit("/", 1)[-1]
-    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem)
+    stem = strip_date_prefix(re.sub(r"\.[A-Za-z0-9]{1,5}$", "", stem))  # a date prefix is no part of a title
     tokens = [t for t in re.split(r"[_\s]+", stem) if t]
     def is_id(t: str) -> bool:
         # ids, hashes and numbers; a year stays unless the rest already states it
@@ -779,7 +780,8 @@ def clean(raw: RawDoc) -> list[Document]:
     lines = cl.inline_rules(lines)
 
     fm_title = raw.front_matter.get("title")
-    head, lines = read_head(lines, cl, take_title=not fm_title and not raw.html_title)
+    post = post_of(raw)  # a Jekyll post without a title is titled by its file name, as Jekyll does
+    head, lines = read_head(lines, cl, take_title=not fm_title and not post and not raw.html_title)
     title = head.title
     if title and looks_mojibake(title):
         raw.warnings.append(f"{raw.source_path}: the title line looks garbled (wrong encoding?), not used: {title[:30]}")
@@ -862,6 +864,9 @@ def clean(raw: RawDoc) -> list[Document]:
         # title > headline > split heading > leading title line
         if fm_title:
             doc.meta["title"] = Field(str(fm_title), "given", "front matter")
+        elif post:
+            doc.meta["title"] = Field(post.title, "inferred", f"Jekyll 文章文件名：{post.file_name}")
+            doc.meta["title_from"] = Field(TITLE_FROM_POST_NAME, "inferred", post.file_name)
         elif raw.html_title:
             doc.meta["title"] = Field(raw.html_title, "inferred", "<title>/<h1> of the page")
         elif "recommended_title" in seg.extracted:

@@ -58,7 +58,9 @@ class Output:
         return self.write_bytes(path, text.encode("utf-8"))
 
     def copy(self, source: Path, path: Path) -> bool:
-        return self.write_bytes(path, source.read_bytes())
+        from generator.read.entries import read_source_bytes  # a source, never through a link
+
+        return self.write_bytes(path, read_source_bytes(source))
 
     def remove_stale(self) -> None:
         """Delete every file in the owned folders that this run did not produce, and

@@ -37,6 +37,8 @@ from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
 
+from generator.cluster import cluster_address
+
 STAMP = Path(".cache") / "render.json"
 MANIFEST = Path(".cache") / "render-manifest.json"  # worker 0 writes what the build produced
 LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
@@ -171,6 +173,42 @@ def remove_stale(site: Path, produced: set[str]) -> int:
     return removed
 
 
+# What a page depends on from the environment of the machine that runs `build`: a render
+# share on another machine gets these from the caller, not from that machine.
+PAGE_ENV = ("SITE_URL", "SOURCE_URL")
+
+
+def render_share(args: list[str], page_env: dict[str, str]) -> tuple[int, str]:
+    """One render share, run as a task on whichever cluster machine takes it, with that
+    machine's Python. Its messages come back with its exit code: a strict warning on a
+    remote worker must reach the user's console, not only the worker's log."""
+    env = {k: v for k, v in os.environ.items() if k not in PAGE_ENV}
+    env.update(page_env, NO_MKDOCS_2_WARNING="1")
+    done = subprocess.run([sys.executable, "-m", "generator.publish.render", *args], env=env, cwd=args[0],
+                          capture_output=True, text=True)
+    return done.returncode, done.stdout + done.stderr
+
+
+def _render_on_cluster(root: Path, site: Path, mode: str, manifest: Path) -> tuple[list[int], int]:
+    """The render shares as Dask tasks, one per thread of the cluster (each worker machine
+    must see root/ and site/ at the same paths: README, "Building on a cluster")."""
+    from generator.cluster import cluster_workers, connect
+
+    client = connect(cluster_address() or "")
+    try:
+        n = cluster_workers(client)
+        page_env = {k: os.environ[k] for k in PAGE_ENV if k in os.environ}
+        futures = [client.submit(render_share, [str(root), str(site), str(k), str(n), mode, str(manifest)],
+                                 page_env, pure=False) for k in range(n)]
+        results = client.gather(futures)
+    finally:
+        client.close()
+    for _code, messages in results:
+        if messages:
+            sys.stderr.write(messages)
+    return [code for code, _ in results], n
+
+
 def render(root: Path, site: Path, workers: int | None = None, full: bool = False) -> int:
     """Render docs/ into site/; returns an exit code (MkDocs' messages go to stderr)."""
     from generator.runtime import default_workers
@@ -191,10 +229,14 @@ def render(root: Path, site: Path, workers: int | None = None, full: bool = Fals
     manifest = root / MANIFEST
     manifest.unlink(missing_ok=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    procs = [subprocess.Popen([sys.executable, "-m", "generator.publish.render", str(root), str(site), str(k),
-                               str(workers), "full" if full else "changed", str(manifest)], env=env, cwd=root)
-             for k in range(workers)]
-    codes = [p.wait() for p in procs]
+    mode = "full" if full else "changed"
+    if cluster_address() is not None:
+        codes, workers = _render_on_cluster(root, site, mode, manifest)
+    else:
+        procs = [subprocess.Popen([sys.executable, "-m", "generator.publish.render", str(root), str(site), str(k),
+                                   str(workers), mode, str(manifest)], env=env, cwd=root)
+                 for k in range(workers)]
+        codes = [p.wait() for p in procs]
     if any(codes):
         return next(c for c in codes if c)
     produced = set(json.loads(manifest.read_text(encoding="utf-8")))
@@ -203,6 +245,7 @@ def render(root: Path, site: Path, workers: int | None = None, full: bool = Fals
     stamp_path.parent.mkdir(parents=True, exist_ok=True)
     stamp_path.write_text(json.dumps({"stamp": stamp, "site": str(site.resolve())}), encoding="utf-8")
     print(f"render: {'full' if full else 'changed pages only'}, {workers} worker(s)"
+          + (" on the cluster" if cluster_address() else "")
           + (f", {removed} stale file(s) removed" if removed else ""))
     return 0
 

@@ -18,7 +18,9 @@ docs/searchindex/ holds
             prefixed with '#'.
 - d/<n>.js  the n-th document's title, date, place, speakers and text, loaded only when
             it is shown as a result (snippets, exact-phrase check). The text is packed
-            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3.
+            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3. A
+            document published in parts (parts.py) also has `parts`: where parts 2…
+            start in its text, so a result links the part holding the match.
 - dt.js     the character table pack_text uses; fixed, not derived from the corpus, so
             adding a document never rewrites the other documents' files.
 - t2s.js    OpenCC's traditional → simplified character table, so traditional queries
@@ -49,6 +51,7 @@ from generator.link import repost_groups
 from generator.model import Document
 from generator.publish.indexes import place_keys, speakers_of, year_of
 from generator.publish.output import Output
+from generator.publish.parts import pages_of, part_offsets
 
 INDEX_DIR = "searchindex"
 FORMAT = 2
@@ -399,14 +402,18 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     for i, shard in enumerate(shards):
         files[f"s/{i}.js"] = script_file("s", i, shard)
     for n, d in enumerate(docs):
-        files[f"d/{n}.js"] = script_file("d", n, {
+        record_d = {
             "id": d.id,
             "title": d.title,
             "date": str(d.value("date") or ""),
             "place": place_label(d),
             "speakers": "、".join(speakers_of(d)),
             "packed": pack_text("\n".join(d.paragraphs)),
-        })
+        }
+        pages = pages_of(d)
+        if len(pages) > 1:  # where parts 2… start in the text: a hit links the part it is found in
+            record_d["parts"] = part_offsets(d.paragraphs, pages)
+        files[f"d/{n}.js"] = script_file("d", n, record_d)
     files["t2s.js"] = script_file("t2s", 0, t2s_table())
     files["dt.js"] = script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
     return files

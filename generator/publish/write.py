@@ -30,6 +30,8 @@ from generator.publish.export import newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.outline import outline
 from generator.publish.output import Output
+from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
+from generator.read.jekyll import TITLE_FROM_POST_NAME
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -159,6 +161,8 @@ def fmt_value(name: str, value: Any) -> str:
         return "未知"
     if name == "title_from" and value == "file name":
         return "文件名（正文没有标题行）"
+    if name == "title_from" and value == TITLE_FROM_POST_NAME:
+        return "Jekyll 文章的文件名（front matter 没有 title）"
     if name == "place" and isinstance(value, dict):
         if value.get("scope") == "全国" and not value.get("province"):
             return esc("全国（全国性文件，不属任何省份）")
@@ -207,22 +211,36 @@ def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[s
     return rows
 
 
-def body_lines(doc: Document) -> list[str]:
+def body_lines(doc: Document, part: PagePart | None = None) -> list[str]:
     """The text, with numbered section lines as headings (see outline.py). A traditional
     text shows the simplified version first; its headings make the outline, and in the
-    original-script tab the same lines are bold paragraphs, so the outline is not doubled."""
-    shown = doc.simplified if doc.simplified is not None and not doc.given_headings else doc.paragraphs
-    heads = {h.index: h for h in outline(shown, doc.given_headings)}
+    original-script tab the same lines are bold paragraphs, so the outline is not doubled.
+    `part`: only that page's share of a very long text (parts.py). Headings a Word file
+    marks (given_headings) are matched in the original script."""
+    marked = doc.simplified if doc.simplified is not None and not doc.given_headings else doc.paragraphs
+    heads = {h.index: h for h in outline(marked, doc.given_headings)}
+    pieces = part.pieces if part else None
+
+    def shown(paras: list[str]) -> list[tuple[int, str]]:
+        if pieces is None:
+            return list(enumerate(paras))
+        # a piece is a whole paragraph except where one paragraph is longer than a page
+        return [(pc.index, paras[pc.index] if pc.start == 0 and pc.end >= len(doc.paragraphs[pc.index])
+                 else paras[pc.index][pc.start : pc.end]) for pc in pieces
+                if pc.start == 0 or pc.start < len(paras[pc.index])]
 
     def block(paras: list[str], indent: str, as_headings: bool) -> list[str]:
         out: list[str] = []
-        for i, p in enumerate(paras):
-            if source_formats.is_table_row(doc, p):
-                if i == 0 or not source_formats.is_table_row(doc, paras[i - 1]):
-                    rows = list(itertools.takewhile(lambda r: source_formats.is_table_row(doc, r), paras[i:]))
+        first: set[int] = {pc.index for pc in pieces if pc.start == 0} if pieces is not None else set(heads)
+        items = shown(paras)
+        for k, (i, p) in enumerate(items):
+            if source_formats.is_table_row(doc, p):  # a table of a PDF, Word file or scan
+                if k == 0 or not source_formats.is_table_row(doc, items[k - 1][1]):
+                    rows = list(itertools.takewhile(lambda r: source_formats.is_table_row(doc, r),
+                                                    (q for _, q in items[k:])))
                     out += source_formats.table_lines(rows, esc, indent) + [""]
                 continue
-            h = heads.get(i)
+            h = heads.get(i) if i in first else None
             if h and as_headings:
                 out.append(f"{indent}{'#' * (h.level + 2)} {esc(p.strip())} {{#{h.anchor}}}")
             elif h:
@@ -357,20 +375,25 @@ def provenance_lines(doc: Document) -> list[str]:
     return lines
 
 
-def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None) -> str:
-    """Title, one line of facts, keyword tags, then the text; everything else after it."""
-    fm: dict[str, Any] = {"title": title_text(doc.title)}
+def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str] | None = None,
+                part: PagePart | None = None, total: int = 1) -> str:
+    """Title, one line of facts, keyword tags, then the text; everything else after it.
+    A very long document shows only its first part here (`part`, of `total`)."""
+    title = part_title(doc.title, 1, total)
+    fm: dict[str, Any] = {"title": title_text(title)}
     for key in FRONT_MATTER_FIELDS:
         v = doc.value(key)
         if v not in (None, [], {}):
             fm[key] = _escape_deep(v)
     lines = ["---", yaml.safe_dump(fm, allow_unicode=True, sort_keys=False).strip(), "---", ""]
-    lines.append(f"# {esc(doc.title)}")
+    lines.append(f"# {esc(title)}")
     lines.append("")
+    lines += nav_lines(doc.id, 1, total)
     lines += facts_lines(doc)
     lines += tags_line(doc, where)
     lines += ["## 正文 {#text}", ""]
-    lines += body_lines(doc)
+    lines += body_lines(doc, part)
+    lines += nav_lines(doc.id, 1, total)
     if doc.redacted or doc.editor_note or doc.ocr:
         # notes about the text, not part of it: their own section after the text
         lines += ["## 说明 {#notes data-search-exclude}", ""]
@@ -494,6 +517,8 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
         "cleaning": [{"rule": r.rule, "text": r.text, "kept_as": r.kept_as, "scope": r.scope} for r in doc.removals],
         "metadata": meta,
         **source_formats.catalog_fields(doc),
+        **({"pages": [f"{GENERATED}/{SPEECHES}/{page_name(doc.id, p.number)}.html" for p in pages]}
+           if len(pages := pages_of(doc)) > 1 else {}),
     }
 
 
@@ -515,7 +540,10 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
               "places": chart_block(charts["provinces"], "")}
     indexes = build_indexes(docs, esc, extras)
     for d in docs:
-        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where))
+        pages = pages_of(d)  # a very long text is published as numbered parts
+        out.write_text(target / SPEECHES / f"{d.id}.md", speech_page(d, by_id, indexes.where, pages[0], len(pages)))
+        for p in pages[1:]:
+            out.write_text(target / SPEECHES / f"{page_name(d.id, p.number)}.md", continuation_page(d, p, len(pages)))
         dl = target / SOURCES / download_name(d)
         if not sources_online and dl not in out.produced:
             out.copy(corpus / d.source_path, dl)

@@ -20,6 +20,7 @@ import yaml
 from markdownify import markdownify
 
 from generator.model import RawDoc, SourceError
+from generator.read.entries import read_source_bytes
 
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
@@ -66,25 +67,12 @@ def assign_file_ids(rel_paths: list[str]) -> dict[str, str]:
 def iter_sources(corpus: Path) -> list[Path]:
     """Every source file under corpus/, sorted by path for deterministic output.
 
-    Hidden files, annotations and symlinks leaving the corpus are skipped: a link to
-    /etc/passwd must not end up published as a 'source'.
+    Hidden files, annotations, READMEs, links and special files are not sources; the
+    walk (entries.list_corpus) says why for each, and the pipeline reports them.
     """
-    root = corpus.resolve()
-    found: list[Path] = []
-    for p in sorted(corpus.rglob("*")):
-        rel = p.relative_to(corpus)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if p.name.endswith(ANNOTATION_SUFFIX) or p.name.lower() in {"readme.md", "readme"}:
-            continue
-        if not p.is_file():
-            continue
-        try:
-            p.resolve().relative_to(root)
-        except ValueError:
-            continue
-        found.append(p)
-    return found
+    from generator.read.entries import list_corpus
+
+    return list_corpus(corpus).sources
 
 
 # ---------------------------------------------------------------- decoding
@@ -512,7 +500,7 @@ def markdown_to_html(body: str) -> str:
 def _raw(path: Path, corpus: Path) -> tuple[str, str, bytes, str, str, list[str]]:
     rel = path.relative_to(corpus).as_posix()
     try:
-        data = path.read_bytes()
+        data = read_source_bytes(path)
     except OSError as exc:
         raise SourceError(rel, f"cannot read file: {exc.strerror or exc}") from None
     text, enc, warnings = decode(data, rel)

@@ -10,6 +10,7 @@ parsed back (and leaves the header and footer out without saying so).
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -50,7 +51,7 @@ def read_docx(path: Path, corpus: Path) -> RawDoc:
 
     rel, data = source_bytes(path, corpus)
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, PackageNotFoundError, SyntaxError) as exc:
         raise SourceError(rel, f"not a readable DOCX ({type(exc).__name__}: {exc}); not read") from None
     lines: list[str] = []

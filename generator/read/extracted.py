@@ -12,9 +12,11 @@ from generator.model import OcrInfo, RawDoc, SourceError
 
 def source_bytes(path: Path, corpus: Path) -> tuple[str, bytes]:
     """(corpus-relative path, the file's bytes), or the error naming the file."""
+    from generator.read.entries import read_source_bytes
+
     rel = path.relative_to(corpus).as_posix()
     try:
-        return rel, path.read_bytes()
+        return rel, read_source_bytes(path)  # no link followed, a regular file only (entries.py)
     except OSError as exc:
         raise SourceError(rel, f"cannot read file: {exc.strerror or exc}") from None
 

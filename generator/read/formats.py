@@ -68,11 +68,12 @@ def detect(path: Path) -> str | None:
     """The registered format of `path`, or None for the text readers. The bytes decide:
     a text file named .pdf is read as text (with the text readers' warning about its
     name), and a damaged binary file is reported by the text reader as not text."""
+    from generator.read.entries import read_source_bytes
+
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8192)
-            if head.startswith(OLE):  # the stream directory can sit anywhere in the file
-                head += fh.read(32 * 1024 * 1024)
+        data = read_source_bytes(path)  # as the readers open it: no link, no FIFO
     except OSError:
-        return None
+        return None  # the text reader reports the file it cannot open
+    # an OLE2 stream directory can sit anywhere in the file
+    head = data if data.startswith(OLE) else data[:8192]
     return sniff(head, path.suffix.lower())

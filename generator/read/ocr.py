@@ -14,6 +14,7 @@ single-threaded run gives the same words every time.
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import tempfile
@@ -105,12 +106,12 @@ def read_image(path: Path, corpus: Path) -> RawDoc:
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
     rel, data = source_bytes(path, corpus)
-    require("tesseract", rel, "reading a scan (OCR)", INSTALL)
     try:
-        img = Image.open(path)
+        img = Image.open(io.BytesIO(data))
         frames = [f.convert("L") for f in ImageSequence.Iterator(img)]
     except (UnidentifiedImageError, OSError) as exc:
         raise SourceError(rel, f"not a readable image ({exc}); not read") from None
+    require("tesseract", rel, "reading a scan (OCR)", INSTALL)
     results = {n: recognize(f, rel, page=n + 1) for n, f in enumerate(frames)}
     pages = [layout.Page(r.width, r.height, r.pieces) for r in results.values()]
     text, removed = layout.page_text(pages)
