@@ -3,7 +3,7 @@ without a text layer (scans) are rendered and read by OCR (ocr.py).
 
 pypdfium2 over pdfplumber: on the same files both found every Han character pdftotext
 finds, and pypdfium2 was about twelve times faster (11 ms against 172 ms for a three-page
-report), which matters at thousands of PDFs; its per-run boxes are all the layout rules need.
+report), which matters at thousands of PDFs; its character boxes are all the layout rules need.
 """
 
 from __future__ import annotations
