@@ -42,6 +42,25 @@ class RawDoc:
     # so the fidelity invariant can account for them.
     markup_removed: list[str] = field(default_factory=list)
     html_title: str | None = None  # <title>/<h1> of a standalone web page
+    # Sources that are not text (generator/read/formats.py): the format read, what the
+    # layout rules took out as (rule, text), the Word headings as text → level, and the
+    # OCR record of a scan.
+    source_format: str | None = None
+    layout_removed: list[tuple[str, str]] = field(default_factory=list)
+    headings: dict[str, int] = field(default_factory=dict)
+    ocr: OcrInfo | None = None
+
+
+@dataclass
+class OcrInfo:
+    """A text that a machine read from page images: which engine, how sure it was (mean
+    word confidence, 0-100, weighted by characters), per page, so the page and the report
+    can say how far to trust it."""
+
+    engine: str
+    confidence: float
+    pages: list[float] = field(default_factory=list)  # mean confidence of each OCR'd page
+    low_pages: list[int] = field(default_factory=list)  # 1-based pages below LOW_CONFIDENCE
 
 
 @dataclass
@@ -109,6 +128,9 @@ class Document:
     related: list[Related] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     siblings: list[str] = field(default_factory=list)
+    source_format: str | None = None  # "pdf", "docx", "doc", "image", "mhtml"; None for text
+    ocr: OcrInfo | None = None
+    given_headings: dict[str, int] = field(default_factory=dict)  # Word heading text → level
 
     @property
     def title(self) -> str:

@@ -65,6 +65,9 @@ class Report:
         stages = self.stats.get("stage_seconds")
         if isinstance(stages, dict):
             lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+        missing = missing_tools(self.errors)
+        if missing:
+            lines.append(f"MISSING programs, so {missing[1]} file(s) were not read: " + "; ".join(missing[0]))
         for e in self.errors:
             lines.append(f"ERROR   {e}")
         for f in skipped:
@@ -77,6 +80,17 @@ class Report:
         if self.report_path is not None:
             lines.append(f"every source file with its status, reason and line: {self.report_path}")
         return "\n".join(lines)
+
+
+_MISSING = re.compile(r"\(missing tool; install: ([^)]+)\)")
+
+
+def missing_tools(errors: list[str]) -> tuple[list[str], int] | None:
+    """What to install for the files that a missing program left unread (the readers
+    say so in their errors, generator/read/extracted.py), as install commands and the
+    number of files; None when nothing is missing."""
+    found = [m.group(1) for e in errors if (m := _MISSING.search(e))]
+    return (sorted(set(found)), len(found)) if found else None
 
 
 def message_line(message: str, source_path: str) -> int | None:

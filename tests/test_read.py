@@ -248,9 +248,14 @@ def test_ids_are_url_safe_stable_and_unique() -> None:
 
 
 def test_binary_file_is_reported_not_read(tmp_path: Path) -> None:
+    blob = tmp_path / "scan.dat"  # bytes of no format the archive reads
+    blob.write_bytes(b"\x00\x01BLOB" + bytes(range(256)) * 8)
+    with pytest.raises(SourceError, match=r"scan\.dat: not a text file"):
+        read(blob, tmp_path)
+    # a PNG goes to the OCR reader (issue 21), which names a damaged one
     png = tmp_path / "scan.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    with pytest.raises(SourceError, match=r"scan\.png: not a text file"):
+    with pytest.raises(SourceError, match=r"scan\.png: not a readable image"):
         read(png, tmp_path)
 
 

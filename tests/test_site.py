@@ -155,7 +155,7 @@ def test_bad_front_matter_reported_rest_built(tmp_path: Path) -> None:
     proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stderr
     assert "broken.md:3" in proc.stdout or "broken.md:2" in proc.stdout, proc.stdout
-    assert "scan.pdf: not a text file" in proc.stdout, proc.stdout
+    assert "scan.pdf: not a readable PDF" in proc.stdout, proc.stdout  # issue 21: PDFs have a reader
     catalog = json.loads((root / "site" / "data" / "catalog.json").read_text(encoding="utf-8"))
     assert len(catalog["documents"]) == 14
     check = run_generator(root, "check")

@@ -22,6 +22,9 @@ from generator.read.jekyll import TITLE_FROM_POST_NAME, post_of, strip_date_pref
 # Human-readable description of every rule, in the order they run; the page and the
 # README show these.
 RULES: dict[str, str] = {
+    "running-header": "PDF/Word 每页重复的页眉（书眉）",
+    "running-footer": "PDF/Word 每页重复的页脚",
+    "page-number": "PDF/Word 的页码（如“— 3 —”“第3页”）",
     "markup": "HTML/Markdown 标记转为文本；脚本、样式和网页框架（导航、页眉页脚）删除",
     "whitespace": "统一换行、缩进和空行",
     "share-prompt": "分享、扫码提示（请用微信扫一扫、分享到…）",
@@ -840,6 +843,9 @@ def _editor_intro(seg: Segment, cl: Cleaner) -> None:
 def clean(raw: RawDoc) -> list[Document]:
     """One RawDoc → one or more Documents, with provenance."""
     cl = Cleaner(raw)
+    for rule, text in raw.layout_removed:  # a PDF's or Word file's running headers, page numbers
+        cl.ran(rule)
+        cl.remove(rule, text)
     if raw.body_format != "text":
         cl.ran("markup")
         for lost in raw.markup_removed:
@@ -932,6 +938,9 @@ def clean(raw: RawDoc) -> list[Document]:
             body_format=raw.body_format,
             paragraphs=paras,
             warnings=list(raw.warnings),
+            source_format=raw.source_format,
+            ocr=raw.ocr,
+            given_headings=dict(raw.headings),
         )
         # title precedence inside cleaning: front matter > page <title> > recommended
         # title > headline > split heading > leading title line

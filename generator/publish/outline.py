@@ -66,8 +66,15 @@ def _candidate(paragraph: str) -> tuple[str, int] | None:
     return None
 
 
-def outline(paragraphs: list[str]) -> list[Heading]:
-    """The headings among `paragraphs`, with levels by rank of the kinds present."""
+def outline(paragraphs: list[str], given: dict[str, int] | None = None) -> list[Heading]:
+    """The headings among `paragraphs`, with levels by rank of the kinds present.
+
+    `given` holds headings the source itself marks (a Word file's heading styles: text →
+    level); those paragraphs are headings at their level whatever their numbering, and
+    numbered lines are not guessed in such a document, since its author said which
+    lines are headings."""
+    if given:
+        return _given_outline(paragraphs, given)
     found = [(i, *c) for i, p in enumerate(paragraphs) if i > 0 and (c := _candidate(p))]
     present = []
     for kind, _ in KINDS:
@@ -88,4 +95,25 @@ def outline(paragraphs: list[str]) -> list[Heading]:
             anchor += "x"
         used.add(anchor)
         out.append(Heading(i, kind, n, level, anchor))
+    return out
+
+
+def _given_outline(paragraphs: list[str], given: dict[str, int]) -> list[Heading]:
+    """Headings marked in the source, levels renumbered from 1 by rank, anchors from
+    their position in the outline (sec-2-1 is the first subheading of the second). The
+    first paragraph may be one too: the source says so, nothing is guessed."""
+    found = [(i, given[p.strip()]) for i, p in enumerate(paragraphs) if p.strip() in given]
+    ranks = {lvl: n + 1 for n, lvl in enumerate(sorted({lvl for _, lvl in found}))}
+    out: list[Heading] = []
+    counters: list[int] = []
+    used: set[str] = set()
+    for i, lvl in found:
+        level = ranks[lvl]
+        counters = counters[:level] + [0] * max(0, level - len(counters))
+        counters[level - 1] += 1
+        anchor = "sec-" + "-".join(str(x) for x in counters[:level])
+        while anchor in used:
+            anchor += "x"
+        used.add(anchor)
+        out.append(Heading(i, "given", counters[level - 1], level, anchor))
     return out

@@ -10,6 +10,7 @@ escaped before it reaches Markdown, so nothing in a source can become markup or 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import re
@@ -28,6 +29,7 @@ from generator.link.distinctive import Distinctive, distinctive_terms
 from generator.link.reuse import Reuse
 from generator.model import Document
 from generator.publish import charts as charts_mod
+from generator.publish import formats as source_formats
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
 from generator.publish.export import gzip_bytes, newest, write_downloads
@@ -129,6 +131,9 @@ def source_link(doc: Document, base: str, from_page: bool = False) -> str:
 
 def download_name(doc: Document) -> str:
     """Originals ship as .txt so that a saved web page is downloaded, never rendered."""
+    binary = source_formats.binary_download_ext(doc)  # a PDF, Word file or scan stays itself
+    if binary:
+        return f"{doc.file_id}.{binary}"
     ext = Path(doc.source_path).suffix.lower().lstrip(".")
     ext = re.sub(r"[^a-z0-9]", "", ext)
     return f"{doc.file_id}.{ext}.txt" if ext and ext != "txt" else f"{doc.file_id}.txt"
@@ -222,8 +227,10 @@ def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str
     """The text, with numbered section lines as headings (see outline.py). A traditional
     text shows the simplified version first; its headings make the outline, and in the
     original-script tab the same lines are bold paragraphs, so the outline is not doubled.
-    `part`: only that page's share of a very long text (parts.py)."""
-    heads = {h.index: h for h in outline(doc.simplified if doc.simplified is not None else doc.paragraphs)}
+    `part`: only that page's share of a very long text (parts.py). Headings a Word file
+    marks (given_headings) are matched in the original script."""
+    marked = doc.simplified if doc.simplified is not None and not doc.given_headings else doc.paragraphs
+    heads = {h.index: h for h in outline(marked, doc.given_headings)}
     pieces = part.pieces if part else None
 
     def shown(paras: list[str]) -> list[tuple[int, str]]:
@@ -240,7 +247,14 @@ def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str
         first: set[int] = {pc.index for pc in pieces if pc.start == 0} if pieces is not None else set(heads)
         # a paragraph cut over two pages of a very long text has its anchor where it starts
         starts: set[int] | None = {pc.index for pc in pieces if pc.start == 0} if pieces is not None else None
-        for i, p in shown(paras):
+        items = shown(paras)
+        for k, (i, p) in enumerate(items):
+            if source_formats.is_table_row(doc, p):  # a table of a PDF, Word file or scan
+                if k == 0 or not source_formats.is_table_row(doc, items[k - 1][1]):
+                    rows = list(itertools.takewhile(lambda r: source_formats.is_table_row(doc, r),
+                                                    (q for _, q in items[k:])))
+                    out += source_formats.table_lines(rows, esc, indent) + [""]
+                continue
             h = heads.get(i) if i in first else None
             anchored = starts is None or i in starts
             link = passage_link(i + 1, as_headings and bool(h)) if anchored else ""
@@ -363,6 +377,9 @@ def provenance_lines(doc: Document) -> list[str]:
         f"- 原始文件：[{esc(doc.source_path)}](<{source_link(doc, source_base(), from_page=True)}>)"
         f"（编码 {esc(doc.encoding)}，sha256 `{doc.sha256}`）",
     ]
+    fmt_line = source_formats.format_line(doc, esc)
+    if fmt_line:
+        lines.append(fmt_line)
     if doc.part:
         lines.append(f"- 本文是该文件中的第 {doc.part} 篇（共 {doc.parts_total} 篇）")
     counts: dict[str, int] = defaultdict(int)
@@ -403,9 +420,10 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += ["## 正文 {#text}", ""]
     lines += body_lines(doc, part, reuse_marks(doc, reuse))
     lines += nav_lines(doc.id, 1, total)
-    if doc.redacted or doc.editor_note:
+    if doc.redacted or doc.editor_note or doc.ocr:
         # notes about the text, not part of it: their own section after the text
         lines += ["## 说明 {#notes data-search-exclude}", ""]
+    lines += source_formats.ocr_note_lines(doc, esc)
     if doc.redacted:
         ex = "、".join(doc.redaction_examples)
         lines += [
@@ -534,6 +552,7 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
         "siblings": sorted(doc.siblings),
         "cleaning": [{"rule": r.rule, "text": r.text, "kept_as": r.kept_as, "scope": r.scope} for r in doc.removals],
         "metadata": meta,
+        **source_formats.catalog_fields(doc),
         **({"pages": [f"{GENERATED}/{SPEECHES}/{page_name(doc.id, p.number)}.html" for p in pages]}
            if len(pages := pages_of(doc)) > 1 else {}),
     }

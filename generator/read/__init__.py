@@ -582,7 +582,14 @@ READERS: dict[str, Callable[[Path, Path], RawDoc]] = {
 
 def read(path: Path, corpus: Path) -> RawDoc:
     """Dispatch on extension; unknown extensions are read as plain text with a warning
-    rather than skipped, because a source that silently vanishes is worse."""
+    rather than skipped, because a source that silently vanishes is worse. Formats that
+    are not text (PDF, Word, scans, MHTML) are recognized by content in formats.py."""
+    from generator.read.formats import READERS as FORMAT_READERS
+    from generator.read.formats import detect
+
+    fmt = detect(path)
+    if fmt is not None:
+        return FORMAT_READERS[fmt](path, corpus)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         doc = read_text(path, corpus)
