@@ -95,3 +95,75 @@ def test_recently_does_not_weaken_a_date_the_front_matter_gives(docs: dict[str, 
     doc = docs["recently_with_front_matter_date.md"]
     assert doc.value("date") == "2021-11-26"
     assert doc.meta["date"].status == "given"
+
+def test_a_traditional_source_line_is_the_stamp(docs: dict[str, Document]) -> None:
+    """'來源:某某縣政府2016-10-12' removed as chrome, in traditional script, still dates the page."""
+    doc = docs["stamp_in_traditional_source_line.txt"]
+    assert doc.value("date") == "2016-10-09"
+    assert "來源" in doc.meta["date"].evidence
+
+
+def test_a_day_first_stamp_dates_the_page(docs: dict[str, Document]) -> None:
+    doc = docs["day_first_stamp.txt"]
+    assert doc.value("date") == "2019-05-16"
+    assert "18.05.2019" in doc.meta["date"].evidence
+
+
+def test_the_just_past_year_is_the_year_before(docs: dict[str, Document]) -> None:
+    doc = docs["just_past_year_at_a_session.txt"]
+    assert (doc.value("date"), doc.value("date_precision")) == ("2020", "year")
+    assert "刚刚过去的2019年" in doc.meta["date"].evidence
+
+
+def test_early_in_the_year_a_meeting_is_in_the_later_of_two_years(docs: dict[str, Document]) -> None:
+    doc = docs["turn_of_the_year_early.txt"]
+    assert doc.value("date") == "2021-03-12"
+    assert "2020" in doc.meta["date"].evidence and "2021" in doc.meta["date"].evidence
+
+
+def test_at_year_end_a_meeting_is_in_the_earlier_of_two_years(docs: dict[str, Document]) -> None:
+    assert docs["turn_of_the_year_late.txt"].value("date") == "2021-12-28"
+
+
+def test_midyear_two_years_say_nothing(docs: dict[str, Document]) -> None:
+    doc = docs["turn_of_the_year_midyear.txt"]
+    assert doc.value("date") is None and doc.value("date_text") == "7月8日"
+
+
+@pytest.mark.parametrize(("line", "day"), [
+    ("來源:某某縣政府2014-03-21", datetime.date(2014, 3, 21)),
+    ("發布時間:2020-08-04 09:15 瀏覽:86次", datetime.date(2020, 8, 4)),
+    ("27.09.2018 11:05", datetime.date(2018, 9, 27)),
+    ("05.06.2015 10:00", None),  # 5 June or 6 May: not guessed
+    ("06.06.2015", datetime.date(2015, 6, 6)),
+    ("共有27.09.2018条记录", None),  # not alone on its line
+])
+def test_traditional_and_day_first_stamp_lines(line: str, day: datetime.date | None) -> None:
+    assert stamp_of_line(line) == day
+
+
+def test_year_from_turn_units() -> None:
+    from generator.annotate.dates import year_from_turn
+
+    def run(head: str) -> object:
+        doc = Document(id="x", file_id="x", part=None, parts_total=1, source_path="x.txt", sha256="",
+                       encoding="utf-8", body_format="text", paragraphs=[head])
+        year_from_turn(doc, head, head)
+        return doc.value("date")
+
+    assert run("1月5日，县政府召开会议，总结2018年工作，部署2019年任务。") == "2019-01-05"
+    assert run("11月30日，县政府召开会议，总结2018年工作，部署2019年任务。") == "2018-11-30"
+    assert run("6月5日，县政府召开会议，总结2018年工作，部署2019年任务。") is None
+    assert run("1月5日，县政府召开会议，回顾2016年和2018年工作。") is None  # not consecutive
+    assert run("1月5日，会议回顾了20世纪80年代以来的发展。") is None
+    assert run("刚刚过去的1999年是不平凡的一年。") == "2000"
+
+
+def test_the_event_a_meeting_studies_gives_its_year(docs: dict[str, Document]) -> None:
+    doc = docs["lead_names_the_event_it_studies.txt"]
+    assert doc.value("date") == "2023-03-15"
+    assert "2023年全国两会" in doc.meta["date"].evidence
+
+
+def test_a_year_glued_to_an_events_name(docs: dict[str, Document]) -> None:
+    assert docs["lead_names_an_event_by_its_year.txt"].value("date") == "2023-11-20"

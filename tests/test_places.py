@@ -83,3 +83,31 @@ def test_every_zone_of_the_data_file_has_a_host_in_the_gazetteer() -> None:
         hosts = [d for d in gazetteer.lookup(entry["host"]) if d.province == entry["province"]]
         assert hosts, name
         assert entry.get("note"), name
+
+
+def test_a_dispatch_lines_city_is_not_the_place(docs: dict[str, Document]) -> None:
+    """新华网南宁…电 filed from the capital: the story is in 田林县 (百色市), named in the lead."""
+    doc = docs["dispatch_city_is_not_the_place.txt"]
+    assert place(doc) == ("广西壮族自治区", "百色市", "田林县")
+
+
+def test_a_county_news_site_named_after_a_word_names_its_county(docs: dict[str, Document]) -> None:
+    """铜梁 is a common noun to jieba; 铜梁新闻网 still names 铜梁区."""
+    doc = docs["county_news_site_named_after_a_word.txt"]
+    assert place(doc) == ("重庆市", "重庆市", "铜梁区")
+    assert "铜梁新闻网" in doc.meta["place"].evidence
+
+
+def test_and_county_offices_are_not_a_county(docs: dict[str, Document]) -> None:
+    """各乡镇和县直部门: 和 + 县直, not the county 和县 of 安徽."""
+    assert place(docs["and_county_offices_are_not_a_county.txt"]) == (None, None, None)
+
+
+def test_dispatch_is_used_when_nothing_else_is_named() -> None:
+    from generator.annotate import gazetteer
+    from generator.annotate.places import in_context
+
+    text = "新华社南宁5月3日电 3日上午，全区民族团结进步表彰大会召开。"
+    assert [d.name for d, _s, _e in in_context(text, gazetteer.mentions(text))] == ["南宁市"]
+    text = "新华社南宁5月3日电 3日上午，百色市召开民族团结进步表彰大会。"
+    assert [d.name for d, _s, _e in in_context(text, gazetteer.mentions(text))] == ["百色市"]

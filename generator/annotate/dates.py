@@ -30,6 +30,9 @@ _Y = r"((?:19|20)\d\d)"
 _STAMP_DATE = re.compile(
     _Y + r"\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|\s+(\d{1,2})/(\d{1,2}))(?!\d)"
 )
+# day first, as aggregators write it ('18.05.2019 08:30'); read only when the day cannot
+# be a month (over 12) or both are the same, so 05.06.2015 is never guessed either way
+_DAY_FIRST = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)(?![\d.])")
 _LABEL = re.compile(r"(?:发布|更新|刊发|发稿|上传)?(?:时间|日期)\s*[:：]?\s*$")
 _INFO = re.compile(r"来源|浏览|阅读|点击|作者|发布者|编辑|查看|评论|稿源|您的位置|当前位置|[>|｜]")
 _EDITION = re.compile(r"星期[一二三四五六日天]")
@@ -49,12 +52,15 @@ def _date(m: re.Match[str]) -> datetime.date | None:
 
 def stamp_of_line(line: str) -> datetime.date | None:
     """The publication date a head line states, or None when the line is not a stamp."""
-    line = line.strip()
+    from generator.clean.script import to_simplified
+
+    # chrome lines are recorded as the source wrote them: 來源/發布時間 label a stamp too
+    line = to_simplified(line.strip())
     if len(line) > 140 or "。" in line or _NOT_PAGE.search(line):
         return None
     m = _STAMP_DATE.search(line)
     if not m:
-        return None
+        return _day_first(line)
     before, after = line[: m.start()], line[m.end() :]
     if _EDITION.search(line) and _CLOCK.search(line):
         return None  # a clock widget: weekday and time to the second
@@ -64,6 +70,20 @@ def stamp_of_line(line: str) -> datetime.date | None:
     if labelled or info or alone:
         return _date(m)
     return None
+
+
+def _day_first(line: str) -> datetime.date | None:
+    """'18.05.2019 08:30' alone on its line (a time at most after it)."""
+    m = _DAY_FIRST.search(line)
+    if not m or line[: m.start()].strip() or not _TIME.match(line[m.end() :]):
+        return None
+    d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if d <= 12 and d != mo:
+        return None  # 05.06.2015: 5 June or 6 May; the stamp says nothing sure
+    try:
+        return datetime.date(y, mo, d)
+    except ValueError:
+        return None
 
 
 def page_stamp(doc: Document) -> tuple[str, str] | None:
@@ -164,18 +184,20 @@ def _day_in_stamp_month(doc: Document, pub: datetime.date, month: int, day: int,
 
 # ---------------------------------------------------------------- a year the lead sentence names
 
-_OWN_YEAR = re.compile(_Y + r"\s*年?(?:度|第[一二三四五六七八九十\d]+次|上半年|下半年|前三季度|第?[一二三四]季度|全年|年中|年终|[^，。；\n]{0,20}?(?:会议|工作|方案|计划|要点))")
+_OWN_YEAR = re.compile(_Y + r"\s*年?(?:度|第[一二三四五六七八九十\d]+次|上半年|下半年|前三季度|第?[一二三四]季度|全年|年中|年终|[^，。；\n]{0,20}?(?:会议|大会|两会|工作|方案|计划|要点))")
 
 
 def year_from_lead(doc: Document, head: str, text: str) -> bool:
     """A month-day without a year: the year of the meeting the lead names (the 500
     characters from the month-day on), when the lead names exactly one year and names it as the meeting's or its business's
-    own (2025年第三次会议, 2020年度…会议, 2005年上半年工作总结, 2022年…实施方案)."""
+    own (2025年第三次会议, 2020年度…会议, 2005年上半年工作总结, 2022年…实施方案), or as the
+    event the meeting studies or greets (2023年全国两会, 向2023世界智能产业博览大会致贺信)."""
     md = _MONTH_DAY.search(head)
     if not md or doc.value("date"):
         return False
     para = text[text.find(md.group(0)) :][:500]
-    years = {m.group(1) for m in re.finditer(_Y + r"\s*年", para)}
+    # a year is written with 年, or glued to the name of its event (2023世界智能产业博览大会)
+    years = {m.group(1) for m in re.finditer(_Y + r"(?=\s*年|[\u4e00-\u9fff])", para)}
     own = [m for m in _OWN_YEAR.finditer(para)]
     if len(years) != 1 or not own or re.search(r"(?:19|20)\d\d(?!\s*年)(?=\D)", para.replace(own[0].group(1), "")):
         return False
@@ -186,4 +208,50 @@ def year_from_lead(doc: Document, head: str, text: str) -> bool:
         return False
     ev = _sentence(head, md.start())
     _set(doc, day.isoformat(), "day", f"{ev}（年份据同段“{own[0].group(0)}”）", md.group(0))
+    return True
+
+
+# ---------------------------------------------------------------- the turn of the year
+
+_JUST_PAST = re.compile(r"(?:刚刚|刚|已经)过去的\s*" + _Y + r"\s*年(?!代)")
+_YEAR_WORD = re.compile(_Y + r"\s*年(?!代)")
+
+
+def year_from_turn(doc: Document, head: str, text: str) -> bool:
+    """A year the text places itself after, when nothing else dates it.
+
+    `刚刚过去的2019年` is said in 2020: the speaker stands just after that year. A meeting
+    dated by month and day whose lead names exactly two years, one after the other, stands
+    at their turn (`2020年…计划执行情况与2021年计划草案`, `2021年工作回顾和2022年工作安排`,
+    `2020年度…2021年新年献词`): early in the year (January to April) it reviews the
+    past year and plans the current one, so it is in the later year; in November or
+    December it reviews its own year and plans the next, so it is in the earlier one.
+    Between May and October the two readings are equally likely and nothing is said.
+    """
+    md = _MONTH_DAY.search(head)
+    m = _JUST_PAST.search(text[:3000])
+    if m:
+        year = int(m.group(1)) + 1
+        ev = f"{_sentence(text, m.start())}（“{m.group(0)}”：讲于 {year} 年）"
+    elif md:
+        mo = int(md.group(1))
+        para = text[text.find(md.group(0)) :][:600]
+        years = sorted({int(y) for y in _YEAR_WORD.findall(para)})
+        if len(years) != 2 or years[1] != years[0] + 1 or 5 <= mo <= 10:
+            return False
+        year = years[1] if mo <= 4 else years[0]
+        when = "年初" if mo <= 4 else "年末"
+        ev = (f"{_sentence(head, md.start())}（同段只写 {years[0]} 年和 {years[1]} 年；"
+              f"{mo}月是{when}，会议在 {year} 年）")
+    else:
+        return False
+    if md:
+        try:
+            day = datetime.date(year, int(md.group(1)), int(md.group(2)))
+        except ValueError:
+            day = None
+        if day:
+            _set(doc, day.isoformat(), "day", ev, md.group(0))
+            return True
+    _set(doc, str(year), "year", ev, m.group(0) if m else str(year))
     return True

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from generator.annotate import gazetteer
+from generator.annotate import gazetteer, own_county
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
 from generator.annotate.speaker import has_surname, word_tags
@@ -36,6 +36,9 @@ _PLACE_TAGS = ("ns", "nr", "nz")
 # characters that are rare surnames but far more often words of their own (各位来宾, 向来, 由于)
 _FUNCTION_CHARS = frozenset("位和于向由全都才来")
 _FEATURE = re.compile(r"水库|路|街(?!道)|大道|大桥|公园|广场|小区|宾馆|酒店|饭店|大厦|公司|集团|医院|学校|中学|小学|大学")
+# 县直, 县委, 县级 …: a division's unit character starting a word of its own
+_COUNTY_WORD = frozenset("直委级里城域政人属")
+_DISPATCH = re.compile(r"\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[电讯]")
 _AFTER_POST = re.compile(r"(?:书记|[省市区县旗州盟镇乡]长|主任|主席|委员|部长|局长|常委|同志)$")
 
 
@@ -64,6 +67,8 @@ def in_context(text: str, found: list[Mention]) -> list[Mention]:
         person = bool(before) and before not in _FUNCTION_CHARS and has_surname(before)
         if short and (_AFTER_POST.search(text[max(0, start - 3) : start]) or person):
             continue  # 旗委书记兴安, 周玉龙: a person
+        if len(form) == 2 and form[0] in _FUNCTION_CHARS and text[end : end + 1] in _COUNTY_WORD:
+            continue  # 各乡镇和县直部门: 和 + 县直, not 和县
         if short and _FEATURE.match(text, end):
             continue  # 龙湾水库, 青山路: a reservoir, a street named after a place elsewhere
         if end - start < len(div.name) and _wordlike(re.sub(r"\s", "", form)):
@@ -71,7 +76,10 @@ def in_context(text: str, found: list[Mention]) -> list[Mention]:
             if not related:
                 continue  # 各位来宾: a word
         out.append((div, start, end))
-    return out
+    # a news agency's dispatch line (新华社南宁5月3日电, 人民网南京3月1日电) names where the
+    # story was filed, not where it happened: it counts only when nothing else is named
+    told = [m for m in out if not _DISPATCH.match(text, m[2])]
+    return told or out
 
 
 # ---------------------------------------------------------------- the level a text speaks at
@@ -158,9 +166,11 @@ def source_place(source_name: str | None) -> Division | None:
     if not m or (m.group(0).endswith("网") and not m.group(1) and not m.group(0).endswith("新闻网")):
         return None  # a bare 'X网' is any site; 今日X网 and X新闻网 are a place's own
     name = m.group(2)
+    # 'X新闻网', 'X融媒体中心', 'X电视台' name their place even when X is also a word (铜梁)
+    outlet = bool(re.search(r"新闻网|融媒体中心|电视台$", m.group(0)))
     for cut in (name, *(name[:k] for k in range(len(name) - 1, 1, -1))):
         hits = gazetteer.lookup(cut)
-        if len(hits) == 1 and hits[0].level == "县区" and not _wordlike(cut):
+        if len(hits) == 1 and hits[0].level == "县区" and (outlet and cut == name or not _wordlike(cut)):
             return hits[0]
     return None
 
@@ -192,7 +202,7 @@ def refine(doc: Document, text: str) -> None:
     place = doc.value("place") or {}
     if place.get("scope") == "全国":
         return
-    site_name = doc.value("source_name") or (source_line(doc) or (None, None))[0]
+    site_name = doc.value("source_name") or (source_line(doc) or (None, None))[0] or own_county.lead_outlet(text)
     site = source_place(site_name)
     code = str(place.get("code") or "")
     if site and (not code or (site.code != code and site.code.startswith(code.rstrip("0")[:4] if len(code.rstrip("0")) > 2 else code[:2]))):
@@ -204,6 +214,14 @@ def refine(doc: Document, text: str) -> None:
         doc.meta["place"] = Field({**_place_field(host), "zone": name}, "inferred", ev)
         doc.meta["level"] = Field(None, "inferred", f"{name}是功能区，没有行政级别")
         return
+    elif own := own_county.county_of(doc, text):
+        # a county's own page that names its city more often than itself (own_county.py)
+        doc.meta["place"] = Field(_place_field(own[0]), "inferred", own[1])
+        doc.meta["level"] = Field(own[0].level, "inferred", own[1])
+    elif not code and (former := own_county.former_county(doc, text)):
+        div, written, ev = former  # 璧山县, now 璧山区: the name the text gives it
+        doc.meta["place"] = Field({**_place_field(div), "county": written}, "inferred", ev)
+        doc.meta["level"] = Field(div.level, "inferred", ev)
     mine = self_level(text)
     if mine and doc.value("level") in ("市", "省"):
         doc.meta["level"] = Field(mine[0], "inferred", mine[1])
