@@ -6,6 +6,8 @@ name), so links from speech pages stay valid whatever the heading text looks lik
 Long indexes are split into pages of at most PER_PAGE entries (`years.md`, `years-2.md`,
 …): at 10,000 documents one page per index would weigh megabytes. `Pages.where` maps
 each anchor to the page that holds it, so links from speech pages find their entry.
+Keyword lists are the exception: a keyword's page is chosen by a hash of the keyword
+(keyword_pages), so that one new document does not move the links of every speech page.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from generator.link import KEYWORDS_MAX
 from generator.model import Document
 from generator.publish import labels
 
@@ -243,7 +246,6 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
     return pages
 
 
-KEYWORD_ENTRIES = 10  # keyword tags a document has at most (link.KEYWORDS_MAX)
 BUCKET_FILL = PER_PAGE // 2  # entries a keyword page holds on average: room to grow before it splits
 
 
@@ -251,7 +253,7 @@ def keyword_buckets(n_docs: int) -> int:
     """How many pages the keywords are spread over: the smallest power of two that keeps
     an average page at BUCKET_FILL entries. A power of two of N, so it changes only when
     the archive doubles, never with one more document."""
-    need = max(1, -(-n_docs * KEYWORD_ENTRIES // BUCKET_FILL))
+    need = max(1, -(-n_docs * KEYWORDS_MAX // BUCKET_FILL))
     return 1 << (need - 1).bit_length()
 
 
