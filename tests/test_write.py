@@ -14,7 +14,7 @@ import markdown
 import pytest
 from conftest import linked_seed_docs
 
-from generator.publish.indexes import PER_PAGE, Group, build_indexes, paginate
+from generator.publish.indexes import PER_PAGE, Group, anchor, build_indexes, paginate
 from generator.publish.write import esc, md_paragraph, safe_url, speech_page
 from generator.read import html_to_text
 
@@ -304,10 +304,44 @@ def test_paginate_splits_long_groups_and_records_where() -> None:
 def test_no_index_page_over_the_limit(docs) -> None:
     many = docs * (PER_PAGE // len(docs) + 40)  # more entries than one page holds
     pages = build_indexes(many, esc)
-    assert "index-2" in pages.text and "keywords-2" in pages.text
+    assert "index-2" in pages.text and any(name.startswith("keywords-b") for name in pages.text)
     for name, text in pages.text.items():
         entries = len(re.findall(r"^(- |\| (?!---|日期 ))", text, re.M))
         assert entries <= PER_PAGE, name
+
+
+def test_a_keywords_page_does_not_move_when_documents_are_added(docs) -> None:
+    """The page holding a keyword's list depends on the keyword (and on the archive's size
+    only when it doubles), never on the counts: pages are chosen by a hash, not by rank."""
+    from generator.publish.indexes import keyword_buckets
+
+    small = docs * 30
+    grown = small + docs[:1]
+    assert keyword_buckets(len(small)) == keyword_buckets(len(grown))
+    before, after = build_indexes(small, esc).where, build_indexes(grown, esc).where
+    kw = [a for a in before if a.startswith(("k-", "t-"))]
+    assert kw and all(before[a] == after[a] for a in kw)
+    assert all(before[a].startswith("keywords-b") for a in kw)
+
+
+def test_keywords_overview_lists_every_keyword_with_count_and_link(docs) -> None:
+    pages = build_indexes(docs, esc)
+    overview = pages.text["keywords"]
+    for k in {k for d in docs for k in d.keywords}:
+        n = sum(k in d.keywords for d in docs)
+        a = anchor("keywords", k)
+        assert f"[{esc(k)}]({pages.where[a]}.md#{a})（{n} 篇）" in overview
+        assert f"{{#{a}}}" in pages.text[pages.where[a]]
+
+
+def test_keyword_buckets_grow_by_doubling() -> None:
+    from generator.publish.indexes import BUCKET_FILL, keyword_buckets
+
+    assert keyword_buckets(1) == 1 and keyword_buckets(10_000) == 512
+    for n in (1, 30, 200, 10_000, 100_000):
+        b = keyword_buckets(n)
+        assert b & (b - 1) == 0 and n * 10 / b <= BUCKET_FILL
+        assert keyword_buckets(n + 1) in (b, 2 * b)
 
 
 def test_originals_link_to_the_repository_when_source_url_is_set(docs, tmp_path, monkeypatch) -> None:

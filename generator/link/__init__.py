@@ -18,7 +18,8 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scipy import sparse
 
-from generator.annotate.segment import general_idf, is_candidate, log_idf
+from generator.annotate.segment import is_candidate
+from generator.link.idf import blended_idf
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -35,21 +36,6 @@ ESTIMATE_FLOOR = REPOST_JACCARD - 0.2  # MinHash estimate below which a proposed
 BLOCK = 256  # rows per block of the similarity product: memory O(BLOCK·N + N·k)
 
 _HAN_ONLY = re.compile(r"[^\u3400-\u9fff]")
-
-
-def blended_idf(n_docs: int, df: Counter[str]) -> dict[str, float]:
-    """Archive IDF and general-language IDF, each scaled to [0, 1], mixed with a weight
-    that moves towards the archive's own statistics as the archive grows."""
-    table, med = general_idf()
-    gmax = max(table.values())
-    amax = log_idf(n_docs, 0)
-    w = n_docs / (n_docs + 30.0)
-    out: dict[str, float] = {}
-    for term, d in df.items():
-        g = table.get(term, med) / gmax
-        a = log_idf(n_docs, d) / amax
-        out[term] = (1 - w) * g + w * a
-    return out
 
 
 PHRASE_MIN = 3  # times a two-word phrase must recur in one document

@@ -6,17 +6,21 @@ name), so links from speech pages stay valid whatever the heading text looks lik
 Long indexes are split into pages of at most PER_PAGE entries (`years.md`, `years-2.md`,
 …): at 10,000 documents one page per index would weigh megabytes. `Pages.where` maps
 each anchor to the page that holds it, so links from speech pages find their entry.
+Keyword lists are the exception: a keyword's page is chosen by a hash of the keyword
+(keyword_pages), so that one new document does not move the links of every speech page.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from generator.link import KEYWORDS_MAX
 from generator.model import Document
 from generator.publish import labels
 
@@ -242,9 +246,31 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
     return pages
 
 
+BUCKET_FILL = PER_PAGE // 2  # entries a keyword page holds on average: room to grow before it splits
+
+
+def keyword_buckets(n_docs: int) -> int:
+    """How many pages the keywords are spread over: the smallest power of two that keeps
+    an average page at BUCKET_FILL entries. A power of two of N, so it changes only when
+    the archive doubles, never with one more document."""
+    need = max(1, -(-n_docs * KEYWORDS_MAX // BUCKET_FILL))
+    return 1 << (need - 1).bit_length()
+
+
+def keyword_bucket(term: str, buckets: int) -> str:
+    """The page holding a keyword's (or a source tag's) list: chosen by a hash of the term
+    alone, so counts can grow and shrink without moving it, and a speech page's link
+    to it stays the same when other documents are added."""
+    return f"keywords-b{zlib.crc32(term.encode('utf-8')) % buckets + 1:03d}"
+
+
 def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
-    """Keywords by number of documents, each with its documents: our own paginated tag
-    pages (a single tags page listing every document under every tag grows too large)."""
+    """The keyword index: an overview of every keyword by number of documents, with a link
+    to its list, and the lists themselves on pages chosen by a hash of the keyword.
+
+    Paginated by count, one new document shifted the page boundaries and every speech
+    page linking a later keyword changed its link; a keyword's page now depends on the
+    keyword alone (and on the archive's size only when it doubles: keyword_buckets)."""
     kws: dict[str, list[Document]] = defaultdict(list)
     given: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
@@ -252,15 +278,33 @@ def keyword_pages(docs: list[Document], esc: Callable[[str], str]) -> Pages:
             kws[k].append(d)
         for t in d.given_tags:
             given[t].append(d)
-    groups = [Group(2, f"{esc(k)}（{len(ds)}）", anchor("keywords", k), entries=[_entry(d, esc) for d in _by_date(ds)],
-                    intro=[trend_link(k), ""])
-              for k, ds in sorted(kws.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-    groups += [Group(2, f"来源标签：{esc(t)}（{len(ds)}）", anchor("tags", t),
-                     entries=[_entry(d, esc) for d in _by_date(ds)])
-               for t, ds in sorted(given.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
-    return paginate("keywords", "关键词",
-                    "从文本中计算出的关键词（见[关于](../about.md)），按篇数排列，括号内是篇数；"
-                    "最后是来源自带的标签。", groups)
+    n_buckets = keyword_buckets(len(docs))
+    buckets: dict[str, list[Group]] = defaultdict(list)
+    for k in sorted(kws):
+        buckets[keyword_bucket(k, n_buckets)].append(
+            Group(2, f"{esc(k)}（{len(kws[k])}）", anchor("keywords", k),
+                  entries=[_entry(d, esc) for d in _by_date(kws[k])], intro=[trend_link(k), ""]))
+    for t in sorted(given):
+        buckets[keyword_bucket(t, n_buckets)].append(
+            Group(2, f"来源标签：{esc(t)}（{len(given[t])}）", anchor("tags", t),
+                  entries=[_entry(d, esc) for d in _by_date(given[t])]))
+    pages = Pages()
+    for name in sorted(buckets):
+        number = int(name.rsplit("b", 1)[1])
+        pages.update(paginate(name, f"关键词 · 第 {number} 组",
+                              "[全部关键词](keywords.md)中的一组：每个关键词及其篇目，从新到旧。"
+                              "关键词按名称的散列值分组，所以档案增加新篇目时，关键词所在的页面不变。",
+                              buckets[name]))
+    lines = [f"- [{esc(k)}]({pages.where[anchor('keywords', k)]}.md#{anchor('keywords', k)})（{len(ds)} 篇）"
+             for k, ds in sorted(kws.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    lines += [f"- 来源标签：[{esc(t)}]({pages.where[anchor('tags', t)]}.md#{anchor('tags', t)})（{len(ds)} 篇）"
+              for t, ds in sorted(given.items(), key=lambda kv: (-len(kv[1]), kv[0]))]
+    overview = paginate("keywords", "关键词",
+                        "从文本中计算出的关键词（见[关于](../about.md)），按篇数排列，括号内是篇数，"
+                        "点击进入该关键词的篇目列表；最后是来源自带的标签。",
+                        [Group(2, "", "keywords-all", entries=lines)])
+    pages.update(overview)
+    return pages
 
 
 def trend_link(term: str, prefix: str = "../") -> str:

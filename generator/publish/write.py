@@ -446,8 +446,10 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
             other = by_id[r.id]
             extra = f"（另有 {r.reposts} 篇转载）" if r.reposts else ""
             shared = "、".join(esc(k) for k in r.shared_keywords)
+            # two decimals: the third moved with every new document's term counts and
+            # rewrote the page (issue 22); the catalog keeps three
             lines.append(
-                f"- [{esc(other.title)}]({r.id}.md)（{esc(list_facts_text(other))}） — 相似度 {r.score:.3f}{extra}"
+                f"- [{esc(other.title)}]({r.id}.md)（{esc(list_facts_text(other))}） — 相似度 {r.score:.2f}{extra}"
                 + (f" · 共同关键词：{shared}" if shared else "")
             )
     else:
