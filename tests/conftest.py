@@ -43,6 +43,22 @@ def linked_seed_docs():
     return docs
 
 
+
+def fixture_documents(folder: Path) -> dict:
+    """The documents of a fixture folder, by source path, through the real read → clean →
+    annotate pipeline; a fixture that fails to read fails the test that uses it."""
+    from generator.pipeline import collect
+
+    report = collect(ROOT, progress=False, corpus=folder)
+    assert not report.errors, report.errors
+    return {d.source_path: d for d in report.documents}
+
+
+def place_of(doc) -> tuple[object, object, object]:
+    """(province, city, county) of a document, None where unknown."""
+    p = doc.value("place") or {}
+    return p.get("province"), p.get("city"), p.get("county")
+
 def copy_project(dest: Path, corpus: Path | None = None) -> Path:
     """mkdocs.yml + theme overrides + hand-written docs + a corpus, without generated output."""
     dest.mkdir(parents=True, exist_ok=True)

@@ -7,20 +7,17 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fixture_documents
 
 from generator.annotate.dates import stamp_of_line
 from generator.model import Document
-from generator.pipeline import collect
 
 FIXTURES = ROOT / "tests" / "fixtures" / "page_dates"
 
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    report = collect(ROOT, progress=False, corpus=FIXTURES)
-    assert not report.errors, report.errors
-    return {d.source_path: d for d in report.documents}
+    return fixture_documents(FIXTURES)
 
 
 def test_yesterday_counts_back_from_the_stamp(docs: dict[str, Document]) -> None:

@@ -6,25 +6,20 @@ case is a fixture in tests/fixtures/own_county/, run through the real pipeline."
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fixture_documents, place_of
 
 from generator.annotate.own_county import lead_outlet
 from generator.model import Document
-from generator.pipeline import collect
 
 FIXTURES = ROOT / "tests" / "fixtures" / "own_county"
 
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    report = collect(ROOT, progress=False, corpus=FIXTURES)
-    assert not report.errors, report.errors
-    return {d.source_path: d for d in report.documents}
+    return fixture_documents(FIXTURES)
 
 
-def place(doc: Document) -> tuple[object, object, object]:
-    p = doc.value("place") or {}
-    return p.get("province"), p.get("city"), p.get("county")
+place = place_of
 
 
 def test_a_banners_page_that_names_its_city_more_is_the_banners(docs: dict[str, Document]) -> None:

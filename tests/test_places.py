@@ -6,25 +6,20 @@ a fixture in tests/fixtures/places_in_context/, run through the real pipeline.""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fixture_documents, place_of
 
 from generator.annotate.places import self_level, source_place, zones
 from generator.model import Document
-from generator.pipeline import collect
 
 FIXTURES = ROOT / "tests" / "fixtures" / "places_in_context"
 
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    report = collect(ROOT, progress=False, corpus=FIXTURES)
-    assert not report.errors, report.errors
-    return {d.source_path: d for d in report.documents}
+    return fixture_documents(FIXTURES)
 
 
-def place(doc: Document) -> tuple[object, object, object]:
-    p = doc.value("place") or {}
-    return p.get("province"), p.get("city"), p.get("county")
+place = place_of
 
 
 def test_guests_are_not_the_city_of_laibin(docs: dict[str, Document]) -> None:

@@ -6,21 +6,18 @@ pipeline."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fixture_documents
 
 from generator.annotate import MEETING_TYPE_VOCAB
 from generator.annotate.sessions import session_type
 from generator.model import Document
-from generator.pipeline import collect
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sessions_and_sources"
 
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    report = collect(ROOT, progress=False, corpus=FIXTURES)
-    assert not report.errors, report.errors
-    return {d.source_path: d for d in report.documents}
+    return fixture_documents(FIXTURES)
 
 
 def test_a_congress_session_from_the_dateline(docs: dict[str, Document]) -> None:

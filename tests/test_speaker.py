@@ -6,20 +6,17 @@ pipeline (read → clean → annotate)."""
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, fixture_documents
 
 from generator.annotate.speaker import as_written, is_person_name, speech_acts
 from generator.model import Document
-from generator.pipeline import collect
 
 FIXTURES = ROOT / "tests" / "fixtures" / "speakers"
 
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, Document]:
-    report = collect(ROOT, progress=False, corpus=FIXTURES)
-    assert not report.errors, report.errors
-    return {d.source_path: d for d in report.documents}
+    return fixture_documents(FIXTURES)
 
 
 def names(doc: Document) -> list[str]:

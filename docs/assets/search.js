@@ -884,7 +884,7 @@
   }
 
   window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
-                           meta: meta, fnv1a: fnv1a, decode: decode };
+                           meta: meta, fnv1a: fnv1a, decode: decode, unpack: unpack };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -79,17 +79,7 @@
     for (var i = 0; i < text.length; i++) { var c = text.charAt(i); out += t2s[c] || c; }
     return out;
   }
-  function unpack(packed) {
-    var out = [], t = table;
-    for (var i = 0; i < packed.length; i++) {
-      var ch = packed.charAt(i), k = ch < "\x80" ? t.index[ch] : undefined;
-      if (k === undefined) out.push(ch);
-      else if (k === 0) out.push(packed.charAt(++i));
-      else if (k <= t.one) out.push(t.chars[k - 1]);
-      else out.push(t.chars[t.one + (k - 1 - t.one) * t.n + t.index[packed.charAt(++i)]]);
-    }
-    return out.join("");
-  }
+  function unpack(packed) { return SA.unpack(packed, table); } // search.js's decoder, one copy
 
   /** Documents holding every character term of `term` (search.js's parseQuery). */
   function candidates(term, m) {
