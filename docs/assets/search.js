@@ -884,7 +884,7 @@
   }
 
   window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
-                           meta: meta, fnv1a: fnv1a, decode: decode, unpack: unpack };
+                           meta: meta, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

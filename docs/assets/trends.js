@@ -19,7 +19,7 @@
  * reader asks (the button says how much it will load): it never shows a guess as a count.
  *
  * The index files call SearchArchive.put (docs/assets/search.js, loaded before this
- * deferred script); this script wraps put to keep its own copy of what it loads.
+ * deferred script); this script loads them through search.js's loader (SearchArchive.load).
  */
 (function () {
   "use strict";
@@ -39,28 +39,8 @@
 
   /* ------------------------------------------------------------ loading */
 
-  var store = {}, pending = {};
-  var put = SA.put;
-  SA.put = function (kind, key, data) { store[kind + "/" + key] = data; put(kind, key, data); };
-
-  function load(kind, key) {
-    var id = kind + "/" + key;
-    if (id in store) return Promise.resolve(store[id]);
-    if (pending[id]) return pending[id];
-    var path = kind === "t2s" || kind === "dt" ? kind + ".js" : kind + "/" + key + ".js";
-    pending[id] = new Promise(function (resolve, reject) {
-      var s = document.createElement("script");
-      s.src = BASE + path;
-      s.async = true;
-      s.onload = function () {
-        if (id in store) resolve(store[id]);
-        else reject(new Error(path + " did not register"));
-      };
-      s.onerror = function () { delete pending[id]; reject(new Error("cannot load " + path)); };
-      document.head.appendChild(s);
-    });
-    return pending[id];
-  }
+  // index files load through search.js's own script-tag loader and store (one copy of each)
+  var load = SA.load;
 
   var t2s = null, table = null;
   function tables() {
@@ -87,9 +67,12 @@
     if (!must.length) return Promise.resolve([]);
     var shards = {};
     must.forEach(function (t) { shards[SA.fnv1a(t) & (m.raw.shards - 1)] = 1; });
-    return Promise.all(Object.keys(shards).map(function (k) { return load("s", k); })).then(function () {
+    var keys = Object.keys(shards);
+    return Promise.all(keys.map(function (k) { return load("s", k); })).then(function (loaded) {
+      var shardData = {};
+      keys.forEach(function (k, i) { shardData[k] = loaded[i]; });
       var sets = must.map(function (t) {
-        var enc = store["s/" + (SA.fnv1a(t) & (m.raw.shards - 1))][t], docs = {};
+        var enc = shardData[SA.fnv1a(t) & (m.raw.shards - 1)][t], docs = {};
         if (enc) {
           var nums = SA.decode(enc), doc = -1;
           for (var i = 0; i < nums.length; i++) { doc += Math.floor(nums[i] / 8) + 1; docs[doc] = 1; }
