@@ -517,7 +517,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
-              "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
+              "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落在 corpus.jsonl.gz 全文中的起止位置），段号即页面上的 #p-段号",
               "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
               "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
               "（[按年份和地点比较](archive/targets.md)）",
