@@ -385,9 +385,16 @@ def provenance_lines(doc: Document) -> list[str]:
     counts: dict[str, int] = defaultdict(int)
     for r in doc.removals:
         counts[r.rule] += 1
-    lines += ["", "| 清理规则 | 说明 | 删除/移出 |", "| --- | --- | --- |"]
-    for rule in doc.rules_run:
-        lines.append(f"| `{rule}` | {esc(RULES.get(rule, ''))} | {counts.get(rule, 0)} |")
+    # only the rules that removed or moved something get a row; the others are named on
+    # one line (their descriptions are the same on every page: ~1.5 KB each, issue 22)
+    acted = [r for r in doc.rules_run if counts.get(r)]
+    idle = [r for r in doc.rules_run if not counts.get(r)]
+    if acted:
+        lines += ["", "| 清理规则 | 说明 | 删除/移出 |", "| --- | --- | --- |"]
+        lines += [f"| `{rule}` | {esc(RULES.get(rule, ''))} | {counts[rule]} |" for rule in acted]
+    if idle:
+        lines += ["", f"其余 {len(idle)} 条清理规则也已运行，没有删除或移出文字：" + "、".join(f"`{r}`" for r in idle)
+                  + "（各规则的说明见[关于本档案](../../about.md)）。"]
     if doc.removals:
         lines += ["", '??? note "被删除或移入元数据的文字"', ""]
         for r in doc.removals:
