@@ -37,3 +37,19 @@ def test_idempotent_and_only_shrinks() -> None:
     assert len(once) <= len(page)
     # nothing but whitespace removed
     assert "".join(once.split()) == "".join(page.split())
+
+
+def test_theme_padding_around_text_goes_outside_the_article_only() -> None:
+    nav = '<nav><span class="md-ellipsis">\n    \n  \n    首页\n  \n\n    \n  </span></nav>'
+    article = '<article class="md-content__inner"><p>\n   正文\n   </p></article>'
+    assert compact(nav + article) == '<nav><span class="md-ellipsis">\n首页\n</span></nav>' + article
+    # an article split by a raw element is left whole, and the chrome after it compacted
+    split = '<article><p>\n  甲\n  </p><pre>  x\n</pre><p>\n  乙\n  </p></article>'
+    assert compact(split + nav) == split + '<nav><span class="md-ellipsis">\n首页\n</span></nav>'
+
+
+def test_ascii_character_references_become_characters_except_the_markup_ones() -> None:
+    html = ('<p title="3&#46;6&#37;">&#40;五&#41;新增3&#46;6万亿元&#33; &#42;&#42;</p>'
+            '<p>&#60;b&#62; &#38; &#34; &#39; &#12288;</p><script>var a="&#40;";</script>')
+    assert compact(html) == ('<p title="3.6%">(五)新增3.6万亿元! **</p>'
+                             '<p>&#60;b&#62; &#38; &#34; &#39; &#12288;</p><script>var a="&#40;";</script>')

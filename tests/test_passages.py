@@ -4,6 +4,7 @@ data/passages.jsonl.gz, and a document's passages join back into exactly its tex
 from __future__ import annotations
 
 import gzip
+import html
 import json
 import re
 from pathlib import Path
@@ -58,21 +59,49 @@ def read_corpus(site: Path) -> list[dict]:
     return [json.loads(line) for line in raw.splitlines()]
 
 
+def passages_with_text(site: Path) -> list[dict]:
+    """The passages with their text taken from the corpus by their offsets."""
+    text = {r["id"]: r["text"] for r in read_corpus(site)}
+    return [{**p, "text": text[p["doc"]][p["start"]:p["end"]]} for p in read_passages(site)]
+
+
 def test_passages_join_back_into_the_corpus_text(built_site) -> None:
     passages = read_passages(built_site.online)
     corpus = read_corpus(built_site.online)
     assert [p["doc"] for p in passages] == sorted(p["doc"] for p in passages), "sorted by document id"
     by_doc: dict[str, list[dict]] = {}
     for p in passages:
-        assert set(p) == {"doc", "n", "section", "text"}
+        assert set(p) == {"doc", "n", "section", "start", "end"}, "no copy of the text: offsets into it"
         by_doc.setdefault(p["doc"], []).append(p)
     assert list(by_doc) == [r["id"] for r in corpus]
     for r in corpus:
-        rows = by_doc[r["id"]]
+        rows, text = by_doc[r["id"]], r["text"]
         assert [p["n"] for p in rows] == list(range(1, len(rows) + 1))
-        assert SEPARATOR.join(p["text"] for p in rows) == r["text"], r["id"]
+        # the paragraphs cover the text exactly: first at 0, each next one a separator later
+        assert rows[0]["start"] == 0 and rows[-1]["end"] == len(text), r["id"]
+        assert all(b["start"] == a["end"] + len(SEPARATOR) for a, b in zip(rows, rows[1:], strict=False))
+        assert all(text[a["end"]:b["start"]] == SEPARATOR for a, b in zip(rows, rows[1:], strict=False))
+        assert SEPARATOR.join(text[p["start"]:p["end"]] for p in rows) == text, r["id"]
         if r["text_original"] is not None:  # the original script splits into the same paragraphs
             assert len(r["text_original"].split(SEPARATOR)) == len(rows)
+
+
+def test_readme_pandas_join_gives_each_paragraph(built_site) -> None:
+    """The README's recipe, run as written: one merge on the document id gives every
+    passage its text, and it is the paragraph the page shows under that number."""
+    import pandas as pd
+
+    data = built_site.online / "data"
+    corpus = pd.read_json(data / "corpus.jsonl.gz", lines=True, dtype={"id": str}, convert_dates=False)
+    passages = pd.read_json(data / "passages.jsonl.gz", lines=True, dtype={"doc": str, "section": str})
+    passages = passages.merge(corpus[["id", "text"]], left_on="doc", right_on="id")
+    passages["text"] = [t[a:b] for t, a, b in zip(passages.text, passages.start, passages.end, strict=True)]
+    texts = passages.groupby("doc", sort=False)["text"].agg(SEPARATOR.join)
+    assert texts.to_dict() == dict(zip(corpus.id, corpus.text, strict=True))
+    page = (built_site.online / "archive" / "speeches" / f"{DEEP}.html").read_text(encoding="utf-8")
+    row = passages[(passages.doc == DEEP) & (passages.n == 30)].iloc[0]
+    shown = re.search(r'<p id="p-30">(.*?)<a class="sa-pn"', page, re.S)
+    assert shown is not None and html.unescape(re.sub(r"<[^>]+>", "", shown.group(1))).strip() == row.text.strip()
 
 
 def test_every_paragraph_has_its_anchor_on_the_page(built_site, catalog) -> None:
@@ -91,7 +120,7 @@ def test_every_paragraph_has_its_anchor_on_the_page(built_site, catalog) -> None
 def test_sections_name_the_page_headings(built_site, catalog) -> None:
     """A paragraph shown as a heading carries its anchor on the heading, and its section
     path ends with the numbering the heading begins with."""
-    passages = {(p["doc"], p["n"]): p for p in read_passages(built_site.online)}
+    passages = {(p["doc"], p["n"]): p for p in passages_with_text(built_site.online)}
     checked = 0
     for d in catalog["documents"]:
         page = (built_site.online / d["url"]).read_text(encoding="utf-8")
@@ -117,7 +146,7 @@ def http_base(built_site):
 @pytest.mark.browser
 @pytest.mark.parametrize("flavour", ["http", "file"])
 def test_anchor_opens_the_paragraph_and_link_is_copyable(page, built_site, http_base, flavour) -> None:
-    passages = [p for p in read_passages(built_site.online) if p["doc"] == DEEP]
+    passages = [p for p in passages_with_text(built_site.online) if p["doc"] == DEEP]
     target = next(p for p in passages[25:] if len(p["text"]) > 60)  # a paragraph, not a heading
     base = http_base if flavour == "http" else built_site.offline.as_uri() + "/"
     traffic = Traffic().attach(page)

@@ -124,22 +124,81 @@ def test_index_is_deterministic(fixture_docs) -> None:
     assert a == b  # bytes per source character are measured at scale in BENCHMARKS.md
 
 
+def _data(files: dict[str, str], rel: str):
+    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
+
+
 def test_index_records_repost_groups(fixture_docs) -> None:
     docs = sorted(fixture_docs.documents, key=lambda d: d.id)
     files = build_index(docs)
-    meta = json.loads(files["meta.js"].split(",", 2)[2].rsplit(")", 1)[0])
-    nums = decode_varints(meta["records"])
-    groups, pos = [], 0
-    for n in range(meta["docs"]):
-        groups.append(n - nums[pos + 1])
-        pos += 3
-        for _ in meta["facetOrder"]:
-            cnt = nums[pos]
-            pos += 1 + cnt
+    meta = _data(files, "meta.js")
+    groups = list(range(meta["docs"]))
+    for k in range(-(-meta["docs"] // meta["chunk"])):
+        pairs = decode_varints(_data(files, f"m/l{k}.js")["groups"])
+        for i in range(0, len(pairs), 2):
+            n = k * meta["chunk"] + pairs[i]
+            groups[n] = n - pairs[i + 1]
     ids = [d.id for d in docs]
     copy, orig = ids.index("repost-copy-night-market"), ids.index("repost-original-night-market")
     assert groups[copy] == groups[orig]
     assert len(set(groups)) == len(docs) - 1
+
+
+def _facet_values(d) -> dict[str, list[str]]:
+    """What the index should say of one document, computed here from the Document."""
+    from generator.publish import labels
+    from generator.publish.indexes import speakers_of, year_of
+
+    y = year_of(d)
+    return {"year": [y] if y else [], "place": labels.place_names(d), "speaker": speakers_of(d),
+            "type": [str(d.value("meeting_type"))] if d.value("meeting_type") else [],
+            "genre": [str(d.value("genre"))] if d.value("genre") else []}
+
+
+@pytest.mark.parametrize("chunk", [3, 1000])
+def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
+    """meta.js has nothing per document; the m/ chunks and per-value lists together say
+    exactly what each document is (length, date, facets), whatever the chunk size."""
+    from generator.link import repost_groups
+    from generator.publish.search import doc_terms, meta_files, month_day
+
+    docs = sorted(fixture_docs.documents, key=lambda d: d.id)
+    number = {d.id: n for n, d in enumerate(docs)}
+    lengths = [doc_terms(d)[1] for d in docs]
+    values = [_facet_values(d) for d in docs]
+    facets = {f: [v[f] for v in values] for f in ("year", "place", "speaker", "type", "genre")}
+    files = meta_files(docs, lengths, repost_groups({d.id: d.duplicates for d in docs}), number, facets, 8, chunk)
+    meta = _data(files, "meta.js")
+    assert "records" not in meta and meta["chunk"] == chunk and meta["docs"] == len(docs)
+    n_chunks = -(-len(docs) // chunk)
+    assert sorted(r for r in files if r.startswith("m/l")) == sorted(f"m/l{k}.js" for k in range(n_chunks))
+    got_len, got_date, got_facets = [], [], []
+    for k in range(n_chunks):
+        got_len += decode_varints(_data(files, f"m/l{k}.js")["len"])
+        t = decode_varints(_data(files, f"m/t{k}.js"))
+        got_date += [(t[i], t[i + 1]) for i in range(0, len(t), 2)]
+        f, pos = decode_varints(_data(files, f"m/f{k}.js")), 0
+        while pos < len(f):
+            rec = {}
+            for name in meta["facetOrder"]:
+                rec[name] = [meta["facets"][name][i] for i in f[pos + 1:pos + 1 + f[pos]]]
+                pos += 1 + f[pos]
+            got_facets.append(rec)
+    assert got_len == lengths
+    assert got_date == [(meta["facets"]["year"].index(v["year"][0]) + 1 if v["year"] else 0, month_day(d))
+                        for d, v in zip(docs, values, strict=True)]
+    assert got_facets == values
+    # per value, the documents having it; and the filter lists' counts
+    for name in meta["facetOrder"]:
+        shards = meta["facetShards"][name]
+        for i, value in enumerate(meta["facets"][name]):
+            enc = _data(files, f"m/{name}-{i % shards}.js").get(str(i), "")
+            have, prev = [], -1
+            for gap in decode_varints(enc):
+                prev += gap + 1
+                have.append(prev)
+            assert have == [n for n, v in enumerate(values) if value in v[name]], (name, value)
+            assert meta["counts"][name][i] == len(have)
 
 
 # ---------------------------------------------------------------- in the browser

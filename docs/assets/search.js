@@ -9,9 +9,18 @@
  * build serves the web and the offline copy alike.
  *
  * Index format (see generator/publish/search.py):
- *   meta.js   {docs, shards, avgdl, facets: {year: [...], ...}, facetOrder, records, tf}
- *             records: per document, varints: length, (doc − its repost group's first
- *             doc), then for each facet in facetOrder a count and that many value indexes.
+ *   meta.js   {docs, shards, avgdl, facets: {year: [...], ...}, facetOrder, counts, chunk,
+ *             facetShards, tf}: nothing per document, so its size follows the facet values,
+ *             not the archive. counts[facet][i]: documents with value i.
+ *   m/l<k>.js {len, groups} of documents k × chunk …: len, varints of each one's length;
+ *             groups, varint pairs (doc − k × chunk, doc − its repost group's first doc)
+ *             for the documents in a group. What ranking candidates needs.
+ *   m/t<k>.js varints per document: year index + 1 (0 = unknown), month × 32 + day.
+ *             Loaded only to sort by date.
+ *   m/<facet>-<j>.js {value index: varints of doc − previous doc − 1} for the values
+ *             i with i % facetShards[facet] = j: a filter loads its own values' lists.
+ *   m/f<k>.js varints per document, for each facet in facetOrder a count and that many
+ *             value indexes: only SearchArchive.meta() (the trends page) loads them.
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(term) & (shards − 1).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
@@ -141,25 +150,106 @@
 
   /* ------------------------------------------------------------ meta */
 
-  var metaCache = null;
+  // meta.js holds no per-document data; the m/ files hold it in chunks of documents
+  // (lengths and groups; dates; facet values) and per facet value (the documents having
+  // it), so a query loads the metadata of its candidates and its filters' lists only.
+  var headCache = null;
 
-  /** meta.js decoded once: per-document length, group and facet value indexes. */
-  function meta() {
-    if (metaCache) return Promise.resolve(metaCache);
+  /** meta.js decoded once: {raw, docs}; docs[n] is filled as the chunks holding n load. */
+  function head() {
+    if (headCache) return Promise.resolve(headCache);
     return load("meta", 0).then(function (m) {
-      if (metaCache) return metaCache;
-      var nums = decode(m.records), pos = 0, docs = [];
-      for (var n = 0; n < m.docs; n++) {
-        var d = { len: nums[pos++], group: n - nums[pos++], md: nums[pos++], facets: {} };
-        for (var f = 0; f < m.facetOrder.length; f++) {
-          var cnt = nums[pos++], vals = [];
-          for (var j = 0; j < cnt; j++) vals.push(nums[pos++]);
-          d.facets[m.facetOrder[f]] = vals;
+      if (!headCache) headCache = { raw: m, docs: new Array(m.docs), chunks: {} };
+      return headCache;
+    });
+  }
+
+  function docOf(m, n) {
+    return m.docs[n] || (m.docs[n] = { len: 0, group: n, md: 0, year: -1 });
+  }
+
+  /** Load the chunks of `part` ("l": length and group, "t": date, "f": facets) holding
+   * the documents `nums` (an array of numbers) and decode them into m.docs. */
+  function needDocs(m, nums, part) {
+    var size = m.raw.chunk, want = {};
+    for (var i = 0; i < nums.length; i++) {
+      var k = Math.floor(nums[i] / size);
+      if (!m.chunks[part + k]) want[k] = 1;
+    }
+    return Promise.all(Object.keys(want).map(function (k) {
+      return load("m", part + k).then(function (data) {
+        if (m.chunks[part + k]) return;
+        m.chunks[part + k] = true;
+        var start = +k * size, end = Math.min(m.raw.docs, start + size), n, v;
+        if (part === "l") {
+          v = decode(data.len);
+          for (n = start; n < end; n++) docOf(m, n).len = v[n - start];
+          v = decode(data.groups);
+          for (var g = 0; g + 1 < v.length; g += 2) docOf(m, start + v[g]).group = start + v[g] - v[g + 1];
+        } else if (part === "t") {
+          v = decode(data);
+          for (n = start; n < end; n++) {
+            docOf(m, n).year = v[2 * (n - start)] - 1;
+            docOf(m, n).md = v[2 * (n - start) + 1];
+          }
+        } else {
+          v = decode(data);
+          var pos = 0;
+          for (n = start; n < end; n++) {
+            var d = docOf(m, n);
+            d.facets = {};
+            for (var f = 0; f < m.raw.facetOrder.length; f++) {
+              var cnt = v[pos++], vals = [];
+              for (var j = 0; j < cnt; j++) vals.push(v[pos++]);
+              d.facets[m.raw.facetOrder[f]] = vals;
+            }
+          }
         }
-        docs.push(d);
+      });
+    }));
+  }
+
+  /** Documents having any of the facet's value indexes: {doc: 1}. */
+  function facetDocs(m, facet, values) {
+    var k = (m.raw.facetShards || {})[facet] || 1, shards = {};
+    values.forEach(function (i) { shards[i % k] = 1; });
+    return Promise.all(Object.keys(shards).map(function (j) { return load("m", facet + "-" + j); }))
+      .then(function () {
+        var out = {};
+        values.forEach(function (i) {
+          var enc = store["m/" + facet + "-" + (i % k)][i], doc = -1;
+          if (!enc) return;
+          var gaps = decode(enc);
+          for (var g = 0; g < gaps.length; g++) { doc += gaps[g] + 1; out[doc] = 1; }
+        });
+        return out;
+      });
+  }
+
+  /** The documents passing every filter, as {doc: 1}, or null when there is no filter. */
+  function allowed(m, filters) {
+    var names = Object.keys(filters || {}).filter(function (f) { return filters[f]; });
+    if (!names.length) return Promise.resolve(null);
+    return Promise.all(names.map(function (f) { return facetDocs(m, f, filters[f].values); })).then(function (sets) {
+      var out = sets[0];
+      for (var i = 1; i < sets.length; i++) {
+        var next = {};
+        for (var d in out) if (sets[i][d]) next[d] = 1;
+        out = next;
       }
-      metaCache = { raw: m, docs: docs };
-      return metaCache;
+      return out;
+    });
+  }
+
+  /** Every document's metadata, facets included (for pages that tabulate the whole
+   * archive, like trends.html); a search loads only its candidates' chunks. */
+  function meta() {
+    return head().then(function (m) {
+      var all = [];
+      for (var n = 0; n < m.raw.docs; n += m.raw.chunk) all.push(n);
+      return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")]).then(function () {
+        return m;
+      });
     });
   }
 
@@ -307,21 +397,11 @@
     return { filters: filters, notes: notes, sort: sort };
   }
 
-  function passes(doc, filters) {
-    for (var f in filters) {
-      var want = filters[f];
-      if (!want) continue;
-      var have = doc.facets[f], ok = false;
-      for (var i = 0; i < want.values.length && !ok; i++) ok = have.indexOf(want.values[i]) >= 0;
-      if (!ok) return false;
-    }
-    return true;
-  }
-
-  /** Sort key of a document's date: year × 1000 + month × 32 + day; 0 when undated. */
+  /** Sort key of a document's date: year × 1000 + month × 32 + day; 0 when undated
+   * (its "t" chunk must be loaded). */
   function dateKey(m, n) {
-    var y = m.docs[n].facets.year;
-    return y.length ? +m.raw.facets.year[y[0]] * 1000 + m.docs[n].md : 0;
+    var d = m.docs[n];
+    return d.year >= 0 ? +m.raw.facets.year[d.year] * 1000 + d.md : 0;
   }
 
   /* ------------------------------------------------------------ search */
@@ -349,54 +429,69 @@
    * text; title matches rank first. Without a query, every document passing the filters.
    */
   function search(q, filters, sort) {
-    return Promise.all([meta(), loadT2s()]).then(function (res) {
+    return Promise.all([head(), loadT2s()]).then(function (res) {
       var m = res[0], query = parseQuery(q), hits = [];
       var result = { query: query, m: m, hits: hits, sort: sort || (query.must.length ? "relevance" : "date"),
                      partial: false, loadedBytes: 0,
                      // filters alone browse; no query and no filter asks for one
                      browse: !String(q || "").trim() && Object.keys(filters || {}).length > 0 };
+      /** The metadata the hits' order needs (groups always, dates to sort by date), then order. */
+      function finish() {
+        var nums = hits.map(function (h) { return h.doc; });
+        var parts = [needDocs(m, nums, "l")];
+        if (result.sort === "date") parts.push(needDocs(m, nums, "t"));
+        return Promise.all(parts).then(function () { order(result); return result; });
+      }
       if (!query.must.length) {
-        if (result.browse) {
-          for (var n = 0; n < m.docs.length; n++) {
-            if (passes(m.docs[n], filters || {})) hits.push({ doc: n, score: 0, title: false, whole: true });
-          }
-        }
-        order(result);
-        return result;
+        if (!result.browse) { order(result); return result; }
+        return allowed(m, filters).then(function (allow) {
+          Object.keys(allow || {}).map(Number).sort(function (a, b) { return a - b; }).forEach(function (n) {
+            hits.push({ doc: n, score: 0, title: false, whole: true });
+          });
+          return finish();
+        });
       }
       var titleTerms = query.must.map(function (t) { return "#" + t; });
-      return postings(query.must.concat(query.words, titleTerms), m).then(function (post) {
+      return Promise.all([postings(query.must.concat(query.words, titleTerms), m), allowed(m, filters)]).then(function (res2) {
+        var post = res2[0], allow = res2[1];
         var N = m.raw.docs, avgdl = m.raw.avgdl || 1, scores = {}, count = {}, titleCount = {};
-        function add(term, weight) {
-          var list = post[term];
-          if (!list.length) return;
-          var idf = Math.log(1 + (N - list.length + 0.5) / (list.length + 0.5));
-          for (var i = 0; i < list.length; i++) {
-            var d = list[i][0], tf = list[i][1], dl = m.docs[d].len;
-            var s = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
-            scores[d] = (scores[d] || 0) + weight * s;
-          }
-        }
         query.must.forEach(function (t) {
-          add(t, 1);
           var here = {};
           post[t].forEach(function (p) { here[p[0]] = 1; });
           post["#" + t].forEach(function (p) { here[p[0]] = 1; titleCount[p[0]] = (titleCount[p[0]] || 0) + 1; });
           Object.keys(here).forEach(function (d) { count[d] = (count[d] || 0) + 1; });
         });
-        query.words.forEach(function (w) { add(w, WORD_WEIGHT); });
         var need = query.must.length;
         var strict = Object.keys(count).filter(function (d) { return count[d] === need; });
         // No document has every term (and no phrase was quoted): show those with most of them.
         result.partial = !strict.length && !query.exact;
-        (result.partial ? Object.keys(count) : strict).forEach(function (d) {
-          var n = +d;
-          if (!passes(m.docs[n], filters || {})) return;
-          hits.push({ doc: n, score: scores[n] || 0, matched: count[n], title: titleCount[n] === need,
-                      whole: result.partial ? false : (query.short ? true : undefined) });
+        var cands = (result.partial ? Object.keys(count) : strict).map(Number).filter(function (n) {
+          return !allow || allow[n];
         });
-        order(result);
-        return result;
+        var isCand = {};
+        cands.forEach(function (n) { isCand[n] = 1; });
+        // BM25 needs the candidates' lengths: their chunks only
+        return needDocs(m, cands, "l").then(function () {
+          function add(term, weight) {
+            var list = post[term];
+            if (!list.length) return;
+            var idf = Math.log(1 + (N - list.length + 0.5) / (list.length + 0.5));
+            for (var i = 0; i < list.length; i++) {
+              var d = list[i][0];
+              if (!isCand[d]) continue;
+              var tf = list[i][1], dl = m.docs[d].len;
+              var s = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
+              scores[d] = (scores[d] || 0) + weight * s;
+            }
+          }
+          query.must.forEach(function (t) { add(t, 1); });
+          query.words.forEach(function (w) { add(w, WORD_WEIGHT); });
+          cands.forEach(function (n) {
+            hits.push({ doc: n, score: scores[n] || 0, matched: count[n], title: titleCount[n] === need,
+                        whole: result.partial ? false : (query.short ? true : undefined) });
+          });
+          return finish();
+        });
       });
     });
   }
@@ -786,7 +881,7 @@
         });
       }).catch(function (e) { status.textContent = "搜索出错：" + e.message; });
     }
-    Promise.all([meta(), loadT2s()]).then(function (loaded) {
+    Promise.all([head(), loadT2s()]).then(function (loaded) {
       m = loaded[0]; // (t2s first: a traditional speaker= in the URL is compared simplified)
       state = readParams(m, params);
       params.forEach(function (value, key) {
@@ -796,8 +891,7 @@
         var values = m.raw.facets[f];
         var wanted = params.get(f);
         if (!values.length && !wanted) return;
-        var counts = values.map(function () { return 0; });
-        m.docs.forEach(function (d) { d.facets[f].forEach(function (i) { counts[i]++; }); });
+        var counts = m.raw.counts[f];
         var label = el("label", "sa-filter");
         label.appendChild(el("span", null, FACET_LABELS[f] || f));
         var s = el("select");

@@ -10,6 +10,12 @@ leaves the cleaning unchanged.
 Each passage carries the numbered section it belongs to (`三、（二）`), read from the same
 outline that makes the page's headings (publish/outline.py), so the path and the page's
 table of contents never disagree.
+
+A passage's text is not repeated in passages.jsonl.gz: it carries `start` and `end`, the
+paragraph's place in corpus.jsonl.gz's `text` (in characters, as Python, R and pandas count
+them). A fourth copy of every text (the page, the search's snippet store and the corpus
+download already hold one each) cost ~7 KB per document of a Pages site limited to 1 GB,
+and one join on `doc` = `id` gives it back exactly (README, "Passages").
 """
 
 from __future__ import annotations
@@ -60,10 +66,14 @@ def section_paths(paragraphs: list[str]) -> list[str]:
 
 
 def passages(doc: Document) -> list[dict[str, Any]]:
-    """One record per paragraph: doc id, number from 1, section path, text (simplified)."""
+    """One record per paragraph: doc id, number from 1, section path, and where the
+    paragraph is in the document's corpus text: text[start:end] (simplified script)."""
     paras = texts(doc)
-    return [{"doc": doc.id, "n": n, "section": s, "text": t}
-            for n, (t, s) in enumerate(zip(paras, section_paths(paras), strict=True), start=1)]
+    out, at = [], 0
+    for n, (t, s) in enumerate(zip(paras, section_paths(paras), strict=True), start=1):
+        out.append({"doc": doc.id, "n": n, "section": s, "start": at, "end": at + len(t)})
+        at += len(t) + len(SEPARATOR)
+    return out
 
 
 def passages_jsonl(docs: Iterable[Document]) -> str:

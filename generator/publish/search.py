@@ -7,9 +7,12 @@ script calling a global callback (JSONP style), because `<script>` tags load fro
 where fetch and ES modules do not: one build serves the web and the offline copy.
 
 docs/searchindex/ holds
-- meta.js   the number of documents, shards and facet values, and per document its
-            length, repost group, month and day (month × 32 + day) and facet indexes (year, places, speakers, meeting
-            type, genre), compactly encoded; no vocabulary.
+- meta.js   the number of documents and shards, the facet values (year, places, speakers,
+            meeting type, genre) and their counts; no vocabulary, nothing per document.
+- m/        the per-document metadata in files a query loads only as far as it needs
+            them (meta_files): lengths and repost groups (l), dates (t) and facet
+            values (f) in chunks of documents, and per facet value the documents that
+            have it (<facet>-<j>).
 - s/<k>.js  shard k: postings of every term whose FNV-1a hash falls in k. Terms are
             single Han characters and character bigrams of the simplified text (so any
             1–8 character query, a word missing from the dictionary, or one typed with
@@ -55,7 +58,7 @@ from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
 
 INDEX_DIR = "searchindex"
-FORMAT = 3
+FORMAT = 4  # 4: meta.js split into m/ (meta_files)
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -318,14 +321,101 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tu
     return out.tobytes().decode("ascii"), tids[starts], np.append(char_starts, len(out))
 
 
+META_CHUNK = 1000  # documents per m/l<k>.js, m/t<k>.js and m/f<k>.js
+FACET_SHARD_TARGET = 20_000  # bytes of document lists per m/<facet>-<j>.js the shard count aims at
+
+
+def _chunks(n_docs: int, chunk: int) -> range:
+    return range(0, n_docs, chunk)
+
+
+def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], number: dict[str, int],
+               facets: dict[str, list[list[str]]], shards: int, chunk: int = META_CHUNK) -> dict[str, str]:
+    """meta.js and the m/ files: the per-document metadata, split so that a search loads
+    only what it uses (one file of it grew linearly: 123 KB at 10,000 documents, loaded by
+    every search, over a 1 MB per-query budget near 100,000).
+
+    - meta.js      counts and names only: documents, shards, avgdl, each facet's values
+                   (by frequency; years newest first) and how many documents have each
+                   (the filter lists' counts), and how the rest is split.
+    - m/l<k>.js    documents k×chunk …: their lengths (BM25, and the byte estimate of
+                   their text) and, sparsely, the repost group of those that have one:
+                   what ranking a query's candidates needs.
+    - m/t<k>.js    the same documents' year (index + 1, 0 = unknown) and month × 32 + day:
+                   loaded only to sort by date (and to list filters alone, newest first).
+    - m/<facet>-<j>.js  per facet value, the documents that have it (delta-coded): a
+                   filter loads the lists of its own values, never a column of every document.
+    - m/f<k>.js    each document's facet values in its own order (count + indexes per facet),
+                   for pages that tabulate the whole archive (trends.js, via SearchArchive.meta);
+                   a search never loads them.
+    """
+    n_docs = len(docs)
+    names: dict[str, list[str]] = {}
+    index_of: dict[str, dict[str, int]] = {}
+    for name, values in facets.items():
+        order, index = _facet(values)
+        if name == "year":
+            order = sorted(order, reverse=True)
+            index = {v: i for i, v in enumerate(order)}
+        names[name], index_of[name] = order, index
+    files: dict[str, str] = {}
+    for start in _chunks(n_docs, chunk):
+        span = range(start, min(n_docs, start + chunk))
+        grouped = [(n - start, n - number[group[docs[n].id]]) for n in span if group[docs[n].id] != docs[n].id]
+        files[f"m/l{start // chunk}.js"] = script_file("m", f"l{start // chunk}", {
+            "len": "".join(varint(lengths[n]) for n in span),
+            "groups": "".join(varint(x) for pair in grouped for x in pair),
+        })
+        years = facets["year"]
+        files[f"m/t{start // chunk}.js"] = script_file("m", f"t{start // chunk}", "".join(
+            varint(index_of["year"][years[n][0]] + 1 if years[n] else 0) + varint(month_day(docs[n])) for n in span))
+        rec = []
+        for n in span:
+            for name, values in facets.items():
+                rec.append(len(values[n]))
+                rec.extend(index_of[name][v] for v in values[n])
+        files[f"m/f{start // chunk}.js"] = script_file("m", f"f{start // chunk}", "".join(varint(x) for x in rec))
+    facet_shards: dict[str, int] = {}
+    counts: dict[str, list[int]] = {}
+    for name, values in facets.items():
+        lists: list[list[int]] = [[] for _ in names[name]]
+        for n, vs in enumerate(values):
+            for v in dict.fromkeys(vs):
+                lists[index_of[name][v]].append(n)
+        counts[name] = [len(x) for x in lists]
+        encoded = ["".join(varint(d - p - 1) for p, d in zip([-1, *x], x, strict=False)) for x in lists]
+        k = 1
+        while k < MAX_SHARDS and sum(map(len, encoded)) / k > FACET_SHARD_TARGET:
+            k *= 2
+        facet_shards[name] = k
+        for j in range(k):
+            files[f"m/{name}-{j}.js"] = script_file("m", f"{name}-{j}", {
+                str(i): e for i, e in enumerate(encoded) if i % k == j and e})
+    files["meta.js"] = script_file("meta", 0, {
+        "format": FORMAT,
+        "docs": n_docs,
+        "shards": shards,
+        "avgdl": round(sum(lengths) / len(lengths), 1) if lengths else 0,
+        "facets": names,
+        "facetOrder": list(facets),
+        "counts": counts,
+        "chunk": chunk,
+        "facetShards": facet_shards,
+        "tf": list(TF_CODES),
+    })
+    return files
+
+
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
-                consume: bool = False) -> dict[str, str]:
+                consume: bool = False, chunk: int = META_CHUNK) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content.
 
     `terms_of` holds compact_terms() already computed per document (by the pipeline's
     workers, and cached); missing documents are computed here. With `consume`, each
     entry is removed from `terms_of` once read: at 10,000 documents the term strings are
-    the largest thing in memory, and the postings built from them the next largest."""
+    the largest thing in memory, and the postings built from them the next largest.
+    `chunk`: documents per m/ chunk (meta_files); smaller in the tests, to see a query
+    load only its candidates' chunks."""
     terms_of = terms_of or {}
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
@@ -377,28 +467,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
     }
-    names: dict[str, list[str]] = {}
-    record = [[lengths[n], n - number[group[d.id]], month_day(d)] for n, d in enumerate(docs)]
-    for name, values in facets.items():
-        order, index = _facet(values)
-        if name == "year":
-            order = sorted(order, reverse=True)
-            index = {v: i for i, v in enumerate(order)}
-        names[name] = order
-        for n, vs in enumerate(values):
-            record[n].append(len(vs))
-            record[n].extend(index[v] for v in vs)
-    meta = {
-        "format": FORMAT,
-        "docs": len(docs),
-        "shards": k,
-        "avgdl": round(sum(lengths) / len(lengths), 1) if lengths else 0,
-        "facets": names,
-        "facetOrder": list(facets),
-        "records": "".join(varint(x) for rec in record for x in rec),
-        "tf": list(TF_CODES),
-    }
-    files = {"meta.js": script_file("meta", 0, meta)}
+    files = meta_files(docs, lengths, group, number, facets, k, chunk)
     for i, shard in enumerate(shards):
         files[f"s/{i}.js"] = script_file("s", i, shard)
     for n, d in enumerate(docs):

@@ -385,9 +385,16 @@ def provenance_lines(doc: Document) -> list[str]:
     counts: dict[str, int] = defaultdict(int)
     for r in doc.removals:
         counts[r.rule] += 1
-    lines += ["", "| 清理规则 | 说明 | 删除/移出 |", "| --- | --- | --- |"]
-    for rule in doc.rules_run:
-        lines.append(f"| `{rule}` | {esc(RULES.get(rule, ''))} | {counts.get(rule, 0)} |")
+    # only the rules that removed or moved something get a row; the others are named on
+    # one line (their descriptions are the same on every page: ~1.5 KB each, issue 22)
+    acted = [r for r in doc.rules_run if counts.get(r)]
+    idle = [r for r in doc.rules_run if not counts.get(r)]
+    if acted:
+        lines += ["", "| 清理规则 | 说明 | 删除/移出 |", "| --- | --- | --- |"]
+        lines += [f"| `{rule}` | {esc(RULES.get(rule, ''))} | {counts[rule]} |" for rule in acted]
+    if idle:
+        lines += ["", f"其余 {len(idle)} 条清理规则也已运行，没有删除或移出文字：" + "、".join(f"`{r}`" for r in idle)
+                  + "（各规则的说明见[关于本档案](../../about.md)）。"]
     if doc.removals:
         lines += ["", '??? note "被删除或移入元数据的文字"', ""]
         for r in doc.removals:
@@ -517,7 +524,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
               "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
               "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
-              "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落文字），段号即页面上的 #p-段号",
+              "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落在 corpus.jsonl.gz 全文中的起止位置），段号即页面上的 #p-段号",
               "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
               "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
               "（[按年份和地点比较](archive/targets.md)）",

@@ -189,7 +189,8 @@ def browser_search(site: Path, queries: list[str]) -> dict[str, list[SearchRun]]
                 urls: list[str] = []
                 page.on("request", lambda r, urls=urls: urls.append(r.url))
                 start = base if mode == "http" else site.as_uri() + "/"
-                page.goto(f"{start}search.html" + (f"?q={quote(q)}" if q else ""))
+                # a query, or (starting with "?") a whole query string: filters alone
+                page.goto(f"{start}search.html" + (q if q.startswith("?") else f"?q={quote(q)}" if q else ""))
                 first = None
                 if not q:
                     page.wait_for_timeout(2000)
@@ -301,6 +302,7 @@ def scale(n: int, browser: bool = True, log=print, queries: list[str] | None = N
         idx = site / "searchindex"
         parts = {
             "meta": (idx / "meta.js").stat().st_size,
+            "meta chunks and facet lists (m/)": dir_bytes(idx / "m") if (idx / "m").is_dir() else 0,
             "shards (postings)": dir_bytes(idx / "s"),
             "documents (snippet text)": dir_bytes(idx / "d"),
             "t2s": (idx / "t2s.js").stat().st_size,
