@@ -146,7 +146,10 @@ def _number(s: str) -> int | None:
 
 
 _FOUNDED = re.compile(r"(?<![\d])((?:19|20)\d\d)\s*年[^。；\n]{0,30}?(?:设立|成立|建立|组建|创建|创办|建县|建市|建区|建州|撤县设|撤县建)")
-_ANNIVERSARY = re.compile(r"(?:县庆|市庆|区庆|州庆|校庆|厂庆|建县|建市|建区|建州|建校|设县|设市|成立|设立|组建|创建|建院)"
+# the anniversary of a county, city, district, prefecture, school, works or hospital
+# (县庆, 建市, 建校 …), whose founding the text must state for the same kind of unit: a
+# bare 成立N周年 is as often another body's (中国共产党成立100周年) as the text's own
+_ANNIVERSARY = re.compile(r"(?:([县市区州校厂院])庆|[建设]([县市区州校院]))"
                           r"\s*([\d]{1,2}|[一二三四五六七八九十]{1,3})\s*周年")
 
 
@@ -155,25 +158,24 @@ def anniversary(doc: Document, text: str) -> Found | None:
     Only when the text states one founding year; an anniversary whose start the text does
     not give is outside knowledge."""
     head = text[:4000]
-    founded = {int(m.group(1)) for m in _FOUNDED.finditer(head)}
-    if len(founded) != 1:
+    anns = [(m, m.group(1) or m.group(2), _number(m.group(3))) for m in _ANNIVERSARY.finditer(head)]
+    if len({(unit, n) for _, unit, n in anns}) != 1 or not anns[0][2]:
         return None
-    base = next(iter(founded))
-    ann = {n for m in _ANNIVERSARY.finditer(head) if (n := _number(m.group(1)))}
-    if len(ann) != 1:
+    m, unit, n = anns[0]
+    # the founding names the same kind of unit (设立…自治县, 撤县设市, 建校)
+    founded = [f for f in _FOUNDED.finditer(head) if unit in re.split(r"[。；，,\n]", head[f.start() + 5 : f.end() + 12])[0]]
+    if len({f.group(1) for f in founded}) != 1:
         return None
-    year = base + next(iter(ann))
+    year = int(founded[0].group(1)) + int(n or 0)
     if not _valid(year) or any(y > year for y in past_years(head)):
         return None
-    m = _ANNIVERSARY.search(head)
-    f = _FOUNDED.search(head)
-    assert m and f
-    return year, f"{sentence_at(head, m.start())}（{f.group(0)}，{m.group(0)}：{year} 年）", m.group(0), False
+    said = re.split(r"[。；，,\n]", head[founded[0].start() :])[0]
+    return year, f"{sentence_at(head, m.start())}（{said}，{m.group(0)}：{year} 年）", m.group(0), False
 
 
 # ---------------------------------------------------------------- a review at an annual session
 
-_SESSION = re.compile(r"(?:人民代表大会|人大|政协|政治协商会议)[^。，\n]{0,14}?第[一二三四五六七八九十\d]+次(?:全体)?会议"
+_SESSION = re.compile(r"(?:人民代表大会|人大|政协|政治协商会议)[^。，\n]{0,14}?[第届][一二三四五六七八九十\d]+次(?:全体)?会议"
                       r"|[一二三四五六七八九十\d]+届(?:人大|政协)第?[一二三四五六七八九十\d]+次(?:全体)?会议"
                       r"|[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次(?:人代会|政协会议)")
 _DONE = re.compile(r"完成|实现|取得|突破|增长|提升|达到|位居|荣获")
