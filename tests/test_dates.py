@@ -164,3 +164,10 @@ def test_the_event_a_meeting_studies_gives_its_year(docs: dict[str, Document]) -
 
 def test_a_year_glued_to_an_events_name(docs: dict[str, Document]) -> None:
     assert docs["lead_names_an_event_by_its_year.txt"].value("date") == "2023-11-20"
+
+
+def test_a_sharing_sites_posting_time_does_not_date_the_speech(docs: dict[str, Document]) -> None:
+    """'时间:2022-05-21 …' above '导语:…一文来源于网友上传,不代表本站观点': the upload's time,
+    not the speech's; '今天' is not read against it."""
+    doc = docs["sharing_site_posting_time.txt"]
+    assert doc.value("date") is None

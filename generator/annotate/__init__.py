@@ -638,7 +638,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     elif found := dates.page_stamp(doc):
         published = found[0]
         doc.meta["published"] = Field(found[0], "inferred", found[1])
-    if published and ("template_site" in doc.meta or doc.redacted) and "date" not in fm:
+    if published and ("template_site" in doc.meta or doc.redacted or dates.posted_by_sharing_site(doc)) and "date" not in fm:
         published = None  # a 范文 site's posting time does not date the speech
     guarded(doc, "speakers", speaker_from_head, doc, text)
     guarded(doc, "speakers", infer_people, doc, text)

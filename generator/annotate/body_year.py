@@ -214,14 +214,16 @@ def present_year(doc: Document, text: str) -> Found | None:
     the December before speaks of the coming year that way) or names a later year.
     `2022年是极不平凡的一年` is not read: it is how a year is looked back on from the next."""
     head = text[:4000]
-    if re.search(r"明年|下一年|来年", head):
-        return None
+    if re.search(r"明年|下一年|来年|今年是", head):
+        return None  # a text that says 今年是 names other years by number
     found = [m for m in _PRESENT.finditer(head)]
     if not found:
         return None
     year = max(int(m.group(1)) for m in found)
     if any(y > year for y in past_years(head)) or not _valid(year):
         return None
+    if re.search(str(year) + r"\s*年[^。，,；\n]{0,4}?(?:工作)?(?:计划|打算|思路|要点|安排)", head):
+        return None  # '二、2015年工作计划': a summary of one year planning the next, written at the turn
     m = next(m for m in found if int(m.group(1)) == year)
     return year, sentence_at(head, m.start(1)), f"{year}年是", False
 
@@ -237,8 +239,8 @@ def this_year_beside(doc: Document, text: str) -> Found | None:
     `2015年增长8%；今年预期7%`, is the year before's review)."""
     head = text[:4000]
     years = past_years(head)
-    if not years or re.search(r"去年|明年", head):
-        return None
+    if not years or re.search(r"去年|明年|今年是", head):
+        return None  # '今年是…，2020年是…': a year named by number beside 今年 is another one
     last = max(years)
     bounds = [0] + [m.end() for m in _CLAUSE.finditer(head)] + [len(head) + 1]
     clauses = [head[a : b - 1] for a, b in zip(bounds, bounds[1:], strict=False)]

@@ -7,7 +7,8 @@ cleaning removed as chrome and the head lines of the text: a labelled stamp
 (`来源：XX日报 2019-01-18`, `| 2022-12-12 阅读量`) or an e-paper's edition line
 (`2022年02月19日 星期六`). Not a publication stamp: an e-reader's clock widget (a weekday
 with a time of day to the second), a template or document-sharing site's posting or
-download time (`下载文档`, `免费试读`, `文章大小`), and a stamp on a 范文 site.
+download time (`下载文档`, `免费试读`, `文章大小`), and a stamp on a 范文 site (one that says
+so in its head: `一文来源于网友上传，不代表本站观点`, `小编为大家整理`).
 
 With the stamp, a relative day counts back from it, a bare day (`14日`) is in the stamp's
 month, and a month-day takes the stamp's year (the year before when it falls after the
@@ -86,9 +87,23 @@ def _day_first(line: str) -> datetime.date | None:
         return None
 
 
+# a template or document-sharing site says what it is in its head: its posting time is
+# the upload's, not the speech's ('时间:2022-05-21 … 导语:…一文来源于网友上传,不代表本站观点')
+_SHARING_SITE = re.compile(r"网友上传|不代表本站观点|本站为你精心整理|小编为大家|小编为您|参考范文|范文网|公文网|文秘网")
+
+
+def posted_by_sharing_site(doc: Document) -> bool:
+    """The page's head says it is a template or document-sharing site's copy."""
+    from generator.clean.script import to_simplified
+
+    lines = [r.text for r in doc.removals if r.rule in ("header-line", "page-chrome", "source-line", "editor-intro")]
+    lines += [x for x in doc.search_text.split("\n")[:15] if x.strip()]
+    return any(_SHARING_SITE.search(to_simplified(x)) for x in lines)
+
+
 def page_stamp(doc: Document) -> tuple[str, str] | None:
     """(ISO date, the stamp line) of the page's own publication, or None."""
-    if "template_site" in doc.meta or doc.redacted:
+    if "template_site" in doc.meta or doc.redacted or posted_by_sharing_site(doc):
         return None  # a 范文 site's posting time says nothing about the speech
     lines = [r.text for r in doc.removals if r.rule in ("header-line", "page-chrome", "source-line")]
     lines += [x for x in doc.search_text.split("\n")[:15] if x.strip()]
