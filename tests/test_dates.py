@@ -171,3 +171,8 @@ def test_a_sharing_sites_posting_time_does_not_date_the_speech(docs: dict[str, D
     not the speech's; '今天' is not read against it."""
     doc = docs["sharing_site_posting_time.txt"]
     assert doc.value("date") is None
+
+
+def test_a_template_sites_download_marks_make_its_time_an_upload_time(docs: dict[str, Document]) -> None:
+    """'时间:2010-12-1 … [下载该文章] [会员注册]' on a 范文 page: not the speech's date."""
+    assert docs["template_site_download_marks.txt"].value("date") is None

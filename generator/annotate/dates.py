@@ -8,7 +8,7 @@ cleaning removed as chrome and the head lines of the text: a labelled stamp
 (`2022年02月19日 星期六`). Not a publication stamp: an e-reader's clock widget (a weekday
 with a time of day to the second), a template or document-sharing site's posting or
 download time (`下载文档`, `免费试读`, `文章大小`), and a stamp on a 范文 site (one that says
-so in its head: `一文来源于网友上传，不代表本站观点`, `小编为大家整理`).
+so in its head: `一文来源于网友上传，不代表本站观点`, `小编为大家整理`, `[下载该文章] [会员注册]`).
 
 With the stamp, a relative day counts back from it, a bare day (`14日`) is in the stamp's
 month, and a month-day takes the stamp's year (the year before when it falls after the
@@ -89,7 +89,8 @@ def _day_first(line: str) -> datetime.date | None:
 
 # a template or document-sharing site says what it is in its head: its posting time is
 # the upload's, not the speech's ('时间:2022-05-21 … 导语:…一文来源于网友上传,不代表本站观点')
-_SHARING_SITE = re.compile(r"网友上传|不代表本站观点|本站为你精心整理|小编为大家|小编为您|参考范文|范文网|公文网|文秘网")
+_SHARING_SITE = re.compile(r"网友上传|不代表本站观点|本站为你精心整理|小编为大家|小编为您|参考范文|范文网|公文网|文秘网"
+                           r"|下载该文章|会员注册|请先登录|立即下载|下载文档")
 
 
 def posted_by_sharing_site(doc: Document) -> bool:
