@@ -164,3 +164,15 @@ def test_the_event_a_meeting_studies_gives_its_year(docs: dict[str, Document]) -
 
 def test_a_year_glued_to_an_events_name(docs: dict[str, Document]) -> None:
     assert docs["lead_names_an_event_by_its_year.txt"].value("date") == "2023-11-20"
+
+
+def test_a_sharing_sites_posting_time_does_not_date_the_speech(docs: dict[str, Document]) -> None:
+    """'时间:2022-05-21 …' above '导语:…一文来源于网友上传,不代表本站观点': the upload's time,
+    not the speech's; '今天' is not read against it."""
+    doc = docs["sharing_site_posting_time.txt"]
+    assert doc.value("date") is None
+
+
+def test_a_template_sites_download_marks_make_its_time_an_upload_time(docs: dict[str, Document]) -> None:
+    """'时间:2010-12-1 … [下载该文章] [会员注册]' on a 范文 page: not the speech's date."""
+    assert docs["template_site_download_marks.txt"].value("date") is None

@@ -610,8 +610,13 @@ def infer_dates(doc: Document, text: str, published: str | None) -> None:
         if "date" not in doc.meta or (doc.value("date") is None and not published):
             dates.year_from_lead(doc, head, doc.search_text)
     if not doc.value("date") and not date_from_title(doc) and not date_from_name_or_review(doc, text):
-        # 刚刚过去的2019年, or a meeting at the turn of two years (annotate/dates.py)
-        dates.year_from_turn(doc, "\n".join(doc.search_text.split("\n")[:6])[:600], doc.search_text)
+        # 刚刚过去的2019年, or a meeting at the turn of two years (annotate/dates.py), then
+        # the year the body states or implies (annotate/body_year.py)
+        # (a page's own publication stamp, when there is one, dates it instead)
+        if not dates.year_from_turn(doc, "\n".join(doc.search_text.split("\n")[:6])[:600], doc.search_text) \
+                and not published:
+            dates.year_from_text(doc, doc.search_text)
+    dates.title_against_body(doc, doc.search_text)
 
 
 def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) -> None:
@@ -633,7 +638,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     elif found := dates.page_stamp(doc):
         published = found[0]
         doc.meta["published"] = Field(found[0], "inferred", found[1])
-    if published and ("template_site" in doc.meta or doc.redacted) and "date" not in fm:
+    if published and ("template_site" in doc.meta or doc.redacted or dates.posted_by_sharing_site(doc)) and "date" not in fm:
         published = None  # a 范文 site's posting time does not date the speech
     guarded(doc, "speakers", speaker_from_head, doc, text)
     guarded(doc, "speakers", infer_people, doc, text)

@@ -7,7 +7,8 @@ cleaning removed as chrome and the head lines of the text: a labelled stamp
 (`来源：XX日报 2019-01-18`, `| 2022-12-12 阅读量`) or an e-paper's edition line
 (`2022年02月19日 星期六`). Not a publication stamp: an e-reader's clock widget (a weekday
 with a time of day to the second), a template or document-sharing site's posting or
-download time (`下载文档`, `免费试读`, `文章大小`), and a stamp on a 范文 site.
+download time (`下载文档`, `免费试读`, `文章大小`), and a stamp on a 范文 site (one that says
+so in its head: `一文来源于网友上传，不代表本站观点`, `小编为大家整理`, `[下载该文章] [会员注册]`).
 
 With the stamp, a relative day counts back from it, a bare day (`14日`) is in the stamp's
 month, and a month-day takes the stamp's year (the year before when it falls after the
@@ -86,9 +87,24 @@ def _day_first(line: str) -> datetime.date | None:
         return None
 
 
+# a template or document-sharing site says what it is in its head: its posting time is
+# the upload's, not the speech's ('时间:2022-05-21 … 导语:…一文来源于网友上传,不代表本站观点')
+_SHARING_SITE = re.compile(r"网友上传|不代表本站观点|本站为你精心整理|小编为大家|小编为您|参考范文|范文网|公文网|文秘网"
+                           r"|下载该文章|会员注册|请先登录|立即下载|下载文档")
+
+
+def posted_by_sharing_site(doc: Document) -> bool:
+    """The page's head says it is a template or document-sharing site's copy."""
+    from generator.clean.script import to_simplified
+
+    lines = [r.text for r in doc.removals if r.rule in ("header-line", "page-chrome", "source-line", "editor-intro")]
+    lines += [x for x in doc.search_text.split("\n")[:15] if x.strip()]
+    return any(_SHARING_SITE.search(to_simplified(x)) for x in lines)
+
+
 def page_stamp(doc: Document) -> tuple[str, str] | None:
     """(ISO date, the stamp line) of the page's own publication, or None."""
-    if "template_site" in doc.meta or doc.redacted:
+    if "template_site" in doc.meta or doc.redacted or posted_by_sharing_site(doc):
         return None  # a 范文 site's posting time says nothing about the speech
     lines = [r.text for r in doc.removals if r.rule in ("header-line", "page-chrome", "source-line")]
     lines += [x for x in doc.search_text.split("\n")[:15] if x.strip()]
@@ -213,6 +229,9 @@ def year_from_lead(doc: Document, head: str, text: str) -> bool:
 
 # ---------------------------------------------------------------- the turn of the year
 
+# a year's plan adopted at the meeting (审议…2021年工作要点): plans are drawn up late in the
+# year before at the earliest, so a meeting from May to August adopting one is in its year
+_PLAN_OF = re.compile(r"(?:审议|研究|讨论|通过|印发|部署|制定|安排)[^。；\n]{0,30}?" + _Y + r"\s*年[^。；，,\n]{0,16}?(?:工作要点|工作计划|要点)")
 _JUST_PAST = re.compile(r"(?:刚刚|刚|已经)过去的\s*" + _Y + r"\s*年(?!代)")
 _YEAR_WORD = re.compile(_Y + r"\s*年(?!代)")
 
@@ -226,7 +245,10 @@ def year_from_turn(doc: Document, head: str, text: str) -> bool:
     `2020年度…2021年新年献词`): early in the year (January to April) it reviews the
     past year and plans the current one, so it is in the later year; in November or
     December it reviews its own year and plans the next, so it is in the earlier one.
-    Between May and October the two readings are equally likely and nothing is said.
+    Between May and October the two readings are equally likely and nothing is said,
+    unless the meeting adopts the later year's plan (`研究审议…2021年工作要点`): a year's plan
+    is not adopted half a year or more before that year, so until August the meeting is in
+    the later year.
     """
     md = _MONTH_DAY.search(head)
     m = _JUST_PAST.search(text[:3000])
@@ -237,10 +259,13 @@ def year_from_turn(doc: Document, head: str, text: str) -> bool:
         mo = int(md.group(1))
         para = text[text.find(md.group(0)) :][:600]
         years = sorted({int(y) for y in _YEAR_WORD.findall(para)})
-        if len(years) != 2 or years[1] != years[0] + 1 or 5 <= mo <= 10:
+        if len(years) != 2 or years[1] != years[0] + 1:
             return False
-        year = years[1] if mo <= 4 else years[0]
-        when = "年初" if mo <= 4 else "年末"
+        plan = _PLAN_OF.search(para, 0) if 5 <= mo <= 8 else None
+        if 5 <= mo <= 10 and not (plan and int(plan.group(1)) == years[1]):
+            return False
+        year = years[1] if mo <= 8 else years[0]
+        when = "年初" if mo <= 4 else "年中，审议的是当年的计划" if mo <= 8 else "年末"
         ev = (f"{_sentence(head, md.start())}（同段只写 {years[0]} 年和 {years[1]} 年；"
               f"{mo}月是{when}，会议在 {year} 年）")
     else:
@@ -255,3 +280,78 @@ def year_from_turn(doc: Document, head: str, text: str) -> bool:
             return True
     _set(doc, str(year), "year", ev, m.group(0) if m else str(year))
     return True
+
+
+# ---------------------------------------------------------------- a year the body states or implies
+
+
+def year_from_text(doc: Document, text: str) -> bool:
+    """The year `annotate/body_year.py` reads from the body, when nothing else dated the
+    text. The day is known too when the rule dates the meeting the lead names by its
+    month and day (a meeting that fixes a coming event)."""
+    from generator.annotate import body_year
+
+    found = body_year.year_from_body(doc, text)
+    if not found:
+        return False
+    year, ev, words, meeting = found
+    md = _MONTH_DAY.fullmatch(str(doc.value("date_text") or ""))
+    if meeting and md:
+        try:
+            day = datetime.date(year, int(md.group(1)), int(md.group(2)))
+        except ValueError:
+            day = None
+        if day:
+            _set(doc, day.isoformat(), "day", ev, md.group(0))
+            return True
+    _set(doc, str(year), "year", ev, words)
+    return True
+
+
+# a headline that names a year's review or record (2020年度…, 2020年工作总结会) may be held
+# early in the next year: its year is not the lead's day's
+_TITLE_REVIEW = re.compile(r"年度|总结|回顾|述职|考核|考评|年终|全年|报告|盘点")
+
+
+def _title_year_to_lead_day(doc: Document, text: str) -> None:
+    """`举办2020年“七·一”表彰大会` over the lead `6月30日晚上，…举办…表彰大会`: the headline's
+    year and the lead's month-day are the one event's, so the day is known. Only when the
+    lead opens with the month-day, tells of the event the headline names (five characters
+    in common after the year), and the month is from March on: a headline naming a year's
+    review (2020年度…, …总结会) is often held early the next year, and is not read."""
+    from generator.annotate.body_year import _shared
+
+    md = _MONTH_DAY.fullmatch(str(doc.value("date_text") or ""))
+    title = str(doc.value("title") or "")
+    y = re.search(_Y + r"\s*年", title)
+    if not md or not y or int(md.group(1)) < 3 or _TITLE_REVIEW.search(title):
+        return
+    lead = text.lstrip().split("\n", 1)[0]
+    if not lead.startswith(md.group(0)) or not _shared(title[y.end() :], lead, 5):
+        return
+    try:
+        day = datetime.date(int(y.group(1)), int(md.group(1)), int(md.group(2)))
+    except ValueError:
+        return
+    _set(doc, day.isoformat(), "day", f"{_sentence(lead, 0)}（年份据标题“{title}”）", md.group(0))
+
+
+def title_against_body(doc: Document, text: str) -> None:
+    """A year taken from the title must agree with the year the body speaks in (`今年…2012年`,
+    `2015年是…之年`). When they differ, a template's title (written by the site that
+    posted it) yields to the body; any other title and body leave the year unknown."""
+    from generator.annotate import body_year, genre
+
+    f = doc.meta.get("date")
+    if not f or not f.value or not str(f.evidence or "").startswith("标题："):
+        return
+    found = body_year.year_from_body(doc, text, body_year.PRESENT_RULES)
+    if not found or str(found[0]) == str(f.value)[:4]:
+        _title_year_to_lead_day(doc, text)
+        return
+    year, ev, words, _ = found
+    if genre.template(doc):
+        _set(doc, str(year), "year", f"{ev}（标题写 {str(f.value)[:4]} 年，是范文网站的标题；正文说的是 {year} 年）", words)
+        return
+    doc.meta["date"] = Field(None, "inferred", f"{f.evidence}；正文：{ev}（两者年份不同，不作推断）")
+    doc.meta["date_precision"] = Field(None, "inferred", None)
