@@ -12,6 +12,8 @@ name said once, with nothing else of its lineage, may be a word, a person or a c
   its economy, people, land or distinctiveness after it (`X经济社会`, `X人民`,
   `X辨识度` …); a word cannot stand there (`网上商城建设` is not such a phrase);
 - the name is the short form of exactly one county-level division;
+- the phrase is not about a place the text visits, learns from or helps (`学习X经济社会
+  发展的经验`, `赴X考察`);
 - the text speaks as a division of that unit (`县委`, `县政府`, `我县`, `全县` for a 县;
   `区委`, `区政府`, `我区` for a 区; `旗委`, `我旗` for a 旗), and never as a city or a
   province (`我市`, `我省`);
@@ -45,6 +47,8 @@ _VOICE = {
     "旗": re.compile(r"我旗|本旗|全旗|旗委(?!书记)|旗政府|旗人民政府"),
 }
 _HIGHER_VOICE = re.compile(r"我市|本市|我省|本省|我州|我盟")
+# a place the text visits, learns from or helps is another county (学习长兴经济社会发展经验)
+_ELSEWHERE = re.compile(r"(?:学习|借鉴|赴|对口|帮扶|援建|支援|结对|兄弟)[^，,。；;！？]{0,4}$")
 # a word jieba's dictionary counts this often is an ordinary word as well as a name
 # (商城 1270, 来宾 166); rarer ones (铜梁 10) are names the dictionary mistags
 _ORDINARY_MIN_FREQ = 100
@@ -68,6 +72,12 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(out)
 
 
+def elsewhere(text: str, start: int) -> bool:
+    """The place named at `start` is one the text visits, learns from or helps
+    (学习X…经验, 赴X考察, 对口帮扶X): another county than the text's own."""
+    return bool(_ELSEWHERE.search(text[max(0, start - 8) : start]))
+
+
 def _unit(div: Division) -> str | None:
     return next((u for u in _VOICE if div.name.endswith(u)), None)
 
@@ -81,13 +91,19 @@ def _county(name: str) -> Division | None:
 
 def _phrases(text: str, taken: list[tuple[int, int]]) -> dict[str, list[int]]:
     """Short county names in place-only phrases: name → the positions of those phrases.
-    A name that overlaps another place name the gazetteer found (龙江 in 黑龙江) is not one."""
+    A name that overlaps another place name the gazetteer found (龙江 in 黑龙江) is not one;
+    a county the text visits or learns from is another county's, kept under "" so that the
+    caller can refuse the page."""
     seen: dict[str, list[int]] = {}
 
     def add(name: str, start: int) -> None:
         end = start + len(name)
-        if not any(s < end and start < e and (s, e) != (start, end) for s, e in taken) and _county(name):
-            seen.setdefault(name, []).append(start)
+        if any(s < end and start < e and (s, e) != (start, end) for s, e in taken) or not _county(name):
+            return
+        if elsewhere(text, start):
+            seen.setdefault("", []).append(start)  # another county's phrase: the text is not its own
+            return
+        seen.setdefault(name, []).append(start)
 
     for m in _BEFORE.finditer(text):
         run = m.group(1)
@@ -111,8 +127,8 @@ def named_in_phrase(text: str, place_code: str | None) -> tuple[Division, str] |
 
     found = gazetteer.mentions(text)
     seen = _phrases(text, [(s, e) for _d, s, e in found])
-    if len(seen) != 1:
-        return None
+    if len(seen) != 1 or "" in seen:
+        return None  # no phrase, phrases naming several counties, or one naming another
     name, starts = next(iter(seen.items()))
     div = _county(name)
     assert div is not None
