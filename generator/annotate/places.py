@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from generator.annotate import gazetteer, own_county, place_phrases
+from generator.annotate import gazetteer, own_county, place_phrases, speaker_place
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
 from generator.annotate.speaker import has_surname, word_tags
@@ -237,6 +237,10 @@ def refine(doc: Document, text: str) -> None:
         div, written, ev = former  # 璧山县, now 璧山区: the name the text gives it
         doc.meta["place"] = Field({**_place_field(div), "county": written}, "inferred", ev)
         doc.meta["level"] = Field(div.level, "inferred", ev)
+    elif not place.get("county") and (post := speaker_place.post_division(doc, code)):
+        # the main speaker's post names a division below the place found (speaker_place.py)
+        doc.meta["place"] = Field(_place_field(post[0]), "inferred", post[1])
+        doc.meta["level"] = Field(post[0].level, "inferred", post[1])
     elif not place.get("county") and (named := place_phrases.named_in_phrase(text, code or None)):
         # a county's own page naming itself only in a place-only phrase (place_phrases.py)
         doc.meta["place"] = Field(_place_field(named[0]), "inferred", named[1])
