@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from generator.annotate import gazetteer, own_county, place_phrases, speaker_place
+from generator.annotate import gazetteer, headline_place, own_county, place_phrases, speaker_place
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
 from generator.annotate.speaker import has_surname, word_tags
@@ -237,6 +237,10 @@ def refine(doc: Document, text: str) -> None:
         div, written, ev = former  # 璧山县, now 璧山区: the name the text gives it
         doc.meta["place"] = Field({**_place_field(div), "county": written}, "inferred", ev)
         doc.meta["level"] = Field(div.level, "inferred", ev)
+    elif head := headline_place.headline_division(doc, text, code):
+        # the headline names one division below the province found (headline_place.py)
+        doc.meta["place"] = Field(_place_field(head[0]), "inferred", head[1])
+        doc.meta["level"] = Field(head[0].level, "inferred", head[1])
     elif not place.get("county") and (post := speaker_place.post_division(doc, code)):
         # the main speaker's post names a division below the place found (speaker_place.py)
         doc.meta["place"] = Field(_place_field(post[0]), "inferred", post[1])
