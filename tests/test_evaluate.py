@@ -185,12 +185,21 @@ def test_issue_17_province_target_on_the_pages(pages_eval) -> None:
 
 @pytest.mark.e2e
 @needs_pages
-@pytest.mark.xfail(strict=True, reason="issue 17 targets not reached yet: year, city and county are 83%, 93% "
-                                      "and 91% right on the development pages (the rest unknown, not wrong: "
-                                      "years only outside knowledge gives, place names read as words or persons)")
-@pytest.mark.parametrize("name", ["year", "city", "county"])
+@pytest.mark.xfail(strict=True, reason="issue 17 target not reached yet: year is 83% right on the development "
+                                      "pages (the rest unknown, not wrong: years only outside knowledge gives)")
+@pytest.mark.parametrize("name", ["year"])
 def test_issue_17_year_and_place_targets_on_the_pages(pages_eval, name: str) -> None:
     assert pages_eval.rate(name, "right") >= 0.95, name
+
+
+@pytest.mark.e2e
+@needs_pages
+@pytest.mark.parametrize("name", ["city", "county"])
+def test_issue_17_city_and_county_targets_on_the_pages(pages_eval, name: str) -> None:
+    """Issue 17's targets for city and county: ≥95% of known values right, none wrong
+    (72 and 71 of 73 right, 0 wrong, when this was written)."""
+    assert pages_eval.rate(name, "right") >= 0.95, f"{name}: {pages_eval.counts(name)}\n{_wrong(pages_eval, MINE)}"
+    assert pages_eval.counts(name)["wrong"] == 0, _wrong(pages_eval, MINE)
 
 
 @pytest.mark.e2e
