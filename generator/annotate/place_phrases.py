@@ -125,6 +125,8 @@ def named_in_phrase(text: str, place_code: str | None) -> tuple[Division, str] |
     phrases (see the module docstring), else None."""
     from generator.annotate.places import _sentence, in_context
 
+    if _HIGHER_VOICE.search(text) or not _phrases(text, []):
+        return None  # a city's or province's voice, or no phrase at all: no need to scan names
     found = gazetteer.mentions(text)
     seen = _phrases(text, [(s, e) for _d, s, e in found])
     if len(seen) != 1 or "" in seen:
@@ -133,7 +135,7 @@ def named_in_phrase(text: str, place_code: str | None) -> tuple[Division, str] |
     div = _county(name)
     assert div is not None
     unit = _unit(div)
-    if unit is None or not _VOICE[unit].search(text) or _HIGHER_VOICE.search(text):
+    if unit is None or not _VOICE[unit].search(text):
         return None
     lineage = gazetteer._index().lineage[div.code]
     if any(d.code not in lineage for d, _s, _e in in_context(text, found)):
