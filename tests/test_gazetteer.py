@@ -208,6 +208,17 @@ def test_resolve_ignores_places_in_passing() -> None:
     assert resolve(text) == only("柳州")
 
 
+def test_resolve_places_of_several_provinces_named_alike_is_none() -> None:
+    """A list of speakers from counties of several provinces, each named once with its
+    lineage: none of them is the text's place."""
+    text = "浙江省丽水市莲都区委书记甲、吉林省四平市伊通县委书记乙、福建省漳州市东山县委书记丙先后发言。"
+    assert resolve(text) is None
+    # counties of one province named alike: their province is common ground, not a tie
+    assert resolve("浙江省丽水市莲都区委书记甲、浙江省杭州市西湖区委书记乙先后发言。").province == "浙江省"
+    # one of them named again decides
+    assert resolve(text + "莲都区将认真贯彻落实。").name == "莲都区"
+
+
 def test_resolve_nothing() -> None:
     assert resolve("") is None
     assert resolve("市委书记出席全市会议并讲话，要求全市上下推动高质量发展。") is None
@@ -242,7 +253,9 @@ def test_deterministic_across_processes_and_hash_seeds() -> None:
         assert proc.returncode == 0, proc.stderr
         outs.append(proc.stdout)
     assert outs[0] == outs[1]
-    assert outs[0].splitlines()[1] != "None"
+    # a resolved place, not only None, is compared (the name soup of the first text names
+    # provinces alike and resolves to nothing; 鼓楼区 is ambiguous and resolves by rule)
+    assert outs[0].splitlines()[2] != "None"
 
 
 def test_division_orders_by_code() -> None:

@@ -69,3 +69,8 @@ def test_lead_outlet() -> None:
     assert lead_outlet("今日竹溪网消息 5月8日，我县召开会议。") == "今日竹溪网"
     assert lead_outlet("某某新闻网讯 5月8日，县政府召开会议。") == "某某新闻网"
     assert lead_outlet("5月8日，县政府召开会议。网消息称") is None
+
+
+def test_a_county_the_page_visits_is_not_its_own(docs: dict[str, Document]) -> None:
+    """我县党政代表团赴宁阳考察学习: the page speaks as a county, but 宁阳 is the one it visits."""
+    assert place(docs["county_visited_is_not_its_own.txt"]) == (None, None, None)

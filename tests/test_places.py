@@ -106,3 +106,18 @@ def test_dispatch_is_used_when_nothing_else_is_named() -> None:
     assert [d.name for d, _s, _e in in_context(text, gazetteer.mentions(text))] == ["南宁市"]
     text = "新华社南宁5月3日电 3日上午，百色市召开民族团结进步表彰大会。"
     assert [d.name for d, _s, _e in in_context(text, gazetteer.mentions(text))] == ["百色市"]
+
+
+def test_a_relayed_speech_names_its_own_places_not_the_texts(docs: dict[str, Document]) -> None:
+    """总书记在江西考察时的重要讲话、对湖北恩施州建始县山体滑坡作出的重要指示: the district
+    relaying them is in neither place."""
+    assert place(docs["relayed_speech_names_another_place.txt"]) == (None, None, None)
+
+
+def test_and_before_a_county_office_is_not_the_county_he(docs: dict[str, Document]) -> None:
+    """…的请示》和县妇联《…: 和 + 县妇联, not 和县 of 安徽."""
+    assert place(docs["and_county_womens_federation.txt"]) == (None, None, None)
+
+
+def test_he_county_named_with_its_city_is_he_county(docs: dict[str, Document]) -> None:
+    assert place(docs["and_county_named_with_its_city.txt"]) == ("安徽省", "马鞍山市", "和县")

@@ -479,6 +479,9 @@ def resolve(text: str, hint_province: str | None = None) -> Division | None:
        more informative answer: a speech naming a district and its city is the district's.
     4. Then the earliest first mention (titles and openings name the host), then the
        lower code, so the result is deterministic.
+    5. Places of several provinces that tie on consistency and count (a list of speakers
+       from 浙江省丽水市莲都区, 吉林省四平市伊通县, …, each named once) give no answer:
+       the first of them is not the text's place.
 
     ``hint_province`` (official or short name, e.g. "广西") restricts the answer to that
     province when the text names anything in it, and steers ambiguous names towards it.
@@ -533,4 +536,9 @@ def _best(found: list[tuple[Division, int, int]], hint_codes: frozenset[str]) ->
         candidates,
         key=lambda c: (consistent(c), counts[c], idx.depth(c), -first[c], -int(c)),
     )
+    # Places of several provinces named alike, each once with its own lineage (a list of
+    # speakers from 浙江省丽水市莲都区, 吉林省四平市伊通县, …): none of them is the text's.
+    if any(idx.lineage[c][0] != idx.lineage[best][0] and (consistent(c), counts[c]) == (consistent(best), counts[best])
+           for c in candidates):
+        return None
     return idx.divisions[best]

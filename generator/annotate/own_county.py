@@ -12,7 +12,8 @@ settles it on the county, when both hold:
   its unit (`石林县残联参加自治县…`);
 - it names exactly one county-level division inside the place already found (inside its
   city; inside a municipality), or, when no place was found, exactly one county-level
-  division and nothing outside that county's own lineage.
+  division and nothing outside that county's own lineage. A county the page visits, learns
+  from or helps (`赴X考察学习`, `学习X…经验`, `对口帮扶X`) is another county, not counted.
 
 The place names read here are the text's, its headline's and the chrome lines cleaning
 removed (a breadcrumb `…> 今日石门 >`, a stamp line `作者:中国·依安`), each read in context
@@ -64,6 +65,7 @@ def _speaks_as_county(doc: Document, text: str, title: str) -> str | None:
 
 def county_of(doc: Document, text: str) -> tuple[Division, str] | None:
     """(the county, evidence) a county's page speaks for, or None (see the module doc)."""
+    from generator.annotate.place_phrases import elsewhere
     from generator.annotate.places import in_context
 
     place = doc.value("place") or {}
@@ -76,7 +78,7 @@ def county_of(doc: Document, text: str) -> tuple[Division, str] | None:
     found = in_context(full, gazetteer.mentions(full))
     counties: dict[str, tuple[Division, int, int]] = {}
     for d, s, e in found:
-        if d.level == "县区":
+        if d.level == "县区" and not elsewhere(full, s):  # 学习X经验, 赴X考察: another county
             counties.setdefault(d.code, (d, s, e))  # its first mention: the headline's, if any
     if code:
         level = doc.value("level")

@@ -9,6 +9,10 @@ on the words around it:
   also names something of its lineage (its city, province or another of its counties);
 - a name right after a post or a surname (旗委书记兴安, 周玉龙) is a person's name, and one
   followed by 水库, 路, 公园, 公司 … names that feature, wherever it is (龙湾水库);
+- a place inside a central leader's speech or instruction the text relays (总书记在上海
+  考察时的重要讲话, 对某市某县山体滑坡作出的重要指示) is the speech's, not the text's;
+- 和县, the one county whose name is 和 + 县, is read only with its city or province named
+  (…的请示》和县妇联 is 和 + 县妇联);
 - a text that speaks as a county (我县, 县委, 县政府 and no 我市/我省) is at county level even
   when the only place it names is its city or province (a province or national figure
   mentioned in passing does not make it a provincial document);
@@ -24,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from generator.annotate import gazetteer, own_county
+from generator.annotate import gazetteer, headline_place, own_county, place_phrases, speaker_place
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
 from generator.annotate.speaker import has_surname, word_tags
@@ -56,25 +60,36 @@ def _wordlike(form: str) -> bool:
     return tag is not None and not tag.startswith(_PLACE_TAGS)
 
 
+# a central leader's speech or instruction the text relays, named by where it was given or
+# what it is about (总书记在上海考察时的重要讲话, 对贵州毕节市黔西市游船倾覆事故作出的重要
+# 指示): the places inside it are the speech's, not the text's
+# (a list of them, 在…的重要讲话、对…作出的重要指示、给…的重要回信, is one span)
+_RELAYED = re.compile(r"总书记(?:[^。；;！？\n]{0,60}?(?:重要讲话|重要指示|重要批示|指示批示|重要回信|贺信|贺词))+")
+
+
 def in_context(text: str, found: list[Mention]) -> list[Mention]:
     """The mentions that name places here (see the module docstring)."""
     lineage_codes = {d.code for d, _s, _e in found}
+    relayed = [m.span() for m in _RELAYED.finditer(text)] if "总书记" in text else []
     out = []
     for div, start, end in found:
+        if any(s <= start and end <= e for s, e in relayed):
+            continue  # 总书记在上海考察时的重要讲话: the speech's place
         form = text[start:end]
         short = end - start < len(div.name)
         before = text[start - 1 : start] if start else ""
         person = bool(before) and before not in _FUNCTION_CHARS and has_surname(before)
         if short and (_AFTER_POST.search(text[max(0, start - 3) : start]) or person):
             continue  # 旗委书记兴安, 周玉龙: a person
-        if len(form) == 2 and form[0] in _FUNCTION_CHARS and text[end : end + 1] in _COUNTY_WORD:
-            continue  # 各乡镇和县直部门: 和 + 县直, not 和县
+        related = any(c != div.code and (c[:4] == div.code[:4] or c == div.code[:2] + "0000") for c in lineage_codes)
+        if len(form) == 2 and form[0] in _FUNCTION_CHARS and (text[end : end + 1] in _COUNTY_WORD or not related):
+            # 各乡镇和县直部门, …的请示》和县妇联: 和 + a county office, not 和县; the county
+            # itself is named with its city or province (马鞍山市和县, 安徽和县)
+            continue
         if short and _FEATURE.match(text, end):
             continue  # 龙湾水库, 青山路: a reservoir, a street named after a place elsewhere
-        if end - start < len(div.name) and _wordlike(re.sub(r"\s", "", form)):
-            related = any(c != div.code and (c[:4] == div.code[:4] or c == div.code[:2] + "0000") for c in lineage_codes)
-            if not related:
-                continue  # 各位来宾: a word
+        if end - start < len(div.name) and _wordlike(re.sub(r"\s", "", form)) and not related:
+            continue  # 各位来宾: a word
         out.append((div, start, end))
     # a news agency's dispatch line (新华社南宁5月3日电, 人民网南京3月1日电) names where the
     # story was filed, not where it happened: it counts only when nothing else is named
@@ -222,6 +237,18 @@ def refine(doc: Document, text: str) -> None:
         div, written, ev = former  # 璧山县, now 璧山区: the name the text gives it
         doc.meta["place"] = Field({**_place_field(div), "county": written}, "inferred", ev)
         doc.meta["level"] = Field(div.level, "inferred", ev)
+    elif head := headline_place.headline_division(doc, text, code):
+        # the headline names one division below the province found (headline_place.py)
+        doc.meta["place"] = Field(_place_field(head[0]), "inferred", head[1])
+        doc.meta["level"] = Field(head[0].level, "inferred", head[1])
+    elif not place.get("county") and (post := speaker_place.post_division(doc, code)):
+        # the main speaker's post names a division below the place found (speaker_place.py)
+        doc.meta["place"] = Field(_place_field(post[0]), "inferred", post[1])
+        doc.meta["level"] = Field(post[0].level, "inferred", post[1])
+    elif not place.get("county") and (named := place_phrases.named_in_phrase(text, code or None)):
+        # a county's own page naming itself only in a place-only phrase (place_phrases.py)
+        doc.meta["place"] = Field(_place_field(named[0]), "inferred", named[1])
+        doc.meta["level"] = Field(named[0].level, "inferred", named[1])
     mine = self_level(text)
     if mine and doc.value("level") in ("市", "省"):
         doc.meta["level"] = Field(mine[0], "inferred", mine[1])
