@@ -1,0 +1,293 @@
+"""Exact counts of the archive's frequent strings, per year and per province (each by
+genre), precomputed for the term-trends page.
+
+Why: the page (docs/assets/trends.js) counts a term in the browser by loading the text
+of every document that holds all of its character pairs. For a term in a few dozen
+documents that is fast; for 发展, in nearly every document, it is the whole archive's
+text (about 150 MB at 10,000 documents). Those are exactly the strings whose counts can
+be computed once here: every search-index term (a Han character, a Han character pair,
+a segmented word of three or more characters, a Latin or number word) whose candidate
+documents' text is more than the page's budget.
+
+Counts follow trends.js's definition exactly, so a precomputed count and one counted in
+the browser never differ: the text is the document's paragraphs joined by newlines,
+converted to simplified script character by character with the same OpenCC table
+(t2s.js) and lowercased; a term is counted as a string, non-overlapping (Python's
+str.count), and only in the documents the page would count it in (those holding each of
+its character terms in the search index: for a character pair that is every document
+holding it).
+
+The vocabulary is decided from the corpus alone (which terms, sorted), so the same
+corpus gives the same files byte for byte. A word of three or more characters is counted
+in every document with one Aho-Corasick pass over the document's text for all such
+words (pyahocorasick), not one str.count per word and document.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ahocorasick
+import numpy as np
+
+from generator.model import Document
+from generator.publish import labels
+from generator.publish.indexes import year_of
+from generator.publish.search import DocTerms, compact_terms, t2s_table
+
+# Bytes of document text the trends page loads without asking (trends.js's default), and
+# what one character of packed text costs it (trends.js's BYTES_PER_CHAR).
+DEFAULT_BUDGET = 1_500_000
+BYTES_PER_CHAR = 2.0
+BUDGET_ENV = "GENERATOR_TRENDS_BUDGET"
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+_HAN_ONLY = re.compile(f"[{_HAN}]+")
+_LATIN = re.compile(r"[a-z0-9]{2,}")
+
+
+def budget() -> int:
+    """The page's budget in bytes: a site may lower or raise it (GENERATOR_TRENDS_BUDGET);
+    the same number goes to the page (tc/info.js), so both sides agree which terms are
+    precomputed."""
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BUDGET
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{BUDGET_ENV}={raw!r}: expected a number of bytes") from exc
+    if value < 0:
+        raise ValueError(f"{BUDGET_ENV}={raw!r}: expected a number of bytes, not below 0")
+    return value
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> dict[int, str]:
+    pairs = t2s_table()
+    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
+
+
+def trend_text(doc: Document) -> str:
+    """The text trends.js counts in: the d/ file's text (paragraphs joined by newlines),
+    simplified character by character, then lowercased."""
+    return "\n".join(doc.paragraphs).translate(_t2s()).lower()
+
+
+def _bigrams(term: str) -> list[str]:
+    return [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def _self_overlapping(term: str) -> bool:
+    """Whether two occurrences of `term` can overlap (a proper prefix equals a suffix):
+    only then does counting every match differ from str.count's non-overlapping count."""
+    return any(term[:k] == term[-k:] for k in range(1, len(term)))
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the page groups a document by: the first value of each facet in meta.js
+    (year, place: its province or 全国, genre), '' when unknown."""
+
+    year: str
+    place: str
+    genre: str
+
+
+def facets_of(doc: Document) -> Facets:
+    places = labels.place_names(doc)
+    genre = doc.value("genre")
+    return Facets(year_of(doc) or "", places[0] if places else "", str(genre) if genre else "")
+
+
+@dataclass
+class TrendCounts:
+    """The precomputed counts: per term, per cell (facet 'y' or 'p', its value, genre),
+    [documents containing the term, occurrences]."""
+
+    terms: dict[str, dict[tuple[str, str, str], list[int]]] = field(default_factory=dict)
+    budget: int = DEFAULT_BUDGET
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+_HAN_MASK_LO, _HAN_MASK_HI = 0x3400, 0x9FFF
+_HAN2_LO, _HAN2_HI = 0xF900, 0xFAFF
+_WORDS = re.compile(f"^[{_HAN}]{{3,}}$", re.M)
+_LATIN_WORDS = re.compile(r"^[a-z0-9]{2,}$", re.M)
+
+
+def _codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The Han characters of `text` (code points) and the Han pairs within its runs
+    (first × 2^21 + second), each as a sorted array of distinct values with counts laid
+    out as (values, counts) pairs: the same characters and pairs search.py indexes."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    han = ((cp >= _HAN_MASK_LO) & (cp <= _HAN_MASK_HI)) | ((cp >= _HAN2_LO) & (cp <= _HAN2_HI))
+    chars = cp[han]
+    both = han[:-1] & han[1:]
+    pairs = (cp[:-1][both] << 21) | cp[1:][both]
+    return chars, pairs
+
+
+def _code(term: str) -> int:
+    """A character's or pair's code as _codes writes it."""
+    return ord(term) if len(term) == 1 else (ord(term[0]) << 21) | ord(term[1])
+
+
+def _pair(code: int) -> str:
+    return chr(code >> 21) + chr(code & 0x1FFFFF)
+
+
+def _doc_words(t: DocTerms) -> tuple[list[str], list[str]]:
+    """A document's index words: Han words of three or more characters, Latin words."""
+    return _WORDS.findall(t.keys), _LATIN_WORDS.findall(t.keys)
+
+
+def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: int) -> list[str]:
+    """Index terms whose candidates' text costs the page more than `limit` bytes, sorted.
+
+    A character or a character pair: its candidates are the documents holding it. A word
+    of three or more characters: the documents holding all of its pairs, at most as many
+    as hold its rarest pair, so every word whose pairs are all over the limit is taken (a
+    few more than needed, never one too few). A Latin word: the documents holding it."""
+    chunk_codes: list[np.ndarray] = []
+    chunk_cost: list[np.ndarray] = []
+    codes = np.zeros(0, np.int64)
+    cost = np.zeros(0, np.float64)
+    latin: Counter[str] = Counter()
+    words: set[str] = set()
+
+    def merge() -> None:
+        nonlocal codes, cost
+        allc = np.concatenate([codes, *chunk_codes])
+        allw = np.concatenate([cost, *chunk_cost])
+        codes, inverse = np.unique(allc, return_inverse=True)
+        cost = np.bincount(inverse, weights=allw, minlength=len(codes))
+        chunk_codes.clear()
+        chunk_cost.clear()
+
+    for n, d in enumerate(docs):
+        t = terms_of.get(d.id) or compact_terms(d)
+        chars, pairs = _codes(d.search_text)
+        present = np.unique(np.concatenate([chars, pairs]))
+        chunk_codes.append(present)
+        chunk_cost.append(np.full(len(present), t.length * BYTES_PER_CHAR))
+        w, lat = _doc_words(t)
+        words.update(w)
+        for x in lat:
+            latin[x] += t.length * BYTES_PER_CHAR
+        if n % 256 == 255:
+            merge()
+    merge()
+    heavy_codes = codes[cost > limit]
+    heavy = {chr(c) if c < (1 << 21) else _pair(c) for c in heavy_codes.tolist()}
+    out = heavy | {w for w in words if all(b in heavy for b in _bigrams(w))}
+    out |= {x for x, c in latin.items() if c > limit}
+    return sorted(out)
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton | None:
+    if not words:
+        return None
+    a = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, w in enumerate(words):
+        a.add_word(w, i)
+    a.make_automaton()
+    return a
+
+
+@dataclass
+class _Vocabulary:
+    """The terms to count, numbered in sorted order, with lookup tables for one pass."""
+
+    terms: list[str]
+    short_codes: np.ndarray  # sorted codes of the characters and pairs
+    short_ids: np.ndarray  # their term numbers
+    words: list[str]  # longer Han words and Latin words, for the automaton
+    word_ids: list[int]
+    automaton: ahocorasick.Automaton | None
+
+    @classmethod
+    def of(cls, terms: list[str]) -> _Vocabulary:
+        short = [(i, t) for i, t in enumerate(terms) if len(t) <= 2 and _HAN_ONLY.fullmatch(t)]
+        codes = np.array([_code(t) for _, t in short], dtype=np.int64)
+        order = np.argsort(codes)
+        ids = np.array([i for i, _ in short], dtype=np.int64)
+        long = [(i, t) for i, t in enumerate(terms) if not (len(t) <= 2 and _HAN_ONLY.fullmatch(t))]
+        words = [t for _, t in long]
+        return cls(terms, codes[order], ids[order], words, [i for i, _ in long], _automaton(words))
+
+
+def doc_counts(doc: Document, t: DocTerms, vocab: _Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(term numbers, occurrences) of every vocabulary term in one document, counted as
+    the page counts: non-overlapping, in its trend text, only if the page would count it
+    there (the document holds the term's characters or pairs in the search index)."""
+    text = trend_text(doc)
+    chars, pairs = _codes(text)
+    values, counts = np.unique(np.concatenate([chars, pairs]), return_counts=True)
+    if doc.simplified is not None:  # converted by OpenCC: the index may differ from the text
+        ic, ip = _codes(doc.search_text)
+        keep = np.isin(values, np.concatenate([ic, ip]))
+        values, counts = values[keep], counts[keep]
+    pos = np.searchsorted(vocab.short_codes, values)
+    pos[pos >= len(vocab.short_codes)] = 0
+    hit = vocab.short_codes[pos] == values if len(vocab.short_codes) else np.zeros(len(values), bool)
+    ids, occ = vocab.short_ids[pos[hit]], counts[hit]
+    same = (values[hit] >= (1 << 21)) & ((values[hit] >> 21) == (values[hit] & 0x1FFFFF))
+    for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
+        occ[k] = text.count(vocab.terms[ids[k]])
+    if vocab.automaton is None:
+        return ids, occ
+    found = Counter(v for _end, v in vocab.automaton.iter(text))
+    if not found:
+        return ids, occ
+    doc_pairs = set(values[values >= (1 << 21)].tolist())
+    latin = set(_LATIN_WORDS.findall(t.keys)) if t.keys else set()
+    more_ids, more_occ = [], []
+    for i, n in found.items():
+        w = vocab.words[i]
+        if _HAN_ONLY.fullmatch(w):
+            if not all(_code(b) in doc_pairs for b in _bigrams(w)):
+                continue  # not a candidate for the page: it would not count it here
+        elif w not in latin:
+            continue
+        more_ids.append(vocab.word_ids[i])
+        more_occ.append(text.count(w) if _self_overlapping(w) else n)
+    return (np.concatenate([ids, np.array(more_ids, dtype=np.int64)]),
+            np.concatenate([occ, np.array(more_occ, dtype=np.int64)]))
+
+
+def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
+                extra: list[str] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+    """Exact counts of `vocabulary` (and of `extra` strings, e.g. the keywords for
+    trends.csv) per year × genre and province × genre: one pass over each document."""
+    vocab = _Vocabulary.of(sorted(set(vocabulary) | set(extra or [])))
+    by_cell: dict[tuple[str, str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for d in docs:
+        t = terms_of.get(d.id) or compact_terms(d)
+        ids, occ = doc_counts(d, t, vocab)
+        keep = occ > 0
+        ids, occ = ids[keep], occ[keep]
+        f = facets_of(d)
+        by_cell[("y", f.year, f.genre)].append((ids, occ))
+        by_cell[("p", f.place, f.genre)].append((ids, occ))
+    cells: dict[str, dict[tuple[str, str, str], list[int]]] = defaultdict(dict)
+    size = len(vocab.terms)
+    for cell in sorted(by_cell):
+        parts = by_cell[cell]
+        ids = np.concatenate([p[0] for p in parts])
+        occ = np.concatenate([p[1] for p in parts])
+        containing = np.bincount(ids, minlength=size)
+        occurrences = np.bincount(ids, weights=occ, minlength=size)
+        for i in np.flatnonzero(containing).tolist():
+            cells[vocab.terms[i]][cell] = [int(containing[i]), int(occurrences[i])]
+    return dict(cells)
+
+
+def keyword_terms(docs: list[Document]) -> list[str]:
+    """The keyword index's terms (every document's keyword tags), simplified and lowercased
+    as the page would count them."""
+    return sorted({k.translate(_t2s()).lower() for d in docs for k in d.keywords if k.strip()})
