@@ -370,7 +370,8 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     stages["write"] = time.perf_counter() - t
     t = time.perf_counter()
     # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
-    report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms)
+    report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
+                                          root / ".cache" / "trends")
     stages["trends"] = time.perf_counter() - t
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(

@@ -120,3 +120,19 @@ def test_budget_from_the_environment(monkeypatch) -> None:
 def test_self_overlap() -> None:
     assert tc._self_overlapping("常常") and tc._self_overlapping("发展发") and not tc._self_overlapping("发展")
 
+
+
+def test_cached_counts_equal_fresh_ones(corpus, tmp_path) -> None:
+    """A rebuild reads each document's counts from the cache; when the vocabulary gained
+    words since, only those are counted again, and the result is what a fresh count gives."""
+    docs, terms_of = corpus
+    vocabulary = tc.frequent_terms(docs, terms_of, 0)
+    fewer = [t for t in vocabulary if t != "示范带"]
+    stats: dict[str, int] = {}
+    first = tc.count_terms(docs, terms_of, fewer, None, tmp_path, stats)
+    assert stats == {"cached": 0, "words_added": 0, "counted": len(docs)}
+    assert tc.count_terms(docs, terms_of, fewer, None, tmp_path, stats) == first
+    assert stats == {"cached": len(docs), "words_added": 0, "counted": 0}
+    grown = tc.count_terms(docs, terms_of, vocabulary, None, tmp_path, stats)
+    assert stats == {"cached": 0, "words_added": len(docs), "counted": 0}
+    assert grown == tc.count_terms(docs, terms_of, vocabulary) and "示范带" in grown

@@ -25,11 +25,14 @@ words (pyahocorasick), not one str.count per word and document.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import ahocorasick
 import numpy as np
@@ -38,6 +41,7 @@ from generator.model import Document
 from generator.publish import labels
 from generator.publish.indexes import year_of
 from generator.publish.search import DocTerms, compact_terms, t2s_table
+from generator.runtime import generator_version
 
 # Bytes of document text the trends page loads without asking (trends.js's default), and
 # what one character of packed text costs it (trends.js's BYTES_PER_CHAR).
@@ -72,10 +76,18 @@ def _t2s() -> dict[int, str]:
     return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
 
 
+@lru_cache(maxsize=1)
+def _t2s_chars() -> frozenset[str]:
+    return frozenset(map(chr, _t2s()))
+
+
 def trend_text(doc: Document) -> str:
     """The text trends.js counts in: the d/ file's text (paragraphs joined by newlines),
     simplified character by character, then lowercased."""
-    return "\n".join(doc.paragraphs).translate(_t2s()).lower()
+    text = "\n".join(doc.paragraphs)
+    if not _t2s_chars().isdisjoint(text):
+        text = text.translate(_t2s())
+    return text.lower()
 
 
 def _bigrams(term: str) -> list[str]:
@@ -207,8 +219,8 @@ class _Vocabulary:
     short_codes: np.ndarray  # sorted codes of the characters and pairs
     short_ids: np.ndarray  # their term numbers
     words: list[str]  # longer Han words and Latin words, for the automaton
-    word_ids: list[int]
-    automaton: ahocorasick.Automaton | None
+    word_ids: dict[str, int]
+    fingerprint: str  # of `words`: which words a cached document was counted for
 
     @classmethod
     def of(cls, terms: list[str]) -> _Vocabulary:
@@ -218,62 +230,198 @@ class _Vocabulary:
         ids = np.array([i for i, _ in short], dtype=np.int64)
         long = [(i, t) for i, t in enumerate(terms) if not (len(t) <= 2 and _HAN_ONLY.fullmatch(t))]
         words = [t for _, t in long]
-        return cls(terms, codes[order], ids[order], words, [i for i, _ in long], _automaton(words))
+        fp = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:32]
+        return cls(terms, codes[order], ids[order], words, {t: i for i, t in long}, fp)
 
 
-def doc_counts(doc: Document, t: DocTerms, vocab: _Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """(term numbers, occurrences) of every vocabulary term in one document, counted as
-    the page counts: non-overlapping, in its trend text, only if the page would count it
-    there (the document holds the term's characters or pairs in the search index)."""
-    text = trend_text(doc)
+class _WordCounter:
+    """Counts a list of words in texts with one Aho-Corasick automaton, keeping for each
+    word what the count needs: whether it is Han (the page counts it only where the index
+    has all its pairs) and whether two of its occurrences can overlap."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.need = [_must(w) for w in words]
+        self.overlap = [_self_overlapping(w) for w in words]
+        self.automaton = _automaton(words)
+
+    def count(self, text: str, doc_codes: set[int], latin: set[str]) -> dict[str, int]:
+        if self.automaton is None:
+            return {}
+        out = {}
+        for i, n in Counter(v for _end, v in self.automaton.iter(text)).items():
+            codes, words = self.need[i]
+            if not (codes or words) or not all(c in doc_codes for c in codes) or not all(x in latin for x in words):
+                continue  # not a candidate for the page: it would not count it here
+            w = self.words[i]
+            out[w] = text.count(w) if self.overlap[i] else n
+        return out
+
+
+_PART = re.compile(f"[{_HAN}]+|[a-z0-9]+")
+
+
+def _must(term: str) -> tuple[list[int], list[str]]:
+    """The index terms the page requires of a candidate for `term` (search.js's
+    parseQuery): each Han run's pairs (or its one character), each Latin run of two or
+    more letters or digits. Neither: the page finds no candidate."""
+    codes: list[int] = []
+    latin: list[str] = []
+    for part in _PART.findall(term):
+        if _HAN_ONLY.fullmatch(part):
+            codes.extend([ord(part)] if len(part) == 1 else [_code(b) for b in _bigrams(part)])
+        elif len(part) >= 2:
+            latin.append(part)
+    return codes, latin
+
+
+CACHE_FORMAT = 1
+
+
+@dataclass
+class _DocProfile:
+    """One document's counts as the page would take them: every Han character and pair
+    (codes, occurrences; only those the search index has for it), and the vocabulary's
+    longer words, counted for the words whose fingerprint it carries. Cached by the
+    document's text, so a rebuild counts only new documents, and only the words that
+    became frequent since for the others."""
+
+    values: np.ndarray
+    counts: np.ndarray
+    words_fp: str
+    words: dict[str, int]
+
+
+def _doc_key(doc: Document, t: DocTerms) -> str:
+    h = hashlib.sha256(f"{CACHE_FORMAT}\0{generator_version()}\0".encode())
+    h.update("\n".join(doc.paragraphs).encode("utf-8"))
+    h.update(b"\0" + (doc.search_text.encode("utf-8") if doc.simplified is not None else b""))
+    h.update(b"\0" + "\n".join(_LATIN_WORDS.findall(t.keys or "")).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _short_counts(doc: Document, text: str) -> tuple[np.ndarray, np.ndarray]:
     chars, pairs = _codes(text)
     values, counts = np.unique(np.concatenate([chars, pairs]), return_counts=True)
     if doc.simplified is not None:  # converted by OpenCC: the index may differ from the text
         ic, ip = _codes(doc.search_text)
         keep = np.isin(values, np.concatenate([ic, ip]))
         values, counts = values[keep], counts[keep]
-    pos = np.searchsorted(vocab.short_codes, values)
-    pos[pos >= len(vocab.short_codes)] = 0
-    hit = vocab.short_codes[pos] == values if len(vocab.short_codes) else np.zeros(len(values), bool)
-    ids, occ = vocab.short_ids[pos[hit]], counts[hit]
-    same = (values[hit] >= (1 << 21)) & ((values[hit] >> 21) == (values[hit] & 0x1FFFFF))
+    same = (values >= (1 << 21)) & ((values >> 21) == (values & 0x1FFFFF))
     for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
-        occ[k] = text.count(vocab.terms[ids[k]])
-    if vocab.automaton is None:
-        return ids, occ
-    found = Counter(v for _end, v in vocab.automaton.iter(text))
-    if not found:
-        return ids, occ
-    doc_pairs = set(values[values >= (1 << 21)].tolist())
-    latin = set(_LATIN_WORDS.findall(t.keys)) if t.keys else set()
-    more_ids, more_occ = [], []
-    for i, n in found.items():
-        w = vocab.words[i]
-        if _HAN_ONLY.fullmatch(w):
-            if not all(_code(b) in doc_pairs for b in _bigrams(w)):
-                continue  # not a candidate for the page: it would not count it here
-        elif w not in latin:
-            continue
-        more_ids.append(vocab.word_ids[i])
-        more_occ.append(text.count(w) if _self_overlapping(w) else n)
-    return (np.concatenate([ids, np.array(more_ids, dtype=np.int64)]),
-            np.concatenate([occ, np.array(more_occ, dtype=np.int64)]))
+        counts[k] = text.count(_pair(int(values[k])))
+    return values, counts.astype(np.int64)
+
+
+class _Counting:
+    """The per-document counts of one run, read from and written to the cache folder."""
+
+    def __init__(self, vocab: _Vocabulary, cache_dir: Path | None) -> None:
+        self.vocab = vocab
+        self.cache_dir = cache_dir
+        self.counter = _WordCounter(vocab.words)
+        self.wordset = set(vocab.words)
+        self.added: dict[str, _WordCounter | None] = {}  # per old fingerprint: the words new since
+        self.hits = self.partial = self.misses = 0
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            words_file = cache_dir / f"words-{vocab.fingerprint}.txt"
+            if not words_file.exists():
+                words_file.write_text("\n".join(vocab.words), encoding="utf-8")
+
+    def _added_since(self, fp: str) -> _WordCounter | None:
+        if fp not in self.added:
+            old_file = self.cache_dir / f"words-{fp}.txt" if self.cache_dir else None
+            if old_file is None or not old_file.exists():
+                self.added[fp] = None
+            else:
+                old = set(old_file.read_text(encoding="utf-8").split("\n"))
+                self.added[fp] = _WordCounter(sorted(self.wordset - old))
+        return self.added[fp]
+
+    def profile(self, doc: Document, t: DocTerms) -> _DocProfile:
+        key = _doc_key(doc, t)
+        path = self.cache_dir / key[:2] / f"{key}.pickle" if self.cache_dir else None
+        cached = None
+        if path is not None and path.exists():
+            try:
+                with path.open("rb") as fh:
+                    cached = pickle.load(fh)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                cached = None
+        latin = set(_LATIN_WORDS.findall(t.keys)) if t.keys else set()
+        if isinstance(cached, _DocProfile):
+            if cached.words_fp == self.vocab.fingerprint:
+                self.hits += 1
+                return cached
+            added = self._added_since(cached.words_fp)
+            if added is not None:  # count only the words new since; drop those no longer counted
+                self.partial += 1
+                words = {w: n for w, n in cached.words.items() if w in self.wordset}
+                words.update(added.count(trend_text(doc), set(cached.values.tolist()), latin))
+                result = _DocProfile(cached.values, cached.counts, self.vocab.fingerprint, words)
+                self._save(path, result)
+                return result
+        self.misses += 1
+        text = trend_text(doc)
+        values, counts = _short_counts(doc, text)
+        words = self.counter.count(text, set(values.tolist()), latin)
+        result = _DocProfile(values, counts, self.vocab.fingerprint, words)
+        self._save(path, result)
+        return result
+
+    @staticmethod
+    def _save(path: Path | None, result: _DocProfile) -> None:
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    def ids(self, p: _DocProfile) -> tuple[np.ndarray, np.ndarray]:
+        vocab = self.vocab
+        if len(vocab.short_codes):
+            pos = np.searchsorted(vocab.short_codes, p.values)
+            pos[pos >= len(vocab.short_codes)] = 0
+            hit = vocab.short_codes[pos] == p.values
+            ids, occ = vocab.short_ids[pos[hit]], p.counts[hit]
+        else:
+            ids, occ = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if not p.words:
+            return ids, occ
+        return (np.concatenate([ids, np.fromiter((vocab.word_ids[w] for w in p.words), np.int64, len(p.words))]),
+                np.concatenate([occ, np.fromiter(p.words.values(), np.int64, len(p.words))]))
+
+
+def doc_counts(doc: Document, t: DocTerms, vocab: _Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(term numbers, occurrences) of every vocabulary term in one document, counted as
+    the page counts: non-overlapping, in its trend text, only if the page would count it
+    there (the document holds the term's characters or pairs in the search index)."""
+    counting = _Counting(vocab, None)
+    return counting.ids(counting.profile(doc, t))
 
 
 def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
-                extra: list[str] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+                extra: list[str] | None = None, cache_dir: Path | None = None,
+                stats: dict[str, int] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
     """Exact counts of `vocabulary` (and of `extra` strings, e.g. the keywords for
-    trends.csv) per year × genre and province × genre: one pass over each document."""
+    trends.csv) per year × genre and province × genre: one pass over each document, or
+    its cached counts (`cache_dir`)."""
     vocab = _Vocabulary.of(sorted(set(vocabulary) | set(extra or [])))
+    counting = _Counting(vocab, cache_dir)
     by_cell: dict[tuple[str, str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
     for d in docs:
         t = terms_of.get(d.id) or compact_terms(d)
-        ids, occ = doc_counts(d, t, vocab)
+        ids, occ = counting.ids(counting.profile(d, t))
         keep = occ > 0
         ids, occ = ids[keep], occ[keep]
         f = facets_of(d)
         by_cell[("y", f.year, f.genre)].append((ids, occ))
         by_cell[("p", f.place, f.genre)].append((ids, occ))
+    if stats is not None:
+        stats.update(cached=counting.hits, words_added=counting.partial, counted=counting.misses)
     cells: dict[str, dict[tuple[str, str, str], list[int]]] = defaultdict(dict)
     size = len(vocab.terms)
     for cell in sorted(by_cell):

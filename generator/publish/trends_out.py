@@ -102,16 +102,18 @@ def trends_csv(docs: list[Document], terms_of: dict[str, DocTerms], keywords: li
 
 
 def write_trends(docs: list[Document], docs_dir: Path, out: Output,
-                 terms_of: dict[str, DocTerms]) -> dict[str, float]:
+                 terms_of: dict[str, DocTerms], cache_dir: Path | None = None) -> dict[str, float]:
     """Choose the frequent terms, count them and the keywords, write tc/ and trends.csv.
-    Returns sizes and seconds for the build summary and the benchmark."""
+    Returns sizes and seconds for the build summary and the benchmark. `cache_dir` keeps
+    each document's counts (trends_counts), so a rebuild counts only what changed."""
     t0 = time.perf_counter()
     docs = sorted(docs, key=lambda d: d.id)
     limit = budget()
     vocabulary = frequent_terms(docs, terms_of, limit)
     keywords = keyword_terms(docs)
     t1 = time.perf_counter()
-    counts = count_terms(docs, terms_of, vocabulary, keywords)
+    stats: dict[str, int] = {}
+    counts = count_terms(docs, terms_of, vocabulary, keywords, cache_dir, stats)
     t2 = time.perf_counter()
     files = bucket_files(counts, limit)
     index_bytes = 0
@@ -123,4 +125,4 @@ def write_trends(docs: list[Document], docs_dir: Path, out: Output,
     return {"terms": len(counts), "frequent": len(vocabulary), "buckets": len(files) - 1,
             "bytes": index_bytes, "csv_bytes": len(table.encode("utf-8")),
             "select_seconds": round(t1 - t0, 2), "count_seconds": round(t2 - t1, 2),
-            "seconds": round(time.perf_counter() - t0, 2)}
+            "seconds": round(time.perf_counter() - t0, 2), **stats}
