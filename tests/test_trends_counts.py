@@ -77,9 +77,12 @@ def test_the_budget_chooses_the_terms(corpus) -> None:
 
 def test_bucket_files_decode_and_are_stable(corpus) -> None:
     docs, terms_of = corpus
-    counts = tc.count_terms(docs, terms_of, tc.frequent_terms(docs, terms_of, 0))
-    files = trends_out.bucket_files(counts, 0)
-    assert files == trends_out.bucket_files(dict(reversed(list(counts.items()))), 0)  # order-free
+    vocabulary = tc.frequent_terms(docs, terms_of, 0)
+    table = tc.count_table(docs, terms_of, vocabulary)
+    counts = table.as_dict()
+    assert counts == tc.count_terms(docs, terms_of, vocabulary)
+    files = trends_out.bucket_files(table, 0)
+    assert files == trends_out.bucket_files(tc.count_table(list(reversed(docs)), terms_of, vocabulary), 0)
     import json
 
     info = json.loads(files["tc/info.js"].split(",", 2)[2].rsplit(")", 1)[0])
@@ -93,7 +96,7 @@ def test_bucket_files_decode_and_are_stable(corpus) -> None:
             nums, at, got = decode_varints(enc), -1, {}
             for i in range(0, len(nums), 3):
                 at += nums[i] + 1
-                got[tuple(data["c"][at])] = [nums[i + 1], nums[i + 1] + nums[i + 2]]
+                got[tuple(info["cells"][at])] = [nums[i + 1], nums[i + 1] + nums[i + 2]]
             assert got == counts[term], term
             assert int(rel[3:-3]) == tc_bucket(term, info["buckets"])
             seen += 1
@@ -136,3 +139,7 @@ def test_cached_counts_equal_fresh_ones(corpus, tmp_path) -> None:
     grown = tc.count_terms(docs, terms_of, vocabulary, None, tmp_path, stats)
     assert stats == {"cached": 0, "words_added": len(docs), "counted": 0}
     assert grown == tc.count_terms(docs, terms_of, vocabulary) and "示范带" in grown
+    # the next build chooses its terms from the cached index codes: the same choice
+    for limit in (0, 2000):
+        assert tc.frequent_terms(docs, terms_of, limit, tc.cached_index_codes(tmp_path)) == \
+            tc.frequent_terms(docs, terms_of, limit)

@@ -21,7 +21,8 @@
  * (generator/link/trends_counts.py, generator/publish/trends_out.py): every index term
  * (character, character pair, word) over the budget, and the keyword terms. Their exact
  * counts per year × genre and province × genre are in tc/<k>.js, the bucket of the term's
- * FNV-1a hash (tc/info.js gives the number of buckets and the budget the build used), so
+ * FNV-1a hash (tc/info.js gives the number of buckets, the cells the counts refer to
+ * and the budget the build used), so
  * such a term costs one small file and no text. Any other string (a phrase across
  * words, a term with spaces) is counted here as above.
  *
@@ -92,7 +93,7 @@
         var nums = SA.decode(enc), cells = [], at = -1;
         for (var k = 0; k + 2 < nums.length; k += 3) {
           at += nums[k] + 1;
-          var c = b.c[at];
+          var c = i.cells[at];
           cells.push({ facet: c[0], value: c[1], genre: c[2], containing: nums[k + 1],
                        occurrences: nums[k + 1] + nums[k + 2] });
         }

@@ -29,7 +29,9 @@ import hashlib
 import os
 import pickle
 import re
+import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -136,29 +138,41 @@ def _codes(text: str) -> tuple[np.ndarray, np.ndarray]:
     """The Han characters of `text` (code points) and the Han pairs within its runs
     (first × 2^21 + second), each as a sorted array of distinct values with counts laid
     out as (values, counts) pairs: the same characters and pairs search.py indexes."""
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     han = ((cp >= _HAN_MASK_LO) & (cp <= _HAN_MASK_HI)) | ((cp >= _HAN2_LO) & (cp <= _HAN2_HI))
     chars = cp[han]
     both = han[:-1] & han[1:]
-    pairs = (cp[:-1][both] << 21) | cp[1:][both]
+    pairs = (cp[:-1][both] << 16) | cp[1:][both]  # Han characters here are all below U+10000
     return chars, pairs
 
 
 def _code(term: str) -> int:
     """A character's or pair's code as _codes writes it."""
-    return ord(term) if len(term) == 1 else (ord(term[0]) << 21) | ord(term[1])
+    return ord(term) if len(term) == 1 else (ord(term[0]) << 16) | ord(term[1])
 
 
 def _pair(code: int) -> str:
-    return chr(code >> 21) + chr(code & 0x1FFFFF)
+    return chr(code >> 16) + chr(code & 0xFFFF)
 
 
 def _doc_words(t: DocTerms) -> tuple[list[str], list[str]]:
     """A document's index words: Han words of three or more characters, Latin words."""
-    return _WORDS.findall(t.keys), _LATIN_WORDS.findall(t.keys)
+    return _WORDS.findall(t.keys), list(_latin_of(t.keys))
 
 
-def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: int) -> list[str]:
+@lru_cache(maxsize=1 << 14)  # each document's keys are asked for three times a run
+def _latin_of(keys: str | None) -> tuple[str, ...]:
+    return tuple(_LATIN_WORDS.findall(keys)) if keys else ()
+
+
+def _index_codes(doc: Document) -> np.ndarray:
+    """The Han characters and pairs the search index has for a document (its candidates)."""
+    chars, pairs = _codes(doc.search_text)
+    return np.unique(np.concatenate([chars, pairs]))
+
+
+def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: int,
+                   cached_codes: Callable[[Document, DocTerms], np.ndarray | None] | None = None) -> list[str]:
     """Index terms whose candidates' text costs the page more than `limit` bytes, sorted.
 
     A character or a character pair: its candidates are the documents holding it. A word
@@ -167,7 +181,7 @@ def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: i
     few more than needed, never one too few). A Latin word: the documents holding it."""
     chunk_codes: list[np.ndarray] = []
     chunk_cost: list[np.ndarray] = []
-    codes = np.zeros(0, np.int64)
+    codes = np.zeros(0, np.uint32)
     cost = np.zeros(0, np.float64)
     latin: Counter[str] = Counter()
     words: set[str] = set()
@@ -183,19 +197,20 @@ def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: i
 
     for n, d in enumerate(docs):
         t = terms_of.get(d.id) or compact_terms(d)
-        chars, pairs = _codes(d.search_text)
-        present = np.unique(np.concatenate([chars, pairs]))
+        present = cached_codes(d, t) if cached_codes is not None else None
+        if present is None:
+            present = _index_codes(d)
         chunk_codes.append(present)
         chunk_cost.append(np.full(len(present), t.length * BYTES_PER_CHAR))
         w, lat = _doc_words(t)
         words.update(w)
         for x in lat:
             latin[x] += t.length * BYTES_PER_CHAR
-        if n % 256 == 255:
+        if n % 512 == 511:
             merge()
     merge()
     heavy_codes = codes[cost > limit]
-    heavy = {chr(c) if c < (1 << 21) else _pair(c) for c in heavy_codes.tolist()}
+    heavy = {chr(c) if c < (1 << 16) else _pair(c) for c in heavy_codes.tolist()}
     out = heavy | {w for w in words if all(b in heavy for b in _bigrams(w))}
     out |= {x for x, c in latin.items() if c > limit}
     return sorted(out)
@@ -225,7 +240,7 @@ class _Vocabulary:
     @classmethod
     def of(cls, terms: list[str]) -> _Vocabulary:
         short = [(i, t) for i, t in enumerate(terms) if len(t) <= 2 and _HAN_ONLY.fullmatch(t)]
-        codes = np.array([_code(t) for _, t in short], dtype=np.int64)
+        codes = np.array([_code(t) for _, t in short], dtype=np.uint32)
         order = np.argsort(codes)
         ids = np.array([i for i, _ in short], dtype=np.int64)
         long = [(i, t) for i, t in enumerate(terms) if not (len(t) <= 2 and _HAN_ONLY.fullmatch(t))]
@@ -275,7 +290,7 @@ def _must(term: str) -> tuple[list[int], list[str]]:
     return codes, latin
 
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass
@@ -286,17 +301,37 @@ class _DocProfile:
     document's text, so a rebuild counts only new documents, and only the words that
     became frequent since for the others."""
 
-    values: np.ndarray
-    counts: np.ndarray
+    values: np.ndarray  # uint32 codes, sorted
+    counts: np.ndarray  # uint32
     words_fp: str
     words: dict[str, int]
+    index: np.ndarray | None = None  # the index's codes where they differ from `values` (OpenCC)
+
+    def index_codes(self) -> np.ndarray:
+        return self.values if self.index is None else self.index
+
+    def __getstate__(self) -> tuple:  # compressed on disk: sorted codes as deltas
+        def pack(a: np.ndarray | None) -> bytes | None:
+            return None if a is None else zlib.compress(np.diff(a, prepend=np.uint32(0)).astype(np.uint32).tobytes(), 1)
+
+        return (pack(self.values), zlib.compress(self.counts.astype(np.uint32).tobytes(), 1), self.words_fp,
+                self.words, pack(self.index))
+
+    def __setstate__(self, state: tuple) -> None:
+        def unpack(b: bytes | None) -> np.ndarray | None:
+            return None if b is None else np.cumsum(np.frombuffer(zlib.decompress(b), np.uint32), dtype=np.uint32)
+
+        values, counts, self.words_fp, self.words, index = state
+        self.values = unpack(values)
+        self.counts = np.frombuffer(zlib.decompress(counts), np.uint32)
+        self.index = unpack(index)
 
 
 def _doc_key(doc: Document, t: DocTerms) -> str:
     h = hashlib.sha256(f"{CACHE_FORMAT}\0{generator_version()}\0".encode())
     h.update("\n".join(doc.paragraphs).encode("utf-8"))
     h.update(b"\0" + (doc.search_text.encode("utf-8") if doc.simplified is not None else b""))
-    h.update(b"\0" + "\n".join(_LATIN_WORDS.findall(t.keys or "")).encode("utf-8"))
+    h.update(b"\0" + "\n".join(_latin_of(t.keys)).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -307,10 +342,40 @@ def _short_counts(doc: Document, text: str) -> tuple[np.ndarray, np.ndarray]:
         ic, ip = _codes(doc.search_text)
         keep = np.isin(values, np.concatenate([ic, ip]))
         values, counts = values[keep], counts[keep]
-    same = (values >= (1 << 21)) & ((values >> 21) == (values & 0x1FFFFF))
+    same = (values >= (1 << 16)) & ((values >> 16) == (values & 0xFFFF))
     for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
         counts[k] = text.count(_pair(int(values[k])))
-    return values, counts.astype(np.int64)
+    return values, counts.astype(np.uint32)
+
+
+def _cache_path(cache_dir: Path | None, doc: Document, t: DocTerms) -> Path | None:
+    if cache_dir is None:
+        return None
+    key = _doc_key(doc, t)
+    return cache_dir / key[:2] / f"{key}.pickle"
+
+
+def _load(path: Path | None) -> _DocProfile | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, zlib.error):
+        return None
+    return cached if isinstance(cached, _DocProfile) else None
+
+
+def cached_index_codes(cache_dir: Path | None) -> Callable[[Document, DocTerms], np.ndarray | None] | None:
+    """For frequent_terms: a document's index codes from its cached counts, when cached."""
+    if cache_dir is None:
+        return None
+
+    def codes(doc: Document, t: DocTerms) -> np.ndarray | None:
+        p = _load(_cache_path(cache_dir, doc, t))
+        return p.index_codes() if p is not None else None
+
+    return codes
 
 
 class _Counting:
@@ -340,16 +405,9 @@ class _Counting:
         return self.added[fp]
 
     def profile(self, doc: Document, t: DocTerms) -> _DocProfile:
-        key = _doc_key(doc, t)
-        path = self.cache_dir / key[:2] / f"{key}.pickle" if self.cache_dir else None
-        cached = None
-        if path is not None and path.exists():
-            try:
-                with path.open("rb") as fh:
-                    cached = pickle.load(fh)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                cached = None
-        latin = set(_LATIN_WORDS.findall(t.keys)) if t.keys else set()
+        path = _cache_path(self.cache_dir, doc, t)
+        cached = _load(path)
+        latin = set(_latin_of(t.keys))
         if isinstance(cached, _DocProfile):
             if cached.words_fp == self.vocab.fingerprint:
                 self.hits += 1
@@ -359,14 +417,15 @@ class _Counting:
                 self.partial += 1
                 words = {w: n for w, n in cached.words.items() if w in self.wordset}
                 words.update(added.count(trend_text(doc), set(cached.values.tolist()), latin))
-                result = _DocProfile(cached.values, cached.counts, self.vocab.fingerprint, words)
+                result = _DocProfile(cached.values, cached.counts, self.vocab.fingerprint, words, cached.index)
                 self._save(path, result)
                 return result
         self.misses += 1
         text = trend_text(doc)
         values, counts = _short_counts(doc, text)
         words = self.counter.count(text, set(values.tolist()), latin)
-        result = _DocProfile(values, counts, self.vocab.fingerprint, words)
+        index = _index_codes(doc) if doc.simplified is not None else None
+        result = _DocProfile(values, counts, self.vocab.fingerprint, words, index)
         self._save(path, result)
         return result
 
@@ -403,9 +462,31 @@ def doc_counts(doc: Document, t: DocTerms, vocab: _Vocabulary) -> tuple[np.ndarr
     return counting.ids(counting.profile(doc, t))
 
 
-def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
+@dataclass
+class TrendTable:
+    """The counts of a run as arrays, one row per (term, cell) with any occurrence, sorted
+    by term then cell: `terms` and `cells` (facet 'y' or 'p', value, genre) are sorted
+    lists, rows point into them."""
+
+    terms: list[str]
+    cells: list[tuple[str, str, str]]
+    term: np.ndarray
+    cell: np.ndarray
+    containing: np.ndarray
+    occurrences: np.ndarray
+
+    def as_dict(self) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+        """{term: {cell: [containing, occurrences]}}: for the tests and small tables."""
+        out: dict[str, dict[tuple[str, str, str], list[int]]] = defaultdict(dict)
+        for t, c, k, o in zip(self.term.tolist(), self.cell.tolist(), self.containing.tolist(),
+                              self.occurrences.tolist(), strict=True):
+            out[self.terms[t]][self.cells[c]] = [k, o]
+        return dict(out)
+
+
+def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
                 extra: list[str] | None = None, cache_dir: Path | None = None,
-                stats: dict[str, int] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+                stats: dict[str, int] | None = None) -> TrendTable:
     """Exact counts of `vocabulary` (and of `extra` strings, e.g. the keywords for
     trends.csv) per year × genre and province × genre: one pass over each document, or
     its cached counts (`cache_dir`)."""
@@ -422,17 +503,31 @@ def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
         by_cell[("p", f.place, f.genre)].append((ids, occ))
     if stats is not None:
         stats.update(cached=counting.hits, words_added=counting.partial, counted=counting.misses)
-    cells: dict[str, dict[tuple[str, str, str], list[int]]] = defaultdict(dict)
     size = len(vocab.terms)
-    for cell in sorted(by_cell):
+    cells = sorted(by_cell)
+    rows_t, rows_c, rows_k, rows_o = [], [], [], []
+    for c, cell in enumerate(cells):
         parts = by_cell[cell]
         ids = np.concatenate([p[0] for p in parts])
         occ = np.concatenate([p[1] for p in parts])
         containing = np.bincount(ids, minlength=size)
         occurrences = np.bincount(ids, weights=occ, minlength=size)
-        for i in np.flatnonzero(containing).tolist():
-            cells[vocab.terms[i]][cell] = [int(containing[i]), int(occurrences[i])]
-    return dict(cells)
+        nz = np.flatnonzero(containing)
+        rows_t.append(nz)
+        rows_c.append(np.full(len(nz), c, dtype=np.int64))
+        rows_k.append(containing[nz])
+        rows_o.append(np.rint(occurrences[nz]).astype(np.int64))
+    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))  # noqa: E731
+    term, cell, k, o = cat(rows_t), cat(rows_c), cat(rows_k), cat(rows_o)
+    order = np.lexsort((cell, term))
+    return TrendTable(vocab.terms, cells, term[order], cell[order], k[order], o[order])
+
+
+def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
+                extra: list[str] | None = None, cache_dir: Path | None = None,
+                stats: dict[str, int] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+    """count_table as {term: {cell: [containing, occurrences]}}."""
+    return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats).as_dict()
 
 
 def keyword_terms(docs: list[Document]) -> list[str]:
