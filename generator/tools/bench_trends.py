@@ -14,6 +14,9 @@ bounded), the bytes of every site file the page loaded, and, when the page showe
 bounds, the time and bytes until the exact counts after pressing 逐篇核对. Then it adds one
 document and runs `generate` alone: the trends stage's seconds and how many of the
 tc/ files changed. Ratios side by side in one run; the machine is shared.
+
+`--counting PROJECT` times the counting of the frequent words and keywords in each
+document of PROJECT's corpus: one Aho-Corasick pass against one str.count per word.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -90,12 +94,45 @@ def browse(site: Path, terms: list[str]) -> list[dict]:
     return rows
 
 
+def compare_counting(root: Path, cache: Path | None = None, limit: int = 1_500_000) -> dict[str, float]:
+    """Seconds to count the frequent words and keywords of a corpus, per document: one
+    Aho-Corasick pass (what the build does) against one str.count per word, with the same
+    results checked equal."""
+    import time
+
+    from generator.link import trends_counts as tc
+    from generator.pipeline import collect
+
+    report = collect(root, progress=False, segment=True, cache_dir=cache)
+    docs, terms_of = report.documents, report.search_terms
+    vocab = tc._Vocabulary.of(sorted(set(tc.frequent_terms(docs, terms_of, limit)) | set(tc.keyword_terms(docs))))
+    counter = tc._WordCounter(vocab.words)
+    texts = [tc.trend_text(d) for d in docs]
+    t = time.perf_counter()
+    found = [Counter(v for _end, v in counter.automaton.iter(x)) if counter.automaton else Counter() for x in texts]
+    ac = time.perf_counter() - t
+    t = time.perf_counter()
+    plain = [{i: n for i, w in enumerate(vocab.words) if (n := x.count(w))} for x in texts]
+    sc = time.perf_counter() - t
+    for f, p, x in zip(found, plain, texts, strict=True):
+        for i, n in p.items():
+            assert (f[i] if not counter.overlap[i] else x.count(vocab.words[i])) == n
+    return {"documents": len(docs), "words": len(vocab.words), "aho_corasick": ac, "str_count": sc}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--keep", type=Path, help="build in this folder and keep it")
     ap.add_argument("--terms", nargs="*", default=TERMS)
+    ap.add_argument("--counting", type=Path, metavar="PROJECT",
+                    help="only compare Aho-Corasick with str.count on PROJECT/corpus (its .cache/documents)")
     args = ap.parse_args(argv)
+    if args.counting:
+        r = compare_counting(args.counting, args.counting / ".cache" / "documents")
+        print(f"{r['documents']} documents, {r['words']} words and keywords of 3+ characters: Aho-Corasick "
+              f"{r['aho_corasick']:.2f} s, str.count {r['str_count']:.2f} s (same counts)")
+        return 0
     tmp = None
     if args.keep:
         proj = args.keep
