@@ -143,3 +143,11 @@ def test_cached_counts_equal_fresh_ones(corpus, tmp_path) -> None:
     for limit in (0, 2000):
         assert tc.frequent_terms(docs, terms_of, limit, tc.cached_index_codes(tmp_path)) == \
             tc.frequent_terms(docs, terms_of, limit)
+
+
+def test_readme_documents_every_trends_csv_column() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("**`data/trends.csv`**: UTF-8"):]
+    section = section[:section.index("\n\n", section.index("| --- |"))]
+    documented = [line.split(" | ")[0].strip("| `") for line in section.splitlines() if line.startswith("| `")]
+    assert documented == trends_out.CSV_COLUMNS
