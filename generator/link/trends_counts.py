@@ -7,7 +7,8 @@ documents that is fast; for 发展, in nearly every document, it is the whole ar
 text (about 150 MB at 10,000 documents). Those are exactly the strings whose counts can
 be computed once here: every search-index term (a Han character, a Han character pair,
 a segmented word of three or more characters, a Latin or number word) whose candidate
-documents' text is more than the page's budget.
+documents' text is more than the page's budget; and every keyword term, for
+data/trends.csv (and so that a keyword page's trend link is exact at once).
 
 Counts follow trends.js's definition exactly, so a precomputed count and one counted in
 the browser never differ: the text is the document's paragraphs joined by newlines,
@@ -20,7 +21,8 @@ holding it).
 The vocabulary is decided from the corpus alone (which terms, sorted), so the same
 corpus gives the same files byte for byte. A word of three or more characters is counted
 in every document with one Aho-Corasick pass over the document's text for all such
-words (pyahocorasick), not one str.count per word and document.
+words (pyahocorasick), not one str.count per word and document. Each document's counts
+are cached (.cache/trends), so a rebuild counts new documents only.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,9 +53,7 @@ DEFAULT_BUDGET = 1_500_000
 BYTES_PER_CHAR = 2.0
 BUDGET_ENV = "GENERATOR_TRENDS_BUDGET"
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
-_HAN_RUN = re.compile(f"[{_HAN}]+")
 _HAN_ONLY = re.compile(f"[{_HAN}]+")
-_LATIN = re.compile(r"[a-z0-9]{2,}")
 
 
 def budget() -> int:
@@ -116,16 +116,6 @@ def facets_of(doc: Document) -> Facets:
     places = labels.place_names(doc)
     genre = doc.value("genre")
     return Facets(year_of(doc) or "", places[0] if places else "", str(genre) if genre else "")
-
-
-@dataclass
-class TrendCounts:
-    """The precomputed counts: per term, per cell (facet 'y' or 'p', its value, genre),
-    [documents containing the term, occurrences]."""
-
-    terms: dict[str, dict[tuple[str, str, str], list[int]]] = field(default_factory=dict)
-    budget: int = DEFAULT_BUDGET
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 _HAN_MASK_LO, _HAN_MASK_HI = 0x3400, 0x9FFF
@@ -452,14 +442,6 @@ class _Counting:
             return ids, occ
         return (np.concatenate([ids, np.fromiter((vocab.word_ids[w] for w in p.words), np.int64, len(p.words))]),
                 np.concatenate([occ, np.fromiter(p.words.values(), np.int64, len(p.words))]))
-
-
-def doc_counts(doc: Document, t: DocTerms, vocab: _Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """(term numbers, occurrences) of every vocabulary term in one document, counted as
-    the page counts: non-overlapping, in its trend text, only if the page would count it
-    there (the document holds the term's characters or pairs in the search index)."""
-    counting = _Counting(vocab, None)
-    return counting.ids(counting.profile(doc, t))
 
 
 @dataclass
