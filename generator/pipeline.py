@@ -31,6 +31,7 @@ from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.reuse_pages import top_terms
 from generator.publish.search import DocTerms, compact_terms
+from generator.publish.trends_out import write_trends
 from generator.publish.write import write_all
 from generator.read import assign_file_ids, read
 from generator.read.entries import Listing, list_corpus, read_source_bytes
@@ -367,6 +368,11 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms)
     stages["write"] = time.perf_counter() - t
+    t = time.perf_counter()
+    # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
+    report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
+                                          root / ".cache" / "trends")
+    stages["trends"] = time.perf_counter() - t
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(
         write_search_index(report.documents, root / "docs", out, report.search_terms, consume=True).values())

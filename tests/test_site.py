@@ -132,6 +132,11 @@ def test_deterministic(tmp_path: Path, built_site) -> None:
     assert data == sorted(p.name for p in (root / "docs/data").iterdir())
     for name in data:
         assert (built_site.root / "docs/data" / name).read_bytes() == (root / "docs/data" / name).read_bytes(), name
+    trends = sorted(p.name for p in (built_site.root / "docs/searchindex/tc").iterdir())  # the trends' counts
+    assert "info.js" in trends and trends == sorted(p.name for p in (root / "docs/searchindex/tc").iterdir())
+    for name in trends:
+        assert (built_site.root / "docs/searchindex/tc" / name).read_bytes() == \
+            (root / "docs/searchindex/tc" / name).read_bytes(), name
 
 
 def test_removed_document_loses_its_page(tmp_path: Path) -> None:

@@ -155,3 +155,100 @@ def test_over_budget_shows_an_upper_bound_then_exact_counts(page, site) -> None:
     page.click("button.sa-trends-exact")
     page.wait_for_selector("#sa-trends-page .sa-status[data-state='exact']")
     check(page, site, TERM)
+
+
+# ---------------------------------------------------------------- precomputed counts
+# The same fixture built with a budget of 100 bytes: every term in these documents costs
+# more than that, as 发展 costs more than 1.5 MB at 10,000 documents, so the build counts
+# them (searchindex/tc/) and the page must show exact counts without loading any text.
+FREQUENT = ["示范", "示范带", "乡村振兴"]  # a character pair, a word, a keyword; each in every document
+SMALL_BUDGET = "100"
+
+
+@pytest.fixture(scope="module")
+def frequent_site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("trends-frequent"), corpus=FIXTURES)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GENERATOR_TRENDS_BUDGET", SMALL_BUDGET)
+        proc = run_generator(root, "build", site_url=SITE_URL)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"
+
+
+def loaded_bytes(site: Path, traffic: Traffic, base: str) -> tuple[int, list[str]]:
+    """Bytes of the site's files the page requested, and the search-index files among them."""
+    total, index = 0, []
+    for url in traffic.requests:
+        if not url.startswith(base):
+            continue
+        rel = urlsplit(url[len(base):]).path
+        path = site / rel
+        if path.is_file():
+            total += path.stat().st_size
+        if rel.startswith("searchindex/"):
+            index.append(rel)
+    return total, index
+
+
+@pytest.mark.parametrize("flavour", ["http", "file"])
+def test_frequent_terms_are_exact_at_once_without_text(page, frequent_site, flavour) -> None:
+    site = frequent_site
+    for line in gzip.decompress((site / "data/corpus.jsonl.gz").read_bytes()).decode("utf-8").splitlines():
+        rec = json.loads(line)
+        assert all(term in rec["text"] for term in FREQUENT), rec["id"]  # the case this test is for
+    with serve(site) as http:
+        base = http if flavour == "http" else site.as_uri() + "/"
+        traffic = Traffic().attach(page)
+        page.goto(f"{base}trends.html?q={'，'.join(FREQUENT)}", wait_until="load")
+        page.wait_for_selector("#sa-trends-page .sa-status[data-state='exact']")
+        for term in FREQUENT:
+            check(page, site, term)
+        assert page.locator("button.sa-trends-exact").count() == 0
+        assert page.locator("svg.sa-trends-chart polyline").count() == len(FREQUENT)
+        total, index = loaded_bytes(site, traffic, base)
+        assert not [f for f in index if f.startswith("searchindex/d/")], index  # no document text
+        assert any(f.startswith("searchindex/tc/") for f in index), index
+        assert total < 2_000_000, total
+        assert traffic.page_errors == [] and traffic.leaving(http if flavour == "http" else None) == []
+
+
+def test_a_phrase_over_the_budget_says_so_and_counts_on_request(page, frequent_site) -> None:
+    """A phrase across words is no index term, so the build did not count it: over the
+    budget the page shows upper bounds, says which terms are counted ahead, and counts on
+    request."""
+    page.goto(f"{frequent_site.as_uri()}/trends.html?q={TERM}&genre=工作报告", wait_until="load")
+    page.wait_for_selector("#sa-trends-page .sa-status[data-state='bounded']")
+    assert "词组" in page.inner_text("#sa-trends-page .sa-status")
+    page.click("button.sa-trends-exact")
+    page.wait_for_selector("#sa-trends-page .sa-status[data-state='exact']")
+    check(page, frequent_site, TERM, genre="工作报告")
+
+
+def test_genre_filter_on_precomputed_counts(page, frequent_site) -> None:
+    page.goto(f"{frequent_site.as_uri()}/trends.html?q=示范&genre=讲话稿", wait_until="load")
+    page.wait_for_selector("#sa-trends-page .sa-status[data-state='exact']")
+    check(page, frequent_site, "示范", genre="讲话稿")
+
+
+def test_trends_csv_equals_independent_counts(site) -> None:
+    """data/trends.csv: exact yearly counts of every keyword term, against corpus.jsonl.gz."""
+    import csv
+    import io
+
+    text = (site / "data/trends.csv").read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff") and "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert list(rows[0]) == ["term", "year", "documents", "containing", "occurrences", "han_chars", "per_10000"]
+    keywords = set()
+    for line in gzip.decompress((site / "data/corpus.jsonl.gz").read_bytes()).decode("utf-8").splitlines():
+        keywords.update(json.loads(line)["keywords"])
+    assert {r["term"] for r in rows} == keywords
+    for term in sorted(keywords):
+        want = expected(site, term)["year"]
+        got = {r["year"] or "年份不明": r for r in rows if r["term"] == term}
+        assert set(got) == {y for y, v in want.items() if v[1]}, term
+        for year, r in got.items():
+            docs, containing, occ, chars = want[year]
+            assert [int(r["documents"]), int(r["containing"]), int(r["occurrences"]), int(r["han_chars"])] == \
+                [docs, containing, occ, chars], (term, year)
+            assert r["per_10000"] == f"{math.floor(occ / chars * 10000 * 100 + 0.5) / 100:.2f}"

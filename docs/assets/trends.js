@@ -17,6 +17,14 @@
  * Step 3 costs the candidates' text. When that exceeds BUDGET bytes the page first shows
  * the candidates as an upper bound ("至多"), plainly marked, and counts exactly when the
  * reader asks (the button says how much it will load): it never shows a guess as a count.
+ * Terms that would cost more than the budget are counted at build time instead
+ * (generator/link/trends_counts.py, generator/publish/trends_out.py): every index term
+ * (character, character pair, word) over the budget, and the keyword terms. Their exact
+ * counts per year × genre and province × genre are in tc/<k>.js, the bucket of the term's
+ * FNV-1a hash (tc/info.js gives the number of buckets, the cells the counts refer to
+ * and the budget the build used), so
+ * such a term costs one small file and no text. Any other string (a phrase across
+ * words, a term with spaces) is counted here as above.
  *
  * The index files call SearchArchive.put (docs/assets/search.js, loaded before this
  * deferred script); this script loads them through search.js's loader (SearchArchive.load).
@@ -30,6 +38,7 @@
 
   // bytes of document text counted without asking (a test may lower it before the page loads)
   var BUDGET = typeof window.SA_TRENDS_BUDGET === "number" ? window.SA_TRENDS_BUDGET : 1500000;
+  var BUDGET_SET = typeof window.SA_TRENDS_BUDGET === "number";
   var BYTES_PER_CHAR = 2.0;  // packed text, a little above the measured 1.9 bytes per character
   var HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
   var COLORS = ["#c62828", "#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f"];
@@ -60,6 +69,38 @@
     return out;
   }
   function unpack(packed) { return SA.unpack(packed, table); } // search.js's decoder, one copy
+
+  /** tc/info.js (the precomputed counts' bucket count and the build's budget), or null
+   * when the site has none. */
+  var info = null;
+  function loadInfo() {
+    if (info) return Promise.resolve(info);
+    return load("tc", "info").then(function (i) {
+      info = i;
+      if (!BUDGET_SET && typeof i.budget === "number") BUDGET = i.budget;
+      return i;
+    }, function () { info = { buckets: 0 }; return info; });
+  }
+
+  /** The precomputed cells of `needle` ([{facet, value, genre, containing, occurrences}]),
+   * or null when the build did not count it. */
+  function precomputed(needle) {
+    return loadInfo().then(function (i) {
+      if (!i.buckets) return null;
+      return load("tc", SA.fnv1a(needle) & (i.buckets - 1)).then(function (b) {
+        var enc = b.t[needle];
+        if (enc === undefined) return null;
+        var nums = SA.decode(enc), cells = [], at = -1;
+        for (var k = 0; k + 2 < nums.length; k += 3) {
+          at += nums[k] + 1;
+          var c = i.cells[at];
+          cells.push({ facet: c[0], value: c[1], genre: c[2], containing: nums[k + 1],
+                       occurrences: nums[k + 1] + nums[k + 2] });
+        }
+        return cells;
+      });
+    });
+  }
 
   /** Documents holding every character term of `term` (search.js's parseQuery). */
   function candidates(term, m) {
@@ -104,36 +145,64 @@
     return v && v.length ? m.raw.facets[facet][v[0]] : null;
   }
 
+  function rowOf(map, k) {
+    return map[k] || (map[k] = { key: k, docs: 0, containing: 0, occurrences: 0, chars: 0 });
+  }
+
+  /** The denominators of every year and province (documents, Han characters), in `genre`. */
+  function denominators(m, inGenre) {
+    var byYear = {}, byPlace = {};
+    m.docs.forEach(function (d, n) {
+      if (!inGenre(n)) return;
+      var y = rowOf(byYear, facetName(m, "year", d) || ""), p = rowOf(byPlace, facetName(m, "place", d) || "");
+      y.docs++; p.docs++; y.chars += d.len; p.chars += d.len;
+    });
+    return { byYear: byYear, byPlace: byPlace };
+  }
+
+  function result(term, exact, bytes, n, byYear, byPlace) {
+    return { term: term, exact: exact, bytes: bytes, candidates: n,
+             years: Object.keys(byYear).sort().map(function (k) { return byYear[k]; }),
+             places: Object.keys(byPlace).sort(function (a, b) { return byPlace[b].containing - byPlace[a].containing || (a < b ? -1 : 1); })
+               .map(function (k) { return byPlace[k]; }) };
+  }
+
   /** One term: per year and per province, {docs, containing, occurrences, chars}. */
   function trend(term, m, genre, exact) {
     var needle = simplify(term.toLowerCase());
+    var inGenre = function (n) { return genre === null || m.docs[n].facets.genre.indexOf(genre) >= 0; };
+    return precomputed(needle).then(function (cells) {
+      if (!cells) return countHere(term, needle, m, genre, inGenre, exact);
+      var name = genre === null ? null : m.raw.facets.genre[genre], den = denominators(m, inGenre), n = 0;
+      cells.forEach(function (c) {
+        if (name !== null && c.genre !== name) return;
+        var r = rowOf(c.facet === "y" ? den.byYear : den.byPlace, c.value);
+        r.containing += c.containing; r.occurrences += c.occurrences;
+        if (c.facet === "y") n += c.containing;
+      });
+      var out = result(term, true, 0, n, den.byYear, den.byPlace);
+      out.precomputed = true;
+      return out;
+    });
+  }
+
+  /** One term counted here, in the text of its candidate documents. */
+  function countHere(term, needle, m, genre, inGenre, exact) {
     return candidates(needle, m).then(function (cands) {
-      var inGenre = function (n) { return genre === null || m.docs[n].facets.genre.indexOf(genre) >= 0; };
       cands = cands.filter(inGenre);
       var bytes = cands.reduce(function (s, n) { return s + m.docs[n].len * BYTES_PER_CHAR; }, 0);
       var verify = exact || bytes <= BUDGET;
       var work = verify ? Promise.all(cands.map(function (n) { return countIn(n, needle); }))
         : Promise.resolve(null);
       return work.then(function (counts) {
-        var byYear = {}, byPlace = {};
-        function row(map, k) {
-          return map[k] || (map[k] = { key: k, docs: 0, containing: 0, occurrences: 0, chars: 0 });
-        }
-        m.docs.forEach(function (d, n) {
-          if (!inGenre(n)) return;
-          var y = row(byYear, facetName(m, "year", d) || ""), p = row(byPlace, facetName(m, "place", d) || "");
-          y.docs++; p.docs++; y.chars += d.len; p.chars += d.len;
-        });
+        var den = denominators(m, inGenre);
         cands.forEach(function (n, i) {
           var c = counts ? counts[i] : null, d = m.docs[n];
           if (counts && !c) return;
-          [row(byYear, facetName(m, "year", d) || ""), row(byPlace, facetName(m, "place", d) || "")]
+          [rowOf(den.byYear, facetName(m, "year", d) || ""), rowOf(den.byPlace, facetName(m, "place", d) || "")]
             .forEach(function (r) { r.containing++; r.occurrences += c || 0; });
         });
-        return { term: term, exact: verify, bytes: bytes, candidates: cands.length,
-                 years: Object.keys(byYear).sort().map(function (k) { return byYear[k]; }),
-                 places: Object.keys(byPlace).sort(function (a, b) { return byPlace[b].containing - byPlace[a].containing || (a < b ? -1 : 1); })
-                   .map(function (k) { return byPlace[k]; }) };
+        return result(term, verify, bytes, cands.length, den.byYear, den.byPlace);
       });
     });
   }
@@ -290,7 +359,7 @@
     if (!list.length) { status.textContent = "输入词语查看它按年份和地点的变化。"; return Promise.resolve(); }
     status.textContent = "正在统计…";
     var genre = genreSelect.value || null;
-    return Promise.all([SA.meta(), tables()]).then(function (r) {
+    return Promise.all([SA.meta(), tables(), loadInfo()]).then(function (r) {
       var m = r[0], g = genre === null ? null : m.raw.facets.genre.indexOf(genre);
       return Promise.all(list.map(function (t) { return trend(t, m, g, exact); }));
     }).then(function (results) {
@@ -298,8 +367,9 @@
       var pending = results.filter(function (r) { return !r.exact; });
       status.textContent = pending.length
         ? "候选文档的文本较多（约 " + (pending.reduce(function (s, r) { return s + r.bytes; }, 0) / 1e6).toFixed(1) +
-          " MB），“含该词的文档”暂为上限；点击“逐篇核对”得到准确计数。"
-        : "统计完成：计数是词语作为字符串在每篇简体正文中出现的准确次数。";
+          " MB），“含该词的文档”暂为上限；点击“逐篇核对”得到准确计数。生成网站时已逐篇统计的只有常见的单字、双字、词表中的词和关键词，跨越几个词的词组、带空格的写法要在这里核对。"
+        : "统计完成：计数是词语作为字符串在每篇简体正文中出现的准确次数" +
+          (results.some(function (r) { return r.precomputed; }) ? "（常见词的计数在生成网站时已逐篇统计）。" : "。");
       if (pending.length) {
         var b = out.appendChild(el("button", "md-button sa-trends-exact", "逐篇核对"));
         b.type = "button";

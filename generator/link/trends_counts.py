@@ -1,0 +1,518 @@
+"""Exact counts of the archive's frequent strings, per year and per province (each by
+genre), precomputed for the term-trends page.
+
+Why: the page (docs/assets/trends.js) counts a term in the browser by loading the text
+of every document that holds all of its character pairs. For a term in a few dozen
+documents that is fast; for 发展, in nearly every document, it is the whole archive's
+text (about 150 MB at 10,000 documents). Those are exactly the strings whose counts can
+be computed once here: every search-index term (a Han character, a Han character pair,
+a segmented word of three or more characters, a Latin or number word) whose candidate
+documents' text is more than the page's budget; and every keyword term, for
+data/trends.csv (and so that a keyword page's trend link is exact at once).
+
+Counts follow trends.js's definition exactly, so a precomputed count and one counted in
+the browser never differ: the text is the document's paragraphs joined by newlines,
+converted to simplified script character by character with the same OpenCC table
+(t2s.js) and lowercased; a term is counted as a string, non-overlapping (Python's
+str.count), and only in the documents the page would count it in (those holding each of
+its character terms in the search index: for a character pair that is every document
+holding it).
+
+The vocabulary is decided from the corpus alone (which terms, sorted), so the same
+corpus gives the same files byte for byte. A word of three or more characters is counted
+in every document with one Aho-Corasick pass over the document's text for all such
+words (pyahocorasick), not one str.count per word and document. Each document's counts
+are cached (.cache/trends), so a rebuild counts new documents only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import numpy as np
+
+from generator.model import Document
+from generator.publish import labels
+from generator.publish.indexes import year_of
+from generator.publish.search import DocTerms, compact_terms, t2s_table
+from generator.runtime import generator_version
+
+# Bytes of document text the trends page loads without asking (trends.js's default), and
+# what one character of packed text costs it (trends.js's BYTES_PER_CHAR).
+DEFAULT_BUDGET = 1_500_000
+BYTES_PER_CHAR = 2.0
+BUDGET_ENV = "GENERATOR_TRENDS_BUDGET"
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_HAN_ONLY = re.compile(f"[{_HAN}]+")
+
+
+def budget() -> int:
+    """The page's budget in bytes: a site may lower or raise it (GENERATOR_TRENDS_BUDGET);
+    the same number goes to the page (tc/info.js), so both sides agree which terms are
+    precomputed."""
+    raw = os.environ.get(BUDGET_ENV, "").strip()
+    if not raw:
+        return DEFAULT_BUDGET
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{BUDGET_ENV}={raw!r}: expected a number of bytes") from exc
+    if value < 0:
+        raise ValueError(f"{BUDGET_ENV}={raw!r}: expected a number of bytes, not below 0")
+    return value
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> dict[int, str]:
+    pairs = t2s_table()
+    return {ord(pairs[i]): pairs[i + 1] for i in range(0, len(pairs) - 1, 2)}
+
+
+@lru_cache(maxsize=1)
+def _t2s_chars() -> frozenset[str]:
+    return frozenset(map(chr, _t2s()))
+
+
+def trend_text(doc: Document) -> str:
+    """The text trends.js counts in: the d/ file's text (paragraphs joined by newlines),
+    simplified character by character, then lowercased."""
+    text = "\n".join(doc.paragraphs)
+    if not _t2s_chars().isdisjoint(text):
+        text = text.translate(_t2s())
+    return text.lower()
+
+
+def _bigrams(term: str) -> list[str]:
+    return [term[i : i + 2] for i in range(len(term) - 1)]
+
+
+def _self_overlapping(term: str) -> bool:
+    """Whether two occurrences of `term` can overlap (a proper prefix equals a suffix):
+    only then does counting every match differ from str.count's non-overlapping count."""
+    return any(term[:k] == term[-k:] for k in range(1, len(term)))
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the page groups a document by: the first value of each facet in meta.js
+    (year, place: its province or 全国, genre), '' when unknown."""
+
+    year: str
+    place: str
+    genre: str
+
+
+def facets_of(doc: Document) -> Facets:
+    places = labels.place_names(doc)
+    genre = doc.value("genre")
+    return Facets(year_of(doc) or "", places[0] if places else "", str(genre) if genre else "")
+
+
+_HAN_MASK_LO, _HAN_MASK_HI = 0x3400, 0x9FFF
+_HAN2_LO, _HAN2_HI = 0xF900, 0xFAFF
+_WORDS = re.compile(f"^[{_HAN}]{{3,}}$", re.M)
+_LATIN_WORDS = re.compile(r"^[a-z0-9]{2,}$", re.M)
+
+
+def _codes(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The Han characters of `text` (code points) and the Han pairs within its runs
+    (first × 2^21 + second), each as a sorted array of distinct values with counts laid
+    out as (values, counts) pairs: the same characters and pairs search.py indexes."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    han = ((cp >= _HAN_MASK_LO) & (cp <= _HAN_MASK_HI)) | ((cp >= _HAN2_LO) & (cp <= _HAN2_HI))
+    chars = cp[han]
+    both = han[:-1] & han[1:]
+    pairs = (cp[:-1][both] << 16) | cp[1:][both]  # Han characters here are all below U+10000
+    return chars, pairs
+
+
+def _code(term: str) -> int:
+    """A character's or pair's code as _codes writes it."""
+    return ord(term) if len(term) == 1 else (ord(term[0]) << 16) | ord(term[1])
+
+
+def _pair(code: int) -> str:
+    return chr(code >> 16) + chr(code & 0xFFFF)
+
+
+def _doc_words(t: DocTerms) -> tuple[list[str], list[str]]:
+    """A document's index words: Han words of three or more characters, Latin words."""
+    return _WORDS.findall(t.keys), list(_latin_of(t.keys))
+
+
+@lru_cache(maxsize=1 << 14)  # each document's keys are asked for three times a run
+def _latin_of(keys: str | None) -> tuple[str, ...]:
+    return tuple(_LATIN_WORDS.findall(keys)) if keys else ()
+
+
+def _index_codes(doc: Document) -> np.ndarray:
+    """The Han characters and pairs the search index has for a document (its candidates)."""
+    chars, pairs = _codes(doc.search_text)
+    return np.unique(np.concatenate([chars, pairs]))
+
+
+def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: int,
+                   cached_codes: Callable[[Document, DocTerms], np.ndarray | None] | None = None) -> list[str]:
+    """Index terms whose candidates' text costs the page more than `limit` bytes, sorted.
+
+    A character or a character pair: its candidates are the documents holding it. A word
+    of three or more characters: the documents holding all of its pairs, at most as many
+    as hold its rarest pair, so every word whose pairs are all over the limit is taken (a
+    few more than needed, never one too few). A Latin word: the documents holding it."""
+    chunk_codes: list[np.ndarray] = []
+    chunk_cost: list[np.ndarray] = []
+    codes = np.zeros(0, np.uint32)
+    cost = np.zeros(0, np.float64)
+    latin: Counter[str] = Counter()
+    words: set[str] = set()
+
+    def merge() -> None:
+        nonlocal codes, cost
+        allc = np.concatenate([codes, *chunk_codes])
+        allw = np.concatenate([cost, *chunk_cost])
+        codes, inverse = np.unique(allc, return_inverse=True)
+        cost = np.bincount(inverse, weights=allw, minlength=len(codes))
+        chunk_codes.clear()
+        chunk_cost.clear()
+
+    for n, d in enumerate(docs):
+        t = terms_of.get(d.id) or compact_terms(d)
+        present = cached_codes(d, t) if cached_codes is not None else None
+        if present is None:
+            present = _index_codes(d)
+        chunk_codes.append(present)
+        chunk_cost.append(np.full(len(present), t.length * BYTES_PER_CHAR))
+        w, lat = _doc_words(t)
+        words.update(w)
+        for x in lat:
+            latin[x] += t.length * BYTES_PER_CHAR
+        if n % 512 == 511:
+            merge()
+    merge()
+    heavy_codes = codes[cost > limit]
+    heavy = {chr(c) if c < (1 << 16) else _pair(c) for c in heavy_codes.tolist()}
+    out = heavy | {w for w in words if all(b in heavy for b in _bigrams(w))}
+    out |= {x for x, c in latin.items() if c > limit}
+    return sorted(out)
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton | None:
+    if not words:
+        return None
+    a = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+    for i, w in enumerate(words):
+        a.add_word(w, i)
+    a.make_automaton()
+    return a
+
+
+@dataclass
+class _Vocabulary:
+    """The terms to count, numbered in sorted order, with lookup tables for one pass."""
+
+    terms: list[str]
+    short_codes: np.ndarray  # sorted codes of the characters and pairs
+    short_ids: np.ndarray  # their term numbers
+    words: list[str]  # longer Han words and Latin words, for the automaton
+    word_ids: dict[str, int]
+    fingerprint: str  # of `words`: which words a cached document was counted for
+
+    @classmethod
+    def of(cls, terms: list[str]) -> _Vocabulary:
+        short = [(i, t) for i, t in enumerate(terms) if len(t) <= 2 and _HAN_ONLY.fullmatch(t)]
+        codes = np.array([_code(t) for _, t in short], dtype=np.uint32)
+        order = np.argsort(codes)
+        ids = np.array([i for i, _ in short], dtype=np.int64)
+        long = [(i, t) for i, t in enumerate(terms) if not (len(t) <= 2 and _HAN_ONLY.fullmatch(t))]
+        words = [t for _, t in long]
+        fp = hashlib.sha256("\n".join(words).encode("utf-8")).hexdigest()[:32]
+        return cls(terms, codes[order], ids[order], words, {t: i for i, t in long}, fp)
+
+
+class _WordCounter:
+    """Counts a list of words in texts with one Aho-Corasick automaton, keeping for each
+    word what the count needs: whether it is Han (the page counts it only where the index
+    has all its pairs) and whether two of its occurrences can overlap."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.need = [_must(w) for w in words]
+        self.overlap = [_self_overlapping(w) for w in words]
+        self.automaton = _automaton(words)
+
+    def count(self, text: str, doc_codes: set[int], latin: set[str]) -> dict[str, int]:
+        if self.automaton is None:
+            return {}
+        out = {}
+        for i, n in Counter(v for _end, v in self.automaton.iter(text)).items():
+            codes, words = self.need[i]
+            if not (codes or words) or not all(c in doc_codes for c in codes) or not all(x in latin for x in words):
+                continue  # not a candidate for the page: it would not count it here
+            w = self.words[i]
+            out[w] = text.count(w) if self.overlap[i] else n
+        return out
+
+
+_PART = re.compile(f"[{_HAN}]+|[a-z0-9]+")
+
+
+def _must(term: str) -> tuple[list[int], list[str]]:
+    """The index terms the page requires of a candidate for `term` (search.js's
+    parseQuery): each Han run's pairs (or its one character), each Latin run of two or
+    more letters or digits. Neither: the page finds no candidate."""
+    codes: list[int] = []
+    latin: list[str] = []
+    for part in _PART.findall(term):
+        if _HAN_ONLY.fullmatch(part):
+            codes.extend([ord(part)] if len(part) == 1 else [_code(b) for b in _bigrams(part)])
+        elif len(part) >= 2:
+            latin.append(part)
+    return codes, latin
+
+
+CACHE_FORMAT = 2
+
+
+@dataclass
+class _DocProfile:
+    """One document's counts as the page would take them: every Han character and pair
+    (codes, occurrences; only those the search index has for it), and the vocabulary's
+    longer words, counted for the words whose fingerprint it carries. Cached by the
+    document's text, so a rebuild counts only new documents, and only the words that
+    became frequent since for the others."""
+
+    values: np.ndarray  # uint32 codes, sorted
+    counts: np.ndarray  # uint32
+    words_fp: str
+    words: dict[str, int]
+    index: np.ndarray | None = None  # the index's codes where they differ from `values` (OpenCC)
+
+    def index_codes(self) -> np.ndarray:
+        return self.values if self.index is None else self.index
+
+    def __getstate__(self) -> tuple:  # compressed on disk: sorted codes as deltas
+        def pack(a: np.ndarray | None) -> bytes | None:
+            return None if a is None else zlib.compress(np.diff(a, prepend=np.uint32(0)).astype(np.uint32).tobytes(), 1)
+
+        return (pack(self.values), zlib.compress(self.counts.astype(np.uint32).tobytes(), 1), self.words_fp,
+                self.words, pack(self.index))
+
+    def __setstate__(self, state: tuple) -> None:
+        def unpack(b: bytes | None) -> np.ndarray | None:
+            return None if b is None else np.cumsum(np.frombuffer(zlib.decompress(b), np.uint32), dtype=np.uint32)
+
+        values, counts, self.words_fp, self.words, index = state
+        self.values = unpack(values)
+        self.counts = np.frombuffer(zlib.decompress(counts), np.uint32)
+        self.index = unpack(index)
+
+
+def _doc_key(doc: Document, t: DocTerms) -> str:
+    h = hashlib.sha256(f"{CACHE_FORMAT}\0{generator_version()}\0".encode())
+    h.update("\n".join(doc.paragraphs).encode("utf-8"))
+    h.update(b"\0" + (doc.search_text.encode("utf-8") if doc.simplified is not None else b""))
+    h.update(b"\0" + "\n".join(_latin_of(t.keys)).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _short_counts(doc: Document, text: str) -> tuple[np.ndarray, np.ndarray]:
+    chars, pairs = _codes(text)
+    values, counts = np.unique(np.concatenate([chars, pairs]), return_counts=True)
+    if doc.simplified is not None:  # converted by OpenCC: the index may differ from the text
+        ic, ip = _codes(doc.search_text)
+        keep = np.isin(values, np.concatenate([ic, ip]))
+        values, counts = values[keep], counts[keep]
+    same = (values >= (1 << 16)) & ((values >> 16) == (values & 0xFFFF))
+    for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
+        counts[k] = text.count(_pair(int(values[k])))
+    return values, counts.astype(np.uint32)
+
+
+def _cache_path(cache_dir: Path | None, doc: Document, t: DocTerms) -> Path | None:
+    if cache_dir is None:
+        return None
+    key = _doc_key(doc, t)
+    return cache_dir / key[:2] / f"{key}.pickle"
+
+
+def _load(path: Path | None) -> _DocProfile | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, zlib.error):
+        return None
+    return cached if isinstance(cached, _DocProfile) else None
+
+
+def cached_index_codes(cache_dir: Path | None) -> Callable[[Document, DocTerms], np.ndarray | None] | None:
+    """For frequent_terms: a document's index codes from its cached counts, when cached."""
+    if cache_dir is None:
+        return None
+
+    def codes(doc: Document, t: DocTerms) -> np.ndarray | None:
+        p = _load(_cache_path(cache_dir, doc, t))
+        return p.index_codes() if p is not None else None
+
+    return codes
+
+
+class _Counting:
+    """The per-document counts of one run, read from and written to the cache folder."""
+
+    def __init__(self, vocab: _Vocabulary, cache_dir: Path | None) -> None:
+        self.vocab = vocab
+        self.cache_dir = cache_dir
+        self.counter = _WordCounter(vocab.words)
+        self.wordset = set(vocab.words)
+        self.added: dict[str, _WordCounter | None] = {}  # per old fingerprint: the words new since
+        self.hits = self.partial = self.misses = 0
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            words_file = cache_dir / f"words-{vocab.fingerprint}.txt"
+            if not words_file.exists():
+                words_file.write_text("\n".join(vocab.words), encoding="utf-8")
+
+    def _added_since(self, fp: str) -> _WordCounter | None:
+        if fp not in self.added:
+            old_file = self.cache_dir / f"words-{fp}.txt" if self.cache_dir else None
+            if old_file is None or not old_file.exists():
+                self.added[fp] = None
+            else:
+                old = set(old_file.read_text(encoding="utf-8").split("\n"))
+                self.added[fp] = _WordCounter(sorted(self.wordset - old))
+        return self.added[fp]
+
+    def profile(self, doc: Document, t: DocTerms) -> _DocProfile:
+        path = _cache_path(self.cache_dir, doc, t)
+        cached = _load(path)
+        latin = set(_latin_of(t.keys))
+        if isinstance(cached, _DocProfile):
+            if cached.words_fp == self.vocab.fingerprint:
+                self.hits += 1
+                return cached
+            added = self._added_since(cached.words_fp)
+            if added is not None:  # count only the words new since; drop those no longer counted
+                self.partial += 1
+                words = {w: n for w, n in cached.words.items() if w in self.wordset}
+                words.update(added.count(trend_text(doc), set(cached.values.tolist()), latin))
+                result = _DocProfile(cached.values, cached.counts, self.vocab.fingerprint, words, cached.index)
+                self._save(path, result)
+                return result
+        self.misses += 1
+        text = trend_text(doc)
+        values, counts = _short_counts(doc, text)
+        words = self.counter.count(text, set(values.tolist()), latin)
+        index = _index_codes(doc) if doc.simplified is not None else None
+        result = _DocProfile(values, counts, self.vocab.fingerprint, words, index)
+        self._save(path, result)
+        return result
+
+    @staticmethod
+    def _save(path: Path | None, result: _DocProfile) -> None:
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    def ids(self, p: _DocProfile) -> tuple[np.ndarray, np.ndarray]:
+        vocab = self.vocab
+        if len(vocab.short_codes):
+            pos = np.searchsorted(vocab.short_codes, p.values)
+            pos[pos >= len(vocab.short_codes)] = 0
+            hit = vocab.short_codes[pos] == p.values
+            ids, occ = vocab.short_ids[pos[hit]], p.counts[hit]
+        else:
+            ids, occ = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        if not p.words:
+            return ids, occ
+        return (np.concatenate([ids, np.fromiter((vocab.word_ids[w] for w in p.words), np.int64, len(p.words))]),
+                np.concatenate([occ, np.fromiter(p.words.values(), np.int64, len(p.words))]))
+
+
+@dataclass
+class TrendTable:
+    """The counts of a run as arrays, one row per (term, cell) with any occurrence, sorted
+    by term then cell: `terms` and `cells` (facet 'y' or 'p', value, genre) are sorted
+    lists, rows point into them."""
+
+    terms: list[str]
+    cells: list[tuple[str, str, str]]
+    term: np.ndarray
+    cell: np.ndarray
+    containing: np.ndarray
+    occurrences: np.ndarray
+
+    def as_dict(self) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+        """{term: {cell: [containing, occurrences]}}: for the tests and small tables."""
+        out: dict[str, dict[tuple[str, str, str], list[int]]] = defaultdict(dict)
+        for t, c, k, o in zip(self.term.tolist(), self.cell.tolist(), self.containing.tolist(),
+                              self.occurrences.tolist(), strict=True):
+            out[self.terms[t]][self.cells[c]] = [k, o]
+        return dict(out)
+
+
+def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
+                extra: list[str] | None = None, cache_dir: Path | None = None,
+                stats: dict[str, int] | None = None) -> TrendTable:
+    """Exact counts of `vocabulary` (and of `extra` strings, e.g. the keywords for
+    trends.csv) per year × genre and province × genre: one pass over each document, or
+    its cached counts (`cache_dir`)."""
+    vocab = _Vocabulary.of(sorted(set(vocabulary) | set(extra or [])))
+    counting = _Counting(vocab, cache_dir)
+    by_cell: dict[tuple[str, str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for d in docs:
+        t = terms_of.get(d.id) or compact_terms(d)
+        ids, occ = counting.ids(counting.profile(d, t))
+        keep = occ > 0
+        ids, occ = ids[keep], occ[keep]
+        f = facets_of(d)
+        by_cell[("y", f.year, f.genre)].append((ids, occ))
+        by_cell[("p", f.place, f.genre)].append((ids, occ))
+    if stats is not None:
+        stats.update(cached=counting.hits, words_added=counting.partial, counted=counting.misses)
+    size = len(vocab.terms)
+    cells = sorted(by_cell)
+    rows_t, rows_c, rows_k, rows_o = [], [], [], []
+    for c, cell in enumerate(cells):
+        parts = by_cell[cell]
+        ids = np.concatenate([p[0] for p in parts])
+        occ = np.concatenate([p[1] for p in parts])
+        containing = np.bincount(ids, minlength=size)
+        occurrences = np.bincount(ids, weights=occ, minlength=size)
+        nz = np.flatnonzero(containing)
+        rows_t.append(nz)
+        rows_c.append(np.full(len(nz), c, dtype=np.int64))
+        rows_k.append(containing[nz])
+        rows_o.append(np.rint(occurrences[nz]).astype(np.int64))
+    cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))  # noqa: E731
+    term, cell, k, o = cat(rows_t), cat(rows_c), cat(rows_k), cat(rows_o)
+    order = np.lexsort((cell, term))
+    return TrendTable(vocab.terms, cells, term[order], cell[order], k[order], o[order])
+
+
+def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
+                extra: list[str] | None = None, cache_dir: Path | None = None,
+                stats: dict[str, int] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+    """count_table as {term: {cell: [containing, occurrences]}}."""
+    return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats).as_dict()
+
+
+def keyword_terms(docs: list[Document]) -> list[str]:
+    """The keyword index's terms (every document's keyword tags), simplified and lowercased
+    as the page would count them."""
+    return sorted({k.translate(_t2s()).lower() for d in docs for k in d.keywords if k.strip()})
