@@ -3,7 +3,7 @@
 Like Apache Tika's detection, the bytes decide, because files arrive misnamed (a .doc
 that is a saved web page, a PDF without an extension). Formats that are not text are
 registered here, one line each; anything else goes to the text readers (text, Markdown,
-HTML) in generator/read/__init__.py. The name helps only where the bytes are shared by
+HTML) in generator/read/text.py. The name helps only where the bytes are shared by
 several formats (an OLE2 file is a .doc, a .wps or a spreadsheet; a ZIP is a .docx or an
 archive). Adding a format is one module with a `read(path, corpus) -> RawDoc` function,
 one line in READERS and its signature in sniff.
