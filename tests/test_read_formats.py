@@ -15,7 +15,7 @@ from generator.clean import clean
 from generator.model import SourceError
 from generator.publish.outline import outline
 from generator.read import read
-from generator.read.formats import READERS, detect, sniff
+from generator.read.formats import BY_EXTENSION, READERS, detect, sniff
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 KNOWN = [s for s in (FORMATS / "known_report.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
@@ -64,8 +64,19 @@ def test_formats_without_a_reader_say_unsupported(head: bytes, suffix: str, fmt:
 
 
 def test_every_registered_format_has_a_reader() -> None:
-    assert set(READERS) >= {"pdf", "docx", "doc", "image", "mhtml", "wps", "rtf"}
+    assert set(READERS) >= {"text", "markdown", "html", "pdf", "docx", "doc", "image", "mhtml", "wps", "rtf"}
     assert all(callable(r) for r in READERS.values())
+    assert set(BY_EXTENSION.values()) <= set(READERS)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("a.txt", "text"), ("a.md", "markdown"), ("a.htm", "html")])
+def test_text_formats_are_chosen_by_name_in_the_same_registry(name: str, fmt: str, tmp_path: Path) -> None:
+    """Text has no signature: its extension picks the registered text reader."""
+    path = tmp_path / name
+    path.write_text("<p>某市召开会议。</p>" if fmt == "html" else "# 标题\n\n某市召开会议。\n", encoding="utf-8")
+    assert detect(path) is None and BY_EXTENSION[path.suffix] == fmt
+    raw = read(path, tmp_path)
+    assert raw.body_format == fmt and "某市召开会议。" in raw.text
 
 
 @pytest.mark.parametrize("name", ["report.pdf", "report.docx", "report.doc"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from generator.model import RawDoc, SourceError
@@ -87,13 +86,3 @@ def read_markdown(path: Path, corpus: Path) -> RawDoc:
 def read_html(path: Path, corpus: Path) -> RawDoc:
     return _build(path, corpus, "html", web_page=True)
 
-
-READERS: dict[str, Callable[[Path, Path], RawDoc]] = {
-    ".txt": read_text,
-    ".text": read_text,
-    "": read_text,
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-    ".html": read_html,
-    ".htm": read_html,
-}
