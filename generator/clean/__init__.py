@@ -25,6 +25,7 @@ RULES: dict[str, str] = {
     "running-header": "PDF/Word 每页重复的页眉（书眉）",
     "running-footer": "PDF/Word 每页重复的页脚",
     "page-number": "PDF/Word 的页码（如“— 3 —”“第3页”）",
+    "table-of-contents": "Word 自动生成的目录（各节标题和页码；标题本身在正文中）",
     "markup": "HTML/Markdown 标记转为文本；脚本、样式和网页框架（导航、页眉页脚）删除",
     "whitespace": "统一换行、缩进和空行",
     "share-prompt": "分享、扫码提示（请用微信扫一扫、分享到…）",
