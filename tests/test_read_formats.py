@@ -229,3 +229,18 @@ def test_docx_content_controls_are_read_and_the_table_of_contents_recorded() -> 
 def test_docx_tracked_insertion_is_part_of_the_text() -> None:
     raw = read(FORMATS / "docx_tracked_insertion.docx", FORMATS)
     assert raw.text.split("\n") == ["今年要完成农村公路改造一百公里，新建桥梁五座。", "各乡镇要抓好落实。"]
+
+
+def test_docx_one_column_table_is_a_frame_of_paragraphs() -> None:
+    """Word users box a notice's head in a one-column table; its paragraphs are lines of
+    the text, not one table row glued together with spaces."""
+    raw = read(FORMATS / "docx_frame_table.docx", FORMATS)
+    assert raw.text.split("\n") == ["关于做好防汛准备工作的通知", "县防汛抗旱指挥部办公室", "2024年5月10日",
+                                    "各乡镇人民政府，县直有关部门：入汛以来降雨偏多，请立即开展隐患排查。"]
+    assert clean(raw)[0].title == "关于做好防汛准备工作的通知"
+
+
+def test_table_row_at_the_top_is_not_the_title() -> None:
+    doc = clean(read(FORMATS / "docx_table_first.docx", FORMATS))[0]
+    assert doc.title != "2022年\t2023年\t2024年" and "\t" not in doc.title
+    assert doc.paragraphs[:2] == ["2022年\t2023年\t2024年", "6.1%\t5.8%\t6.2%"]

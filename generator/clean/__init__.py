@@ -568,6 +568,9 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             roles.add(i)
             continue
     if take_title:
+        # a table row (cells separated by tabs, from a PDF's or Word file's table) is
+        # never the title: it stays in the text as a row
+        roles.update(k for k, s in enumerate(out) if s and "\t" in s)
         masked = [s if k not in roles else "" for k, s in enumerate(out)]
         # a headline with a comma stops the scan as if it were the body; a stamp just
         # below it shows the head goes on

@@ -130,19 +130,28 @@ class _Body:
         """One line per row, cells tab-separated. A cell merged across columns is one
         cell; a cell merged down over rows (vMerge) holds its text in its first row only,
         so the later rows get an empty cell instead of a copy (python-docx's row.cells
-        repeats the text in every row, which added words to the source)."""
+        repeats the text in every row, which added words to the source). A table of one
+        column is a frame Word users box text in (a cover, a notice), not data: its
+        paragraphs are read as paragraphs."""
+        rows: list[list[list[str] | None]] = []
         for tr in tbl.iterchildren(W + "tr"):
-            cells: list[str] = []
+            cells: list[list[str] | None] = []
             for tc in tr.iterchildren(W + "tc"):
                 vmerge = tc.find(f"{W}tcPr/{W}vMerge")
                 if vmerge is not None and vmerge.get(W + "val", "continue") == "continue":
-                    cells.append("")
+                    cells.append(None)
                     continue
                 inner: list[str] = []
                 self.blocks(tc, inner)
-                cells.append(" ".join(" ".join(s.split()) for s in inner if s.strip()))
-            if any(cells):
-                into.append("\t".join(c or " " for c in cells))
+                cells.append(inner)
+            rows.append(cells)
+        if all(len(row) <= 1 for row in rows):
+            into.extend(s for row in rows for cell in row if cell for s in cell)
+            return
+        for row in rows:
+            texts = [" ".join(" ".join(s.split()) for s in cell if s.strip()) if cell else "" for cell in row]
+            if any(texts):
+                into.append("\t".join(t or " " for t in texts))
 
 
 def read_docx(path: Path, corpus: Path) -> RawDoc:
