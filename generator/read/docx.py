@@ -45,6 +45,10 @@ MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 # their own, after the paragraph that anchors them), the fallback copy Word saves of
 # each text box for older readers (the same text again), and deleted tracked changes.
 _NOT_THIS_TEXT = frozenset({W + "txbxContent", MC + "Fallback", W + "del", W + "moveFrom"})
+# Elements beside the paragraphs and tables of a body that hold no text of it: section
+# settings, bookmarks and proofing marks, and what _NOT_THIS_TEXT names.
+_NO_BODY_TEXT = _NOT_THIS_TEXT | {W + "sectPr", W + "bookmarkStart", W + "bookmarkEnd", W + "proofErr",
+                                  W + "permStart", W + "permEnd", W + "commentRangeStart", W + "commentRangeEnd"}
 # Word's built-in styles of table-of-contents lines ("toc 1", localized "目录 1").
 _TOC_STYLE = re.compile(r"^(?:toc|目录)\s*\d$", re.I)
 
@@ -123,7 +127,9 @@ class _Body:
                 content = el.find(W + "sdtContent")
                 if content is not None:
                     self.blocks(content, into, toc or _is_toc(el))
-            elif el.tag in (W + "customXml", W + "ins", W + "moveTo"):
+            elif el.tag not in _NO_BODY_TEXT:
+                # any other wrapper (custom XML, a tracked insertion or move, markup
+                # compatibility's mc:Choice) may hold paragraphs: never skipped unread
                 self.blocks(el, into, toc)
 
     def table(self, tbl, into: list[str]) -> None:
