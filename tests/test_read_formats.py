@@ -51,7 +51,6 @@ def test_text_named_like_a_binary_format_goes_to_the_text_readers(tmp_path: Path
 @pytest.mark.parametrize("head,suffix,fmt", [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, ".wps", "wps"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, ".xls", "ole"),
-    (b"{\\rtf1\\ansi\\ansicpg936 ", ".rtf", "rtf"),
     (b"PK\x03\x04" + b"\0" * 26 + b"mimetype", ".zip", "zip"),
 ])
 def test_formats_without_a_reader_say_unsupported(head: bytes, suffix: str, fmt: str, tmp_path: Path) -> None:

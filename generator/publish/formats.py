@@ -18,10 +18,11 @@ FORMAT_NAMES = {
     "doc": "Word 97-2003（.doc）",
     "image": "图片（扫描件）",
     "mhtml": "网页存档（MHTML）",
+    "rtf": "RTF",
 }
 # Originals of these formats are offered as themselves (a browser shows or downloads
 # them; none runs script from the site); text and web pages ship as .txt.
-_BINARY_EXT = {"pdf": "pdf", "docx": "docx", "doc": "doc"}
+_BINARY_EXT = {"pdf": "pdf", "docx": "docx", "doc": "doc", "rtf": "rtf"}
 _IMAGE_EXT = {"png", "jpg", "jpeg", "tif", "tiff", "bmp"}
 
 

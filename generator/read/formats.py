@@ -21,6 +21,7 @@ from generator.read.docx import read_docx
 from generator.read.mhtml import looks_like_mhtml, read_mhtml
 from generator.read.ocr import read_image
 from generator.read.pdf import read_pdf
+from generator.read.rtf import read_rtf
 from generator.read.text import read_html, read_markdown, read_text
 
 
@@ -41,7 +42,7 @@ READERS: dict[str, Callable[[Path, Path], RawDoc]] = {
     "image": read_image,
     "mhtml": read_mhtml,
     "wps": _unsupported("WPS Office document (.wps)", "no maintained library reads it; save it as .docx or PDF"),
-    "rtf": _unsupported("RTF", "no reader for RTF here yet; save it as .docx or PDF"),
+    "rtf": read_rtf,
     "ole": _unsupported("Office file that is not a Word document (Excel, PowerPoint?)",
                         "save the text as .docx or PDF"),
     "zip": _unsupported("ZIP archive that is not a Word .docx", "unpack it into corpus/"),
