@@ -182,7 +182,9 @@ def facts_of(path: Path, corpus: Path) -> dict | None:
     if not result.documents:
         return None
     doc = result.documents[0]
-    return {"title": doc.title, **{k: doc.value(k) for k in FACTS if k != "title"}}
+    # titles compare without spaces, as evaluate compares them: pdftotext puts a space
+    # where a line's pieces have a gap (2017 年)
+    return {"title": re.sub(r"\s+", "", doc.title or ""), **{k: doc.value(k) for k in FACTS if k != "title"}}
 
 
 def check(path: Path, folder: Path, known: Path | None, metadata: bool = True) -> dict:
