@@ -72,3 +72,14 @@ def test_rtf_without_text_is_an_error_naming_the_file(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as err:
         read(path, tmp_path)
     assert err.value.path == "empty.rtf" and "without text" in err.value.message
+
+
+@pytest.mark.parametrize("body", ["\\u9999999999?", "\\uc \\u20320?", "{\\pict\\bin}"])
+def test_damaged_rtf_is_an_error_naming_the_file(body: str, tmp_path: Path) -> None:
+    """striprtf raises on some damaged input (\\u beyond Unicode, \\uc without its number,
+    \\bin without a length); the reader turns that into the file's error, never a crash."""
+    path = tmp_path / "damaged.rtf"
+    path.write_text("{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0 SimSun;}}\\pard " + body + "\\par}", encoding="ascii")
+    with pytest.raises(SourceError) as err:
+        read(path, tmp_path)
+    assert err.value.path == "damaged.rtf" and "not a readable RTF" in err.value.message

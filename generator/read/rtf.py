@@ -20,6 +20,7 @@ Text boxes (`\\shptxt`) and comments are not read; a file that has them gets a w
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -55,13 +56,17 @@ def _group_end(src: str, start: int) -> int:
     return n
 
 
-def _text(src: str, codepage: str | None, force_codepage: bool) -> str:
+def _text(rel: str, src: str, codepage: str | None, force_codepage: bool) -> str:
     from striprtf.striprtf import rtf_to_text
 
     if force_codepage and codepage:
         # fonts' charsets give way to the document's code page for \'hh bytes
         src = re.sub(r"\\fcharset\d+", "", src)
-    text = rtf_to_text(src, encoding=f"cp{codepage}" if codepage else "cp1252", errors="replace")
+    try:
+        text = rtf_to_text(src, encoding=f"cp{codepage}" if codepage else "cp1252", errors="replace")
+    except (ValueError, TypeError, LookupError, OverflowError, IndexError) as exc:
+        # a damaged file: \u beyond Unicode, a code page no codec knows, broken groups
+        raise SourceError(rel, f"not a readable RTF ({type(exc).__name__}: {exc}); not read") from None
     # a character beyond the BMP arrives as a surrogate pair of \u escapes
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
@@ -82,7 +87,17 @@ def read_rtf(path: Path, corpus: Path) -> RawDoc:
     rel, data = source_bytes(path, corpus)
     m = _CODEPAGE.search(data[:4096])
     codepage = m.group(1).decode() if m else None
-    warnings: list[str] = []
+    if codepage is not None:
+        try:
+            codecs.lookup(f"cp{codepage}")
+        except LookupError:
+            warnings_cp = f"{rel}: unknown code page \\ansicpg{codepage}; read as cp1252"
+            codepage = None
+        else:
+            warnings_cp = ""
+    else:
+        warnings_cp = ""
+    warnings: list[str] = [warnings_cp] if warnings_cp else []
     try:
         src = data.decode("ascii")
     except UnicodeDecodeError:
@@ -106,7 +121,7 @@ def read_rtf(path: Path, corpus: Path) -> RawDoc:
         body_parts.append(src[pos : g.start()])
         pos = end
         inner = src[g.end() : end - 1]
-        lines = _rows(_text(prefix + "\\pard " + inner + "}", codepage, False))
+        lines = _rows(_text(rel, prefix + "\\pard " + inner + "}", codepage, False))
         word = g.group(1)
         if word == "footnote":
             notes.extend(lines)
@@ -116,9 +131,9 @@ def read_rtf(path: Path, corpus: Path) -> RawDoc:
                            if (rule, s) not in removed)
     body_parts.append(src[pos:])
     body_src = "".join(body_parts)
-    text = _text(body_src, codepage, False)
+    text = _text(rel, body_src, codepage, False)
     if codepage in _CJK_PAGES and len(_LATIN1.findall(text)) > 0.1 * max(len(text.strip()), 1):
-        again = _text(body_src, codepage, True)
+        again = _text(rel, body_src, codepage, True)
         if len(_LATIN1.findall(again)) < len(_LATIN1.findall(text)):
             text = again
             warnings.append(f"{rel}: bytes that the fonts' charsets decoded as Latin mojibake were read in "
