@@ -128,7 +128,7 @@ class Document:
     related: list[Related] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     siblings: list[str] = field(default_factory=list)
-    source_format: str | None = None  # "pdf", "docx", "doc", "image", "mhtml"; None for text
+    source_format: str | None = None  # "pdf", "docx", "doc", "rtf", "image", "mhtml"; None for text
     ocr: OcrInfo | None = None
     given_headings: dict[str, int] = field(default_factory=dict)  # Word heading text → level
 

@@ -1,4 +1,5 @@
-"""The programs some readers run (Tesseract for OCR, antiword for .doc): a test that
+"""The programs some readers run (Tesseract for OCR, antiword for .doc), and the reference
+extractors the format measurement runs (pdftotext, wvWare): a test that
 needs one is skipped with the install line on a developer's machine without it, and fails
 in CI, where .ci/run installs them, so a green CI has really read the scans and .doc files."""
 
@@ -13,6 +14,9 @@ from browserlib import in_ci
 INSTALL = {
     "tesseract": "apt-get install tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra",
     "antiword": "apt-get install antiword",
+    # the reference extractors of the format measurement (tests/test_formats_check.py)
+    "pdftotext": "apt-get install poppler-utils",
+    "wvWare": "apt-get install wv",
 }
 
 

@@ -113,7 +113,7 @@ ANY_NAME = st.sampled_from([".txt", ".md", ".html", ".pdf", ".docx", ".doc", ".p
 # What a reader may say about bytes it cannot read: bad front matter, not text, or a
 # binary format (recognized by its first bytes or its name) that is damaged or unsupported.
 ALLOWED_ERRORS = ("front matter", "not a text file", "unsupported format", "not a readable", "PDF without text",
-                  "without an HTML part", "antiword could not read")
+                  "without an HTML part", "antiword could not read", "not an RTF file", "RTF without text")
 
 
 @SETTINGS

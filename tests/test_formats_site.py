@@ -16,7 +16,8 @@ from conftest import ROOT, copy_project, run_generator
 from programslib import require_programs
 
 FORMATS = ROOT / "tests" / "fixtures" / "formats"
-SOURCES = ["report.pdf", "two_columns.pdf", "report.docx", "report.doc", "scan.png", "saved_page.mhtml"]
+SOURCES = ["report.pdf", "two_columns.pdf", "report.docx", "report.doc", "scan.png", "saved_page.mhtml",
+           "rtf_unicode_escapes.rtf"]
 KNOWN = [s for s in (FORMATS / "known_report.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
 FIRST, LAST = KNOWN[3], KNOWN[-1]  # the first sentence after the salutation, the closing one
 HEADER = "清河县人民政府工作报告（2024年）"
@@ -57,7 +58,7 @@ def test_every_format_is_built(site: Path) -> None:
     assert status == {name: "built" for name in SOURCES}, report["files"]
 
 
-@pytest.mark.parametrize("doc_id", ["report-pdf", "two-columns", "report-docx", "report"])
+@pytest.mark.parametrize("doc_id", ["report-pdf", "two-columns", "report-docx", "report", "rtf-unicode-escapes"])
 def test_published_text_is_whole_without_headers_or_page_numbers(site: Path, doc_id: str) -> None:
     text = text_section(page_html(site, doc_id))
     assert FIRST in text and LAST in text
@@ -73,6 +74,30 @@ def test_tables_and_outline(site: Path, doc_id: str) -> None:
     for heading in ("一、二〇二三年工作回顾", "（三）聚力民生福祉"):
         assert re.search(r"<h[2-5][^>]*>" + re.escape(heading) + r"\s*<", text), heading
 
+
+
+def test_table_rows_are_passages_with_their_anchors() -> None:
+    """Each table row is a passage (data/passages.jsonl.gz): its #p-n id sits in the row,
+    so a citation or a reuse link to a row lands on the row, not only on the page."""
+    from generator.clean import clean
+    from generator.publish.write import body_lines
+    from generator.read import read
+
+    doc = clean(read(FORMATS / "report.docx", FORMATS))[0]
+    rows = [n for n, p in enumerate(doc.paragraphs, start=1) if "\t" in p]
+    lines = [s for s in body_lines(doc) if s.startswith("| ") or s.startswith("|-")]
+    assert len(rows) == 3 and len(lines) == 4  # header row, rule, two rows
+    for n, line in zip(rows, [lines[0], *lines[2:]], strict=True):
+        assert f'id="p-{n}" href="#p-{n}"' in line, line
+
+
+@pytest.mark.parametrize("doc_id", ["report-pdf", "report-docx", "report"])
+def test_every_paragraph_and_row_has_its_anchor_once_in_order(site: Path, doc_id: str) -> None:
+    html = page_html(site, doc_id)
+    ids = re.findall(r'id="(p-\d+)"', html)
+    assert ids == [f"p-{i}" for i in range(1, len(ids) + 1)] and len(ids) >= 10
+    table = text_section(html)[text_section(html).index("<table>"):]
+    assert len(re.findall(r'<tr>.*?id="p-\d+"', table[: table.index("</table>")], re.S)) == 3
 
 def test_removals_are_listed_on_the_page(site: Path) -> None:
     html = page_html(site, "report-pdf")
@@ -171,3 +196,41 @@ def test_pdf_sourced_page_reads_well(browser, site: Path, flavour: str) -> None:
     assert facts["overflow"] <= 0  # no sideways scrolling, the table included
     assert facts["tableRows"] == 3 and facts["tableRight"] <= 1280
     assert "一、二〇二三年工作回顾" in facts["toc"] and "二、二〇二四年主要任务" in facts["toc"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("flavour", ["http", "file"])
+def test_a_link_to_a_table_row_lands_on_the_row(browser, site: Path, flavour: str) -> None:
+    html = page_html(site, "report-pdf")
+    table = html[html.index("<table>") : html.index("</table>")]
+    n = re.findall(r'id="p-(\d+)"', table)[-1]  # the last row of the table
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    traffic = Traffic().attach(page)
+    try:
+        if flavour == "http":
+            with serve(site / "site") as base:
+                page.goto(base + f"archive/speeches/report-pdf.html#p-{n}", wait_until="load")
+                page.wait_for_function("document.fonts.status === 'loaded'")
+                facts = page.evaluate(JUMP, f"p-{n}")
+                assert traffic.leaving(base) == []
+        else:
+            url = (site / "site" / "archive" / "speeches" / "report-pdf.html").as_uri() + f"#p-{n}"
+            page.goto(url, wait_until="load")
+            page.wait_for_function("document.fonts.status === 'loaded'")
+            facts = page.evaluate(JUMP, f"p-{n}")
+            assert traffic.leaving(None) == []
+    finally:
+        context.close()
+    assert facts["inRow"] and "一般公共预算收入" in facts["rowText"]
+    assert 0 <= facts["rowTop"] < facts["viewport"] and facts["scrolled"] > 0  # the row, not the page top
+
+
+JUMP = """(id) => {
+    const el = document.getElementById(id);
+    const row = el && el.closest("tr");
+    // where the browser's own jump to the #fragment left the row
+    return {inRow: !!row, rowText: row ? row.textContent : "", rowTop: row ? row.getBoundingClientRect().top : -1,
+            viewport: window.innerHeight, scrolled: window.scrollY};
+}"""

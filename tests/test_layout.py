@@ -103,6 +103,22 @@ def test_two_columns_are_read_one_after_the_other() -> None:
     assert text == left + right
 
 
+
+@pytest.mark.parametrize("count", [3, 5])
+def test_three_or_five_columns_are_read_column_by_column(count: int) -> None:
+    """An index or a newspaper page on A3 in landscape: every column in turn, each top to
+    bottom, under a title that spans them all."""
+    wide = 1190.0
+    texts = [f"第{'一二三四五'[k]}栏的条目讲的是乡村振兴的工作要点，" * 8 + "各项任务要落实。" for k in range(count)]
+    step = (wide - 80) / count
+    title = "二〇二四年学习要点索引（供各支部学习讨论使用，请结合本单位实际组织学习）"
+    pieces = [line(title, 640, 140, size=24)]  # a banner over every column
+    for k, text in enumerate(texts):
+        pieces += column_lines(text, 600, x0=40 + k * step, width=int((step - 30) // SIZE), indent=False)
+    text, _ = page_text([Page(wide, H, pieces)])
+    assert text.split("\n") == [title, *texts]
+
+
 def test_rows_with_wide_gaps_are_a_table() -> None:
     rows = [("指标", "2023年", "增长"), ("地区生产总值", "286亿元", "6.2%"), ("一般公共预算收入", "15.4亿元", "4.8%")]
     pieces = []

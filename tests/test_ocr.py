@@ -88,3 +88,21 @@ def test_ocr_runs_once_per_file(tmp_path: Path, monkeypatch) -> None:
     assert (second.cache_hits, second.cache_misses) == (1, 0)
     assert second.documents[0].ocr == first.documents[0].ocr
     assert second.documents[0].paragraphs == first.documents[0].paragraphs
+
+
+def test_pdf_text_layer_without_unicode_is_read_by_ocr() -> None:
+    """A PDF whose fonts carry no ToUnicode map (pdfTeX's CJK package, old converters) has
+    a text layer of glyph codes; published as text it would be noise. The page is read by
+    OCR like a scan, and the report says why."""
+    import pypdfium2 as pdfium
+
+    require_programs("tesseract")
+    pdf = pdfium.PdfDocument(str(FORMATS / "no_unicode_map.pdf"))
+    layer = pdf[0].get_textpage().get_text_range()
+    pdf.close()
+    assert not HAN.search(layer)  # the case: the text layer holds no characters
+    raw = read(FORMATS / "no_unicode_map.pdf", FORMATS)
+    assert raw.source_format == "pdf" and raw.ocr is not None and "OCR" in raw.encoding
+    assert any("no Unicode" in w and "page(s) 1" in w for w in raw.warnings)
+    removed_han = "".join(HAN.findall("".join(t for _r, t in raw.layout_removed)))
+    assert char_accuracy(reference_page_one(), removed_han + raw.text) >= 0.95

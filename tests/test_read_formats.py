@@ -15,7 +15,7 @@ from generator.clean import clean
 from generator.model import SourceError
 from generator.publish.outline import outline
 from generator.read import read
-from generator.read.formats import READERS, detect, sniff
+from generator.read.formats import BY_EXTENSION, READERS, detect, sniff
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
 KNOWN = [s for s in (FORMATS / "known_report.txt").read_text(encoding="utf-8").splitlines() if s.strip()]
@@ -51,7 +51,6 @@ def test_text_named_like_a_binary_format_goes_to_the_text_readers(tmp_path: Path
 @pytest.mark.parametrize("head,suffix,fmt", [
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, ".wps", "wps"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, ".xls", "ole"),
-    (b"{\\rtf1\\ansi\\ansicpg936 ", ".rtf", "rtf"),
     (b"PK\x03\x04" + b"\0" * 26 + b"mimetype", ".zip", "zip"),
 ])
 def test_formats_without_a_reader_say_unsupported(head: bytes, suffix: str, fmt: str, tmp_path: Path) -> None:
@@ -64,8 +63,19 @@ def test_formats_without_a_reader_say_unsupported(head: bytes, suffix: str, fmt:
 
 
 def test_every_registered_format_has_a_reader() -> None:
-    assert set(READERS) >= {"pdf", "docx", "doc", "image", "mhtml", "wps", "rtf"}
+    assert set(READERS) >= {"text", "markdown", "html", "pdf", "docx", "doc", "image", "mhtml", "wps", "rtf"}
     assert all(callable(r) for r in READERS.values())
+    assert set(BY_EXTENSION.values()) <= set(READERS)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("a.txt", "text"), ("a.md", "markdown"), ("a.htm", "html")])
+def test_text_formats_are_chosen_by_name_in_the_same_registry(name: str, fmt: str, tmp_path: Path) -> None:
+    """Text has no signature: its extension picks the registered text reader."""
+    path = tmp_path / name
+    path.write_text("<p>某市召开会议。</p>" if fmt == "html" else "# 标题\n\n某市召开会议。\n", encoding="utf-8")
+    assert detect(path) is None and BY_EXTENSION[path.suffix] == fmt
+    raw = read(path, tmp_path)
+    assert raw.body_format == fmt and "某市召开会议。" in raw.text
 
 
 @pytest.mark.parametrize("name", ["report.pdf", "report.docx", "report.doc"])
@@ -170,3 +180,66 @@ def test_metadata_is_found_as_for_the_text_source() -> None:
     assert text["date"] == "2024-01-16" and text["place"]["county"] == "清河县"
     for name in ("report.pdf", "report.docx", "report.doc", "two_columns.pdf"):
         assert facts(name) == text, name
+
+
+def test_doc_with_bytes_after_its_last_sector_is_read(tmp_path: Path) -> None:
+    """A .doc with a stray byte appended (as downloads leave them) is refused by antiword
+    as "not a Word Document"; it is read from a padded copy, the source left as it is."""
+    require_programs("antiword")
+    data = (FORMATS / "report.doc").read_bytes() + b"\n"
+    (tmp_path / "report.doc").write_bytes(data)
+    raw = read(tmp_path / "report.doc", tmp_path)
+    body, table = body_and_table(raw.text)
+    assert body == KNOWN and table == TABLE
+    assert any("partial 512-byte sector" in w for w in raw.warnings)
+    assert (tmp_path / "report.doc").read_bytes() == data
+
+
+def test_docx_cell_merged_down_keeps_its_text_once() -> None:
+    """A cell merged over two rows holds its text in the first row; the later row gets an
+    empty cell, not a second copy (which would add words to the source)."""
+    raw = read(FORMATS / "docx_vertical_merge.docx", FORMATS)
+    assert raw.text.split("\n") == ["全县主要经济指标完成情况如下。", "指标\t单位\t完成",
+                                    "地区生产总值\t亿元\t286", " \t增长\t6.2%", "以上数据为初步统计数。"]
+
+
+def test_docx_text_boxes_are_read_once_where_they_stand() -> None:
+    """Text boxes (a flowchart's labels) are text of the document: read after the
+    paragraph that anchors them, once, although Word saves each twice (mc:Fallback)."""
+    raw = read(FORMATS / "docx_text_box.docx", FORMATS)
+    assert raw.text.split("\n") == ["评价工作按以下流程进行。", "收集运行记录", "编制差异项清单", "提出纠正行动",
+                                    "流程中的每一步都应形成记录。"]
+
+
+def test_docx_content_controls_are_read_and_the_table_of_contents_recorded() -> None:
+    """Text in a content control (w:sdt, here a cover title) is body text; Word's table of
+    contents, also a content control, repeats the headings with page numbers: it is
+    recorded as removed, listed on the page, never silently dropped."""
+    raw = read(FORMATS / "docx_table_of_contents.docx", FORMATS)
+    assert raw.text.split("\n") == ["关于乡村振兴工作的实施意见", "一、总体要求", "坚持农业农村优先发展，守住不发生规模性返贫底线。",
+                                    "二、重点任务", "发展特色种植业和农产品加工业，带动农民增收。"]
+    assert raw.layout_removed == [("table-of-contents", "目录"), ("table-of-contents", "一、总体要求\t1"),
+                                  ("table-of-contents", "二、重点任务\t2")]
+    doc = clean(raw)[0]
+    assert "table-of-contents" in doc.rules_run
+    assert [r.text for r in doc.removals if r.rule == "table-of-contents"] == ["目录", "一、总体要求\t1", "二、重点任务\t2"]
+
+
+def test_docx_tracked_insertion_is_part_of_the_text() -> None:
+    raw = read(FORMATS / "docx_tracked_insertion.docx", FORMATS)
+    assert raw.text.split("\n") == ["今年要完成农村公路改造一百公里，新建桥梁五座。", "各乡镇要抓好落实。"]
+
+
+def test_docx_one_column_table_is_a_frame_of_paragraphs() -> None:
+    """Word users box a notice's head in a one-column table; its paragraphs are lines of
+    the text, not one table row glued together with spaces."""
+    raw = read(FORMATS / "docx_frame_table.docx", FORMATS)
+    assert raw.text.split("\n") == ["关于做好防汛准备工作的通知", "县防汛抗旱指挥部办公室", "2024年5月10日",
+                                    "各乡镇人民政府，县直有关部门：入汛以来降雨偏多，请立即开展隐患排查。"]
+    assert clean(raw)[0].title == "关于做好防汛准备工作的通知"
+
+
+def test_table_row_at_the_top_is_not_the_title() -> None:
+    doc = clean(read(FORMATS / "docx_table_first.docx", FORMATS))[0]
+    assert doc.title != "2022年\t2023年\t2024年" and "\t" not in doc.title
+    assert doc.paragraphs[:2] == ["2022年\t2023年\t2024年", "6.1%\t5.8%\t6.2%"]

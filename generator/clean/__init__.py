@@ -25,6 +25,7 @@ RULES: dict[str, str] = {
     "running-header": "PDF/Word 每页重复的页眉（书眉）",
     "running-footer": "PDF/Word 每页重复的页脚",
     "page-number": "PDF/Word 的页码（如“— 3 —”“第3页”）",
+    "table-of-contents": "Word 自动生成的目录（各节标题和页码；标题本身在正文中）",
     "markup": "HTML/Markdown 标记转为文本；脚本、样式和网页框架（导航、页眉页脚）删除",
     "whitespace": "统一换行、缩进和空行",
     "share-prompt": "分享、扫码提示（请用微信扫一扫、分享到…）",
@@ -567,6 +568,9 @@ def read_head(lines: list[str], cl: Cleaner, take_title: bool = True) -> tuple[H
             roles.add(i)
             continue
     if take_title:
+        # a table row (cells separated by tabs, from a PDF's or Word file's table) is
+        # never the title: it stays in the text as a row
+        roles.update(k for k, s in enumerate(out) if s and "\t" in s)
         masked = [s if k not in roles else "" for k, s in enumerate(out)]
         # a headline with a comma stops the scan as if it were the body; a stamp just
         # below it shows the head goes on

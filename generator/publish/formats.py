@@ -18,10 +18,11 @@ FORMAT_NAMES = {
     "doc": "Word 97-2003（.doc）",
     "image": "图片（扫描件）",
     "mhtml": "网页存档（MHTML）",
+    "rtf": "RTF",
 }
 # Originals of these formats are offered as themselves (a browser shows or downloads
 # them; none runs script from the site); text and web pages ship as .txt.
-_BINARY_EXT = {"pdf": "pdf", "docx": "docx", "doc": "doc"}
+_BINARY_EXT = {"pdf": "pdf", "docx": "docx", "doc": "doc", "rtf": "rtf"}
 _IMAGE_EXT = {"png", "jpg", "jpeg", "tif", "tiff", "bmp"}
 
 
@@ -69,10 +70,16 @@ def format_line(doc: Document, esc) -> str | None:
     return f"- 来源格式：{esc(label)}" + (f"（{esc(ocr)}）" if ocr else "")
 
 
-def table_lines(rows: list[str], esc, indent: str) -> list[str]:
+def table_lines(rows: list[str], esc, indent: str, links: list[str] | None = None) -> list[str]:
     """Tab-separated rows (as the PDF, Word and OCR readers keep tables) → a Markdown
-    table; the first row is the header, as in the source. Cells are escaped like text."""
+    table; the first row is the header, as in the source. Cells are escaped like text.
+    `links`: per row, the passage link (with its #p-n id) to put at the end of the row's
+    last cell, so a citation of a row lands on the row; a Markdown table row takes no
+    attributes of its own, and the text of the cells stays as it is."""
     cells = [[esc(c.strip()) or " " for c in r.split("\t")] for r in rows]
+    for row, link in zip(cells, links or [], strict=False):
+        if link:
+            row[-1] = (row[-1] + " " + link).strip()
     width = max(len(c) for c in cells)
     cells = [c + [" "] * (width - len(c)) for c in cells]
     out = [indent + "| " + " | ".join(cells[0]) + " |", indent + "|" + " --- |" * width]

@@ -251,9 +251,11 @@ def body_lines(doc: Document, part: PagePart | None = None, marks: dict[int, str
         for k, (i, p) in enumerate(items):
             if source_formats.is_table_row(doc, p):  # a table of a PDF, Word file or scan
                 if k == 0 or not source_formats.is_table_row(doc, items[k - 1][1]):
-                    rows = list(itertools.takewhile(lambda r: source_formats.is_table_row(doc, r),
-                                                    (q for _, q in items[k:])))
-                    out += source_formats.table_lines(rows, esc, indent) + [""]
+                    rows = list(itertools.takewhile(lambda r: source_formats.is_table_row(doc, r[1]), items[k:]))
+                    # each row is a passage: its #p-n anchor sits in the row (publish/formats.py)
+                    links = [passage_link(j + 1, True) if as_headings and (starts is None or j in starts) else ""
+                             for j, _ in rows]
+                    out += source_formats.table_lines([q for _, q in rows], esc, indent, links) + [""]
                 continue
             h = heads.get(i) if i in first else None
             anchored = starts is None or i in starts

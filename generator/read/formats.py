@@ -2,8 +2,9 @@
 
 Like Apache Tika's detection, the bytes decide, because files arrive misnamed (a .doc
 that is a saved web page, a PDF without an extension). Formats that are not text are
-registered here, one line each; anything else goes to the text readers (text, Markdown,
-HTML) in generator/read/__init__.py. The name helps only where the bytes are shared by
+registered here, one line each, the text readers (text, Markdown, HTML: read/text.py)
+among them. Text has no signature, so for text alone the extension decides
+(BY_EXTENSION). The name helps the other formats only where the bytes are shared by
 several formats (an OLE2 file is a .doc, a .wps or a spreadsheet; a ZIP is a .docx or an
 archive). Adding a format is one module with a `read(path, corpus) -> RawDoc` function,
 one line in READERS and its signature in sniff.
@@ -20,6 +21,8 @@ from generator.read.docx import read_docx
 from generator.read.mhtml import looks_like_mhtml, read_mhtml
 from generator.read.ocr import read_image
 from generator.read.pdf import read_pdf
+from generator.read.rtf import read_rtf
+from generator.read.text import read_html, read_markdown, read_text
 
 
 def _unsupported(name: str, advice: str) -> Callable[[Path, Path], RawDoc]:
@@ -30,16 +33,30 @@ def _unsupported(name: str, advice: str) -> Callable[[Path, Path], RawDoc]:
 
 
 READERS: dict[str, Callable[[Path, Path], RawDoc]] = {
+    "text": read_text,
+    "markdown": read_markdown,
+    "html": read_html,
     "pdf": read_pdf,
     "docx": read_docx,
     "doc": read_doc,
     "image": read_image,
     "mhtml": read_mhtml,
     "wps": _unsupported("WPS Office document (.wps)", "no maintained library reads it; save it as .docx or PDF"),
-    "rtf": _unsupported("RTF", "no reader for RTF here yet; save it as .docx or PDF"),
+    "rtf": read_rtf,
     "ole": _unsupported("Office file that is not a Word document (Excel, PowerPoint?)",
                         "save the text as .docx or PDF"),
     "zip": _unsupported("ZIP archive that is not a Word .docx", "unpack it into corpus/"),
+}
+
+# Text sources carry no signature: their extension says how to read them.
+BY_EXTENSION: dict[str, str] = {
+    ".txt": "text",
+    ".text": "text",
+    "": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
 }
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -196,6 +196,10 @@ def margin_lines(pages: list[Page], per_page: list[list[Line]] | None = None) ->
     return out
 
 
+# Characters in the median line of a column of text (a newspaper column holds 10 to 14).
+MIN_COLUMN_CHARS = 8
+
+
 def _fills(side: list[Piece]) -> bool:
     """Text set in a column fills it: most of its lines run across the column's width.
     The cells of a table's column do not (short labels and numbers), so a table is not
@@ -207,20 +211,27 @@ def _fills(side: list[Piece]) -> bool:
         return False  # cells with gaps between them: a table's columns
     extent = max(ln.x1 for ln in lines) - min(ln.x0 for ln in lines)
     widths = sorted(ln.x1 - ln.x0 for ln in lines)
-    return widths[len(widths) // 2] >= 0.6 * extent
+    lengths = sorted(len(ln.text) for ln in lines)
+    # a column of text holds lines of some length; a table's column, split off from its
+    # neighbours, holds labels and numbers (指标, 286亿元, 6.2%)
+    return widths[len(widths) // 2] >= 0.6 * extent and lengths[len(lengths) // 2] >= MIN_COLUMN_CHARS
 
 
-def columns(pieces: list[Piece], width: float) -> list[list[Piece]]:
+def columns(pieces: list[Piece], width: float, lo: float = 0.0, hi: float | None = None) -> list[list[Piece]]:
     """The page's pieces as reading-order blocks: full-width pieces above the columns,
     each column top to bottom, then full-width pieces below. A column gap is an x in the
-    middle of the page that no piece beside the columns crosses, with text on both sides;
-    of several, the widest gap wins."""
-    if len(pieces) < 8:
+    middle of the page (of `lo`..`hi`) that no piece beside the columns crosses, with text
+    on both sides; of several, the widest gap whose sides are columns wins. Each side is
+    split again the same way, so a page of three, four or five columns (an index, a
+    newspaper page) is read column by column too, and every column must fill its width
+    (a table's columns do not)."""
+    hi = width if hi is None else hi
+    if len(pieces) < 6:  # columns of three lines at least (_fills)
         return [pieces]
-    best: tuple[float, list[list[Piece]]] | None = None
+    candidates: list[tuple[float, float, list[Piece], list[Piece], list[Piece], list[Piece]]] = []
     xs = sorted({round(p.x1) for p in pieces} | {round(p.x0) for p in pieces})
     for x in xs:
-        if not 0.3 * width <= x <= 0.7 * width:
+        if not lo + 0.3 * (hi - lo) <= x <= lo + 0.7 * (hi - lo):
             continue
         wide = [p for p in pieces if p.x0 < x - 1 and p.x1 > x + 1]
         if len(wide) > 0.1 * len(pieces):
@@ -236,9 +247,19 @@ def columns(pieces: list[Piece], width: float) -> list[list[Piece]]:
         if len(above) + len(below) < len(wide):
             continue  # a piece crossing the gap amid the columns: no column gap here
         gap = min(p.x0 for p in right) - max(p.x1 for p in left)
-        if gap >= 6 and (best is None or gap > best[0]) and _fills(left) and _fills(right):
-            best = (gap, [b for b in (above, left, right, below) if b])
-    return best[1] if best else [pieces]
+        if gap >= 6:
+            candidates.append((gap, x, above, left, right, below))
+    tried: set[tuple[float, float]] = set()
+    for _gap, _x, above, left, right, below in sorted(candidates, key=lambda c: (-c[0], c[1])):
+        edges = (max(p.x1 for p in left), min(p.x0 for p in right))
+        if edges in tried:
+            continue  # the same gap seen from another x inside it
+        tried.add(edges)
+        sides = (columns(left, width, min(p.x0 for p in left), edges[0])
+                 + columns(right, width, edges[1], max(p.x1 for p in right)))
+        if all(_fills(side) for side in sides):
+            return ([above] if above else []) + sides + ([below] if below else [])
+    return [pieces]
 
 
 def _open(text: str) -> bool:

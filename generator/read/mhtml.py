@@ -1,7 +1,7 @@
 """MHTML reader: a web page saved with its resources in one MIME file (.mht, .mhtml,
 browsers' "save as single file"). The first text/html part is the page; it is decoded by
 its declared charset (GB2312 and GBK read as their superset GB18030) and then read as
-any saved web page (generator/read/__init__.py: chrome removed, sanitized, to text).
+any saved web page (generator/read/html.py: chrome removed, sanitized, to text).
 """
 
 from __future__ import annotations
