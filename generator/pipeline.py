@@ -369,7 +369,8 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     stages["write"] = time.perf_counter() - t
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(
-        write_search_index(report.documents, root / "docs", out, report.search_terms, consume=True).values())
+        write_search_index(report.documents, root / "docs", out, report.search_terms, consume=True,
+                           cache_dir=root / ".cache" / "search").values())
     report.report_path = write_report(report, root / "docs")
     out.keep(report.report_path)
     out.remove_stale()
