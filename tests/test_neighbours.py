@@ -79,7 +79,8 @@ def test_moved_documents_are_measured_against_their_previous_vectors(archive, tm
     memo = NeighbourMemo(cache, [d.id for d in docs], mat, vocab)
     assert np.isinf(memo.moved[-1])  # new: always rescored
     assert (memo.moved[:-1] >= 0).all() and np.isfinite(memo.moved[:-1]).all()
-    assert len(docs) - 1 in memo.changed.tolist()
+    assert memo.by_moved[0] == len(docs) - 1  # the most moved first
+    assert len(docs) - 1 in memo.moved_over(1.0, len(docs)).tolist()
     # the bound: |u·v − u'·v'| ≤ ‖u − u'‖ + ‖v − v'‖ for every pair kept from the previous build
     old = pickle.loads((cache / "neighbours.pickle").read_bytes())
     old_mat = old["mat"]

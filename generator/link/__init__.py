@@ -21,7 +21,7 @@ from scipy import sparse
 
 from generator.annotate.segment import is_candidate
 from generator.link.idf import blended_idf
-from generator.link.neighbours import NeighbourMemo, keep_best
+from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -441,15 +441,32 @@ def _from_memo(memo: NeighbourMemo, i: int, mat: sparse.csr_matrix, ids: list[st
     found = memo.candidates(i)
     if found is None:
         return None
-    cands, bound = found
+    cands, base = found
+    # scoring the candidates costs their terms; the whole row, the document frequencies of
+    # its own terms (the block product): when the first is not clearly cheaper, do the second
+    if memo.cost(cands) * 2 > memo.full_cost(i):
+        return None
     cols, vals = _exact_row(mat, i, cands)
     out, _exhausted, last = _pick(_ranked(cols, vals, ids, i, None), ids, i, group, members, mat, vocab)
-    # a document outside the candidates scores at most `bound`: it can neither rank
-    # before the last accepted neighbour (ranks use scores rounded to 6 places) nor,
-    # when the list is not full, reach MIN_SCORE
-    if not (bound + 1e-6 < last if len(out) >= TOP_K else bound < MIN_SCORE):
+    # document j outside the candidates scores at most base + Δ_j: rescore every j for
+    # which that reaches the threshold (ranks use scores rounded to 6 places, hence 1e-6)
+    threshold = last - 1e-6 if len(out) >= TOP_K else MIN_SCORE
+    need = memo.moved_over(threshold - base, EXTRA_MAX + len(cands))
+    if need is None:
         return None
-    memo.rows[i] = keep_best(cols, vals, i, bound)
+    extra = np.setdiff1d(need[need != i], cands)
+    if len(extra) > EXTRA_MAX:
+        return None
+    if len(extra):
+        cands = np.union1d(cands, extra)
+        more_cols, more_vals = _exact_row(mat, i, extra)  # the ranking's order does not depend on the input's
+        cols, vals = np.concatenate([cols, more_cols]), np.concatenate([vals, more_vals])
+        out, _exhausted, last = _pick(_ranked(cols, vals, ids, i, None), ids, i, group, members, mat, vocab)
+        # more candidates never lower a full list's last score; a list that only now
+        # filled must not end below the threshold the left-out documents were held to
+        if (last - 1e-6 if len(out) >= TOP_K else MIN_SCORE) < threshold:
+            return None
+    memo.rows[i] = keep_best(cols, vals, i, base + memo.most_moved_outside(cands, i))
     return out
 
 
@@ -470,9 +487,7 @@ def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], grou
     ids = [d.id for d in docs]
     members: Counter[str] = Counter(group[i] for i in ids)
     todo = list(range(n))
-    # after an IDF epoch, or a change touching much of the archive, rescoring rows one by
-    # one against every changed document would cost more than the block product
-    if memo is not None and len(memo.changed) <= max(256, n // 8):
+    if memo is not None:
         todo = []
         for i in range(n):
             found = _from_memo(memo, i, mat, ids, group, members, vocab)

@@ -7,15 +7,17 @@ moves). Scores move a little everywhere; which neighbours a row gets, and their 
 scores, must still be exactly the cold build's. What can be reused is a *bound*:
 
 For unit vectors, |u·v − u'·v'| ≤ ‖u − u'‖ + ‖v − v'‖. The previous build kept, per
-document i, its candidates (the SHORTLIST best, with exact scores) and `bound_i`, an upper
+document i, its candidates (the KEEP best, with exact scores) and `bound_i`, an upper
 bound of the score of every other document. This build measures every document's change
-Δ_j = ‖u_j − u'_j‖ against the previous vectors (kept with the candidates). A document
-outside i's candidates, with Δ_j ≤ TAU, now scores at most bound_i + Δ_i + TAU. So row i is
-rescored exactly over its old candidates plus the documents that moved more than TAU (and
-the new ones); if the row's last accepted neighbour still scores above that bound (or the
-bound is below MIN_SCORE when the row is not full), no other document can enter it, and
-the result is the one the full row gives. Otherwise the row is computed whole, as in a
-cold build. Every score used is computed exactly (link._exact_row, the same bits as the
+Δ_j = ‖u_j − u'_j‖ against the previous vectors (kept with the candidates; a new document
+has Δ = ∞). A document outside i's candidates now scores at most bound_i + Δ_i + Δ_j. Row
+i is rescored exactly over its old candidates, which gives a threshold t (the last
+accepted neighbour's score, or MIN_SCORE when the list is not full); then over every
+document with bound_i + Δ_i + Δ_j ≥ t − 10⁻⁶ as well (the new ones, and those that moved
+most). Adding candidates never lowers t, so every document left out scores below it and
+cannot enter the list: the result is the one the full row gives. When that set is large
+(a change that moved much of the archive, such as a new IDF epoch) the row is computed
+whole, as in a cold build. Every score used is computed exactly (link._exact_row, the same bits as the
 cold build's product), so the cache only saves work; tests/test_incremental.py compares
 every generated file with a cold build after adding, removing and editing a document.
 
@@ -36,9 +38,9 @@ from scipy import sparse
 
 from generator.runtime import generator_version
 
-TAU = 2e-3  # a document whose vector moved more than this is rescored against every row
 SLACK = 1e-9  # floating-point error of the computed bounds and norms
 KEEP = 64  # candidates kept per row for the next build
+EXTRA_MAX = 4 * KEEP  # more documents than this to add to a row's candidates: compute it whole
 
 
 @dataclass
@@ -72,8 +74,10 @@ class NeighbourMemo:
         self.rows: dict[int, Row] = {}  # this build's, by row
         self.old: dict[int, Row] = {}  # the previous build's, renumbered to this build's rows
         self.moved = np.zeros(len(ids))  # Δ per row; inf for a document not in the previous build
-        self.changed = np.zeros(0, np.int64)  # rows every kept row is rescored against
+        self.by_moved = np.zeros(0, np.int64)  # rows, most moved first
         self.reused = self.recomputed = 0
+        self.nnz = np.diff(mat.indptr)  # terms per document: the cost of scoring it
+        self.df = np.bincount(mat.indices, minlength=mat.shape[1])
         data = self._load()
         if data is None:
             return
@@ -81,7 +85,7 @@ class NeighbourMemo:
         old_row = {d: r for r, d in enumerate(old_ids)}
         here = np.array([old_row.get(d, -1) for d in ids], dtype=np.int64)
         self.moved = self._moved(data["mat"], data["vocab"], here)
-        self.changed = np.flatnonzero(self.moved > TAU)
+        self.by_moved = np.argsort(-self.moved, kind="stable")
         new_of_old = np.full(len(old_ids), -1, dtype=np.int64)
         new_of_old[here[here >= 0]] = np.flatnonzero(here >= 0)
         for r, o in enumerate(here.tolist()):
@@ -125,13 +129,33 @@ class NeighbourMemo:
         return moved
 
     def candidates(self, i: int) -> tuple[np.ndarray, float] | None:
-        """Rows to rescore for row i, and the bound of every other row's score; None when
-        row i has nothing kept (a new document) and must be computed whole."""
+        """Row i's kept candidates, and `base`: any other document j scores at most
+        base + Δ_j. None when row i has nothing kept (a new document): computed whole."""
         old = self.old.get(i)
         if old is None or not np.isfinite(self.moved[i]):
             return None
-        cands = np.union1d(old.cands, self.changed)
-        return cands[cands != i], old.bound + float(self.moved[i]) + TAU + SLACK
+        return old.cands[old.cands != i], old.bound + float(self.moved[i]) + SLACK
+
+    def cost(self, rows: np.ndarray) -> int:
+        """Work of scoring a row against `rows` one by one: their terms."""
+        return int(self.nnz[rows].sum())
+
+    def full_cost(self, i: int) -> int:
+        """Work of the row's share of the block product: its terms' document frequencies."""
+        return int(self.df[self.mat.indices[self.mat.indptr[i] : self.mat.indptr[i + 1]]].sum())
+
+    def moved_over(self, least: float, limit: int) -> np.ndarray | None:
+        """Rows whose Δ is at least `least` (most moved first), or None if more than `limit`."""
+        k = int(np.count_nonzero(self.moved >= least))
+        return None if k > limit else self.by_moved[:k]
+
+    def most_moved_outside(self, inside: np.ndarray, i: int) -> float:
+        """The largest Δ of a row neither in `inside` nor i (0 when there is none)."""
+        taken = set(inside.tolist()) | {i}
+        for r in self.by_moved[: len(taken) + 1].tolist():  # one of these is outside
+            if r not in taken:
+                return float(self.moved[r])
+        return 0.0
 
     def save(self) -> None:
         if self.path is None:
