@@ -362,7 +362,7 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     stages = {"documents": time.perf_counter() - t0}
     peaks = {"documents": peak_mb()}
     t = time.perf_counter()
-    report.stats = link(report.documents, report.link_prep, root / ".cache" / "link")
+    report.stats = link(report.documents, report.link_prep)
     distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
     # the comparison view's terms, a few KB a document, so the link data can go before reuse
     terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
