@@ -34,7 +34,16 @@ def linked(docs, prep, cache: Path | None = None):
     return {d.id: (d.related, d.keywords, d.duplicates) for d in docs}, stats
 
 
-def test_memo_gives_the_cold_result_after_add_remove_and_edit(archive, tmp_path: Path) -> None:
+def test_small_archives_are_computed_whole(archive, tmp_path: Path) -> None:
+    docs, prep = archive
+    linked(docs[:-1], prep, tmp_path / "link")
+    # 40 documents: each row's share of the block product is cheaper than its candidates
+    assert linked(docs, prep, tmp_path / "link")[1]["similar_rows_reused"] == 0
+
+
+def test_memo_gives_the_cold_result_after_add_remove_and_edit(archive, tmp_path: Path, monkeypatch) -> None:
+    # every row tried from the memo whatever it costs, so the proof path runs on 40 documents
+    monkeypatch.setattr("generator.link.neighbours.COST_FACTOR", 0)
     docs, prep = archive
     cache = tmp_path / "link"
     first, stats = linked(docs[:-1], prep, cache)

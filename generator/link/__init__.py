@@ -444,7 +444,7 @@ def _from_memo(memo: NeighbourMemo, i: int, mat: sparse.csr_matrix, ids: list[st
     cands, base = found
     # scoring the candidates costs their terms; the whole row, the document frequencies of
     # its own terms (the block product): when the first is not clearly cheaper, do the second
-    if memo.cost(cands) * 2 > memo.full_cost(i):
+    if not memo.cheaper(cands, i):
         return None
     cols, vals = _exact_row(mat, i, cands)
     out, _exhausted, last = _pick(_ranked(cols, vals, ids, i, None), ids, i, group, members, mat, vocab)

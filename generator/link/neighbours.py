@@ -41,6 +41,9 @@ from generator.runtime import generator_version
 SLACK = 1e-9  # floating-point error of the computed bounds and norms
 KEEP = 64  # candidates kept per row for the next build
 EXTRA_MAX = 4 * KEEP  # more documents than this to add to a row's candidates: compute it whole
+# scoring candidates one by one must cost less than 1/COST_FACTOR of the row's share of the
+# block product (the one-by-one products carry per-call overhead the block product does not)
+COST_FACTOR = 2
 
 
 @dataclass
@@ -136,13 +139,11 @@ class NeighbourMemo:
             return None
         return old.cands[old.cands != i], old.bound + float(self.moved[i]) + SLACK
 
-    def cost(self, rows: np.ndarray) -> int:
-        """Work of scoring a row against `rows` one by one: their terms."""
-        return int(self.nnz[rows].sum())
-
-    def full_cost(self, i: int) -> int:
-        """Work of the row's share of the block product: its terms' document frequencies."""
-        return int(self.df[self.mat.indices[self.mat.indptr[i] : self.mat.indptr[i + 1]]].sum())
+    def cheaper(self, rows: np.ndarray, i: int) -> bool:
+        """Whether scoring row i against `rows` one by one (work: their terms) costs less
+        than its share of the block product (work: its terms' document frequencies)."""
+        full = int(self.df[self.mat.indices[self.mat.indptr[i] : self.mat.indptr[i + 1]]].sum())
+        return int(self.nnz[rows].sum()) * COST_FACTOR <= full
 
     def moved_over(self, least: float, limit: int) -> np.ndarray | None:
         """Rows whose Δ is at least `least` (most moved first), or None if more than `limit`."""
