@@ -346,6 +346,14 @@ def record(report: Report, docs: list[Document], status: FileStatus) -> None:
     report.documents.extend(docs)
 
 
+def peak_mb() -> int:
+    """This process's peak resident memory so far, in MB: printed after each stage, so a
+    build shows which stage sets the peak (the pool's workers are separate processes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KB on Linux
+
+
 def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
     """The whole generate step; per-document work is cached in .cache/documents."""
     from generator.publish.search import write_search_index
@@ -353,6 +361,7 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     t0 = time.perf_counter()
     report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
     stages = {"documents": time.perf_counter() - t0}
+    peaks = {"documents": peak_mb()}
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
     distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
@@ -360,29 +369,36 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
     report.link_prep.clear()  # the largest per-document data, needed no more
     stages["link"] = time.perf_counter() - t
+    peaks["link"] = peak_mb()
     t = time.perf_counter()
     reuse = find_reuse(report.documents, root / ".cache" / "reuse")
     report.stats["reuse"] = dict(reuse.stats)
     stages["reuse"] = time.perf_counter() - t
+    peaks["reuse"] = peak_mb()
     t = time.perf_counter()
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms)
     stages["write"] = time.perf_counter() - t
+    peaks["write"] = peak_mb()
     t = time.perf_counter()
     # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
     report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
                                           root / ".cache" / "trends")
     stages["trends"] = time.perf_counter() - t
+    peaks["trends"] = peak_mb()
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(
-        write_search_index(report.documents, root / "docs", out, report.search_terms, consume=True).values())
+        write_search_index(report.documents, root / "docs", out, report.search_terms, consume=True,
+                           cache_dir=root / ".cache" / "search").values())
     report.report_path = write_report(report, root / "docs")
     out.keep(report.report_path)
     out.remove_stale()
     stages["search index"] = time.perf_counter() - t
+    peaks["search index"] = peak_mb()
     report.files_written = out.written
     report.stats["files_unchanged"] = out.unchanged
     report.stats["files_removed"] = out.removed
     report.stats["stage_seconds"] = {k: round(v, 2) for k, v in stages.items()}
+    report.stats["stage_peak_mb"] = peaks
     report.seconds = time.perf_counter() - t0
     return report

@@ -65,6 +65,10 @@ class Report:
         stages = self.stats.get("stage_seconds")
         if isinstance(stages, dict):
             lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+        peaks = self.stats.get("stage_peak_mb")
+        if isinstance(peaks, dict):
+            lines.append("peak memory:       " + ", ".join(f"{k} {v} MB" for k, v in peaks.items())
+                         + " (this process, highest so far after each stage)")
         missing = missing_tools(self.errors)
         if missing:
             lines.append(f"MISSING programs, so {missing[1]} file(s) were not read: " + "; ".join(missing[0]))

@@ -13,6 +13,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -20,6 +21,7 @@ from scipy import sparse
 
 from generator.annotate.segment import is_candidate
 from generator.link.idf import blended_idf
+from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -391,79 +393,153 @@ def _exact_row(mat: sparse.csr_matrix, i: int, cands: np.ndarray | None = None) 
     return rows[keep].astype(np.int64), vals[keep]
 
 
-def _shortlist(approx: np.ndarray, i: int) -> np.ndarray:
-    """Documents whose estimated score could put them among row i's SHORTLIST best."""
+def _shortlist(approx: np.ndarray, i: int) -> tuple[np.ndarray, float]:
+    """Documents whose estimated score could put them among row i's SHORTLIST best, and
+    the estimate every other document is below."""
     row = approx.copy()
     row[i] = -1.0
     if len(row) > SHORTLIST:
-        cut = np.partition(row, len(row) - SHORTLIST)[len(row) - SHORTLIST] - DENSE_MARGIN
-        return np.flatnonzero(row >= max(cut, 0.0))
-    return np.flatnonzero(row > 0)
+        cut = max(float(np.partition(row, len(row) - SHORTLIST)[len(row) - SHORTLIST]) - DENSE_MARGIN, 0.0)
+        return np.flatnonzero(row >= cut), cut
+    return np.flatnonzero(row > 0), 0.0
 
 
-def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], group: dict[str, str]) -> None:
+DENSE_ERROR = 1e-4  # bound of a float32 estimate's error, for the bounds kept for the next build
+
+
+def _pick(cand: list[tuple[float, str, int]], ids: list[str], i: int, group: dict[str, str],
+          members: Counter[str], mat: sparse.csr_matrix, vocab: list[str]) -> tuple[list[Related], bool, float]:
+    """Row i's similar speeches from ranked candidates: the list, whether the candidates
+    ran out before it was full (and before MIN_SCORE), and the last accepted score."""
+    seen_groups = {group[ids[i]]}
+    out: list[Related] = []
+    exhausted = True
+    row_i = None
+    last = 0.0
+    for score, oid, c in cand:
+        if score < MIN_SCORE:
+            exhausted = False
+            break
+        g = group[oid]
+        if g in seen_groups:
+            continue
+        seen_groups.add(g)
+        if row_i is None:
+            row_i = dense_row(mat, i)
+        out.append(Related(oid, round(score, 3), shared_terms(mat, vocab, i, c, row_a=row_i), members[g] - 1))
+        last = score
+        if len(out) >= TOP_K:
+            exhausted = False
+            break
+    return out, exhausted, last
+
+
+def _from_memo(memo: NeighbourMemo, i: int, mat: sparse.csr_matrix, ids: list[str], group: dict[str, str],
+               members: Counter[str], vocab: list[str]) -> list[Related] | None:
+    """Row i from its candidates of the previous build (see link/neighbours.py), or None
+    when the bound does not rule out every other document."""
+    found = memo.candidates(i)
+    if found is None:
+        return None
+    cands, base = found
+    # scoring the candidates costs their terms; the whole row, the document frequencies of
+    # its own terms (the block product): when the first is not clearly cheaper, do the second
+    if not memo.cheaper(cands, i):
+        return None
+    cols, vals = _exact_row(mat, i, cands)
+    out, _exhausted, last = _pick(_ranked(cols, vals, ids, i, None), ids, i, group, members, mat, vocab)
+    # document j outside the candidates scores at most base + Δ_j: rescore every j for
+    # which that reaches the threshold (ranks use scores rounded to 6 places, hence 1e-6)
+    threshold = last - 1e-6 if len(out) >= TOP_K else MIN_SCORE
+    need = memo.moved_over(threshold - base, EXTRA_MAX + len(cands))
+    if need is None:
+        return None
+    extra = np.setdiff1d(need[need != i], cands)
+    if len(extra) > EXTRA_MAX:
+        return None
+    if len(extra):
+        cands = np.union1d(cands, extra)
+        more_cols, more_vals = _exact_row(mat, i, extra)  # the ranking's order does not depend on the input's
+        cols, vals = np.concatenate([cols, more_cols]), np.concatenate([vals, more_vals])
+        out, _exhausted, last = _pick(_ranked(cols, vals, ids, i, None), ids, i, group, members, mat, vocab)
+        # more candidates never lower a full list's last score; a list that only now
+        # filled must not end below the threshold the left-out documents were held to
+        if (last - 1e-6 if len(out) >= TOP_K else MIN_SCORE) < threshold:
+            return None
+    memo.rows[i] = keep_best(cols, vals, i, base + memo.most_moved_outside(cands, i))
+    return out
+
+
+def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], group: dict[str, str],
+            memo: NeighbourMemo | None = None) -> None:
     """Top-k cosine neighbours, computed a block of rows at a time so memory grows
     with N·k rather than N². A document's own reposts are skipped; any other repost
     group contributes only its best-matching member.
 
     Where the vectors are nearly dense (_dense_estimates), a float32 BLAS product first
     estimates every score, and only the shortlist it yields is scored exactly; the ranking
-    then uses exact scores only, so the result is the one the sparse product gives."""
+    then uses exact scores only, so the result is the one the sparse product gives.
+
+    With a `memo` of the previous build, a row is first rescored over its old candidates
+    and the documents that changed, and computed whole only when that cannot be proved
+    to give the same list (link/neighbours.py); each row's candidates are kept in it."""
     n = len(docs)
     ids = [d.id for d in docs]
     members: Counter[str] = Counter(group[i] for i in ids)
-    dense = _dense_estimates(mat)
+    todo = list(range(n))
+    if memo is not None:
+        todo = []
+        for i in range(n):
+            found = _from_memo(memo, i, mat, ids, group, members, vocab)
+            if found is None:
+                todo.append(i)
+            else:
+                docs[i].related = found
+        memo.reused, memo.recomputed = n - len(todo), len(todo)
+    # a few rows left: each scored whole on its own rather than estimating the archive densely
+    dense = _dense_estimates(mat) if len(todo) >= 2 * DENSE_BLOCK or memo is None else None
     mat_t = mat.T.tocsc() if dense is None else None
     step = BLOCK if dense is None else DENSE_BLOCK
-    for start in range(0, n, step):
+    for start in range(0, len(todo), step):
+        rows = todo[start : start + step]
         if dense is None:
-            block = (mat[start : start + step] @ mat_t).tocsr()
+            block = (mat[rows] @ mat_t).tocsr()
         else:
-            approx = dense[start : start + step] @ dense.T
-        for r in range(min(step, n - start)):
-            i = start + r
+            approx = dense[rows] @ dense.T
+        for r, i in enumerate(rows):
             if dense is None:
                 lo, hi = block.indptr[r], block.indptr[r + 1]
                 full_cols, full_vals = block.indices[lo:hi], block.data[lo:hi]
                 passes = ((full_cols, full_vals, SHORTLIST, True), (full_cols, full_vals, None, True))
+                if memo is not None:
+                    memo.rows[i] = keep_best(full_cols, full_vals, i)
             else:
-                short_cols, short_vals = _exact_row(mat, i, _shortlist(approx[r], i))
+                short, cut = _shortlist(approx[r], i)
+                short_cols, short_vals = _exact_row(mat, i, short)
                 passes = ((short_cols, short_vals, SHORTLIST, False), None)
+                if memo is not None:
+                    memo.rows[i] = keep_best(short_cols, short_vals, i, cut + DENSE_ERROR)
             # Sorting every other document per row is N² log N at 10,000 documents: rank
             # a shortlist exactly, and the whole row only if the shortlist runs out.
             for k in range(2):
                 if passes[k] is None:
                     full_cols, full_vals = _exact_row(mat, i)
                     passes = (passes[0], (full_cols, full_vals, None, True))
+                    if memo is not None:
+                        memo.rows[i] = keep_best(full_cols, full_vals, i)
                 row_cols, row_vals, limit, whole = passes[k]
                 cand = _ranked(row_cols, row_vals, ids, i, limit)
-                seen_groups = {group[ids[i]]}
-                out: list[Related] = []
-                exhausted = True
-                row_i = None
-                for score, oid, c in cand:
-                    if score < MIN_SCORE:
-                        exhausted = False
-                        break
-                    g = group[oid]
-                    if g in seen_groups:
-                        continue
-                    seen_groups.add(g)
-                    if row_i is None:
-                        row_i = dense_row(mat, i)
-                    out.append(Related(oid, round(score, 3), shared_terms(mat, vocab, i, c, row_a=row_i),
-                                       members[g] - 1))
-                    if len(out) >= TOP_K:
-                        exhausted = False
-                        break
+                out, exhausted, _last = _pick(cand, ids, i, group, members, mat, vocab)
                 if not exhausted or (whole and len(cand) >= len(row_cols) - 1):
                     break
             docs[i].related = out
 
 
-def link(docs: list[Document], prepared: dict[str, LinkPrep] | None = None) -> dict[str, object]:
+def link(docs: list[Document], prepared: dict[str, LinkPrep] | None = None,
+         cache_dir: Path | None = None) -> dict[str, object]:
     """Run every archive-wide computation; returns statistics for the build summary.
-    `prepared` holds prepare() per document id, computed by the pipeline's workers."""
+    `prepared` holds prepare() per document id, computed by the pipeline's workers.
+    With `cache_dir`, similar speeches start from the previous build's (neighbours.py)."""
     docs.sort(key=lambda d: d.id)
     if not docs:
         return {}
@@ -473,5 +549,10 @@ def link(docs: list[Document], prepared: dict[str, LinkPrep] | None = None) -> d
     for d in docs:
         d.duplicates = dups[d.id]
     group = repost_groups(dups)
-    similar(docs, mat, vocab, group)
-    return {"vocabulary": len(vocab), "repost_pairs": sum(len(v) for v in dups.values()) // 2}
+    memo = NeighbourMemo(cache_dir, [d.id for d in docs], mat, vocab) if cache_dir is not None else None
+    similar(docs, mat, vocab, group, memo)
+    stats: dict[str, object] = {"vocabulary": len(vocab), "repost_pairs": sum(len(v) for v in dups.values()) // 2}
+    if memo is not None:
+        memo.save()
+        stats["similar_rows_reused"], stats["similar_rows_recomputed"] = memo.reused, memo.recomputed
+    return stats

@@ -56,6 +56,7 @@ from generator.publish import labels
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
+from generator.publish.search_merge import PostingsCache, Vocabulary, compact, fnv1a_many, terms_digest
 
 INDEX_DIR = "searchindex"
 FORMAT = 4  # 4: meta.js split into m/ (meta_files)
@@ -163,13 +164,17 @@ class DocTerms:
     keys: str
     codes: bytes
     length: int
+    # the document's d/<n>.js record, serialized (script_body of doc_record): computed with
+    # the terms so a rebuild neither packs nor serializes the text again
+    record: str = ""
 
 
 def compact_terms(doc: Document) -> DocTerms:
     terms, length = doc_terms(doc)
     keys = sorted(terms)
     table = _TF_TABLE
-    return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length)
+    return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length,
+                    script_body(doc_record(doc)))
 
 
 def shard_count(total_bytes: int) -> int:
@@ -282,12 +287,16 @@ def month_day(doc: Document) -> int:
     return int(m.group(1)) * 32 + int(m.group(2) or 0) if m else 0
 
 
-def script_file(kind: str, key: int | str, data: Any) -> str:
+def script_body(data: Any) -> str:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # a '</script' in a title could never end a script loaded by src, but keep the
     # files safe to inline anyway
-    body = body.replace("</", "<\\/")
-    return f'{CALLBACK}("{kind}",{json.dumps(key)},{body});\n'
+    return body.replace("</", "<\\/")
+
+
+def script_file(kind: str, key: int | str, data: Any, body: str | None = None) -> str:
+    """One index file; `body`, when given, is script_body(data) computed earlier."""
+    return f'{CALLBACK}("{kind}",{json.dumps(key)},{script_body(data) if body is None else body});\n'
 
 
 def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
@@ -407,7 +416,8 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 
 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
-                consume: bool = False, chunk: int = META_CHUNK) -> dict[str, str]:
+                consume: bool = False, chunk: int = META_CHUNK,
+                cache_dir: Path | None = None) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content.
 
     `terms_of` holds compact_terms() already computed per document (by the pipeline's
@@ -415,31 +425,40 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     entry is removed from `terms_of` once read: at 10,000 documents the term strings are
     the largest thing in memory, and the postings built from them the next largest.
     `chunk`: documents per m/ chunk (meta_files); smaller in the tests, to see a query
-    load only its candidates' chunks."""
+    load only its candidates' chunks.
+    With `cache_dir`, documents whose terms are unchanged take their term ids from the
+    previous build (search_merge.PostingsCache); the files are the same either way."""
     terms_of = terms_of or {}
+    cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
     group = repost_groups({d.id: d.duplicates for d in docs})
-    vocab: dict[str, int] = {}
+    vocab = Vocabulary(cache.terms)
+    digests: list[bytes] = []
     lengths: list[int] = []
+    bodies: list[str] = []  # each document's d/<n>.js record, serialized by the worker
     tid_parts, doc_parts, code_parts = [], [], []
     for n, d in enumerate(docs):
         t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
         lengths.append(t.length)
+        bodies.append(t.record or script_body(doc_record(d)))
         if not t.codes:
             continue
-        keys = t.keys.split("\n")
-        tid_parts.append(np.fromiter((vocab.setdefault(k, len(vocab)) for k in keys), dtype=np.int32,
-                                     count=len(keys)))
-        doc_parts.append(np.full(len(keys), n, dtype=np.int32))
+        digests.append(terms_digest(t.keys))
+        ids = cache.get(digests[-1])
+        tid_parts.append(vocab.add(t.keys.split("\n")) if ids is None else ids)
+        doc_parts.append(np.full(len(tid_parts[-1]), n, dtype=np.int32))
         code_parts.append(np.frombuffer(t.codes, dtype=np.uint8))
-    terms = list(vocab)
-    del vocab
+    counts = [len(ids) for ids in tid_parts]
     tids = np.concatenate(tid_parts) if tid_parts else np.zeros(0, np.int32)
+    terms, tids = compact(vocab.terms(), tids)
+    del vocab
+    cache.save(terms, digests, tids, counts)
+    del cache
     dnums = np.concatenate(doc_parts) if doc_parts else np.zeros(0, np.int32)
     codes = np.concatenate(code_parts) if code_parts else np.zeros(0, np.uint8)
     del tid_parts, doc_parts, code_parts
-    hashes = np.fromiter((fnv1a(t) for t in terms), dtype=np.uint32, count=len(terms))
+    hashes = fnv1a_many(terms)
     term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
     k = shard_count(term_bytes + int(len(codes) * 1.6))
     shard_of_term = (hashes & (k - 1)).astype(np.int32)
@@ -470,22 +489,27 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     files = meta_files(docs, lengths, group, number, facets, k, chunk)
     for i, shard in enumerate(shards):
         files[f"s/{i}.js"] = script_file("s", i, shard)
-    for n, d in enumerate(docs):
-        record_d = {
-            "id": d.id,
-            "title": d.title,
-            "date": str(d.value("date") or ""),
-            "place": labels.place_label(d) or "",
-            "speakers": labels.speaker_label(d) or "",
-            "packed": pack_text("\n".join(d.paragraphs)),
-        }
-        pages = pages_of(d)
-        if len(pages) > 1:  # where parts 2… start in the text: a hit links the part it is found in
-            record_d["parts"] = part_offsets(d.paragraphs, pages)
-        files[f"d/{n}.js"] = script_file("d", n, record_d)
+    for n, body in enumerate(bodies):
+        files[f"d/{n}.js"] = script_file("d", n, None, body)
     files["t2s.js"] = script_file("t2s", 0, t2s_table())
     files["dt.js"] = script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
     return files
+
+
+def doc_record(d: Document) -> dict[str, Any]:
+    """The document's d/<n>.js record: what a result shows, and its packed text."""
+    record_d: dict[str, Any] = {
+        "id": d.id,
+        "title": d.title,
+        "date": str(d.value("date") or ""),
+        "place": labels.place_label(d) or "",
+        "speakers": labels.speaker_label(d) or "",
+        "packed": pack_text("\n".join(d.paragraphs)),
+    }
+    pages = pages_of(d)
+    if len(pages) > 1:  # where parts 2… start in the text: a hit links the part it is found in
+        record_d["parts"] = part_offsets(d.paragraphs, pages)
+    return record_d
 
 
 @lru_cache(maxsize=1)  # read for t2s.js and again for the packed-text table
@@ -508,10 +532,11 @@ def t2s_table() -> str:
 
 
 def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
-                       terms_of: dict[str, DocTerms] | None = None, consume: bool = False) -> dict[str, int]:
+                       terms_of: dict[str, DocTerms] | None = None, consume: bool = False,
+                       cache_dir: Path | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
-    build summary and the benchmark. `consume`: see build_index."""
-    files = build_index(docs, terms_of, consume)
+    build summary and the benchmark. `consume`, `cache_dir`: see build_index."""
+    files = build_index(docs, terms_of, consume, cache_dir)
     sizes: dict[str, int] = defaultdict(int)
     for rel, text in sorted(files.items()):
         out.write_text(docs_dir / INDEX_DIR / rel, text)
