@@ -416,7 +416,7 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 
 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
-                consume: bool = False, chunk: int = META_CHUNK,
+                consume: bool = False, *, chunk: int = META_CHUNK,
                 cache_dir: Path | None = None) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content.
 
@@ -536,7 +536,7 @@ def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        cache_dir: Path | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
     build summary and the benchmark. `consume`, `cache_dir`: see build_index."""
-    files = build_index(docs, terms_of, consume, cache_dir)
+    files = build_index(docs, terms_of, consume, cache_dir=cache_dir)
     sizes: dict[str, int] = defaultdict(int)
     for rel, text in sorted(files.items()):
         out.write_text(docs_dir / INDEX_DIR / rel, text)
