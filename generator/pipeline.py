@@ -9,7 +9,6 @@ skipped; the rest of the archive still builds.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 import sys
@@ -37,7 +36,7 @@ from generator.read import assign_file_ids, read
 from generator.read.entries import Listing, list_corpus, read_source_bytes
 from generator.read.jekyll import titled, unpublished_reason
 from generator.report import FileStatus, Report, write_report
-from generator.runtime import default_workers, generator_version
+from generator.runtime import default_workers, dump_pickle, generator_version
 
 # A file with fewer Han characters and letters than this is not a speech (an empty
 # file, a stray line, a saved error page); it is reported and never becomes a page.
@@ -212,11 +211,7 @@ class DocumentCache:
         path = self._path(key)
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        dump_pickle(path, result)
 
 
 # Below this many sources to (re)do, starting worker processes costs more than it saves.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,3 +31,14 @@ def default_workers() -> int:
     if env.isdigit() and int(env) > 0:
         return int(env)
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def dump_pickle(path: Path, obj: object) -> None:
+    """Write a cache file whole or not at all: a build stopped mid-write, or two workers
+    writing the same key, must never leave a truncated pickle for a later build to read.
+    The temporary name carries the pid so that concurrent writers never share one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)

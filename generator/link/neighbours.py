@@ -28,7 +28,6 @@ this program into the project's own .cache/ folder.
 
 from __future__ import annotations
 
-import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from generator.runtime import generator_version
+from generator.runtime import dump_pickle, generator_version
 
 SLACK = 1e-9  # floating-point error of the computed bounds and norms
 KEEP = 64  # candidates kept per row for the next build
@@ -162,9 +161,5 @@ class NeighbourMemo:
         if self.path is None:
             return
         rows = {r: (row.cands, row.scores, row.bound) for r, row in self.rows.items()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump({"version": generator_version(), "ids": self.ids, "vocab": self.vocab, "mat": self.mat,
-                         "rows": rows}, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        dump_pickle(self.path, {"version": generator_version(), "ids": self.ids, "vocab": self.vocab,
+                                "mat": self.mat, "rows": rows})

@@ -45,7 +45,7 @@ from generator.model import Document
 from generator.publish import labels
 from generator.publish.indexes import year_of
 from generator.publish.search import DocTerms, compact_terms, t2s_table
-from generator.runtime import generator_version
+from generator.runtime import dump_pickle, generator_version
 
 # Bytes of document text the trends page loads without asking (trends.js's default), and
 # what one character of packed text costs it (trends.js's BYTES_PER_CHAR).
@@ -423,11 +423,7 @@ class _Counting:
     def _save(path: Path | None, result: _DocProfile) -> None:
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
+        dump_pickle(path, result)
 
     def ids(self, p: _DocProfile) -> tuple[np.ndarray, np.ndarray]:
         vocab = self.vocab

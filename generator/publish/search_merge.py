@@ -17,12 +17,13 @@ search.fnv1a's values (tests/test_search_merge.py checks both).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from itertools import filterfalse
 from pathlib import Path
 
 import numpy as np
+
+from generator.runtime import dump_pickle
 
 FNV_OFFSET = 0x811C9DC5
 FNV_PRIME = 0x01000193
@@ -126,12 +127,7 @@ class PostingsCache:
         for digest, count in zip(digests, counts, strict=True):
             slices[digest] = (start, count)
             start += count
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump({"format": self.FORMAT, "terms": terms, "slices": slices, "tids": tids}, fh,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        dump_pickle(self.path, {"format": self.FORMAT, "terms": terms, "slices": slices, "tids": tids})
 
 
 def compact(terms: list[str], tids: np.ndarray) -> tuple[list[str], np.ndarray]:
