@@ -270,15 +270,18 @@ def year_from_turn(doc: Document, head: str, text: str) -> bool:
               f"{mo}月是{when}，会议在 {year} 年）")
     else:
         return False
-    if md:
-        try:
-            day = datetime.date(year, int(md.group(1)), int(md.group(2)))
-        except ValueError:
-            day = None
-        if day:
-            _set(doc, day.isoformat(), "day", ev, md.group(0))
-            return True
-    _set(doc, str(year), "year", ev, m.group(0) if m else str(year))
+    if not (md and _set_day(doc, year, md, ev)):
+        _set(doc, str(year), "year", ev, m.group(0) if m else str(year))
+    return True
+
+
+def _set_day(doc: Document, year: int, md: re.Match[str], ev: str) -> bool:
+    """The meeting's month-day with the year a rule found: the day when that date exists."""
+    try:
+        day = datetime.date(year, int(md.group(1)), int(md.group(2)))
+    except ValueError:
+        return False
+    _set(doc, day.isoformat(), "day", ev, md.group(0))
     return True
 
 
@@ -296,15 +299,8 @@ def year_from_text(doc: Document, text: str) -> bool:
         return False
     year, ev, words, meeting = found
     md = _MONTH_DAY.fullmatch(str(doc.value("date_text") or ""))
-    if meeting and md:
-        try:
-            day = datetime.date(year, int(md.group(1)), int(md.group(2)))
-        except ValueError:
-            day = None
-        if day:
-            _set(doc, day.isoformat(), "day", ev, md.group(0))
-            return True
-    _set(doc, str(year), "year", ev, words)
+    if not (meeting and md and _set_day(doc, year, md, ev)):
+        _set(doc, str(year), "year", ev, words)
     return True
 
 
