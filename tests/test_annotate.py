@@ -215,6 +215,22 @@ def test_full_date_line_of_a_manuscript_wins_over_front_matter(tmp_path: Path) -
     assert [s["name"] for s in doc.value("speakers")] == ["张希岳"]
 
 
+def test_a_full_date_with_hao_for_the_day_is_read(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"hao.txt": (
+        "在全县经济工作会议上的讲话\n\n（2025年12月4号）\n\n同志们：\n\n"
+        "今天我们召开全县经济工作会议，总结今年工作，安排明年任务。\n"
+    )})["hao.txt"]
+    assert doc.value("date") == "2025-12-04"
+
+
+def test_a_file_number_with_hao_is_not_a_date(tmp_path: Path) -> None:
+    doc = collect_corpus(tmp_path, {"fileno.txt": (
+        "关于做好当前工作的通知\n\n县政办发〔2025〕12号\n\n各乡镇人民政府：\n\n"
+        "为做好当前工作，现将有关事项通知如下，请认真贯彻执行，确保各项任务圆满完成。\n"
+    )})["fileno.txt"]
+    assert doc.value("date") is None
+
+
 def test_no_place_named_means_no_place(tmp_path: Path) -> None:
     doc = collect_corpus(tmp_path, {"noplace.txt": (
         "关于做好当前工作的讲话\n\n同志们：\n\n"

@@ -182,6 +182,18 @@ _DONE = re.compile(r"完成|实现|取得|突破|增长|提升|达到|位居|荣
 _REVIEW_OPEN = re.compile(r"(?:^|[。！？\n])\s*(?:[^。，,\n]{0,12}?[，,])?\s*((?:19|20)\d\d)\s*年\s*[，,]")
 
 
+def _looking_back(text: str) -> tuple[str, int] | None:
+    """The text's head and the latest year it states as past, for the rules that read a
+    review of that year as given the year after. None when the head speaks of `明年` or
+    says `今年是`: such a text names the coming or present year by number, so its latest
+    stated year is not necessarily the one just ended."""
+    head = text[:4000]
+    years = past_years(head)
+    if not years or re.search(r"明年|今年是", head):
+        return None
+    return head, max(years)
+
+
 def session_review(doc: Document, text: str) -> Found | None:
     """A speech at an annual people's congress or CPPCC session (held early in the year) that
     opens a sentence with `2014年，…` and says it was done, naming no later year, is
@@ -190,11 +202,10 @@ def session_review(doc: Document, text: str) -> Found | None:
     s = _SESSION.search(opening)
     if not s or "常委会" in opening[max(0, s.start() - 8) : s.end()]:
         return None
-    head = text[:4000]
-    years = past_years(head)
-    if not years or re.search(r"明年|今年是", head):
+    looked_back = _looking_back(text)
+    if not looked_back:
         return None
-    last = max(years)
+    head, last = looked_back
     for m in _REVIEW_OPEN.finditer(head):
         sentence = sentence_at(head, m.start(1))
         if int(m.group(1)) == last and _DONE.search(sentence) and not re.search(r"上半年|前三季度|\d+\s*[-—至~]\s*\d+\s*月", sentence):
@@ -268,11 +279,10 @@ def last_year_named(doc: Document, text: str) -> Found | None:
     """`去年…` then, within the next sentences, one opening with `2020年` (the figures of
     that year): the text is of 2021. The year must be the latest the text states, and
     `去年` the time of the account (not `比去年`, `去年同期`)."""
-    head = text[:4000]
-    years = past_years(head)
-    if not years or re.search(r"明年|今年是", head):
+    looked_back = _looking_back(text)
+    if not looked_back:
         return None
-    last = max(years)
+    head, last = looked_back
     for m in _LAST_YEAR.finditer(head):
         window = head[m.end() : m.end() + 240]
         between = _YEAR.findall(window)
