@@ -71,6 +71,20 @@ def test_self_level_and_source_place_units() -> None:
     assert source_place("某某网") is None
 
 
+def test_a_county_news_item_names_its_own_organs_bare() -> None:
+    found = self_level("5月6日，县政府第三次常务会议召开，县委副书记、县长张某出席。会议听取汇报。")
+    assert found is not None and found[0] == "县区"
+    assert found[1].startswith("5月6日，县政府第三次常务会议召开")
+
+
+def test_a_city_text_that_instructs_its_counties_keeps_its_level() -> None:
+    """A city's speech names county organs bare too, when it tells them what to do; it
+    names its own organs bare as well, so the bare county organs decide nothing."""
+    assert self_level("市委、市政府高度重视。县委书记要当好一线总指挥，县长要亲自抓。") is None
+    assert self_level("县委书记要当好一线总指挥，县长要亲自抓，我市将加强督查。") is None
+    assert self_level("长江经济带建设，县委要抓好落实。") is None  # one bare organ is not enough
+
+
 def test_every_zone_of_the_data_file_has_a_host_in_the_gazetteer() -> None:
     from generator.annotate import gazetteer
 

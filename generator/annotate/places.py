@@ -108,15 +108,33 @@ _SELF = {
 
 def self_level(text: str) -> tuple[str, str] | None:
     """The level a text speaks at, by how it names itself: 我县 and no 我市/我省 is a
-    county's text. Returns (level, the sentence that says so) or None."""
+    county's text, and so is one that names county organs bare and no city or province
+    organ. Returns (level, the sentence that says so) or None."""
     own = {lvl: len(re.findall(r"我" + c, text)) for lvl, c in (("县区", "[县旗]"), ("市", "市"), ("省", "省"))}
     if own["县区"] and not own["市"] and not own["省"]:
         m = re.search(r"我[县旗]", text)
         assert m
-        start = max(text.rfind(c, 0, m.start()) for c in "。！？\n") + 1
-        end = min([i for i in (text.find(c, m.end()) for c in "。！？\n") if i >= 0] or [len(text)])
-        return "县区", text[start : end + 1].strip()
+        return "县区", _sentence_around(text, m)
+    if own["市"] or own["省"]:
+        return None
+    # a county's news names its own organs bare (`，县政府第三次常务会议召开，县委副书记、
+    # 县长…`), as a city's does 市委 and 市政府; a city's text that instructs its counties
+    # names its own organs bare too, so any bare 市/省 organ leaves the level as found
+    bare = {lvl: list(re.finditer(_BARE_ORGAN + c + _ORGAN_WORD, text)) for lvl, c in
+            (("县区", "[县旗]"), ("市", "[市州盟]"), ("省", "(?:省|自治区)"))}
+    if len(bare["县区"]) >= 2 and not bare["市"] and not bare["省"]:
+        return "县区", _sentence_around(text, bare["县区"][0])
     return None
+
+
+_BARE_ORGAN = r"(?:^|(?<=[，,、。；;：:\s（(“]))"
+_ORGAN_WORD = r"(?:委(?!员)|政府|人大|政协|长(?![江城沙春安治]))"
+
+
+def _sentence_around(text: str, m: re.Match[str]) -> str:
+    start = max(text.rfind(c, 0, m.start()) for c in "。！？\n") + 1
+    end = min([i for i in (text.find(c, m.end()) for c in "。！？\n") if i >= 0] or [len(text)])
+    return text[start : end + 1].strip()
 
 
 # ---------------------------------------------------------------- functional zones
