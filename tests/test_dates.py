@@ -176,3 +176,18 @@ def test_a_sharing_sites_posting_time_does_not_date_the_speech(docs: dict[str, D
 def test_a_template_sites_download_marks_make_its_time_an_upload_time(docs: dict[str, Document]) -> None:
     """'时间:2010-12-1 … [下载该文章] [会员注册]' on a 范文 page: not the speech's date."""
     assert docs["template_site_download_marks.txt"].value("date") is None
+
+
+def test_a_month_day_weeks_before_the_stamp_leaves_the_year_unknown(docs: dict[str, Document]) -> None:
+    """News is posted within days: a stamp two months after the stated day is a repost's."""
+    doc = docs["month_day_long_before_a_repost_stamp.txt"]
+    assert doc.value("date") is None
+    assert doc.value("date_text") == "9月18日"
+    assert doc.value("published") == "2021-11-20"
+
+
+def test_a_speech_dated_only_by_its_stamp_gets_its_year_not_its_day(docs: dict[str, Document]) -> None:
+    doc = docs["speech_dated_only_by_its_stamp.txt"]
+    assert doc.value("published") == "2022-04-06"
+    assert (doc.value("date"), doc.value("date_precision")) == ("2022", "year")
+

@@ -176,7 +176,9 @@ def infer_date(doc: Document, published: str | None) -> None:
         if published:
             py, pm, pd = (int(x) for x in published.split("-"))
             year = py if (mo, d) <= (pm, pd) else py - 1
-            if _valid(year, mo, d):
+            if _valid(year, mo, d) and (
+                    "published" in doc.meta and doc.meta["published"].status == "given"
+                    or (datetime.date(py, pm, pd) - datetime.date(year, mo, d)).days <= dates.REPOST_DAYS):
                 doc.meta["date"] = Field(f"{year:04d}-{mo:02d}-{d:02d}", "inferred", ev)
                 doc.meta["date_precision"] = Field("day", "inferred", None)
                 return
@@ -620,6 +622,20 @@ def infer_dates(doc: Document, text: str, published: str | None) -> None:
     dates.title_against_body(doc, doc.search_text)
 
 
+def stamp_only_year(doc: Document) -> None:
+    """A page's own stamp, found in its chrome (`发布时间：…`, `来源：… 2019-01-18`), dates a
+    news report to the day: news is posted the day it happens. A speech, report or letter
+    is posted days or weeks after it was given, so such a stamp gives only its year."""
+    f = doc.meta.get("date")
+    if not f or f.evidence != "publication date" or f.status != "inferred" or doc.value("genre") == "会议报道":
+        return
+    stamp = doc.meta.get("published")
+    if stamp and _FULL_DATE.fullmatch(re.sub(r"[\s（()）]", "", str(stamp.evidence or ""))):
+        return  # a bare date line under the title and speaker is the text's own date line
+    doc.meta["date"] = Field(str(f.value)[:4], "inferred", "publication date")
+    doc.meta["date_precision"] = Field("year", "inferred", None)
+
+
 def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) -> None:
     """Fill metadata fields for one document from front matter and text."""
     fm = raw.front_matter
@@ -671,6 +687,7 @@ def annotate(doc: Document, raw: RawDoc, sites: dict[str, str] | None = None) ->
     guarded(doc, "place", infer_place, doc, text + ("\n" + to_simplified(chrome) if chrome else ""))
     guarded(doc, "place", places.refine, doc, text)
     guarded(doc, "genre", infer_genre, doc, text)
+    stamp_only_year(doc)
     guarded(doc, "source", publisher.source_name, doc, fm, sites or {})
     guarded(doc, "source", infer_source, doc, sites or {})
     for t in given_tags(fm):  # Jekyll's rules: tags/categories split, tag/category whole

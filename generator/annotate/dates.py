@@ -139,6 +139,12 @@ def _sentence(text: str, pos: int) -> str:
     return text[start : (min(ends) + 1 if ends else len(text))].strip()
 
 
+# News is posted within days of the event; a stated day further before the page's stamp
+# than this means the stamp is a repost's, and the year stays unknown (as it does when the
+# stated day and the stamp disagree, _day_in_stamp_month)
+REPOST_DAYS = 31
+
+
 def date_from_stamp(doc: Document, head: str, stamp: str, stamp_line: str) -> bool:
     """A relative day, a bare day or a month-day in the lead, read against the stamp.
     Returns True when it decided (a date, or unknown because the text contradicts the
@@ -171,8 +177,13 @@ def date_from_stamp(doc: Document, head: str, stamp: str, stamp_line: str) -> bo
             day = datetime.date(year, mo, d)
         except ValueError:
             return False
-        if (pub - day).days > 200:
-            return False  # too long before the stamp to be the page's own news
+        if (pub - day).days > REPOST_DAYS:
+            # a month-day weeks before the stamp: the stamp is a later repost's (a portal,
+            # a travel site, a 范文 copy), not the page's own news, so it dates nothing
+            doc.meta["date"] = Field(None, "inferred", _sentence(head, md.start()) + note)
+            doc.meta["date_precision"] = Field(None, "inferred", None)
+            doc.meta["date_text"] = Field(md.group(0), "inferred", _sentence(head, md.start()))
+            return True
         _set(doc, day.isoformat(), "day", _sentence(head, md.start()) + note, md.group(0))
         return True
     b = _BARE_DAY.search(head)
