@@ -159,7 +159,8 @@ def cmd_serve(root: Path, addr: str, poll: float = 1.0) -> int:
     return proc.wait()
 
 
-def cmd_evaluate(corpus: Path, gold: Path, min_right: list[str], max_wrong: str | None, as_json: bool) -> int:
+def cmd_evaluate(corpus: Path, gold: Path, min_right: list[str], max_wrong: str | None, as_json: bool,
+                 null_dates: bool = False) -> int:
     """Compare the pipeline's metadata with a hand-checked sample; exit 1 when a
     threshold fails (for CI), 2 when the command cannot run."""
     from generator.tools.evaluate import GoldError, evaluate, failures, parse_min_right, parse_rate, table
@@ -167,7 +168,7 @@ def cmd_evaluate(corpus: Path, gold: Path, min_right: list[str], max_wrong: str 
     try:
         wanted = parse_min_right(min_right)
         limit = parse_rate(max_wrong, "--max-wrong") if max_wrong is not None else None
-        ev = evaluate(corpus, gold)
+        ev = evaluate(corpus, gold, null_dates=null_dates)
     except GoldError as exc:
         print(f"evaluate: {exc}", file=sys.stderr)
         return 2
@@ -211,9 +212,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="minimum share of known values right, for every field or one (repeatable)")
     e.add_argument("--max-wrong", metavar="RATE", help="maximum share of wrong values among all checked facts")
     e.add_argument("--json", action="store_true", help="print the result as JSON")
+    e.add_argument("--null-dates", action="store_true",
+                   help="the gold's null year or date means the text does not determine it (as in "
+                        "devcorpus/pages): list the years and days given there")
     args = parser.parse_args(argv)
     if args.verb == "evaluate":
-        return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json)
+        return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json,
+                            args.null_dates)
     root = args.root.resolve()
     if getattr(args, "cluster", None):
         # the generate child process and the render stage read it from the environment

@@ -122,6 +122,23 @@ def test_gold_kinds_are_scored_as_the_archive_genre(kind: str, genre: str | None
     assert KINDS.get(kind, kind) in GENRES
 
 
+def test_a_year_or_day_the_gold_leaves_undetermined_is_listed() -> None:
+    """With --null-dates a null year or date in the gold means the text does not fix it
+    (devcorpus/pages), so a value given there is a false fact, listed apart."""
+    from generator.tools.evaluate import _dated_beyond
+
+    doc = _doc_with_genre("会议报道")
+    doc.meta["date"] = Field("2023-02-22", "inferred", "2月22日，省委召开…（据本页发布时间“2023-12-05”）")
+    doc.meta["date_precision"] = Field("day", "inferred", None)
+    listed = _dated_beyond(doc, {"file": "x.txt", "year": None, "date": None})
+    assert [s.split("  ")[1] for s in listed] == ["year 2023", "date 2023-02-22"]
+    assert _dated_beyond(doc, {"file": "x.txt", "year": 2023, "date": None}) == [listed[1]]
+    assert _dated_beyond(doc, {"file": "x.txt"}) == []  # a gold without the key says nothing
+    doc.meta["date"] = Field("2023", "inferred", "publication date")
+    doc.meta["date_precision"] = Field("year", "inferred", None)
+    assert _dated_beyond(doc, {"file": "x.txt", "year": 2023, "date": None}) == []  # a year is not a day
+
+
 def test_other_kinds_are_not_scored() -> None:
     assert [c for c in compare(_doc_with_genre("讲话稿"), {"kind": "other"}, "x.txt") if c.field == "genre"] == []
     assert parse_min_right(["kind=0.9", "genre=95%"]) == {"genre": 0.95}

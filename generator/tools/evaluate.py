@@ -63,6 +63,10 @@ class Evaluation:
     split: list[str] = field(default_factory=list)  # gold files that became several documents
     mojibake_titles: list[str] = field(default_factory=list)
     national_with_province: list[str] = field(default_factory=list)
+    # a year or day the gold says the text does not determine: a false fact the table
+    # does not count, since it only checks values the gold knows
+    dated_beyond_gold: list[str] = field(default_factory=list)
+    null_dates: bool = False
     documents: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -90,6 +94,7 @@ class Evaluation:
             "split": self.split,
             "mojibake_titles": self.mojibake_titles,
             "national_with_province": self.national_with_province,
+            "dated_beyond_gold": self.dated_beyond_gold,
             "errors": self.errors,
         }
 
@@ -174,8 +179,10 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
     return docs
 
 
-def evaluate(corpus: Path, gold_path: Path) -> Evaluation:
-    """Run read → clean → annotate on `corpus` and compare with the gold facts."""
+def evaluate(corpus: Path, gold_path: Path, *, null_dates: bool = False) -> Evaluation:
+    """Run read → clean → annotate on `corpus` and compare with the gold facts. With
+    `null_dates`, a null year or date in the gold means the text does not determine it,
+    and a value given there is listed (the table counts only what the gold knows)."""
     from generator.pipeline import collect
 
     gold = load_gold(gold_path)
@@ -183,7 +190,7 @@ def evaluate(corpus: Path, gold_path: Path) -> Evaluation:
         raise GoldError(f"{corpus}: not a folder")
     with tempfile.TemporaryDirectory(prefix="evaluate-") as tmp:
         report = collect(Path(tmp), progress=False, corpus=corpus)
-    ev = Evaluation(documents=len(report.documents), errors=list(report.errors))
+    ev = Evaluation(documents=len(report.documents), errors=list(report.errors), null_dates=null_dates)
     by_file: dict[str, list[Document]] = {}
     for d in report.documents:
         by_file.setdefault(d.source_path, []).append(d)
@@ -203,7 +210,20 @@ def evaluate(corpus: Path, gold_path: Path) -> Evaluation:
             if doc.id not in ev.national_with_province:
                 ev.national_with_province.append(doc.id)
         ev.checks.extend(compare(doc, g, g["file"]))
+        if null_dates:
+            ev.dated_beyond_gold.extend(_dated_beyond(doc, g))
     return ev
+
+
+def _dated_beyond(doc: Document, gold: dict[str, Any]) -> list[str]:
+    """The year, or the day, the document is given where the gold explicitly leaves it null."""
+    out = []
+    for name in ("year", "date"):
+        if name in gold and gold[name] is None:
+            got, ev = _got(doc, name)
+            if got is not None and (name == "year" or doc.value("date_precision") == "day"):
+                out.append(f"{gold['file']}  {name} {got}  (evidence: {str(ev or '')[:120]})")
+    return out
 
 
 def table(ev: Evaluation) -> str:
@@ -222,6 +242,8 @@ def table(ev: Evaluation) -> str:
                  f"{100 * ev.rate(None, 'right'):>8.1f}%{100 * ev.rate(None, 'wrong'):>8.1f}%")
     lines += ["", f"national documents placed in a province: {len(ev.national_with_province)}",
               f"mojibake titles: {len(ev.mojibake_titles)}",
+              *([f"years or days given where the gold has none (--null-dates): {len(ev.dated_beyond_gold)}"]
+                if ev.null_dates else []),
               f"files split into several documents: {len(ev.split)}",
               f"gold files without a document: {len(ev.missing)}"]
     for s in ev.split:
@@ -230,6 +252,8 @@ def table(ev: Evaluation) -> str:
         lines.append(f"  missing  {s}")
     for s in ev.mojibake_titles:
         lines.append(f"  mojibake {s}")
+    for s in ev.dated_beyond_gold:
+        lines.append(f"  dated    {s}")
     for e in ev.errors:
         lines.append(f"  error    {e}")
     bad = [c for c in ev.checks if c.verdict == "wrong"]
