@@ -231,6 +231,19 @@ def test_a_file_number_with_hao_is_not_a_date(tmp_path: Path) -> None:
     assert doc.value("date") is None
 
 
+def test_a_year_put_before_the_whole_title_is_a_label_not_a_date(tmp_path: Path) -> None:
+    """'2023年在全市…推进会讲话': how 范文 sites label a title; the year in the meeting's
+    own name ('在2023年全市…会议上') still dates it."""
+    docs = collect_corpus(tmp_path, {
+        "label.txt": "2023年在全市重点项目建设推进会讲话\n\n同志们：\n\n今天召开全市重点项目建设推进会，"
+                     "主要任务是总结工作、部署任务。大家要提高认识，狠抓落实。\n",
+        "named.txt": "在2023年全市重点项目建设推进会上的讲话\n\n同志们：\n\n今天召开全市重点项目建设推进会，"
+                     "主要任务是总结工作、部署任务。大家要提高认识，狠抓落实。\n",
+    })
+    assert docs["label.txt"].value("date") is None
+    assert docs["named.txt"].value("date") == "2023"
+
+
 def test_no_place_named_means_no_place(tmp_path: Path) -> None:
     doc = collect_corpus(tmp_path, {"noplace.txt": (
         "关于做好当前工作的讲话\n\n同志们：\n\n"

@@ -104,12 +104,19 @@ def date_from_head(doc: Document) -> bool:
     return False
 
 
+# '2023年在全市…推进会讲话', '2021年干部在全区…会讲话稿': a year put before the whole
+# 在…会上的讲话 frame, outside the meeting's name, is how 范文 and 文库 sites label a
+# title for sale; an official title names the year in the meeting ('在2023年全市…会议上')
+_LABEL_YEAR = re.compile(r"^\s*(?:19|20)\d\d\s*年[^在，,。\d]{0,8}?在(?!\s*(?:19|20)\d\d)[^，,。]{2,50}?(?:会|会议)上?的?(?:讲话|发言|致辞)")
+
+
 def date_from_title(doc: Document) -> bool:
     """When neither the dateline nor the opening lines date the text, the one year its
     title states (2018年…政府工作报告) is the year of the document."""
     # a template site's recommended title is its own paraphrase, not the speech's
-    if doc.value("title_from") != "file name" and "template_site" not in doc.meta:
-        years = set(_TITLE_YEAR.findall(str(doc.value("title") or "")))
+    title = str(doc.value("title") or "")
+    if doc.value("title_from") != "file name" and "template_site" not in doc.meta and not _LABEL_YEAR.match(title):
+        years = set(_TITLE_YEAR.findall(title))
         if len(years) == 1 and _valid(int(next(iter(years))), 1, 1):
             y = next(iter(years))
             _set_date(doc, y, "year", f"标题：{doc.value('title')}")
