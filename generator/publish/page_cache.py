@@ -27,6 +27,7 @@ own .cache/, so pickle is safe; a missing or unreadable file means every page is
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
 from pathlib import Path
 
@@ -97,8 +98,15 @@ class PageCache:
 
 
 def digest(*parts: object) -> str:
-    """A key of any picklable values; pickle keeps every bit of a float and a string."""
-    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
+    """A key of any picklable values, by value: pickle keeps every bit of a float and a
+    string, and with its memo off (`fast`) an object met twice is written twice, so a
+    document made in this process and the same document read back from the cache (where
+    equal strings may or may not be one object) give the same bytes."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=5)
+    pickler.fast = True  # no memo: the bytes depend on the values alone (documents hold no cycles)
+    pickler.dump(parts)
+    return hashlib.sha256(buf.getbuffer()).hexdigest()
 
 
 def document_digest(doc: Document) -> str:
