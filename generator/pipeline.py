@@ -349,14 +349,26 @@ def peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KB on Linux
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children (the pool's
+    workers): what a stage costs whatever else the machine is running, where wall
+    seconds on a shared machine mostly measure the other jobs."""
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
     """The whole generate step; per-document work is cached in .cache/documents."""
     from generator.publish.search import write_search_index
 
-    t0 = time.perf_counter()
+    t0, c = time.perf_counter(), cpu_seconds()
     report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
     stages = {"documents": time.perf_counter() - t0}
+    cpu = {"documents": cpu_seconds() - c}
     peaks = {"documents": peak_mb()}
+    c = cpu_seconds()
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
     distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
@@ -364,22 +376,27 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
     report.link_prep.clear()  # the largest per-document data, needed no more
     stages["link"] = time.perf_counter() - t
+    cpu["link"], c = cpu_seconds() - c, cpu_seconds()
     peaks["link"] = peak_mb()
     t = time.perf_counter()
     reuse = find_reuse(report.documents, root / ".cache" / "reuse")
     report.stats["reuse"] = dict(reuse.stats)
     stages["reuse"] = time.perf_counter() - t
+    cpu["reuse"], c = cpu_seconds() - c, cpu_seconds()
     peaks["reuse"] = peak_mb()
     t = time.perf_counter()
     out = Output(root / "docs")
-    write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms)
+    write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
+              cache_dir=root / ".cache" / "pages")
     stages["write"] = time.perf_counter() - t
+    cpu["write"], c = cpu_seconds() - c, cpu_seconds()
     peaks["write"] = peak_mb()
     t = time.perf_counter()
     # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
     report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
                                           root / ".cache" / "trends")
     stages["trends"] = time.perf_counter() - t
+    cpu["trends"], c = cpu_seconds() - c, cpu_seconds()
     peaks["trends"] = peak_mb()
     t = time.perf_counter()
     report.stats["search_index_bytes"] = sum(
@@ -389,11 +406,13 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     out.keep(report.report_path)
     out.remove_stale()
     stages["search index"] = time.perf_counter() - t
+    cpu["search index"], c = cpu_seconds() - c, cpu_seconds()
     peaks["search index"] = peak_mb()
     report.files_written = out.written
     report.stats["files_unchanged"] = out.unchanged
     report.stats["files_removed"] = out.removed
     report.stats["stage_seconds"] = {k: round(v, 2) for k, v in stages.items()}
     report.stats["stage_peak_mb"] = peaks
+    report.stats["stage_cpu_seconds"] = {k: round(v, 2) for k, v in cpu.items()}
     report.seconds = time.perf_counter() - t0
     return report

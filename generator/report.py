@@ -65,6 +65,10 @@ class Report:
         stages = self.stats.get("stage_seconds")
         if isinstance(stages, dict):
             lines.append("stages:            " + ", ".join(f"{k} {v:.1f} s" for k, v in stages.items()))
+        cpu = self.stats.get("stage_cpu_seconds")
+        if isinstance(cpu, dict):
+            lines.append("stage CPU:         " + ", ".join(f"{k} {v:.1f} s" for k, v in cpu.items())
+                         + " (user + system, with the pool's workers)")
         peaks = self.stats.get("stage_peak_mb")
         if isinstance(peaks, dict):
             lines.append("peak memory:       " + ", ".join(f"{k} {v} MB" for k, v in peaks.items())

@@ -37,12 +37,14 @@ from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
 from generator.publish.output import Output
+from generator.publish.page_cache import PageCache, digest, document_digest
 from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
 from generator.publish.passages import anchor as passage_anchor
 from generator.publish.reuse_pages import reuse_marks, reuse_section, write_reuse
 from generator.publish.targets_page import TARGETS_CSV, TARGETS_PAGE, target_lines, targets_csv, targets_page
 from generator.read.jekyll import TITLE_FROM_POST_NAME
+from generator.runtime import generator_version
 
 GENERATED = "archive"
 SPEECHES = "speeches"
@@ -350,10 +352,21 @@ def facts_lines(doc: Document) -> list[str]:
     return lines
 
 
+def reading_order(terms: list[str], text: str) -> list[str]:
+    """Terms in the order the text first uses them (ties and absent terms by code point).
+    Keywords and shared keywords are chosen by weight, but shown in this order: near-tied
+    weights swap places when a new document moves the document frequencies, and a page
+    showing its terms by weight changed with each swap although its terms did not
+    (issue 22: at 2,000 documents 71 of 117 changed speech pages). The catalog keeps the
+    order by weight."""
+    return sorted(terms, key=lambda t: (p if (p := text.find(t)) >= 0 else len(text), t))
+
+
 def tags_line(doc: Document, where: dict[str, str] | None) -> list[str]:
     if not doc.keywords:
         return []
-    return ["关键词：" + " ".join(keyword_link(k, esc, where) + "{ .md-tag }" for k in doc.keywords), "{ .sa-tags }", ""]
+    shown = reading_order(doc.keywords, doc.search_text)
+    return ["关键词：" + " ".join(keyword_link(k, esc, where) + "{ .md-tag }" for k in shown), "{ .sa-tags }", ""]
 
 
 def cite_lines(doc: Document) -> list[str]:
@@ -451,10 +464,11 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines.append("")
     lines += ["## 相似讲话 { data-search-exclude }", ""]
     if doc.related:
+        text = doc.search_text
         for r in doc.related:
             other = by_id[r.id]
             extra = f"（另有 {r.reposts} 篇转载）" if r.reposts else ""
-            shared = "、".join(esc(k) for k in r.shared_keywords)
+            shared = "、".join(esc(k) for k in reading_order(r.shared_keywords, text))
             # two decimals: the third moved with every new document's term counts and
             # rewrote the page (issue 22); the catalog keeps three
             lines.append(
@@ -482,6 +496,17 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     lines += provenance_lines(doc)
     lines.append("")
     return "\n".join(lines)
+
+
+def speech_page_key(doc: Document, doc_key: str, by_id: dict[str, Document], where: dict[str, str] | None,
+                    reuse: Reuse | None) -> str:
+    """Everything speech_page() reads, hashed (publish/page_cache.py): the document (as
+    `doc_key`), what its page prints of other documents, its index links and the URLs.
+    Must follow speech_page(): a read it leaves out would keep a page that changed."""
+    others = [(o, by_id[o].title, list_facts_text(by_id[o]), by_id[o].part)
+              for o in [r.id for r in doc.related] + [d.id for d in doc.duplicates] + list(doc.siblings)]
+    return digest(generator_version(), doc_key, others, reuse_section(doc, reuse, by_id), reuse_marks(doc, reuse),
+                  tags_line(doc, where), index_links(doc, where), source_base(), site_url(), page_url(doc))
 
 
 # ---------------------------------------------------------------- charts and home
@@ -571,10 +596,11 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
 
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
               distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
-              terms: dict[str, str] | None = None) -> int:
+              terms: dict[str, str] | None = None, cache_dir: Path | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
-    longer produces. Returns the number of files written."""
+    longer produces. Returns the number of files written. With `cache_dir`, a speech page
+    whose inputs are the previous build's is not made again (publish/page_cache.py)."""
     own = out is None
     out = out or Output(docs_dir)
     before = out.written
@@ -592,15 +618,25 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
         distinctive = distinctive_terms(docs, {d.id: term_counts(d.tokens) for d in docs})
     indexes = build_indexes(docs, esc, extras, index_notes(distinctive, docs))
     stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
+    made = PageCache(cache_dir, docs_dir)  # pages whose inputs are unchanged are kept
     for d in docs:
         pages = pages_of(d)  # a very long text is published as numbered parts
-        out.write_text(target / SPEECHES / f"{d.id}.md",
-                       speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id), reuse))
+        doc_key = document_digest(d)
+        path, key = target / SPEECHES / f"{d.id}.md", speech_page_key(d, doc_key, by_id, indexes.where, reuse)
+        if not made.fresh(out, path, key):
+            out.write_text(path, speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id), reuse))
+            made.made_now(path, key)
         for p in pages[1:]:
-            out.write_text(target / SPEECHES / f"{page_name(d.id, p.number)}.md", continuation_page(d, p, len(pages)))
+            path, key = target / SPEECHES / f"{page_name(d.id, p.number)}.md", digest(doc_key, p.number)
+            if not made.fresh(out, path, key):
+                out.write_text(path, continuation_page(d, p, len(pages)))
+                made.made_now(path, key)
         dl = target / SOURCES / download_name(d)
-        if not sources_online and dl not in out.produced:
+        # the copy is the source's bytes, which its sha256 names
+        if not sources_online and dl not in out.produced and not made.fresh(out, dl, f"{d.sha256} {d.source_path}"):
             out.copy(corpus / d.source_path, dl)
+            made.made_now(dl, f"{d.sha256} {d.source_path}")
+    made.save()
     for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
     out.write_text(target / f"{TARGETS_PAGE}.md", targets_page(docs, stated, esc))

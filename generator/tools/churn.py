@@ -43,6 +43,8 @@ class Churn:
     pages: int  # every generated Markdown page after the addition (speech and index pages)
     changed: dict[str, str] = field(default_factory=dict)  # changed speech page → class
     changed_index: list[str] = field(default_factory=list)  # changed or new index pages
+    # CPU seconds per generate stage (pipeline.cpu_seconds), of the first build and the rebuild
+    cpu: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def counts(self) -> Counter[str]:
@@ -124,17 +126,18 @@ def measure(n: int, work: Path, seed: int = 7, corpus: Path = SEEDS, workers: in
     shutil.copytree(ROOT / "docs", proj / "docs", ignore=shutil.ignore_patterns("archive", "data", "searchindex"))
     synthetic_corpus(ROOT, proj / "corpus", n, seed=seed, corpus=corpus)
     log(f"[{n}] generate")
-    generate(proj, progress=False, workers=workers)
+    first = generate(proj, progress=False, workers=workers)
     docs_dir = proj / "docs"
     pages_before, catalog_before = _pages(docs_dir), _catalog(docs_dir)
     reuse_before = {p: _reuse_notes(docs_dir, p) for p in pages_before if p.startswith("speeches/")}
     synthetic_corpus(ROOT, proj / "corpus", 1, seed=seed, start=n, corpus=corpus)
     log(f"[{n}] generate after adding one document")
-    generate(proj, progress=False, workers=workers)
+    again = generate(proj, progress=False, workers=workers)
     pages_after, catalog_after = _pages(docs_dir), _catalog(docs_dir)
     new_ids = set(catalog_after) - set(catalog_before)
     churn = Churn(docs=len(catalog_after), speech_pages=sum(p.startswith("speeches/") for p in pages_after),
-                  pages=len(pages_after))
+                  pages=len(pages_after),
+                  cpu={"cold": first.stats.get("stage_cpu_seconds", {}), "add one": again.stats.get("stage_cpu_seconds", {})})
     for page, digest in pages_after.items():
         if pages_before.get(page) == digest:
             continue
@@ -161,6 +164,9 @@ def main(argv: list[str] | None = None) -> None:
                 for page in sorted(churn.changed_index):
                     print(f"  index     {page}")
             print(churn.summary(), flush=True)
+            for run, stages in churn.cpu.items():
+                print(f"  CPU seconds, {run}: " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+                      + f" (total {sum(stages.values()):.1f})", flush=True)
 
 
 if __name__ == "__main__":
