@@ -25,7 +25,12 @@ def corpus(tmp_path_factory) -> tuple[list, dict]:
         (corpus / p.name).write_bytes(p.read_bytes())
     (corpus / "repeats.txt").write_text("某县经济工作会议讲话\n\n" + REPEATS + "\n", encoding="utf-8")
     report = collect(root, progress=False, corpus=corpus, segment=True)
+    WORKER_COUNTS.update(report.trend_counts)
     return report.documents, report.search_terms
+
+
+# each document's DocCounts as the pipeline's per-document stage made them (the fixture's collect)
+WORKER_COUNTS: dict = {}
 
 
 def brute(docs, terms_of, term: str) -> dict[tuple[str, str, str], list[int]]:
@@ -139,10 +144,13 @@ def test_cached_counts_equal_fresh_ones(corpus, tmp_path) -> None:
     grown = tc.count_terms(docs, terms_of, vocabulary, None, tmp_path, stats)
     assert stats == {"cached": 0, "words_added": len(docs), "counted": 0}
     assert grown == tc.count_terms(docs, terms_of, vocabulary) and "示范带" in grown
-    # the next build chooses its terms from the cached index codes: the same choice
+    # the build chooses its terms and counts from the workers' DocCounts: the same result
+    assert set(WORKER_COUNTS) == {d.id for d in docs}
     for limit in (0, 2000):
-        assert tc.frequent_terms(docs, terms_of, limit, tc.cached_index_codes(tmp_path)) == \
-            tc.frequent_terms(docs, terms_of, limit)
+        assert tc.frequent_terms(docs, terms_of, limit, WORKER_COUNTS) == tc.frequent_terms(docs, terms_of, limit)
+    assert tc.count_terms(docs, terms_of, vocabulary, None, None, None, WORKER_COUNTS) == grown
+    # the word counts of the documents of the last run are all the cache holds
+    assert len(tc._load(tmp_path / tc.WORDS_CACHE)) == len(docs)
 
 
 def test_readme_documents_every_trends_csv_column() -> None:

@@ -28,9 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from generator.link.trends_counts import (
+    DocCounts,
     TrendTable,
     budget,
-    cached_index_codes,
     count_table,
     facets_of,
     frequent_terms,
@@ -145,18 +145,21 @@ def trends_csv(docs: list[Document], terms_of: dict[str, DocTerms], keywords: li
 
 
 def write_trends(docs: list[Document], docs_dir: Path, out: Output,
-                 terms_of: dict[str, DocTerms], cache_dir: Path | None = None) -> dict[str, float]:
+                 terms_of: dict[str, DocTerms], cache_dir: Path | None = None,
+                 counts: dict[str, DocCounts] | None = None) -> dict[str, float]:
     """Choose the frequent terms, count them and the keywords, write tc/ and trends.csv.
-    Returns sizes and seconds for the build summary and the benchmark. `cache_dir` keeps
-    each document's counts (trends_counts), so a rebuild counts only what changed."""
+    Returns sizes and seconds for the build summary and the benchmark. `counts`: each
+    document's character and pair counts, made by the per-document workers
+    (trends_counts.DocCounts); `cache_dir` keeps each document's word counts, so a rebuild
+    counts only what changed."""
     t0 = time.perf_counter()
     docs = sorted(docs, key=lambda d: d.id)
     limit = budget()
-    vocabulary = frequent_terms(docs, terms_of, limit, cached_index_codes(cache_dir))
+    vocabulary = frequent_terms(docs, terms_of, limit, counts)
     keywords = keyword_terms(docs)
     t1 = time.perf_counter()
     stats: dict[str, int] = {}
-    table = count_table(docs, terms_of, vocabulary, keywords, cache_dir, stats)
+    table = count_table(docs, terms_of, vocabulary, keywords, cache_dir, stats, counts)
     t2 = time.perf_counter()
     files = bucket_files(table, limit)
     index_bytes = 0
