@@ -159,3 +159,16 @@ def test_readme_documents_every_trends_csv_column() -> None:
     section = section[:section.index("\n\n", section.index("| --- |"))]
     documented = [line.split(" | ")[0].strip("| `") for line in section.splitlines() if line.startswith("| `")]
     assert documented == trends_out.CSV_COLUMNS
+
+
+def test_doc_counts_pack_round_trip() -> None:
+    """DocCounts keeps codes as 16-bit steps and counts as bytes, with the larger ones
+    apart: any codes and counts come back as they went in."""
+    import numpy as np
+
+    values = np.array([0x4E00, 0x4E01, 0x4E00 << 16 | 0x4E8C, 0x9FA5 << 16 | 0x4E00, 0x9FA5 << 16 | 0x9FA5], np.uint32)
+    counts = np.array([1, 254, 255, 70_000, 3], np.uint32)
+    packed = tc.DocCounts.pack(values, counts, None, False, "k")
+    assert packed.values.tolist() == values.tolist() and packed.counts.tolist() == counts.tolist()
+    assert packed.big_at.tolist() == [2, 3] and packed.over_at.tolist() == [2, 3]
+    assert packed.index_codes().tolist() == values.tolist()

@@ -174,13 +174,44 @@ class DocCounts:
     per-document worker (pipeline.process_source) and cached with the document in
     .cache/documents, so a build computes them once per new document and the parent only
     merges them: the vocabulary of words is known only once every document is in, so the
-    words are counted afterwards (count_table)."""
+    words are counted afterwards (count_table).
 
-    values: np.ndarray  # uint32 codes, sorted
-    counts: np.ndarray  # uint32
-    index: np.ndarray | None  # the index's codes where they differ from `values` (OpenCC)
+    Held for every document until the trends stage, so packed: sorted codes as 16-bit
+    steps (the few larger steps apart), counts as bytes (the few larger counts apart);
+    3 bytes a code instead of 8."""
+
+    steps: np.ndarray  # uint16: each code minus the previous one, low 16 bits
+    big_at: np.ndarray  # int32: where a step is larger
+    big: np.ndarray  # uint32: those steps
+    low_counts: np.ndarray  # uint8: occurrences, at most 255
+    over_at: np.ndarray  # int32: where a count is 255 or more
+    over: np.ndarray  # uint32: those counts
+    index: np.ndarray | None  # the index's codes where they differ from the text's (OpenCC)
     convert: bool  # whether the text holds a character t2s.js converts (trend_text)
     key: str  # of the text, the index and its Latin words: the word counts' cache key
+
+    @classmethod
+    def pack(cls, values: np.ndarray, counts: np.ndarray, index: np.ndarray | None, convert: bool,
+             key: str) -> DocCounts:
+        steps = np.diff(values.astype(np.uint32), prepend=np.uint32(0))
+        big_at = np.flatnonzero(steps > 0xFFFF).astype(np.int32)
+        over_at = np.flatnonzero(counts >= 255).astype(np.int32)
+        return cls(steps.astype(np.uint16), big_at, steps[big_at], np.minimum(counts, 255).astype(np.uint8),
+                   over_at, counts[over_at].astype(np.uint32), index, convert, key)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The codes, sorted (uint32)."""
+        steps = self.steps.astype(np.uint32)
+        steps[self.big_at] = self.big
+        return np.cumsum(steps, dtype=np.uint32)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Each code's occurrences (uint32)."""
+        counts = self.low_counts.astype(np.uint32)
+        counts[self.over_at] = self.over
+        return counts
 
     def index_codes(self) -> np.ndarray:
         return self.values if self.index is None else self.index
@@ -210,7 +241,7 @@ def doc_counts(doc: Document, t: DocTerms) -> DocCounts:
     same = (values >= (1 << 16)) & ((values >> 16) == (values & 0xFFFF))
     for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
         counts[k] = text.count(_pair(int(values[k])))
-    return DocCounts(values.astype(np.uint32), counts, index, convert, _doc_key(doc, t))
+    return DocCounts.pack(values, counts, index, convert, _doc_key(doc, t))
 
 
 def _counts_of(doc: Document, t: DocTerms, counts: dict[str, DocCounts] | None) -> DocCounts:
@@ -398,7 +429,8 @@ class _Counting:
                 self.added[fp] = _WordCounter(sorted(self.wordset - old))
         return self.added[fp]
 
-    def words(self, doc: Document, t: DocTerms, dc: DocCounts) -> dict[str, int]:
+    def words(self, doc: Document, t: DocTerms, dc: DocCounts, values: np.ndarray) -> dict[str, int]:
+        """The vocabulary's words in the document (`values`: dc.values, decoded once)."""
         cached = self.cached.get(dc.key)
         latin = set(_latin_of(t.keys))
         fp = self.vocab.fingerprint
@@ -411,10 +443,10 @@ class _Counting:
                 # count only the words new since; drop those no longer counted
                 self.partial += 1
                 words = {w: n for w, n in cached[1].items() if w in self.wordset}
-                words.update(added.count(trend_text(doc, dc.convert), dc.values, latin))
+                words.update(added.count(trend_text(doc, dc.convert), values, latin))
         if words is None:
             self.misses += 1
-            words = self.counter.count(trend_text(doc, dc.convert), dc.values, latin)
+            words = self.counter.count(trend_text(doc, dc.convert), values, latin)
         self.now[dc.key] = (fp, words)
         return words
 
@@ -425,13 +457,14 @@ class _Counting:
             return
         dump_pickle(self.cache_dir / WORDS_CACHE, self.now)
 
-    def ids(self, p: DocCounts, words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    def ids(self, values: np.ndarray, counts: np.ndarray, words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """A document's vocabulary term numbers and occurrences."""
         vocab = self.vocab
-        if len(vocab.short_codes) and len(p.values):
-            pos = np.searchsorted(vocab.short_codes, p.values)
+        if len(vocab.short_codes) and len(values):
+            pos = np.searchsorted(vocab.short_codes, values)
             pos[pos >= len(vocab.short_codes)] = 0
-            hit = vocab.short_codes[pos] == p.values
-            ids, occ = vocab.short_ids[pos[hit]], p.counts[hit].astype(np.int64)
+            hit = vocab.short_codes[pos] == values
+            ids, occ = vocab.short_ids[pos[hit]], counts[hit].astype(np.int64)
         else:
             ids, occ = np.zeros(0, np.int64), np.zeros(0, np.int64)
         if not words:
@@ -485,7 +518,8 @@ def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
     for d in docs:
         t = terms_of.get(d.id) or compact_terms(d)
         dc = _counts_of(d, t, counts)
-        ids, occ = counting.ids(dc, counting.words(d, t, dc))
+        values = dc.values
+        ids, occ = counting.ids(values, dc.counts, counting.words(d, t, dc, values))
         keep = occ > 0
         ids, occ = ids[keep], occ[keep]
         f = facets_of(d)
