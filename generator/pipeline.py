@@ -143,7 +143,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
                 d.tokens = cut(d.search_text)
                 out.search_terms[d.id] = compact_terms(d)
                 out.link_prep[d.id] = prepare(d)
-                out.trend_counts[d.id] = doc_counts(d, out.search_terms[d.id])
+                out.trend_counts[d.id] = doc_counts(d, out.search_terms[d.id], d.tokens)
                 # everything later stages need of the tokens is now in search_terms and
                 # link_prep; 10,000 token lists would take gigabytes in the main process
                 d.tokens = []

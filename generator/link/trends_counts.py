@@ -40,6 +40,7 @@ from pathlib import Path
 import ahocorasick
 import numpy as np
 
+from generator.link.trends_phrases import frequent_phrases, repeated_ngrams
 from generator.model import Document
 from generator.publish import labels
 from generator.publish.indexes import year_of
@@ -189,15 +190,16 @@ class DocCounts:
     index: np.ndarray | None  # the index's codes where they differ from the text's (OpenCC)
     convert: bool  # whether the text holds a character t2s.js converts (trend_text)
     key: str  # of the text, the index and its Latin words: the word counts' cache key
+    phrases: str = ""  # the token n-grams it repeats, joined by newlines (trends_phrases)
 
     @classmethod
     def pack(cls, values: np.ndarray, counts: np.ndarray, index: np.ndarray | None, convert: bool,
-             key: str) -> DocCounts:
+             key: str, phrases: str = "") -> DocCounts:
         steps = np.diff(values.astype(np.uint32), prepend=np.uint32(0))
         big_at = np.flatnonzero(steps > 0xFFFF).astype(np.int32)
         over_at = np.flatnonzero(counts >= 255).astype(np.int32)
         return cls(steps.astype(np.uint16), big_at, steps[big_at], np.minimum(counts, 255).astype(np.uint8),
-                   over_at, counts[over_at].astype(np.uint32), index, convert, key)
+                   over_at, counts[over_at].astype(np.uint32), index, convert, key, phrases)
 
     @property
     def values(self) -> np.ndarray:
@@ -225,8 +227,9 @@ def _doc_key(doc: Document, t: DocTerms) -> str:
     return h.hexdigest()
 
 
-def doc_counts(doc: Document, t: DocTerms) -> DocCounts:
-    """The document's DocCounts: one pass of numpy over its text."""
+def doc_counts(doc: Document, t: DocTerms, tokens: list[str] | None = None) -> DocCounts:
+    """The document's DocCounts: one pass of numpy over its text; with its `tokens`
+    (segment.cut of its search text), the n-grams it repeats."""
     raw = "\n".join(doc.paragraphs)
     convert = _t2s_chars().search(raw) is not None
     text = (raw.translate(_t2s()) if convert else raw).lower()
@@ -241,7 +244,8 @@ def doc_counts(doc: Document, t: DocTerms) -> DocCounts:
     same = (values >= (1 << 16)) & ((values >> 16) == (values & 0xFFFF))
     for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
         counts[k] = text.count(_pair(int(values[k])))
-    return DocCounts.pack(values, counts, index, convert, _doc_key(doc, t))
+    phrases = "\n".join(repeated_ngrams(tokens, doc.search_text)) if tokens else ""
+    return DocCounts.pack(values, counts, index, convert, _doc_key(doc, t), phrases)
 
 
 def _counts_of(doc: Document, t: DocTerms, counts: dict[str, DocCounts] | None) -> DocCounts:
@@ -554,6 +558,17 @@ def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
                 counts: dict[str, DocCounts] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
     """count_table as {term: {cell: [containing, occurrences]}}."""
     return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats, counts).as_dict()
+
+
+def phrase_terms(docs: list[Document], terms_of: dict[str, DocTerms], counts: dict[str, DocCounts] | None,
+                 limit: float) -> list[str]:
+    """The repeated phrases (trends_phrases) over the budget, as the page would query
+    them (simplified by its table, lowercased), sorted."""
+    if not counts:
+        return []
+    got = frequent_phrases(docs, {i: c.phrases for i, c in counts.items()},
+                           {i: t.length for i, t in terms_of.items()}, limit, BYTES_PER_CHAR)
+    return sorted({p.translate(_t2s()).lower() for p in got})
 
 
 def keyword_terms(docs: list[Document]) -> list[str]:

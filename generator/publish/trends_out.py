@@ -35,6 +35,7 @@ from generator.link.trends_counts import (
     facets_of,
     frequent_terms,
     keyword_terms,
+    phrase_terms,
 )
 from generator.model import Document
 from generator.publish.output import Output
@@ -156,6 +157,9 @@ def write_trends(docs: list[Document], docs_dir: Path, out: Output,
     docs = sorted(docs, key=lambda d: d.id)
     limit = budget()
     vocabulary = frequent_terms(docs, terms_of, limit, counts)
+    known = set(vocabulary)
+    phrases = [p for p in phrase_terms(docs, terms_of, counts, limit) if p not in known]
+    vocabulary = sorted(known | set(phrases))
     keywords = keyword_terms(docs)
     t1 = time.perf_counter()
     stats: dict[str, int] = {}
@@ -168,7 +172,8 @@ def write_trends(docs: list[Document], docs_dir: Path, out: Output,
         index_bytes += len(text.encode("utf-8"))
     csv_text = trends_csv(docs, terms_of, keywords, table)
     out.write_text(docs_dir / "data" / "trends.csv", csv_text)
-    return {"terms": int(len(np.unique(table.term))), "frequent": len(vocabulary), "buckets": len(files) - 1,
+    return {"terms": int(len(np.unique(table.term))), "frequent": len(vocabulary), "phrases": len(phrases),
+            "buckets": len(files) - 1,
             "bytes": index_bytes, "csv_bytes": len(csv_text.encode("utf-8")),
             "select_seconds": round(t1 - t0, 2), "count_seconds": round(t2 - t1, 2),
             "seconds": round(time.perf_counter() - t0, 2), **stats}
