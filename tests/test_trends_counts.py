@@ -58,8 +58,10 @@ def test_every_counted_term_equals_str_count(corpus) -> None:
     docs, terms_of = corpus
     vocabulary = tc.frequent_terms(docs, terms_of, 0)  # a budget of 0: every index term
     assert {"常常", "经济", "5g", "示范带"} <= set(vocabulary)
-    counts = tc.count_terms(docs, terms_of, vocabulary, tc.keyword_terms(docs))
-    assert set(counts) >= {"常常", "示范带", "5g"}
+    phrases = tc.phrase_terms(docs, terms_of, WORKER_COUNTS, 0)  # and every repeated phrase
+    assert "乡村振兴示范带" in phrases and not set(phrases) & set(vocabulary)
+    counts = tc.count_terms(docs, terms_of, vocabulary + phrases, tc.keyword_terms(docs))
+    assert set(counts) >= {"常常", "示范带", "5g", "乡村振兴示范带"}
     for term in sorted(counts):
         assert counts[term] == brute(docs, terms_of, term), term
     repeats = next(d for d in docs if "常常常" in tc.trend_text(d))
