@@ -7,8 +7,10 @@ documents that is fast; for 发展, in nearly every document, it is the whole ar
 text (about 150 MB at 10,000 documents). Those are exactly the strings whose counts can
 be computed once here: every search-index term (a Han character, a Han character pair,
 a segmented word of three or more characters, a Latin or number word) whose candidate
-documents' text is more than the page's budget; and every keyword term, for
-data/trends.csv (and so that a keyword page's trend link is exact at once).
+documents' text is more than the page's budget; the phrases across tokens that
+documents repeat, when those documents' text is more than the budget (trends_phrases.py);
+and every keyword term, for data/trends.csv (and so that a keyword page's trend link is
+exact at once).
 
 Counts follow trends.js's definition exactly, so a precomputed count and one counted in
 the browser never differ: the text is the document's paragraphs joined by newlines,
@@ -21,8 +23,16 @@ holding it).
 The vocabulary is decided from the corpus alone (which terms, sorted), so the same
 corpus gives the same files byte for byte. A word of three or more characters is counted
 in every document with one Aho-Corasick pass over the document's text for all such
-words (pyahocorasick), not one str.count per word and document. Each document's counts
-are cached (.cache/trends), so a rebuild counts new documents only.
+words (pyahocorasick), not one str.count per word and document.
+
+Where the work is done: the vocabulary is known only once every document is in, but most
+of the counting is not tied to it. Each document's characters and pairs (with their
+counts, as the page takes them) and the phrases it repeats are made in the per-document
+worker (DocCounts, pipeline.process_source) and cached with the document
+(.cache/documents), so the parent only merges them, applies the budget's cut and runs the
+one Aho-Corasick pass for the chosen words; the words' counts per document are cached in
+one file (.cache/trends/words.pickle), so a rebuild counts the words in new documents
+only, and in the others only the words that became frequent since.
 """
 
 from __future__ import annotations
