@@ -26,6 +26,7 @@ from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
 from generator.link.reuse import find_reuse
+from generator.link.trends_counts import DocCounts, doc_counts
 from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.reuse_pages import top_terms
@@ -86,6 +87,8 @@ class SourceResult:
     # here so the index build only merges them
     search_terms: dict[str, DocTerms] = field(default_factory=dict)
     link_prep: dict[str, LinkPrep] = field(default_factory=dict)
+    # per document id: its character and pair counts for the trends stage, made here
+    trend_counts: dict[str, DocCounts] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +143,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
                 d.tokens = cut(d.search_text)
                 out.search_terms[d.id] = compact_terms(d)
                 out.link_prep[d.id] = prepare(d)
+                out.trend_counts[d.id] = doc_counts(d, out.search_terms[d.id], d.tokens)
                 # everything later stages need of the tokens is now in search_terms and
                 # link_prep; 10,000 token lists would take gigabytes in the main process
                 d.tokens = []
@@ -147,6 +151,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         status.status, status.reason, status.line = "skipped", str(exc), exc.line
         out.search_terms.clear()
         out.link_prep.clear()
+        out.trend_counts.clear()
         return out
     except Exception as exc:  # a bug must not take the archive down; it is reported
         tb = traceback.extract_tb(exc.__traceback__)[-1]
@@ -154,6 +159,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         status.reason = f"{rel}: unexpected {type(exc).__name__}: {exc} (at {tb.filename}:{tb.lineno})"
         out.search_terms.clear()
         out.link_prep.clear()
+        out.trend_counts.clear()
         return out
     for w in raw.warnings + [w for d in docs for w in d.warnings]:
         if w not in status.warnings:
@@ -306,6 +312,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         assert result is not None
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
+        report.trend_counts.update(result.trend_counts)
         record(report, result.documents, result.status)
     for entry in listing.others:  # nothing in corpus/ goes unmentioned
         record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
@@ -394,7 +401,8 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     t = time.perf_counter()
     # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
     report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
-                                          root / ".cache" / "trends")
+                                          root / ".cache" / "trends", report.trend_counts)
+    report.trend_counts.clear()
     stages["trends"] = time.perf_counter() - t
     cpu["trends"], c = cpu_seconds() - c, cpu_seconds()
     peaks["trends"] = peak_mb()

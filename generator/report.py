@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from generator.link import LinkPrep
+    from generator.link.trends_counts import DocCounts
     from generator.model import Document
     from generator.publish.search import DocTerms
 
@@ -48,6 +49,7 @@ class Report:
     stats: dict[str, object] = field(default_factory=dict)
     search_terms: dict[str, DocTerms] = field(default_factory=dict)
     link_prep: dict[str, LinkPrep] = field(default_factory=dict)
+    trend_counts: dict[str, DocCounts] = field(default_factory=dict)
     report_path: Path | None = None
 
     def summary(self) -> str:

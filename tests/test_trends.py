@@ -212,16 +212,41 @@ def test_frequent_terms_are_exact_at_once_without_text(page, frequent_site, flav
         assert traffic.page_errors == [] and traffic.leaving(http if flavour == "http" else None) == []
 
 
+# 示范带/建设: a phrase across tokens each document holding it uses once, so the build does
+# not count it ahead (trends_phrases takes the phrases a document repeats)
+ONCE = "示范带建设"
+
+
 def test_a_phrase_over_the_budget_says_so_and_counts_on_request(page, frequent_site) -> None:
-    """A phrase across words is no index term, so the build did not count it: over the
-    budget the page shows upper bounds, says which terms are counted ahead, and counts on
-    request."""
-    page.goto(f"{frequent_site.as_uri()}/trends.html?q={TERM}&genre=工作报告", wait_until="load")
+    """A phrase across words that no document repeats is no index term and not counted
+    ahead: over the budget the page shows upper bounds, says which terms are counted
+    ahead, and counts on request."""
+    page.goto(f"{frequent_site.as_uri()}/trends.html?q={ONCE}&genre=工作报告", wait_until="load")
     page.wait_for_selector("#sa-trends-page .sa-status[data-state='bounded']")
     assert "词组" in page.inner_text("#sa-trends-page .sa-status")
     page.click("button.sa-trends-exact")
     page.wait_for_selector("#sa-trends-page .sa-status[data-state='exact']")
-    check(page, frequent_site, TERM, genre="工作报告")
+    check(page, frequent_site, ONCE, genre="工作报告")
+
+
+@pytest.mark.parametrize("flavour", ["http", "file"])
+def test_a_repeated_phrase_across_tokens_is_exact_at_once(page, frequent_site, flavour) -> None:
+    """乡村振兴示范带, which the segmenter cuts into 乡村振兴/示范带, is used three times in one
+    document: the build counts it ahead (tc/), so the page shows exact counts without
+    loading any document's text, equal to the independent count, also in the documents
+    that hold it only once or in traditional script."""
+    site = frequent_site
+    with serve(site) as http:
+        base = http if flavour == "http" else site.as_uri() + "/"
+        traffic = Traffic().attach(page)
+        page.goto(f"{base}trends.html?q={TERM}", wait_until="load")
+        page.wait_for_selector("#sa-trends-page .sa-status[data-state='exact']")
+        check(page, site, TERM)
+        assert page.locator("button.sa-trends-exact").count() == 0
+        total, index = loaded_bytes(site, traffic, base)
+        assert not [f for f in index if f.startswith("searchindex/d/")], index  # no document text
+        assert any(f.startswith("searchindex/tc/") for f in index), index
+        assert traffic.page_errors == [] and traffic.leaving(http if flavour == "http" else None) == []
 
 
 def test_genre_filter_on_precomputed_counts(page, frequent_site) -> None:

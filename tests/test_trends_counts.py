@@ -25,7 +25,12 @@ def corpus(tmp_path_factory) -> tuple[list, dict]:
         (corpus / p.name).write_bytes(p.read_bytes())
     (corpus / "repeats.txt").write_text("某县经济工作会议讲话\n\n" + REPEATS + "\n", encoding="utf-8")
     report = collect(root, progress=False, corpus=corpus, segment=True)
+    WORKER_COUNTS.update(report.trend_counts)
     return report.documents, report.search_terms
+
+
+# each document's DocCounts as the pipeline's per-document stage made them (the fixture's collect)
+WORKER_COUNTS: dict = {}
 
 
 def brute(docs, terms_of, term: str) -> dict[tuple[str, str, str], list[int]]:
@@ -53,8 +58,10 @@ def test_every_counted_term_equals_str_count(corpus) -> None:
     docs, terms_of = corpus
     vocabulary = tc.frequent_terms(docs, terms_of, 0)  # a budget of 0: every index term
     assert {"常常", "经济", "5g", "示范带"} <= set(vocabulary)
-    counts = tc.count_terms(docs, terms_of, vocabulary, tc.keyword_terms(docs))
-    assert set(counts) >= {"常常", "示范带", "5g"}
+    phrases = tc.phrase_terms(docs, terms_of, WORKER_COUNTS, 0)  # and every repeated phrase
+    assert "乡村振兴示范带" in phrases and not set(phrases) & set(vocabulary)
+    counts = tc.count_terms(docs, terms_of, vocabulary + phrases, tc.keyword_terms(docs))
+    assert set(counts) >= {"常常", "示范带", "5g", "乡村振兴示范带"}
     for term in sorted(counts):
         assert counts[term] == brute(docs, terms_of, term), term
     repeats = next(d for d in docs if "常常常" in tc.trend_text(d))
@@ -139,10 +146,13 @@ def test_cached_counts_equal_fresh_ones(corpus, tmp_path) -> None:
     grown = tc.count_terms(docs, terms_of, vocabulary, None, tmp_path, stats)
     assert stats == {"cached": 0, "words_added": len(docs), "counted": 0}
     assert grown == tc.count_terms(docs, terms_of, vocabulary) and "示范带" in grown
-    # the next build chooses its terms from the cached index codes: the same choice
+    # the build chooses its terms and counts from the workers' DocCounts: the same result
+    assert set(WORKER_COUNTS) == {d.id for d in docs}
     for limit in (0, 2000):
-        assert tc.frequent_terms(docs, terms_of, limit, tc.cached_index_codes(tmp_path)) == \
-            tc.frequent_terms(docs, terms_of, limit)
+        assert tc.frequent_terms(docs, terms_of, limit, WORKER_COUNTS) == tc.frequent_terms(docs, terms_of, limit)
+    assert tc.count_terms(docs, terms_of, vocabulary, None, None, None, WORKER_COUNTS) == grown
+    # the word counts of the documents of the last run are all the cache holds
+    assert len(tc._load(tmp_path / tc.WORDS_CACHE)) == len(docs)
 
 
 def test_readme_documents_every_trends_csv_column() -> None:
@@ -151,3 +161,16 @@ def test_readme_documents_every_trends_csv_column() -> None:
     section = section[:section.index("\n\n", section.index("| --- |"))]
     documented = [line.split(" | ")[0].strip("| `") for line in section.splitlines() if line.startswith("| `")]
     assert documented == trends_out.CSV_COLUMNS
+
+
+def test_doc_counts_pack_round_trip() -> None:
+    """DocCounts keeps codes as 16-bit steps and counts as bytes, with the larger ones
+    apart: any codes and counts come back as they went in."""
+    import numpy as np
+
+    values = np.array([0x4E00, 0x4E01, 0x4E00 << 16 | 0x4E8C, 0x9FA5 << 16 | 0x4E00, 0x9FA5 << 16 | 0x9FA5], np.uint32)
+    counts = np.array([1, 254, 255, 70_000, 3], np.uint32)
+    packed = tc.DocCounts.pack(values, counts, None, False, "k")
+    assert packed.values.tolist() == values.tolist() and packed.counts.tolist() == counts.tolist()
+    assert packed.big_at.tolist() == [2, 3] and packed.over_at.tolist() == [2, 3]
+    assert packed.index_codes().tolist() == values.tolist()

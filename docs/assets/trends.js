@@ -23,8 +23,10 @@
  * counts per year × genre and province × genre are in tc/<k>.js, the bucket of the term's
  * FNV-1a hash (tc/info.js gives the number of buckets, the cells the counts refer to
  * and the budget the build used), so
- * such a term costs one small file and no text. Any other string (a phrase across
- * words, a term with spaces) is counted here as above.
+ * such a term costs one small file and no text. So are the phrases across words that
+ * documents repeat (generator/link/trends_phrases.py) when they are over the budget.
+ * Any other string (another phrase across words, a term with spaces) is counted here as
+ * above.
  *
  * The index files call SearchArchive.put (docs/assets/search.js, loaded before this
  * deferred script); this script loads them through search.js's loader (SearchArchive.load).
@@ -367,7 +369,7 @@
       var pending = results.filter(function (r) { return !r.exact; });
       status.textContent = pending.length
         ? "候选文档的文本较多（约 " + (pending.reduce(function (s, r) { return s + r.bytes; }, 0) / 1e6).toFixed(1) +
-          " MB），“含该词的文档”暂为上限；点击“逐篇核对”得到准确计数。生成网站时已逐篇统计的只有常见的单字、双字、词表中的词和关键词，跨越几个词的词组、带空格的写法要在这里核对。"
+          " MB），“含该词的文档”暂为上限；点击“逐篇核对”得到准确计数。生成网站时已逐篇统计的只有常见的单字、双字、词表中的词、关键词，和常在同一篇中反复出现的跨词词组；其他跨越几个词的词组、带空格的写法要在这里核对。"
         : "统计完成：计数是词语作为字符串在每篇简体正文中出现的准确次数" +
           (results.some(function (r) { return r.precomputed; }) ? "（常见词的计数在生成网站时已逐篇统计）。" : "。");
       if (pending.length) {

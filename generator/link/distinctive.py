@@ -83,11 +83,11 @@ def distinctive_terms(docs: list[Document], counts: dict[str, dict[str, int]]) -
     docs = sorted(docs, key=lambda d: d.id)
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
-    for r, d in enumerate(docs):
-        for term, n in sorted(counts.get(d.id, {}).items()):
-            rows.append(r)
-            cols.append(vocab.setdefault(term, len(vocab)))
-            vals.append(n)
+    for r, d in enumerate(docs):  # in the counts' own order: a column's number changes no result
+        c = counts.get(d.id, {})
+        rows += [r] * len(c)
+        cols += [vocab.setdefault(term, len(vocab)) for term in c]
+        vals += c.values()
     if not vocab:
         return []
     terms = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)

@@ -7,8 +7,10 @@ documents that is fast; for 发展, in nearly every document, it is the whole ar
 text (about 150 MB at 10,000 documents). Those are exactly the strings whose counts can
 be computed once here: every search-index term (a Han character, a Han character pair,
 a segmented word of three or more characters, a Latin or number word) whose candidate
-documents' text is more than the page's budget; and every keyword term, for
-data/trends.csv (and so that a keyword page's trend link is exact at once).
+documents' text is more than the page's budget; the phrases across tokens that
+documents repeat, when those documents' text is more than the budget (trends_phrases.py);
+and every keyword term, for data/trends.csv (and so that a keyword page's trend link is
+exact at once).
 
 Counts follow trends.js's definition exactly, so a precomputed count and one counted in
 the browser never differ: the text is the document's paragraphs joined by newlines,
@@ -21,8 +23,16 @@ holding it).
 The vocabulary is decided from the corpus alone (which terms, sorted), so the same
 corpus gives the same files byte for byte. A word of three or more characters is counted
 in every document with one Aho-Corasick pass over the document's text for all such
-words (pyahocorasick), not one str.count per word and document. Each document's counts
-are cached (.cache/trends), so a rebuild counts new documents only.
+words (pyahocorasick), not one str.count per word and document.
+
+Where the work is done: the vocabulary is known only once every document is in, but most
+of the counting is not tied to it. Each document's characters and pairs (with their
+counts, as the page takes them) and the phrases it repeats are made in the per-document
+worker (DocCounts, pipeline.process_source) and cached with the document
+(.cache/documents), so the parent only merges them, applies the budget's cut and runs the
+one Aho-Corasick pass for the chosen words; the words' counts per document are cached in
+one file (.cache/trends/words.pickle), so a rebuild counts the words in new documents
+only, and in the others only the words that became frequent since.
 """
 
 from __future__ import annotations
@@ -31,16 +41,16 @@ import hashlib
 import os
 import pickle
 import re
-import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick
 import numpy as np
 
+from generator.link.trends_phrases import frequent_phrases, repeated_ngrams
 from generator.model import Document
 from generator.publish import labels
 from generator.publish.indexes import year_of
@@ -79,15 +89,18 @@ def _t2s() -> dict[int, str]:
 
 
 @lru_cache(maxsize=1)
-def _t2s_chars() -> frozenset[str]:
-    return frozenset(map(chr, _t2s()))
+def _t2s_chars() -> re.Pattern[str]:
+    """One character class of every character the table converts: a regex search tests a
+    text in C without hashing each character (frozenset.isdisjoint took 0.8 ms a document)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_t2s())) + "]")
 
 
-def trend_text(doc: Document) -> str:
+def trend_text(doc: Document, convert: bool | None = None) -> str:
     """The text trends.js counts in: the d/ file's text (paragraphs joined by newlines),
-    simplified character by character, then lowercased."""
+    simplified character by character, then lowercased. `convert`: whether the text holds
+    a character to convert, when the document's counts already say (DocCounts.convert)."""
     text = "\n".join(doc.paragraphs)
-    if not _t2s_chars().isdisjoint(text):
+    if convert if convert is not None else _t2s_chars().search(text) is not None:
         text = text.translate(_t2s())
     return text.lower()
 
@@ -161,14 +174,105 @@ def _index_codes(doc: Document) -> np.ndarray:
     return np.unique(np.concatenate([chars, pairs]))
 
 
+CACHE_FORMAT = 3
+
+
+@dataclass
+class DocCounts:
+    """One document's counts as the page would take them, for every vocabulary: each Han
+    character and pair of its text (codes, occurrences; only those the search index has
+    for it), and what counting the frequent words in it needs. Computed in the
+    per-document worker (pipeline.process_source) and cached with the document in
+    .cache/documents, so a build computes them once per new document and the parent only
+    merges them: the vocabulary of words is known only once every document is in, so the
+    words are counted afterwards (count_table).
+
+    Held for every document until the trends stage, so packed: sorted codes as 16-bit
+    steps (the few larger steps apart), counts as bytes (the few larger counts apart);
+    3 bytes a code instead of 8."""
+
+    steps: np.ndarray  # uint16: each code minus the previous one, low 16 bits
+    big_at: np.ndarray  # int32: where a step is larger
+    big: np.ndarray  # uint32: those steps
+    low_counts: np.ndarray  # uint8: occurrences, at most 255
+    over_at: np.ndarray  # int32: where a count is 255 or more
+    over: np.ndarray  # uint32: those counts
+    index: np.ndarray | None  # the index's codes where they differ from the text's (OpenCC)
+    convert: bool  # whether the text holds a character t2s.js converts (trend_text)
+    key: str  # of the text, the index and its Latin words: the word counts' cache key
+    phrases: str = ""  # the token n-grams it repeats, joined by newlines (trends_phrases)
+
+    @classmethod
+    def pack(cls, values: np.ndarray, counts: np.ndarray, index: np.ndarray | None, convert: bool,
+             key: str, phrases: str = "") -> DocCounts:
+        steps = np.diff(values.astype(np.uint32), prepend=np.uint32(0))
+        big_at = np.flatnonzero(steps > 0xFFFF).astype(np.int32)
+        over_at = np.flatnonzero(counts >= 255).astype(np.int32)
+        return cls(steps.astype(np.uint16), big_at, steps[big_at], np.minimum(counts, 255).astype(np.uint8),
+                   over_at, counts[over_at].astype(np.uint32), index, convert, key, phrases)
+
+    @property
+    def values(self) -> np.ndarray:
+        """The codes, sorted (uint32)."""
+        steps = self.steps.astype(np.uint32)
+        steps[self.big_at] = self.big
+        return np.cumsum(steps, dtype=np.uint32)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Each code's occurrences (uint32)."""
+        counts = self.low_counts.astype(np.uint32)
+        counts[self.over_at] = self.over
+        return counts
+
+    def index_codes(self) -> np.ndarray:
+        return self.values if self.index is None else self.index
+
+
+def _doc_key(doc: Document, t: DocTerms) -> str:
+    h = hashlib.sha256(f"{CACHE_FORMAT}\0{generator_version()}\0".encode())
+    h.update("\n".join(doc.paragraphs).encode("utf-8"))
+    h.update(b"\0" + (doc.search_text.encode("utf-8") if doc.simplified is not None else b""))
+    h.update(b"\0" + "\n".join(_latin_of(t.keys)).encode("utf-8"))
+    return h.hexdigest()
+
+
+def doc_counts(doc: Document, t: DocTerms, tokens: list[str] | None = None) -> DocCounts:
+    """The document's DocCounts: one pass of numpy over its text; with its `tokens`
+    (segment.cut of its search text), the n-grams it repeats."""
+    raw = "\n".join(doc.paragraphs)
+    convert = _t2s_chars().search(raw) is not None
+    text = (raw.translate(_t2s()) if convert else raw).lower()
+    chars, pairs = _codes(text)
+    values, counts = np.unique(np.concatenate([chars, pairs]), return_counts=True)
+    index = None
+    if doc.simplified is not None:  # converted by OpenCC: the index may differ from the text
+        index = _index_codes(doc)
+        keep = np.isin(values, index, assume_unique=True)
+        values, counts = values[keep], counts[keep]
+    counts = counts.astype(np.uint32)
+    same = (values >= (1 << 16)) & ((values >> 16) == (values & 0xFFFF))
+    for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
+        counts[k] = text.count(_pair(int(values[k])))
+    phrases = "\n".join(repeated_ngrams(tokens, doc.search_text)) if tokens else ""
+    return DocCounts.pack(values, counts, index, convert, _doc_key(doc, t), phrases)
+
+
+def _counts_of(doc: Document, t: DocTerms, counts: dict[str, DocCounts] | None) -> DocCounts:
+    got = counts.get(doc.id) if counts is not None else None
+    return got if got is not None else doc_counts(doc, t)
+
+
 def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: int,
-                   cached_codes: Callable[[Document, DocTerms], np.ndarray | None] | None = None) -> list[str]:
+                   counts: dict[str, DocCounts] | None = None) -> list[str]:
     """Index terms whose candidates' text costs the page more than `limit` bytes, sorted.
 
     A character or a character pair: its candidates are the documents holding it. A word
     of three or more characters: the documents holding all of its pairs, at most as many
     as hold its rarest pair, so every word whose pairs are all over the limit is taken (a
-    few more than needed, never one too few). A Latin word: the documents holding it."""
+    few more than needed, never one too few). A Latin word: the documents holding it.
+    `counts`: the documents' DocCounts from the workers (each one's index codes), when
+    the pipeline has them; computed here otherwise."""
     chunk_codes: list[np.ndarray] = []
     chunk_cost: list[np.ndarray] = []
     codes = np.zeros(0, np.uint32)
@@ -187,9 +291,8 @@ def frequent_terms(docs: list[Document], terms_of: dict[str, DocTerms], limit: i
 
     for n, d in enumerate(docs):
         t = terms_of.get(d.id) or compact_terms(d)
-        present = cached_codes(d, t) if cached_codes is not None else None
-        if present is None:
-            present = _index_codes(d)
+        got = counts.get(d.id) if counts is not None else None
+        present = got.index_codes() if got is not None else _index_codes(d)
         chunk_codes.append(present)
         chunk_cost.append(np.full(len(present), t.length * BYTES_PER_CHAR))
         w, lat = _doc_words(t)
@@ -239,27 +342,52 @@ class _Vocabulary:
         return cls(terms, codes[order], ids[order], words, {t: i for i, t in long}, fp)
 
 
+_SECOND = itemgetter(1)
+
+
 class _WordCounter:
     """Counts a list of words in texts with one Aho-Corasick automaton, keeping for each
-    word what the count needs: whether it is Han (the page counts it only where the index
-    has all its pairs) and whether two of its occurrences can overlap."""
+    word what the count needs: the index codes a document must hold for the page to
+    count the word in it (all its pairs), any Latin words it must hold, and whether two of
+    its occurrences can overlap. The codes of all words are one array, so a document's
+    check is a few numpy calls rather than a Python loop over its words."""
 
     def __init__(self, words: list[str]) -> None:
         self.words = words
-        self.need = [_must(w) for w in words]
-        self.overlap = [_self_overlapping(w) for w in words]
+        need = [_must(w) for w in words]
+        lengths = np.array([len(c) for c, _ in need], dtype=np.int64)
+        self.start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self.codes = np.array([c for cs, _ in need for c in cs], dtype=np.uint32)
+        self.latin = {i: lat for i, (_c, lat) in enumerate(need) if lat}
+        self.none = {i for i, (c, lat) in enumerate(need) if not (c or lat)}  # the page finds no candidate
+        self.overlap = {i for i, w in enumerate(words) if _self_overlapping(w)}
         self.automaton = _automaton(words)
 
-    def count(self, text: str, doc_codes: set[int], latin: set[str]) -> dict[str, int]:
+    def count(self, text: str, values: np.ndarray, latin: set[str]) -> dict[str, int]:
+        """{word: occurrences} in `text` for the words the page would count in this
+        document (`values`: its sorted index codes; `latin`: its Latin index words)."""
         if self.automaton is None:
             return {}
+        hits = Counter(map(_SECOND, self.automaton.iter(text)))
+        if not hits:
+            return {}
+        ids = np.fromiter(hits.keys(), np.int64, len(hits))
+        lo, hi = self.start[ids], self.start[ids + 1]
+        lengths = hi - lo
+        pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(lo, lengths)
+        need = self.codes[pos]
+        at = np.searchsorted(values, need)
+        at[at >= len(values)] = 0
+        held = values[at] == need if len(values) else np.zeros(len(need), bool)
+        # a word is a candidate when it holds all its codes: no code of it is missing
+        missing = np.bincount(np.repeat(np.arange(len(ids)), lengths)[~held], minlength=len(ids))
         out = {}
-        for i, n in Counter(v for _end, v in self.automaton.iter(text)).items():
-            codes, words = self.need[i]
-            if not (codes or words) or not all(c in doc_codes for c in codes) or not all(x in latin for x in words):
+        words = self.words
+        for i, n, miss in zip(ids.tolist(), hits.values(), missing.tolist(), strict=True):
+            if miss or i in self.none or (i in self.latin and not all(x in latin for x in self.latin[i])):
                 continue  # not a candidate for the page: it would not count it here
-            w = self.words[i]
-            out[w] = text.count(w) if self.overlap[i] else n
+            w = words[i]
+            out[w] = text.count(w) if i in self.overlap else n
         return out
 
 
@@ -280,96 +408,14 @@ def _must(term: str) -> tuple[list[int], list[str]]:
     return codes, latin
 
 
-CACHE_FORMAT = 2
-
-
-@dataclass
-class _DocProfile:
-    """One document's counts as the page would take them: every Han character and pair
-    (codes, occurrences; only those the search index has for it), and the vocabulary's
-    longer words, counted for the words whose fingerprint it carries. Cached by the
-    document's text, so a rebuild counts only new documents, and only the words that
-    became frequent since for the others."""
-
-    values: np.ndarray  # uint32 codes, sorted
-    counts: np.ndarray  # uint32
-    words_fp: str
-    words: dict[str, int]
-    index: np.ndarray | None = None  # the index's codes where they differ from `values` (OpenCC)
-
-    def index_codes(self) -> np.ndarray:
-        return self.values if self.index is None else self.index
-
-    def __getstate__(self) -> tuple:  # compressed on disk: sorted codes as deltas
-        def pack(a: np.ndarray | None) -> bytes | None:
-            return None if a is None else zlib.compress(np.diff(a, prepend=np.uint32(0)).astype(np.uint32).tobytes(), 1)
-
-        return (pack(self.values), zlib.compress(self.counts.astype(np.uint32).tobytes(), 1), self.words_fp,
-                self.words, pack(self.index))
-
-    def __setstate__(self, state: tuple) -> None:
-        def unpack(b: bytes | None) -> np.ndarray | None:
-            return None if b is None else np.cumsum(np.frombuffer(zlib.decompress(b), np.uint32), dtype=np.uint32)
-
-        values, counts, self.words_fp, self.words, index = state
-        self.values = unpack(values)
-        self.counts = np.frombuffer(zlib.decompress(counts), np.uint32)
-        self.index = unpack(index)
-
-
-def _doc_key(doc: Document, t: DocTerms) -> str:
-    h = hashlib.sha256(f"{CACHE_FORMAT}\0{generator_version()}\0".encode())
-    h.update("\n".join(doc.paragraphs).encode("utf-8"))
-    h.update(b"\0" + (doc.search_text.encode("utf-8") if doc.simplified is not None else b""))
-    h.update(b"\0" + "\n".join(_latin_of(t.keys)).encode("utf-8"))
-    return h.hexdigest()
-
-
-def _short_counts(doc: Document, text: str) -> tuple[np.ndarray, np.ndarray]:
-    chars, pairs = _codes(text)
-    values, counts = np.unique(np.concatenate([chars, pairs]), return_counts=True)
-    if doc.simplified is not None:  # converted by OpenCC: the index may differ from the text
-        ic, ip = _codes(doc.search_text)
-        keep = np.isin(values, np.concatenate([ic, ip]))
-        values, counts = values[keep], counts[keep]
-    same = (values >= (1 << 16)) & ((values >> 16) == (values & 0xFFFF))
-    for k in np.flatnonzero(same).tolist():  # 'aa': non-overlapping, as str.count
-        counts[k] = text.count(_pair(int(values[k])))
-    return values, counts.astype(np.uint32)
-
-
-def _cache_path(cache_dir: Path | None, doc: Document, t: DocTerms) -> Path | None:
-    if cache_dir is None:
-        return None
-    key = _doc_key(doc, t)
-    return cache_dir / key[:2] / f"{key}.pickle"
-
-
-def _load(path: Path | None) -> _DocProfile | None:
-    if path is None or not path.exists():
-        return None
-    try:
-        with path.open("rb") as fh:
-            cached = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, zlib.error):
-        return None
-    return cached if isinstance(cached, _DocProfile) else None
-
-
-def cached_index_codes(cache_dir: Path | None) -> Callable[[Document, DocTerms], np.ndarray | None] | None:
-    """For frequent_terms: a document's index codes from its cached counts, when cached."""
-    if cache_dir is None:
-        return None
-
-    def codes(doc: Document, t: DocTerms) -> np.ndarray | None:
-        p = _load(_cache_path(cache_dir, doc, t))
-        return p.index_codes() if p is not None else None
-
-    return codes
+WORDS_CACHE = "words.pickle"
 
 
 class _Counting:
-    """The per-document counts of one run, read from and written to the cache folder."""
+    """The words' counts of one run: per document (by DocCounts.key) the vocabulary's
+    fingerprint and {word: occurrences}, all in one file of the cache folder, so a rebuild
+    counts the words in new documents only, and in the others only the words that became
+    frequent since."""
 
     def __init__(self, vocab: _Vocabulary, cache_dir: Path | None) -> None:
         self.vocab = vocab
@@ -378,11 +424,14 @@ class _Counting:
         self.wordset = set(vocab.words)
         self.added: dict[str, _WordCounter | None] = {}  # per old fingerprint: the words new since
         self.hits = self.partial = self.misses = 0
+        self.cached: dict[str, tuple[str, dict[str, int]]] = {}
+        self.now: dict[str, tuple[str, dict[str, int]]] = {}
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             words_file = cache_dir / f"words-{vocab.fingerprint}.txt"
             if not words_file.exists():
                 words_file.write_text("\n".join(vocab.words), encoding="utf-8")
+            self.cached = _load(cache_dir / WORDS_CACHE)
 
     def _added_since(self, fp: str) -> _WordCounter | None:
         if fp not in self.added:
@@ -394,51 +443,59 @@ class _Counting:
                 self.added[fp] = _WordCounter(sorted(self.wordset - old))
         return self.added[fp]
 
-    def profile(self, doc: Document, t: DocTerms) -> _DocProfile:
-        path = _cache_path(self.cache_dir, doc, t)
-        cached = _load(path)
+    def words(self, doc: Document, t: DocTerms, dc: DocCounts, values: np.ndarray) -> dict[str, int]:
+        """The vocabulary's words in the document (`values`: dc.values, decoded once)."""
+        cached = self.cached.get(dc.key)
         latin = set(_latin_of(t.keys))
-        if isinstance(cached, _DocProfile):
-            if cached.words_fp == self.vocab.fingerprint:
+        fp = self.vocab.fingerprint
+        words: dict[str, int] | None = None
+        if cached is not None:
+            if cached[0] == fp:
                 self.hits += 1
-                return cached
-            added = self._added_since(cached.words_fp)
-            if added is not None:  # count only the words new since; drop those no longer counted
+                words = cached[1]
+            elif (added := self._added_since(cached[0])) is not None:
+                # count only the words new since; drop those no longer counted
                 self.partial += 1
-                words = {w: n for w, n in cached.words.items() if w in self.wordset}
-                words.update(added.count(trend_text(doc), set(cached.values.tolist()), latin))
-                result = _DocProfile(cached.values, cached.counts, self.vocab.fingerprint, words, cached.index)
-                self._save(path, result)
-                return result
-        self.misses += 1
-        text = trend_text(doc)
-        values, counts = _short_counts(doc, text)
-        words = self.counter.count(text, set(values.tolist()), latin)
-        index = _index_codes(doc) if doc.simplified is not None else None
-        result = _DocProfile(values, counts, self.vocab.fingerprint, words, index)
-        self._save(path, result)
-        return result
+                words = {w: n for w, n in cached[1].items() if w in self.wordset}
+                words.update(added.count(trend_text(doc, dc.convert), values, latin))
+        if words is None:
+            self.misses += 1
+            words = self.counter.count(trend_text(doc, dc.convert), values, latin)
+        self.now[dc.key] = (fp, words)
+        return words
 
-    @staticmethod
-    def _save(path: Path | None, result: _DocProfile) -> None:
-        if path is None:
+    def save(self) -> None:
+        """Write the word counts when they changed (the cache then holds exactly this
+        run's documents)."""
+        if self.cache_dir is None or (not self.partial and not self.misses and len(self.now) == len(self.cached)):
             return
-        dump_pickle(path, result)
+        dump_pickle(self.cache_dir / WORDS_CACHE, self.now)
 
-    def ids(self, p: _DocProfile) -> tuple[np.ndarray, np.ndarray]:
+    def ids(self, values: np.ndarray, counts: np.ndarray, words: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+        """A document's vocabulary term numbers and occurrences."""
         vocab = self.vocab
-        if len(vocab.short_codes):
-            pos = np.searchsorted(vocab.short_codes, p.values)
+        if len(vocab.short_codes) and len(values):
+            pos = np.searchsorted(vocab.short_codes, values)
             pos[pos >= len(vocab.short_codes)] = 0
-            hit = vocab.short_codes[pos] == p.values
-            ids, occ = vocab.short_ids[pos[hit]], p.counts[hit]
+            hit = vocab.short_codes[pos] == values
+            ids, occ = vocab.short_ids[pos[hit]], counts[hit].astype(np.int64)
         else:
             ids, occ = np.zeros(0, np.int64), np.zeros(0, np.int64)
-        if not p.words:
+        if not words:
             return ids, occ
-        return (np.concatenate([ids, np.fromiter((vocab.word_ids[w] for w in p.words), np.int64, len(p.words))]),
-                np.concatenate([occ, np.fromiter(p.words.values(), np.int64, len(p.words))]))
+        return (np.concatenate([ids, np.fromiter((vocab.word_ids[w] for w in words), np.int64, len(words))]),
+                np.concatenate([occ, np.fromiter(words.values(), np.int64, len(words))]))
 
+
+def _load(path: Path) -> dict[str, tuple[str, dict[str, int]]]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return {}
+    return cached if isinstance(cached, dict) else {}
 
 @dataclass
 class TrendTable:
@@ -464,21 +521,25 @@ class TrendTable:
 
 def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
                 extra: list[str] | None = None, cache_dir: Path | None = None,
-                stats: dict[str, int] | None = None) -> TrendTable:
+                stats: dict[str, int] | None = None, counts: dict[str, DocCounts] | None = None) -> TrendTable:
     """Exact counts of `vocabulary` (and of `extra` strings, e.g. the keywords for
-    trends.csv) per year × genre and province × genre: one pass over each document, or
-    its cached counts (`cache_dir`)."""
+    trends.csv) per year × genre and province × genre: the characters and pairs from each
+    document's DocCounts (`counts`, from the workers; computed here when missing), the
+    words by one Aho-Corasick pass over each document or from the cache (`cache_dir`)."""
     vocab = _Vocabulary.of(sorted(set(vocabulary) | set(extra or [])))
     counting = _Counting(vocab, cache_dir)
     by_cell: dict[tuple[str, str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
     for d in docs:
         t = terms_of.get(d.id) or compact_terms(d)
-        ids, occ = counting.ids(counting.profile(d, t))
+        dc = _counts_of(d, t, counts)
+        values = dc.values
+        ids, occ = counting.ids(values, dc.counts, counting.words(d, t, dc, values))
         keep = occ > 0
         ids, occ = ids[keep], occ[keep]
         f = facets_of(d)
         by_cell[("y", f.year, f.genre)].append((ids, occ))
         by_cell[("p", f.place, f.genre)].append((ids, occ))
+    counting.save()
     if stats is not None:
         stats.update(cached=counting.hits, words_added=counting.partial, counted=counting.misses)
     size = len(vocab.terms)
@@ -503,9 +564,21 @@ def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
 
 def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
                 extra: list[str] | None = None, cache_dir: Path | None = None,
-                stats: dict[str, int] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+                stats: dict[str, int] | None = None,
+                counts: dict[str, DocCounts] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
     """count_table as {term: {cell: [containing, occurrences]}}."""
-    return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats).as_dict()
+    return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats, counts).as_dict()
+
+
+def phrase_terms(docs: list[Document], terms_of: dict[str, DocTerms], counts: dict[str, DocCounts] | None,
+                 limit: float) -> list[str]:
+    """The repeated phrases (trends_phrases) over the budget, as the page would query
+    them (simplified by its table, lowercased), sorted."""
+    if not counts:
+        return []
+    got = frequent_phrases(docs, {i: c.phrases for i, c in counts.items()},
+                           {i: t.length for i, t in terms_of.items()}, limit, BYTES_PER_CHAR)
+    return sorted({p.translate(_t2s()).lower() for p in got})
 
 
 def keyword_terms(docs: list[Document]) -> list[str]:

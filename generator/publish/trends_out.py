@@ -28,13 +28,14 @@ from pathlib import Path
 import numpy as np
 
 from generator.link.trends_counts import (
+    DocCounts,
     TrendTable,
     budget,
-    cached_index_codes,
     count_table,
     facets_of,
     frequent_terms,
     keyword_terms,
+    phrase_terms,
 )
 from generator.model import Document
 from generator.publish.output import Output
@@ -145,18 +146,24 @@ def trends_csv(docs: list[Document], terms_of: dict[str, DocTerms], keywords: li
 
 
 def write_trends(docs: list[Document], docs_dir: Path, out: Output,
-                 terms_of: dict[str, DocTerms], cache_dir: Path | None = None) -> dict[str, float]:
+                 terms_of: dict[str, DocTerms], cache_dir: Path | None = None,
+                 counts: dict[str, DocCounts] | None = None) -> dict[str, float]:
     """Choose the frequent terms, count them and the keywords, write tc/ and trends.csv.
-    Returns sizes and seconds for the build summary and the benchmark. `cache_dir` keeps
-    each document's counts (trends_counts), so a rebuild counts only what changed."""
+    Returns sizes and seconds for the build summary and the benchmark. `counts`: each
+    document's character and pair counts, made by the per-document workers
+    (trends_counts.DocCounts); `cache_dir` keeps each document's word counts, so a rebuild
+    counts only what changed."""
     t0 = time.perf_counter()
     docs = sorted(docs, key=lambda d: d.id)
     limit = budget()
-    vocabulary = frequent_terms(docs, terms_of, limit, cached_index_codes(cache_dir))
+    vocabulary = frequent_terms(docs, terms_of, limit, counts)
+    known = set(vocabulary)
+    phrases = [p for p in phrase_terms(docs, terms_of, counts, limit) if p not in known]
+    vocabulary = sorted(known | set(phrases))
     keywords = keyword_terms(docs)
     t1 = time.perf_counter()
     stats: dict[str, int] = {}
-    table = count_table(docs, terms_of, vocabulary, keywords, cache_dir, stats)
+    table = count_table(docs, terms_of, vocabulary, keywords, cache_dir, stats, counts)
     t2 = time.perf_counter()
     files = bucket_files(table, limit)
     index_bytes = 0
@@ -165,7 +172,8 @@ def write_trends(docs: list[Document], docs_dir: Path, out: Output,
         index_bytes += len(text.encode("utf-8"))
     csv_text = trends_csv(docs, terms_of, keywords, table)
     out.write_text(docs_dir / "data" / "trends.csv", csv_text)
-    return {"terms": int(len(np.unique(table.term))), "frequent": len(vocabulary), "buckets": len(files) - 1,
+    return {"terms": int(len(np.unique(table.term))), "frequent": len(vocabulary), "phrases": len(phrases),
+            "buckets": len(files) - 1,
             "bytes": index_bytes, "csv_bytes": len(csv_text.encode("utf-8")),
             "select_seconds": round(t1 - t0, 2), "count_seconds": round(t2 - t1, 2),
             "seconds": round(time.perf_counter() - t0, 2), **stats}
