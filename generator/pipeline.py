@@ -26,6 +26,7 @@ from generator.cluster import cluster_address, executor
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
 from generator.link.reuse import find_reuse
+from generator.link.shards import TermCounts
 from generator.model import Document, SourceError
 from generator.publish.output import Output
 from generator.publish.reuse_pages import top_terms
@@ -359,7 +360,7 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     peaks = {"documents": peak_mb()}
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
-    distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
+    distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
     # the comparison view's terms, a few KB a document, so the link data can go before reuse
     terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
     report.link_prep.clear()  # the largest per-document data, needed no more

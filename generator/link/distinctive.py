@@ -20,11 +20,13 @@ says what kind of text it is, not what it is about.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
+from generator.link.shards import counts_coo
 from generator.model import Document
 
 # the prior: each word's pseudo-count is this share of its count in the whole archive, so the
@@ -78,20 +80,16 @@ def log_odds_z(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> np.nda
     return delta / np.sqrt(1.0 / yi + 1.0 / yj)
 
 
-def distinctive_terms(docs: list[Document], counts: dict[str, dict[str, int]]) -> list[Distinctive]:
-    """Top terms per facet value; `counts` maps each document id to its term counts."""
+def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, int]]) -> list[Distinctive]:
+    """Top terms per facet value; `counts` maps each document id to its term counts (read
+    one document at a time: link.shards.TermCounts makes each when asked)."""
     docs = sorted(docs, key=lambda d: d.id)
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, d in enumerate(docs):
-        for term, n in sorted(counts.get(d.id, {}).items()):
-            rows.append(r)
-            cols.append(vocab.setdefault(term, len(vocab)))
-            vals.append(n)
+    rows, cols, vals, vocab = counts_coo([d.id for d in docs], counts)
     if not vocab:
         return []
-    terms = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)
-    x = sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), len(vocab)))
+    terms = np.array(vocab, dtype=object)
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocab)))
+    del rows, cols, vals
     present = (x > 0).astype(np.float64).tocsr()
     total = np.asarray(x.sum(axis=0)).ravel()
     prior = PRIOR_SHARE * total
