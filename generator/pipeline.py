@@ -23,6 +23,7 @@ from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
+from generator.docstore import DocumentStore
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
 from generator.link.reuse import find_reuse
@@ -268,15 +269,18 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
 
 def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
             cache_dir: Path | None = None, workers: int | None = None,
-            shard: tuple[int, int] | None = None) -> Report:
+            shard: tuple[int, int] | None = None, store: DocumentStore | None = None) -> Report:
     """read → clean → annotate (→ segment) for every source; nothing is written.
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
     `cache_dir`, sources whose bytes and generator version are unchanged are loaded from
-    the cache instead of being processed again.
+    the cache instead of being processed again. With a `store`, the documents' search
+    terms and link data are kept in its file and read back when asked for (docstore.py).
     """
     t0 = time.perf_counter()
     report = Report()
+    if store is not None:
+        report.search_terms, report.link_prep = store.spill(), store.spill()
     corpus = corpus or root / "corpus"
     listing = list_corpus(corpus) if corpus.is_dir() else Listing()
     sources = listing.sources
@@ -351,11 +355,22 @@ def peak_mb() -> int:
 
 
 def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
-    """The whole generate step; per-document work is cached in .cache/documents."""
+    """The whole generate step; per-document work is cached in .cache/documents, and the
+    documents' search terms and link data wait in a temporary store until a stage reads
+    them, so they are never all in memory at once."""
+    store = DocumentStore(root / ".cache")
+    try:
+        return _generate(root, progress, workers, store)
+    finally:
+        store.close()
+
+
+def _generate(root: Path, progress: bool, workers: int | None, store: DocumentStore) -> Report:
     from generator.publish.search import write_search_index
 
     t0 = time.perf_counter()
-    report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
+    report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers,
+                     store=store)
     stages = {"documents": time.perf_counter() - t0}
     peaks = {"documents": peak_mb()}
     t = time.perf_counter()
@@ -397,4 +412,6 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     report.stats["stage_seconds"] = {k: round(v, 2) for k, v in stages.items()}
     report.stats["stage_peak_mb"] = peaks
     report.seconds = time.perf_counter() - t0
+    # what is left of them (nothing, normally) outlives the store's file
+    report.search_terms, report.link_prep = dict(report.search_terms), dict(report.link_prep)
     return report
