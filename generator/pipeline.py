@@ -198,6 +198,10 @@ class DocumentCache:
     def _path(self, key: str) -> Path | None:
         return self.directory / key[:2] / f"{key}.pickle" if self.directory and key else None
 
+    def has(self, key: str) -> bool:
+        path = self._path(key)
+        return path is not None and path.exists()
+
     def get(self, key: str) -> SourceResult | None:
         path = self._path(key)
         if path is None or not path.exists():
@@ -227,24 +231,29 @@ def _process_batch_to_cache(args: list[tuple[tuple[Path, Path, str, bool], str, 
 
 
 def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress: bool = True,
-                cache: DocumentCache | None = None, keys: list[str] | None = None) -> list[SourceResult]:
+                cache: DocumentCache | None = None, keys: list[str] | None = None,
+                read_back: bool = True) -> list[SourceResult | None]:
     """Run process_source over jobs, in a spawn-context process pool when it pays.
     Results come back in the order of `jobs` whatever order the workers finish in.
 
     With a cache, pool workers write each result to it and the results are read back
     only after the pool has exited: at 10,000 documents the results take over a gigabyte,
-    and holding them while the workers still live added the workers' memory on top."""
+    and holding them while the workers still live added the workers' memory on top. Without
+    `read_back`, a result the workers wrote to the cache is None: the caller reads it
+    from the cache when it needs it."""
     on_cluster = cluster_address() is not None
     # on a cluster the results come back over the network: its workers may not share .cache/
     to_cache = cache is not None and cache.directory is not None and keys is not None and not on_cluster
     if not jobs or (not on_cluster and (workers <= 1 or len(jobs) < POOL_MIN)):
-        out = []
+        out: list[SourceResult | None] = []
         for n, job in enumerate(jobs, start=1):
             if progress:
                 _progress(n, len(jobs), job[0].name)
             out.append(process_source(*job))
             if to_cache:
                 cache.put(keys[n - 1], out[-1])
+                if not read_back and cache.has(keys[n - 1]):
+                    out[-1] = None
         return out
     items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
     results: list[SourceResult] = []
@@ -262,6 +271,9 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
                 _progress(n, len(batches), "documents")
     if to_cache:
         for job, key in zip(jobs, keys, strict=True):
+            if not read_back and cache.has(key):
+                results.append(None)
+                continue
             hit = cache.get(key)
             results.append(hit if hit is not None else process_source(*job))
     return results
@@ -288,6 +300,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     cache = DocumentCache(cache_dir)
     results: list[SourceResult | None] = []
+    later: dict[int, tuple[str, tuple[Path, Path, str, bool]]] = {}  # left in the cache until merged
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
@@ -295,20 +308,30 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
             continue  # another machine's share (ids still come from the whole corpus)
         job = (path, corpus, ids[rel], segment)
         key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
-        hit = cache.get(key) if cache_dir else None
-        if hit is not None:
+        if store is not None and cache.has(key):
+            later[len(results)] = (key, job)  # read in the merge below, one source at a time
+            hit = None
+        else:
+            hit = cache.get(key) if cache_dir else None
+        if hit is not None or len(results) in later:
             cache.hits += 1
         else:
             cache.misses += 1
             todo.append((len(results), key, job))
         results.append(hit)
     done = run_sources([job for _, _, job in todo], workers or default_workers(), progress,
-                       cache=cache if cache_dir else None, keys=[key for _, key, _ in todo])
-    for (i, _key, _job), result in zip(todo, done, strict=True):
+                       cache=cache if cache_dir else None, keys=[key for _, key, _ in todo],
+                       read_back=store is None)
+    for (i, key, job), result in zip(todo, done, strict=True):
         results[i] = result
+        if result is None:
+            later[i] = (key, job)
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
-    for result in results:
-        assert result is not None
+    for i in range(len(results)):
+        result, results[i] = results[i], None  # with a store, one source's results in memory at a time
+        if result is None:
+            key, job = later.pop(i)
+            result = cache.get(key) or process_source(*job)  # an unreadable cache file: done again
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         record(report, result.documents, result.status)
