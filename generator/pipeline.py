@@ -322,19 +322,25 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     done = run_sources([job for _, _, job in todo], workers or default_workers(), progress,
                        cache=cache if cache_dir else None, keys=[key for _, key, _ in todo],
                        read_back=store is None)
+    done_at = {i for i, _, _ in todo}
     for (i, key, job), result in zip(todo, done, strict=True):
         results[i] = result
         if result is None:
             later[i] = (key, job)
-    report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for i in range(len(results)):
         result, results[i] = results[i], None  # with a store, one source's results in memory at a time
         if result is None:
             key, job = later.pop(i)
-            result = cache.get(key) or process_source(*job)  # an unreadable cache file: done again
+            result = cache.get(key)
+            if result is None:  # an unreadable cache file: done again, and a miss after all
+                if i not in done_at:
+                    cache.hits, cache.misses = cache.hits - 1, cache.misses + 1
+                result = process_source(*job)
+                cache.put(key, result)
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         record(report, result.documents, result.status)
+    report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for entry in listing.others:  # nothing in corpus/ goes unmentioned
         record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
     doc_ids = [d.id for d in report.documents]

@@ -1,0 +1,72 @@
+"""The link stage's arrays built one document at a time (generator/link/shards.py) hold
+the values the whole-archive construction gave, to the last bit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from conftest import ROOT, SEEDS
+from scipy import sparse
+
+from generator.link import LinkPrep, tfidf_vectors
+from generator.link.shards import TermCounts, counts_coo, prep_arrays, tfidf_csr
+from generator.pipeline import collect
+
+
+def _prep(counts: dict[str, int]) -> LinkPrep:
+    return LinkPrep("\n".join(counts), np.array(list(counts.values()), dtype=np.uint32).tobytes(), None)
+
+
+def test_tfidf_csr_equals_the_reference_construction() -> None:
+    """Against the construction the link stage used before (Python lists, one concatenation)."""
+    docs = [{"发展": 3, "经济": 1, "乡村振兴": 2}, {}, {"经济": 5, "改革": 1}, {"发展": 1}]
+    ids_of: dict[str, int] = {}
+    rows = [prep_arrays(_prep(c), ids_of) for c in docs]
+    terms = list(ids_of)
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    idf_list = [0.3, 0.7, 1.1, 0.05][: len(terms)]
+    indptr, cols_parts, vals_parts = [0], [], []
+    for ids, ns in rows:
+        weights = [(1 + math.log(n)) * idf_list[i] for i, n in zip(ids.tolist(), ns.tolist(), strict=True)]
+        norm = math.sqrt(sum(v * v for v in weights)) or 1.0
+        cols = rank[ids]
+        srt = np.argsort(cols, kind="stable")
+        cols_parts.append(cols[srt])
+        vals_parts.append(np.array(weights, dtype=np.float64)[srt] / norm)
+        indptr.append(indptr[-1] + len(ids))
+    ref = sparse.csr_matrix((np.concatenate(vals_parts), np.concatenate(cols_parts), np.array(indptr)),
+                            shape=(len(docs), len(terms)))
+    got = tfidf_csr([r[0] for r in rows], [r[1] for r in rows], idf_list, rank, len(terms))
+    assert got.indices.dtype == np.int32
+    assert got.data.tobytes() == ref.data.tobytes()
+    assert got.indices.tolist() == ref.indices.tolist() and got.indptr.tolist() == ref.indptr.tolist()
+    assert got.shape == ref.shape
+
+
+def test_counts_coo_and_term_counts_on_real_documents() -> None:
+    report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, workers=1)
+    ids = sorted(report.link_prep)
+    view = TermCounts(report.link_prep)
+    assert len(view) == len(report.link_prep) and list(view) == list(report.link_prep)
+    rows, cols, vals, terms = counts_coo(ids, view)
+    # the reference: every (document, term) in code point order, terms numbered as first seen
+    vocab: dict[str, int] = {}
+    ref = [(r, vocab.setdefault(t, len(vocab)), n) for r, did in enumerate(ids)
+           for t, n in sorted(report.link_prep[did].counts.items())]
+    assert list(zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True)) == ref
+    assert terms == sorted(vocab, key=vocab.__getitem__)
+    # and the vectors from streamed LinkPreps equal those from the tokens themselves
+    docs = sorted(report.documents, key=lambda d: d.id)
+    mat, vocab_list, _ = tfidf_vectors(docs, report.link_prep)
+    assert mat.shape[0] == len(docs) and mat.nnz == sum(len(report.link_prep[d.id].counts) for d in docs)
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+    assert np.allclose(norms[norms > 0], 1.0)
+    assert vocab_list == sorted(vocab_list)
+
+
+def test_counts_coo_of_nothing() -> None:
+    rows, cols, vals, terms = counts_coo(["a", "b"], {})
+    assert len(rows) == len(cols) == len(vals) == 0 and terms == []
