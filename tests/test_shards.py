@@ -10,7 +10,7 @@ from conftest import ROOT, SEEDS
 from scipy import sparse
 
 from generator.link import LinkPrep, tfidf_vectors
-from generator.link.shards import CellSums, TermCounts, counts_coo, prep_arrays, tfidf_csr
+from generator.link.shards import CellSums, TermCounts, counts_csr, prep_arrays, tfidf_csr
 from generator.pipeline import collect
 
 
@@ -46,17 +46,22 @@ def test_tfidf_csr_equals_the_reference_construction() -> None:
     assert got.shape == ref.shape
 
 
-def test_counts_coo_and_term_counts_on_real_documents() -> None:
+def test_counts_csr_and_term_counts_on_real_documents() -> None:
     report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, workers=1)
     ids = sorted(report.link_prep)
     view = TermCounts(report.link_prep)
     assert len(view) == len(report.link_prep) and list(view) == list(report.link_prep)
-    rows, cols, vals, terms = counts_coo(ids, view)
-    # the reference: every (document, term) in code point order, terms numbered as first seen
+    x, terms = counts_csr(ids, view)
+    # the reference: every (document, term) in code point order, terms numbered as first
+    # seen, through the COO → CSR conversion the distinctive terms used before
     vocab: dict[str, int] = {}
     ref = [(r, vocab.setdefault(t, len(vocab)), n) for r, did in enumerate(ids)
            for t, n in sorted(report.link_prep[did].counts.items())]
-    assert list(zip(rows.tolist(), cols.tolist(), vals.tolist(), strict=True)) == ref
+    rows, cols, vals = (np.array(c) for c in zip(*ref, strict=True))
+    want = sparse.csr_matrix((vals.astype(np.float64), (rows, cols)), shape=(len(ids), len(vocab)))
+    assert x.shape == want.shape and x.dtype == want.dtype == np.float64
+    assert x.indptr.tolist() == want.indptr.tolist() and x.indices.tolist() == want.indices.tolist()
+    assert x.data.tobytes() == want.data.tobytes()
     assert terms == sorted(vocab, key=vocab.__getitem__)
     # and the vectors from streamed LinkPreps equal those from the tokens themselves
     docs = sorted(report.documents, key=lambda d: d.id)
@@ -67,9 +72,9 @@ def test_counts_coo_and_term_counts_on_real_documents() -> None:
     assert vocab_list == sorted(vocab_list)
 
 
-def test_counts_coo_of_nothing() -> None:
-    rows, cols, vals, terms = counts_coo(["a", "b"], {})
-    assert len(rows) == len(cols) == len(vals) == 0 and terms == []
+def test_counts_csr_of_nothing() -> None:
+    x, terms = counts_csr(["a", "b"], {})
+    assert x.shape == (2, 0) and x.nnz == 0 and terms == []
 
 
 def test_cell_sums_equal_one_bincount(monkeypatch) -> None:

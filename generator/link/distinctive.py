@@ -24,9 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
-from generator.link.shards import counts_coo
+from generator.link.shards import counts_csr
 from generator.model import Document
 
 # the prior: each word's pseudo-count is this share of its count in the whole archive, so the
@@ -84,12 +83,10 @@ def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, in
     """Top terms per facet value; `counts` maps each document id to its term counts (read
     one document at a time: link.shards.TermCounts makes each when asked)."""
     docs = sorted(docs, key=lambda d: d.id)
-    rows, cols, vals, vocab = counts_coo([d.id for d in docs], counts)
+    x, vocab = counts_csr([d.id for d in docs], counts)
     if not vocab:
         return []
     terms = np.array(vocab, dtype=object)
-    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocab)))
-    del rows, cols, vals
     present = (x > 0).astype(np.float64).tocsr()
     total = np.asarray(x.sum(axis=0)).ravel()
     prior = PRIOR_SHARE * total
