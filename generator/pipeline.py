@@ -23,9 +23,11 @@ from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
+from generator.docstore import DocumentStore
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
 from generator.link.reuse import find_reuse
+from generator.link.shards import TermCounts
 from generator.link.trends_counts import DocCounts, doc_counts
 from generator.model import Document, SourceError
 from generator.publish.output import Output
@@ -202,6 +204,10 @@ class DocumentCache:
     def _path(self, key: str) -> Path | None:
         return self.directory / key[:2] / f"{key}.pickle" if self.directory and key else None
 
+    def has(self, key: str) -> bool:
+        path = self._path(key)
+        return path is not None and path.exists()
+
     def get(self, key: str) -> SourceResult | None:
         path = self._path(key)
         if path is None or not path.exists():
@@ -231,24 +237,29 @@ def _process_batch_to_cache(args: list[tuple[tuple[Path, Path, str, bool], str, 
 
 
 def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress: bool = True,
-                cache: DocumentCache | None = None, keys: list[str] | None = None) -> list[SourceResult]:
+                cache: DocumentCache | None = None, keys: list[str] | None = None,
+                read_back: bool = True) -> list[SourceResult | None]:
     """Run process_source over jobs, in a spawn-context process pool when it pays.
     Results come back in the order of `jobs` whatever order the workers finish in.
 
     With a cache, pool workers write each result to it and the results are read back
     only after the pool has exited: at 10,000 documents the results take over a gigabyte,
-    and holding them while the workers still live added the workers' memory on top."""
+    and holding them while the workers still live added the workers' memory on top. Without
+    `read_back`, a result the workers wrote to the cache is None: the caller reads it
+    from the cache when it needs it."""
     on_cluster = cluster_address() is not None
     # on a cluster the results come back over the network: its workers may not share .cache/
     to_cache = cache is not None and cache.directory is not None and keys is not None and not on_cluster
     if not jobs or (not on_cluster and (workers <= 1 or len(jobs) < POOL_MIN)):
-        out = []
+        out: list[SourceResult | None] = []
         for n, job in enumerate(jobs, start=1):
             if progress:
                 _progress(n, len(jobs), job[0].name)
             out.append(process_source(*job))
             if to_cache:
                 cache.put(keys[n - 1], out[-1])
+                if not read_back and cache.has(keys[n - 1]):
+                    out[-1] = None
         return out
     items: list = [(job, key, cache.directory) for job, key in zip(jobs, keys, strict=True)] if to_cache else jobs
     results: list[SourceResult] = []
@@ -266,6 +277,9 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
                 _progress(n, len(batches), "documents")
     if to_cache:
         for job, key in zip(jobs, keys, strict=True):
+            if not read_back and cache.has(key):
+                results.append(None)
+                continue
             hit = cache.get(key)
             results.append(hit if hit is not None else process_source(*job))
     return results
@@ -273,15 +287,18 @@ def run_sources(jobs: list[tuple[Path, Path, str, bool]], workers: int, progress
 
 def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, segment: bool = False,
             cache_dir: Path | None = None, workers: int | None = None,
-            shard: tuple[int, int] | None = None) -> Report:
+            shard: tuple[int, int] | None = None, store: DocumentStore | None = None) -> Report:
     """read → clean → annotate (→ segment) for every source; nothing is written.
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
     `cache_dir`, sources whose bytes and generator version are unchanged are loaded from
-    the cache instead of being processed again.
+    the cache instead of being processed again. With a `store`, the documents' search
+    terms, link data and trends counts are kept in its file and read back when asked for (docstore.py).
     """
     t0 = time.perf_counter()
     report = Report()
+    if store is not None:
+        report.search_terms, report.link_prep, report.trend_counts = store.spill(), store.spill(), store.spill()
     corpus = corpus or root / "corpus"
     listing = list_corpus(corpus) if corpus.is_dir() else Listing()
     sources = listing.sources
@@ -289,6 +306,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     ids = assign_file_ids([p.relative_to(corpus).as_posix() for p in sources])
     cache = DocumentCache(cache_dir)
     results: list[SourceResult | None] = []
+    later: dict[int, tuple[str, tuple[Path, Path, str, bool]]] = {}  # left in the cache until merged
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
@@ -296,24 +314,40 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
             continue  # another machine's share (ids still come from the whole corpus)
         job = (path, corpus, ids[rel], segment)
         key = cache.key(path, rel, ids[rel], segment) if cache_dir else ""
-        hit = cache.get(key) if cache_dir else None
-        if hit is not None:
+        if store is not None and cache.has(key):
+            later[len(results)] = (key, job)  # read in the merge below, one source at a time
+            hit = None
+        else:
+            hit = cache.get(key) if cache_dir else None
+        if hit is not None or len(results) in later:
             cache.hits += 1
         else:
             cache.misses += 1
             todo.append((len(results), key, job))
         results.append(hit)
     done = run_sources([job for _, _, job in todo], workers or default_workers(), progress,
-                       cache=cache if cache_dir else None, keys=[key for _, key, _ in todo])
-    for (i, _key, _job), result in zip(todo, done, strict=True):
+                       cache=cache if cache_dir else None, keys=[key for _, key, _ in todo],
+                       read_back=store is None)
+    done_at = {i for i, _, _ in todo}
+    for (i, key, job), result in zip(todo, done, strict=True):
         results[i] = result
-    report.cache_hits, report.cache_misses = cache.hits, cache.misses
-    for result in results:
-        assert result is not None
+        if result is None:
+            later[i] = (key, job)
+    for i in range(len(results)):
+        result, results[i] = results[i], None  # with a store, one source's results in memory at a time
+        if result is None:
+            key, job = later.pop(i)
+            result = cache.get(key)
+            if result is None:  # an unreadable cache file: done again, and a miss after all
+                if i not in done_at:
+                    cache.hits, cache.misses = cache.hits - 1, cache.misses + 1
+                result = process_source(*job)
+                cache.put(key, result)
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         report.trend_counts.update(result.trend_counts)
         record(report, result.documents, result.status)
+    report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for entry in listing.others:  # nothing in corpus/ goes unmentioned
         record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
     doc_ids = [d.id for d in report.documents]
@@ -367,18 +401,29 @@ def cpu_seconds() -> float:
 
 
 def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
-    """The whole generate step; per-document work is cached in .cache/documents."""
+    """The whole generate step; per-document work is cached in .cache/documents, and the
+    documents' search terms and link data wait in a temporary store until a stage reads
+    them, so they are never all in memory at once."""
+    store = DocumentStore(root / ".cache")
+    try:
+        return _generate(root, progress, workers, store)
+    finally:
+        store.close()
+
+
+def _generate(root: Path, progress: bool, workers: int | None, store: DocumentStore) -> Report:
     from generator.publish.search import write_search_index
 
     t0, c = time.perf_counter(), cpu_seconds()
-    report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers)
+    report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers,
+                     store=store)
     stages = {"documents": time.perf_counter() - t0}
     cpu = {"documents": cpu_seconds() - c}
     peaks = {"documents": peak_mb()}
     c = cpu_seconds()
     t = time.perf_counter()
     report.stats = link(report.documents, report.link_prep)
-    distinctive = distinctive_terms(report.documents, {i: p.counts for i, p in report.link_prep.items()})
+    distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
     # the comparison view's terms, a few KB a document, so the link data can go before reuse
     terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
     report.link_prep.clear()  # the largest per-document data, needed no more
@@ -423,4 +468,7 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     report.stats["stage_peak_mb"] = peaks
     report.stats["stage_cpu_seconds"] = {k: round(v, 2) for k, v in cpu.items()}
     report.seconds = time.perf_counter() - t0
+    # what is left of them (nothing, normally) outlives the store's file
+    report.search_terms, report.link_prep = dict(report.search_terms), dict(report.link_prep)
+    report.trend_counts = dict(report.trend_counts)
     return report

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -47,9 +48,10 @@ class Report:
     cache_misses: int = 0
     seconds: float = 0.0
     stats: dict[str, object] = field(default_factory=dict)
-    search_terms: dict[str, DocTerms] = field(default_factory=dict)
-    link_prep: dict[str, LinkPrep] = field(default_factory=dict)
-    trend_counts: dict[str, DocCounts] = field(default_factory=dict)
+    # dicts, or docstore.Spill when the build keeps them on disk
+    search_terms: MutableMapping[str, DocTerms] = field(default_factory=dict)
+    link_prep: MutableMapping[str, LinkPrep] = field(default_factory=dict)
+    trend_counts: MutableMapping[str, DocCounts] = field(default_factory=dict)
     report_path: Path | None = None
 
     def summary(self) -> str:

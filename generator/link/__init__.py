@@ -8,7 +8,6 @@ is broken by id, so two builds of one corpus give identical tags and links.
 from __future__ import annotations
 
 import functools
-import math
 import re
 import zlib
 from collections import Counter
@@ -22,6 +21,7 @@ from scipy import sparse
 from generator.annotate.segment import is_candidate
 from generator.link.idf import blended_idf
 from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
+from generator.link.shards import prep_arrays, tfidf_csr
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -108,42 +108,32 @@ def tfidf_vectors(docs: list[Document], prepared: dict[str, LinkPrep] | None = N
     document's own order, as before, so the vectors are the same to the last bit."""
     prepared = prepared or {}
     ids_of: dict[str, int] = {}
-    rows_ids: list[np.ndarray] = []
-    rows_n: list[list[int]] = []
+    rows_ids: list[np.ndarray] = []  # per document: its terms' ids (int32) and counts (uint32)
+    rows_n: list[np.ndarray] = []
     for d in docs:
         if d.id in prepared:
-            prep = prepared[d.id]
-            keys = prep.keys.split("\n") if prep.keys else []
-            ns = np.frombuffer(prep.numbers, dtype=np.uint32).tolist()
+            ids, ns = prep_arrays(prepared[d.id], ids_of)
         else:
             c = term_counts(d.tokens)
-            keys, ns = list(c), list(c.values())
-        rows_ids.append(np.fromiter((ids_of.setdefault(k, len(ids_of)) for k in keys), dtype=np.int64,
-                                    count=len(keys)))
+            ids = np.fromiter((ids_of.setdefault(k, len(ids_of)) for k in c), dtype=np.int32, count=len(c))
+            ns = np.fromiter(c.values(), dtype=np.uint32, count=len(c))
+        rows_ids.append(ids)
         rows_n.append(ns)
     terms = list(ids_of)
     del ids_of
-    df_arr = np.bincount(np.concatenate(rows_ids), minlength=len(terms)) if rows_ids else np.zeros(0, np.int64)
+    df_arr = np.zeros(len(terms), dtype=np.int64)
+    for ids in rows_ids:
+        df_arr[ids] += 1  # a document's term ids are distinct
     df: Counter[str] = Counter(dict(zip(terms, df_arr.tolist(), strict=True)))
+    del df_arr
     order = sorted(range(len(terms)), key=terms.__getitem__)
     vocab = [terms[i] for i in order]
     rank = np.empty(len(terms), dtype=np.int64)
     rank[order] = np.arange(len(terms))
     idf = blended_idf(len(docs), df)
+    del df
     idf_list = [idf[t] for t in terms]
-    indptr = [0]
-    cols_parts, vals_parts = [], []
-    for ids, ns in zip(rows_ids, rows_n, strict=True):
-        weights = [(1 + math.log(n)) * idf_list[i] for i, n in zip(ids.tolist(), ns, strict=True)]
-        norm = math.sqrt(sum(v * v for v in weights)) or 1.0
-        cols = rank[ids]
-        srt = np.argsort(cols, kind="stable")
-        cols_parts.append(cols[srt])
-        vals_parts.append(np.array(weights, dtype=np.float64)[srt] / norm)
-        indptr.append(indptr[-1] + len(ids))
-    data = np.concatenate(vals_parts) if vals_parts else np.zeros(0)
-    indices = np.concatenate(cols_parts) if cols_parts else np.zeros(0, np.int64)
-    mat = sparse.csr_matrix((data, indices, np.array(indptr)), shape=(len(docs), len(vocab)), dtype=np.float64)
+    mat = tfidf_csr(rows_ids, rows_n, idf_list, rank, len(vocab))
     return mat, vocab, idf
 
 

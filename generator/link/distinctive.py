@@ -20,11 +20,12 @@ says what kind of text it is, not what it is about.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
+from generator.link.shards import counts_csr
 from generator.model import Document
 
 # the prior: each word's pseudo-count is this share of its count in the whole archive, so the
@@ -78,20 +79,14 @@ def log_odds_z(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> np.nda
     return delta / np.sqrt(1.0 / yi + 1.0 / yj)
 
 
-def distinctive_terms(docs: list[Document], counts: dict[str, dict[str, int]]) -> list[Distinctive]:
-    """Top terms per facet value; `counts` maps each document id to its term counts."""
+def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, int]]) -> list[Distinctive]:
+    """Top terms per facet value; `counts` maps each document id to its term counts (read
+    one document at a time: link.shards.TermCounts makes each when asked)."""
     docs = sorted(docs, key=lambda d: d.id)
-    vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for r, d in enumerate(docs):  # in the counts' own order: a column's number changes no result
-        c = counts.get(d.id, {})
-        rows += [r] * len(c)
-        cols += [vocab.setdefault(term, len(vocab)) for term in c]
-        vals += c.values()
+    x, vocab = counts_csr([d.id for d in docs], counts)
     if not vocab:
         return []
-    terms = np.array(sorted(vocab, key=vocab.__getitem__), dtype=object)
-    x = sparse.csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(len(docs), len(vocab)))
+    terms = np.array(vocab, dtype=object)
     present = (x > 0).astype(np.float64).tocsr()
     total = np.asarray(x.sum(axis=0)).ravel()
     prior = PRIOR_SHARE * total

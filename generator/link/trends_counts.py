@@ -50,6 +50,7 @@ from pathlib import Path
 import ahocorasick
 import numpy as np
 
+from generator.link.shards import CellSums
 from generator.link.trends_phrases import frequent_phrases, repeated_ngrams
 from generator.model import Document
 from generator.publish import labels
@@ -528,7 +529,7 @@ def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
     words by one Aho-Corasick pass over each document or from the cache (`cache_dir`)."""
     vocab = _Vocabulary.of(sorted(set(vocabulary) | set(extra or [])))
     counting = _Counting(vocab, cache_dir)
-    by_cell: dict[tuple[str, str, str], list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    by_cell: dict[tuple[str, str, str], CellSums] = defaultdict(CellSums)  # summed as read: flat memory
     for d in docs:
         t = terms_of.get(d.id) or compact_terms(d)
         dc = _counts_of(d, t, counts)
@@ -537,25 +538,19 @@ def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
         keep = occ > 0
         ids, occ = ids[keep], occ[keep]
         f = facets_of(d)
-        by_cell[("y", f.year, f.genre)].append((ids, occ))
-        by_cell[("p", f.place, f.genre)].append((ids, occ))
+        by_cell[("y", f.year, f.genre)].add(ids, occ)
+        by_cell[("p", f.place, f.genre)].add(ids, occ)
     counting.save()
     if stats is not None:
         stats.update(cached=counting.hits, words_added=counting.partial, counted=counting.misses)
-    size = len(vocab.terms)
     cells = sorted(by_cell)
     rows_t, rows_c, rows_k, rows_o = [], [], [], []
     for c, cell in enumerate(cells):
-        parts = by_cell[cell]
-        ids = np.concatenate([p[0] for p in parts])
-        occ = np.concatenate([p[1] for p in parts])
-        containing = np.bincount(ids, minlength=size)
-        occurrences = np.bincount(ids, weights=occ, minlength=size)
-        nz = np.flatnonzero(containing)
+        nz, containing, occurrences = by_cell.pop(cell).totals()
         rows_t.append(nz)
         rows_c.append(np.full(len(nz), c, dtype=np.int64))
-        rows_k.append(containing[nz])
-        rows_o.append(np.rint(occurrences[nz]).astype(np.int64))
+        rows_k.append(containing)
+        rows_o.append(occurrences)
     cat = (lambda xs: np.concatenate(xs) if xs else np.zeros(0, np.int64))  # noqa: E731
     term, cell, k, o = cat(rows_t), cat(rows_c), cat(rows_k), cat(rows_o)
     order = np.lexsort((cell, term))

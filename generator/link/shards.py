@@ -1,0 +1,149 @@
+"""The link stage's whole-archive arrays, built one document at a time.
+
+Memory at 100,000 documents is the reason (issue 22, "flat memory"): the stage used to
+gather every document's term counts as Python lists and dicts (each count a pointer and
+each term a string, 80–140 KB per document at its peak) before building its matrices.
+Here each document's counts are read from its LinkPrep (one at a time, so they can be
+loaded from the document cache on demand) and turned at once into two small arrays, a
+term id (int32) per term and its count (the LinkPrep's own uint32 bytes, not copied);
+the matrices are filled in place from those. What stays per document is 8 bytes per
+distinct term while reading and the matrix itself (12 bytes per nonzero).
+
+The arithmetic is unchanged, term for term and in the same order, so the vectors, and
+everything computed from them, are the same to the last bit as before.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+
+if TYPE_CHECKING:
+    from generator.link import LinkPrep
+
+
+class TermCounts(Mapping[str, dict[str, int]]):
+    """Each document's term counts (LinkPrep.counts) by id, made when asked for: the
+    distinctive-terms stage reads them one document at a time, so only one document's
+    dict exists at once instead of the whole archive's."""
+
+    def __init__(self, prepared: Mapping[str, LinkPrep]) -> None:
+        self.prepared = prepared
+
+    def __getitem__(self, did: str) -> dict[str, int]:
+        return self.prepared[did].counts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.prepared)
+
+    def __len__(self) -> int:
+        return len(self.prepared)
+
+
+def prep_arrays(prep: LinkPrep, ids_of: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """One document's terms as ids (new terms numbered in order of first appearance
+    across the archive) and their counts, both in the document's own term order."""
+    keys = prep.keys.split("\n") if prep.keys else []
+    ids = np.fromiter((ids_of.setdefault(k, len(ids_of)) for k in keys), dtype=np.int32, count=len(keys))
+    return ids, np.frombuffer(prep.numbers, dtype=np.uint32)
+
+
+def tfidf_csr(rows_ids: list[np.ndarray], rows_n: list[np.ndarray], idf_list: list[float],
+              rank: np.ndarray, n_cols: int) -> sparse.csr_matrix:
+    """The L2-normalized sublinear-TF × IDF rows as one CSR matrix, filled in place.
+
+    Each row's weights are computed in Python floats in the document's own term order
+    and its norm summed in that order, exactly as before this module, so every value is
+    the same double; only where it is stored changed (one preallocated array, int32
+    column ids). Each row's arrays are released as soon as it is written."""
+    total = int(sum(len(ids) for ids in rows_ids))
+    index_dtype = np.int32 if max(total, n_cols) < 2**31 else np.int64
+    data = np.empty(total, dtype=np.float64)
+    indices = np.empty(total, dtype=index_dtype)
+    indptr = np.zeros(len(rows_ids) + 1, dtype=index_dtype)
+    at = 0
+    for r in range(len(rows_ids)):
+        ids, ns = rows_ids[r], rows_n[r]
+        rows_ids[r] = rows_n[r] = None  # type: ignore[call-overload]  # written: no longer needed
+        weights = [(1 + math.log(n)) * idf_list[i] for i, n in zip(ids.tolist(), ns.tolist(), strict=True)]
+        norm = math.sqrt(sum(v * v for v in weights)) or 1.0
+        cols = rank[ids]
+        srt = np.argsort(cols, kind="stable")
+        end = at + len(ids)
+        indices[at:end] = cols[srt]
+        data[at:end] = np.array(weights, dtype=np.float64)[srt] / norm
+        at = end
+        indptr[r + 1] = at
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols), copy=False)
+
+
+def counts_csr(docs_ids: list[str], counts: Mapping[str, Mapping[str, int]],
+               ) -> tuple[sparse.csr_matrix, list[str]]:
+    """The document × term count matrix (float64) and its terms, term ids in order of
+    first appearance over the documents' terms in code point order, read one document at
+    a time into one int32 and one float64 array per document; each row's columns sorted,
+    as a COO → CSR conversion leaves them. Built as CSR directly: the (row, column,
+    value) lists this replaced took 3 × 8 bytes per count plus a conversion copy."""
+    vocab: dict[str, int] = {}
+    cols, vals = [], []
+    indptr = np.zeros(len(docs_ids) + 1, dtype=np.int64)
+    for r, did in enumerate(docs_ids):
+        items = sorted(counts.get(did, {}).items())
+        c = np.fromiter((vocab.setdefault(t, len(vocab)) for t, _ in items), dtype=np.int32, count=len(items))
+        v = np.fromiter((n for _, n in items), dtype=np.float64, count=len(items))
+        order = np.argsort(c, kind="stable")
+        cols.append(c[order])
+        vals.append(v[order])
+        indptr[r + 1] = indptr[r] + len(items)
+    terms = sorted(vocab, key=vocab.__getitem__)
+    data = np.concatenate(vals) if vals else np.zeros(0)
+    del vals
+    indices = np.concatenate(cols) if cols else np.zeros(0, np.int32)
+    del cols
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(docs_ids), len(terms))), terms
+
+
+class CellSums:
+    """Per cell of the trends table (year or place × genre): for every term, how many
+    documents contain it and how often it occurs, summed as documents arrive.
+
+    The count table held every document's (term ids, occurrences) arrays until the last
+    document was read, about 80 KB a document at 1,000 (the trends stage's peak). Here a
+    cell's pending arrays are folded into its sums every FOLD documents, so what is held
+    is each cell's distinct terms, not every document's. The sums are exact integers, so
+    the result is the one the single bincount over all documents gave."""
+
+    FOLD = 64
+
+    def __init__(self) -> None:
+        self.ids = np.zeros(0, np.int64)  # sorted distinct term ids with an occurrence
+        self.containing = np.zeros(0, np.int64)
+        self.occurrences = np.zeros(0, np.int64)
+        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def add(self, ids: np.ndarray, occ: np.ndarray) -> None:
+        """One document's distinct term ids and their occurrences (all above zero)."""
+        self._pending.append((ids, occ))
+        if len(self._pending) >= self.FOLD:
+            self._fold()
+
+    def _fold(self) -> None:
+        if not self._pending:
+            return
+        ids = np.concatenate([self.ids, *(p[0] for p in self._pending)])
+        k = np.concatenate([self.containing, *(np.ones(len(p[0]), np.int64) for p in self._pending)])
+        o = np.concatenate([self.occurrences, *(np.asarray(p[1], np.int64) for p in self._pending)])
+        self._pending.clear()
+        self.ids, inverse = np.unique(ids, return_inverse=True)
+        # float64 sums of integers are exact far beyond any archive's counts
+        self.containing = np.rint(np.bincount(inverse, weights=k, minlength=len(self.ids))).astype(np.int64)
+        self.occurrences = np.rint(np.bincount(inverse, weights=o, minlength=len(self.ids))).astype(np.int64)
+
+    def totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term ids, documents containing, occurrences), by term id."""
+        self._fold()
+        return self.ids, self.containing, self.occurrences

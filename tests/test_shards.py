@@ -1,0 +1,102 @@
+"""The link stage's arrays built one document at a time (generator/link/shards.py) hold
+the values the whole-archive construction gave, to the last bit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from conftest import ROOT, SEEDS
+from scipy import sparse
+
+from generator.link import LinkPrep, tfidf_vectors
+from generator.link.shards import CellSums, TermCounts, counts_csr, prep_arrays, tfidf_csr
+from generator.pipeline import collect
+
+
+def _prep(counts: dict[str, int]) -> LinkPrep:
+    return LinkPrep("\n".join(counts), np.array(list(counts.values()), dtype=np.uint32).tobytes(), None)
+
+
+def test_tfidf_csr_equals_the_reference_construction() -> None:
+    """Against the construction the link stage used before (Python lists, one concatenation)."""
+    docs = [{"发展": 3, "经济": 1, "乡村振兴": 2}, {}, {"经济": 5, "改革": 1}, {"发展": 1}]
+    ids_of: dict[str, int] = {}
+    rows = [prep_arrays(_prep(c), ids_of) for c in docs]
+    terms = list(ids_of)
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    idf_list = [0.3, 0.7, 1.1, 0.05][: len(terms)]
+    indptr, cols_parts, vals_parts = [0], [], []
+    for ids, ns in rows:
+        weights = [(1 + math.log(n)) * idf_list[i] for i, n in zip(ids.tolist(), ns.tolist(), strict=True)]
+        norm = math.sqrt(sum(v * v for v in weights)) or 1.0
+        cols = rank[ids]
+        srt = np.argsort(cols, kind="stable")
+        cols_parts.append(cols[srt])
+        vals_parts.append(np.array(weights, dtype=np.float64)[srt] / norm)
+        indptr.append(indptr[-1] + len(ids))
+    ref = sparse.csr_matrix((np.concatenate(vals_parts), np.concatenate(cols_parts), np.array(indptr)),
+                            shape=(len(docs), len(terms)))
+    got = tfidf_csr([r[0] for r in rows], [r[1] for r in rows], idf_list, rank, len(terms))
+    assert got.indices.dtype == np.int32
+    assert got.data.tobytes() == ref.data.tobytes()
+    assert got.indices.tolist() == ref.indices.tolist() and got.indptr.tolist() == ref.indptr.tolist()
+    assert got.shape == ref.shape
+
+
+def test_counts_csr_and_term_counts_on_real_documents() -> None:
+    report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, workers=1)
+    ids = sorted(report.link_prep)
+    view = TermCounts(report.link_prep)
+    assert len(view) == len(report.link_prep) and list(view) == list(report.link_prep)
+    x, terms = counts_csr(ids, view)
+    # the reference: every (document, term) in code point order, terms numbered as first
+    # seen, through the COO → CSR conversion the distinctive terms used before
+    vocab: dict[str, int] = {}
+    ref = [(r, vocab.setdefault(t, len(vocab)), n) for r, did in enumerate(ids)
+           for t, n in sorted(report.link_prep[did].counts.items())]
+    rows, cols, vals = (np.array(c) for c in zip(*ref, strict=True))
+    want = sparse.csr_matrix((vals.astype(np.float64), (rows, cols)), shape=(len(ids), len(vocab)))
+    assert x.shape == want.shape and x.dtype == want.dtype == np.float64
+    assert x.indptr.tolist() == want.indptr.tolist() and x.indices.tolist() == want.indices.tolist()
+    assert x.data.tobytes() == want.data.tobytes()
+    assert terms == sorted(vocab, key=vocab.__getitem__)
+    # and the vectors from streamed LinkPreps equal those from the tokens themselves
+    docs = sorted(report.documents, key=lambda d: d.id)
+    mat, vocab_list, _ = tfidf_vectors(docs, report.link_prep)
+    assert mat.shape[0] == len(docs) and mat.nnz == sum(len(report.link_prep[d.id].counts) for d in docs)
+    norms = np.sqrt(np.asarray(mat.multiply(mat).sum(axis=1)).ravel())
+    assert np.allclose(norms[norms > 0], 1.0)
+    assert vocab_list == sorted(vocab_list)
+
+
+def test_counts_csr_of_nothing() -> None:
+    x, terms = counts_csr(["a", "b"], {})
+    assert x.shape == (2, 0) and x.nnz == 0 and terms == []
+
+
+def test_cell_sums_equal_one_bincount(monkeypatch) -> None:
+    """Folded every few documents (FOLD lowered to 3 so that 20 documents fold often), the
+    sums are those of one bincount over every document, as the count table made them."""
+    monkeypatch.setattr(CellSums, "FOLD", 3)
+    rng = np.random.default_rng(5)
+    docs = []
+    for _ in range(20):
+        ids = np.sort(rng.choice(50, size=rng.integers(0, 12), replace=False)).astype(np.int64)
+        docs.append((ids, rng.integers(1, 9, size=len(ids)).astype(np.int64)))
+    sums = CellSums()
+    for ids, occ in docs:
+        sums.add(ids, occ)
+    got_ids, got_k, got_o = sums.totals()
+    all_ids = np.concatenate([d[0] for d in docs])
+    containing = np.bincount(all_ids, minlength=50)
+    occurrences = np.bincount(all_ids, weights=np.concatenate([d[1] for d in docs]), minlength=50)
+    nz = np.flatnonzero(containing)
+    assert got_ids.tolist() == nz.tolist()
+    assert got_k.tolist() == containing[nz].tolist()
+    assert got_o.tolist() == np.rint(occurrences[nz]).astype(np.int64).tolist()
+    assert got_ids.dtype == got_k.dtype == got_o.dtype == np.int64
+    empty = CellSums().totals()
+    assert all(len(a) == 0 for a in empty)
