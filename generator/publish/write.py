@@ -202,6 +202,7 @@ def index_links(doc: Document, where: dict[str, str] | None = None) -> str:
 
 def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[str]:
     rows = ["| 字段 | 值 | 依据 |", "| --- | --- | --- |"]
+    shown = {ev for name, _ in _GLANCE if (ev := _evidence(doc, name)[1])}  # in 这些信息从哪里来
     for name, label in _FIELD_LABELS:
         f = doc.meta.get(name)
         if f is None:
@@ -210,8 +211,12 @@ def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[s
             continue
         ev = f"{_STATUS[f.status]}"
         if f.evidence and f.status != "given":
-            short = f.evidence.replace("\n", " ")
-            ev += "：" + esc(short if len(short) <= 70 else short[:70] + "…")
+            if f.evidence.replace("\n", " ").strip() in shown:
+                # shown once, in 这些信息从哪里来 under the title (issue 22); linked from here
+                ev += "（[依据](#evidence)）"
+            else:
+                short = f.evidence.replace("\n", " ")
+                ev += "：" + esc(short if len(short) <= 70 else short[:70] + "…")
         rows.append(f"| {label} | {fmt_value(name, f.value)} | {ev} |")
     links = index_links(doc, where)
     if links:
@@ -320,13 +325,15 @@ def _evidence(doc: Document, name: str) -> tuple[str, str | None]:
 
 def facts_lines(doc: Document) -> list[str]:
     """Title line of facts (date · place · speaker (role) · meeting · genre · source); each
-    fact's status and evidence in its tooltip and in a collapsed block below, where facts
-    that share one evidence sentence are listed together instead of repeating it."""
+    fact's status in its tooltip, and its evidence in a collapsed block below, where facts
+    that share one evidence sentence are listed together instead of repeating it. The
+    evidence is on the page once (issue 22: it was also in every tooltip and in the details
+    table); the tooltip points to the block and the table links to it (#evidence)."""
     spans = []
     for name, label in _GLANCE:
         value = glance_value(doc, name)
         status, ev = _evidence(doc, name)
-        tip = f"{label}：{status}" + (f"。依据：{ev[:200]}" if ev else "")
+        tip = f"{label}：{status}" + ("（依据见下方）" if ev else "")
         shown = html.escape(value) if value else f"{label}不明"
         cls = "sa-fact" if value else "sa-fact sa-unknown"
         spans.append(f'<span class="{cls}" data-fact="{name}" title="{html.escape(tip)}">{shown}</span>')
@@ -346,7 +353,9 @@ def facts_lines(doc: Document) -> list[str]:
     lines += ['<details class="sa-evidence"><summary>这些信息从哪里来</summary>',
               "<p>来源标注 = 原文件自带（front matter），推断 = 从正文推断，编辑标注 = 编辑的更正；"
               "未知的信息不作猜测。全部字段见正文后的<a href=\"#facts\">详细信息</a>。</p>",
-              "<ul>" + "".join(items) + "</ul>", "</details>", ""]
+              # the id on the list, not on <details>: following #evidence to an element
+              # inside a closed <details> opens it
+              '<ul id="evidence">' + "".join(items) + "</ul>", "</details>", ""]
     return lines
 
 
@@ -542,7 +551,10 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
 
 
 def catalog_entry(doc: Document) -> dict[str, Any]:
-    meta = {k: {"value": f.value, "status": f.status, "evidence": f.evidence} for k, f in sorted(doc.meta.items())}
+    # value and status only: the evidence sentences are in corpus.jsonl.gz, beside the text
+    # they come from (export.corpus_record); carried here too they were 2.8 KB of every
+    # document's 83 KB (issue 22)
+    meta = {k: {"value": f.value, "status": f.status} for k, f in sorted(doc.meta.items())}
     return {
         "id": doc.id,
         "url": f"{GENERATED}/{SPEECHES}/{doc.id}.html",
