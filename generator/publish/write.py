@@ -30,9 +30,10 @@ from generator.link.reuse import Reuse
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish import formats as source_formats
+from generator.publish import release_downloads
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
-from generator.publish.export import gzip_bytes, newest, write_downloads
+from generator.publish.export import CORPUS_GZ, gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
@@ -531,10 +532,13 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
     lines += ["", "## 图表", ""]
     for c in charts.values():
         lines += chart_block(c, "archive/")
-    lines += ["## 下载", "",
+    corpus_href = release_downloads.href(CORPUS_GZ)
+    where = "（发布在本项目的 GitHub Release，不在网站之内）" if not corpus_href.startswith("data/") else ""
+    lines += ["## 下载 {#downloads}", "",
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
-              "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
-              "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
+              f"- [corpus.jsonl.gz](<{corpus_href}>){where}：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文"
+              "（繁体原文另附简体）、元数据（附来源和依据）和关键词",
+              "- [catalog.json](data/catalog.json)：完整目录，每个字段的值和来源（推断的依据见 corpus.jsonl.gz）",
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落在 corpus.jsonl.gz 全文中的起止位置），段号即页面上的 #p-段号",
               "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
               "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
