@@ -5,9 +5,9 @@ only scripts load, so each document's text ships a second time beside its page (
 13.8 KB of a document's 83 KB). search.pack_text already writes a Chinese character in
 1.9 bytes instead of UTF-8's 3; a text's own repetitions (its recurring words and phrases)
 are left. Raw DEFLATE over the packed text, written as base64 so it stays a string in a
-script, takes what is left: on the real texts measured (BENCHMARKS.md, "Site size") 1.26
-bytes per character on the development corpus's long reports, 1.61 on its short web pages,
-1.34 on the seeds, against 1.81–1.87 packed. DEFLATE is what every browser can undo itself
+script, takes what is left: on the real texts measured (tools/bench_snippets.py,
+BENCHMARKS.md "Site size") 1.27 bytes per character on the development corpus's long
+reports, 1.64 on its short web pages, 1.34 on the seeds, against 1.82–1.88 packed. DEFLATE is what every browser can undo itself
 (`DecompressionStream("deflate-raw")`, Chromium 103, Firefox 113, Safari 16.4), from
 file:// too, since no request is made: docs/assets/inflate.js turns the base64 back into
 bytes and the bytes into the packed text. Per document, so one new document never
