@@ -253,4 +253,5 @@ def test_national_documents_get_a_national_section_and_say_so_on_the_page() -> N
     rows = "\n".join(metadata_table(national))
     assert "| 地点 | 全国（全国性文件，不属任何省份） |" in rows and "| 层级 | 全国 |" in rows
     facts = "\n".join(facts_lines(national))
-    assert 'data-fact="place" title="地点：推断。依据：我代表国务院">全国</span>' in facts
+    assert 'data-fact="place" title="地点：推断（依据见下方）">全国</span>' in facts
+    assert "依据：“我代表国务院" in facts  # the evidence, once, in 这些信息从哪里来

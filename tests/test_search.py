@@ -322,6 +322,7 @@ def test_snippet_is_the_documents_own_text_unpacked(search_site, page, via) -> N
     """Document text ships packed (search.pack_text); the snippet the browser shows must
     be a verbatim piece of the document's text, with the query marked."""
     from generator.publish.search import unpack_text
+    from generator.publish.snippet_store import read_file
 
     with serve(search_site) as base:
         _open(page, search_site, base if via == "http" else None, "数字经济")
@@ -331,9 +332,7 @@ def test_snippet_is_the_documents_own_text_unpacked(search_site, page, via) -> N
     index = search_site / "searchindex"
     texts = []
     for f in sorted((index / "d").glob("*.js")):
-        body = f.read_text(encoding="utf-8")
-        data = json.loads(body[body.index(",", body.index(",") + 1) + 1 : body.rindex(")")])
-        texts.append(unpack_text(data["packed"]))
+        texts.append(unpack_text(read_file(f.read_text(encoding="utf-8"))["packed"]))
     assert marked in ("数字经济", "數字經濟")
     def bare(t: str) -> str:  # the snippet shows paragraph breaks as spaces
         return re.sub(r"\s+", "", t)

@@ -41,6 +41,13 @@ def test_within_limit_fits_and_over_limit_says_what_to_do(tmp_path: Path) -> Non
     assert "split the corpus" in message
     fits, message = report(site, limit=5_500)
     assert fits and "of the limit" in message, "within 10% of the limit: warned"
+    assert "DOWNLOADS_URL" not in message
+
+
+def test_over_limit_with_the_corpus_in_the_site_names_the_release(tmp_path: Path) -> None:
+    site = fake_site(tmp_path, {"archive/speeches/a.html": 3000, "data/corpus.jsonl.gz": 2500}, docs=2)
+    fits, message = report(site, limit=4_000)
+    assert not fits and "DOWNLOADS_URL" in message and "corpus.jsonl.gz" in message
 
 
 def test_size_command_on_a_built_site(tmp_path: Path) -> None:

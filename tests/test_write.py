@@ -281,6 +281,31 @@ def test_facts_line_says_status_and_groups_shared_evidence(docs) -> None:
         assert len(quoted) == len(set(quoted)), "the same evidence sentence is repeated"
 
 
+def test_each_fact_evidence_is_on_the_page_once(docs) -> None:
+    """The facts line's evidence is shown in 这些信息从哪里来 only: the tooltip gives the
+    status, the details table links to the block (issue 22: it was there three times)."""
+    labels = {"date": "日期", "place": "地点", "speakers": "讲话人", "meeting": "会议", "genre": "体裁",
+              "source": "来源"}
+    by_id = {d.id: d for d in docs}
+    seen = 0
+    for d in docs:
+        page = speech_page(d, by_id)
+        facts = re.search(r'<p class="sa-facts">(.*?)</p>', page).group(1)
+        assert "依据：" not in facts and "依据" in facts
+        block = page.split('<details class="sa-evidence">')[1].split("</details>")[0]
+        assert '<ul id="evidence">' in block
+        rows = {r.split(" | ")[0].strip("| "): r for r in page.split("## 详细信息")[1].split("\n## ")[0].splitlines()
+                if r.startswith("| ")}
+        for name, label in labels.items():
+            f = d.meta.get(name)
+            if not f or not f.evidence or f.status == "given" or f.value in (None, [], {}, ""):
+                continue
+            seen += 1
+            assert html.escape(f.evidence.replace("\n", " ").strip()[:20]) in block, (d.id, name)
+            assert rows[label].endswith("（[依据](#evidence)） |"), rows[label]
+    assert seen >= 5
+
+
 def test_facts_and_citation_cannot_inject_markup(docs) -> None:
     from generator.model import Field
 

@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from generator.model import Document
+from generator.publish import release_downloads
 from generator.publish.cite import page_path, speakers
 from generator.publish.columns import analysis_columns
 
@@ -183,9 +184,12 @@ def write_downloads(docs: list[Document], data: Path, downloads: dict[str, str],
     """Write the downloads into docs/data/; returns the names written. The feed needs
     absolute URLs, so without a site URL it is not written (and the run says so)."""
     _write_if_changed(data / "catalog.csv", catalog_csv(docs, downloads))
-    _write_if_changed(data / CORPUS_GZ, gzip_bytes(corpus_jsonl(docs, downloads).encode("utf-8")))
+    # outside the site when the build publishes it as a release asset (release_downloads)
+    corpus_dir = release_downloads.target_dir(data, CORPUS_GZ)
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    _write_if_changed(corpus_dir / CORPUS_GZ, gzip_bytes(corpus_jsonl(docs, downloads).encode("utf-8")))
     (data / "corpus.jsonl").unlink(missing_ok=True)  # the uncompressed file of earlier builds
-    names = ["catalog.csv", CORPUS_GZ]
+    names = ["catalog.csv"] + ([CORPUS_GZ] if corpus_dir == data else [])  # else removed as stale
     feed = data / "feed.xml"
     if base:
         _write_if_changed(feed, atom_feed(docs, base, title).encode("utf-8"))

@@ -21,7 +21,8 @@ docs/searchindex/ holds
             prefixed with '#'.
 - d/<n>.js  the n-th document's title, date, place, speakers and text, loaded only when
             it is shown as a result (snippets, exact-phrase check). The text is packed
-            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3. A
+            (pack_text): ~1.9 bytes per Chinese character instead of UTF-8's 3, and
+            deflated where that is shorter (snippet_store.py, docs/assets/inflate.js). A
             document published in parts (parts.py) also has `parts`: where parts 2…
             start in its text, so a result links the part holding the match.
 - dt.js     the character table pack_text uses; fixed, not derived from the corpus, so
@@ -52,7 +53,7 @@ import numpy as np
 
 from generator.link import repost_groups
 from generator.model import Document
-from generator.publish import labels
+from generator.publish import labels, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
@@ -174,7 +175,7 @@ def compact_terms(doc: Document) -> DocTerms:
     keys = sorted(terms)
     table = _TF_TABLE
     return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length,
-                    script_body(doc_record(doc)))
+                    snippet_store.body(doc_record(doc), script_body))
 
 
 def shard_count(total_bytes: int) -> int:
@@ -441,7 +442,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
     for n, d in enumerate(docs):
         t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
         lengths.append(t.length)
-        bodies.append(t.record or script_body(doc_record(d)))
+        bodies.append(t.record or snippet_store.body(doc_record(d), script_body))
         if not t.codes:
             continue
         digests.append(terms_digest(t.keys))

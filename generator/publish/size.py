@@ -66,6 +66,10 @@ def report(site: Path, limit: int = PAGES_LIMIT) -> tuple[bool, str]:
     if parts["original files"]:
         remedies.append("  - set SOURCE_URL (the Pages workflow does) so pages link their originals in the "
                         f"repository instead of copying them ({_mb(parts['original files'])} here);")
+    corpus = site / "data" / "corpus.jsonl.gz"
+    if corpus.is_file():
+        remedies.append("  - set DOWNLOADS_URL (the Pages workflow does) so corpus.jsonl.gz is attached to a "
+                        f"GitHub release instead of the site ({_mb(corpus.stat().st_size)} here);")
     remedies.append("  - publish the offline zip or the site from another host (any static server serves site/);")
     remedies.append("  - split the corpus into several archives (one per province or period), each its own site.")
     return False, line + "\n" + "\n".join(remedies)

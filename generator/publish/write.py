@@ -30,9 +30,10 @@ from generator.link.reuse import Reuse
 from generator.model import Document
 from generator.publish import charts as charts_mod
 from generator.publish import formats as source_formats
+from generator.publish import release_downloads
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
-from generator.publish.export import gzip_bytes, newest, write_downloads
+from generator.publish.export import CORPUS_GZ, gzip_bytes, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
@@ -204,6 +205,7 @@ def index_links(doc: Document, where: dict[str, str] | None = None) -> str:
 
 def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[str]:
     rows = ["| 字段 | 值 | 依据 |", "| --- | --- | --- |"]
+    shown = {ev for name, _ in _GLANCE if (ev := _evidence(doc, name)[1])}  # in 这些信息从哪里来
     for name, label in _FIELD_LABELS:
         f = doc.meta.get(name)
         if f is None:
@@ -212,8 +214,12 @@ def metadata_table(doc: Document, where: dict[str, str] | None = None) -> list[s
             continue
         ev = f"{_STATUS[f.status]}"
         if f.evidence and f.status != "given":
-            short = f.evidence.replace("\n", " ")
-            ev += "：" + esc(short if len(short) <= 70 else short[:70] + "…")
+            if f.evidence.replace("\n", " ").strip() in shown:
+                # shown once, in 这些信息从哪里来 under the title (issue 22); linked from here
+                ev += "（[依据](#evidence)）"
+            else:
+                short = f.evidence.replace("\n", " ")
+                ev += "：" + esc(short if len(short) <= 70 else short[:70] + "…")
         rows.append(f"| {label} | {fmt_value(name, f.value)} | {ev} |")
     links = index_links(doc, where)
     if links:
@@ -322,13 +328,15 @@ def _evidence(doc: Document, name: str) -> tuple[str, str | None]:
 
 def facts_lines(doc: Document) -> list[str]:
     """Title line of facts (date · place · speaker (role) · meeting · genre · source); each
-    fact's status and evidence in its tooltip and in a collapsed block below, where facts
-    that share one evidence sentence are listed together instead of repeating it."""
+    fact's status in its tooltip, and its evidence in a collapsed block below, where facts
+    that share one evidence sentence are listed together instead of repeating it. The
+    evidence is on the page once (issue 22: it was also in every tooltip and in the details
+    table); the tooltip points to the block and the table links to it (#evidence)."""
     spans = []
     for name, label in _GLANCE:
         value = glance_value(doc, name)
         status, ev = _evidence(doc, name)
-        tip = f"{label}：{status}" + (f"。依据：{ev[:200]}" if ev else "")
+        tip = f"{label}：{status}" + ("（依据见下方）" if ev else "")
         shown = html.escape(value) if value else f"{label}不明"
         cls = "sa-fact" if value else "sa-fact sa-unknown"
         spans.append(f'<span class="{cls}" data-fact="{name}" title="{html.escape(tip)}">{shown}</span>')
@@ -348,7 +356,9 @@ def facts_lines(doc: Document) -> list[str]:
     lines += ['<details class="sa-evidence"><summary>这些信息从哪里来</summary>',
               "<p>来源标注 = 原文件自带（front matter），推断 = 从正文推断，编辑标注 = 编辑的更正；"
               "未知的信息不作猜测。全部字段见正文后的<a href=\"#facts\">详细信息</a>。</p>",
-              "<ul>" + "".join(items) + "</ul>", "</details>", ""]
+              # the id on the list, not on <details>: following #evidence to an element
+              # inside a closed <details> opens it
+              '<ul id="evidence">' + "".join(items) + "</ul>", "</details>", ""]
     return lines
 
 
@@ -547,10 +557,13 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
     lines += ["", "## 图表", ""]
     for c in charts.values():
         lines += chart_block(c, "archive/")
-    lines += ["## 下载", "",
+    corpus_href = release_downloads.href(CORPUS_GZ)
+    where = "（发布在本项目的 GitHub Release，不在网站之内）" if not corpus_href.startswith("data/") else ""
+    lines += ["## 下载 {#downloads}", "",
               "- [catalog.csv](data/catalog.csv)：每篇一行的元数据表（UTF-8 带 BOM，可直接用电子表格打开）",
-              "- [corpus.jsonl.gz](data/corpus.jsonl.gz)：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文（繁体原文另附简体）、元数据和关键词",
-              "- [catalog.json](data/catalog.json)：完整目录，每个字段附来源和依据",
+              f"- [corpus.jsonl.gz](<{corpus_href}>){where}：gzip 压缩的 JSON Lines，每行一篇，含清理后的全文"
+              "（繁体原文另附简体）、元数据（附来源和依据）和关键词",
+              "- [catalog.json](data/catalog.json)：完整目录，每个字段的值和来源（推断的依据见 corpus.jsonl.gz）",
               "- [passages.jsonl.gz](data/passages.jsonl.gz)：每段一行（文档 id、段号、所属章节、段落在 corpus.jsonl.gz 全文中的起止位置），段号即页面上的 #p-段号",
               "- [reuse.jsonl.gz](data/reuse.jsonl.gz)：讲话之间复用的段落，每对一行（见[文本复用](archive/reuse.md)）",
               "- [targets.csv](data/targets.csv)：工作报告宣布的主要预期目标，每个目标一行，附原句和段号"
@@ -567,7 +580,10 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
 
 
 def catalog_entry(doc: Document) -> dict[str, Any]:
-    meta = {k: {"value": f.value, "status": f.status, "evidence": f.evidence} for k, f in sorted(doc.meta.items())}
+    # value and status only: the evidence sentences are in corpus.jsonl.gz, beside the text
+    # they come from (export.corpus_record); carried here too they were 2.8 KB of every
+    # document's 83 KB (issue 22)
+    meta = {k: {"value": f.value, "status": f.status} for k, f in sorted(doc.meta.items())}
     return {
         "id": doc.id,
         "url": f"{GENERATED}/{SPEECHES}/{doc.id}.html",
