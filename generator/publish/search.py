@@ -42,6 +42,7 @@ import math
 import operator
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -56,7 +57,8 @@ from generator.publish import labels
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
-from generator.publish.search_merge import PostingsCache, Vocabulary, compact, fnv1a_many, terms_digest
+from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
+from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
 FORMAT = 4  # 4: meta.js split into m/ (meta_files)
@@ -418,66 +420,59 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
                 cache_dir: Path | None = None) -> dict[str, str]:
-    """Every file of the search index: relative path under docs/searchindex/ → content.
+    """Every file of the search index: relative path under docs/searchindex/ → content
+    (iter_index's files, for the tests; the build writes them as they come)."""
+    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir))
+
+
+def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
+               consume: bool = False, *, chunk: int = META_CHUNK,
+               cache_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+    """Every file of the search index as (relative path under docs/searchindex/, content),
+    made one at a time: a document's d/ file as soon as it is read, the postings a group of
+    shards at a time (search_shards), so memory follows the largest shard, not the archive.
 
     `terms_of` holds compact_terms() already computed per document (by the pipeline's
-    workers, and cached); missing documents are computed here. With `consume`, each
-    entry is removed from `terms_of` once read: at 10,000 documents the term strings are
-    the largest thing in memory, and the postings built from them the next largest.
-    `chunk`: documents per m/ chunk (meta_files); smaller in the tests, to see a query
-    load only its candidates' chunks.
+    workers, and cached; any mapping with get and pop, e.g. one that reads the cache);
+    missing documents are computed here. With `consume`, each entry is removed from
+    `terms_of` once read. `chunk`: documents per m/ chunk (meta_files); smaller in the
+    tests, to see a query load only its candidates' chunks.
     With `cache_dir`, documents whose terms are unchanged take their term ids from the
-    previous build (search_merge.PostingsCache); the files are the same either way."""
-    terms_of = terms_of or {}
+    previous build (search_merge.PostingsCache) and the postings spill there; the files
+    are the same either way."""
+    terms_of = terms_of if terms_of is not None else {}
     cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
     group = repost_groups({d.id: d.duplicates for d in docs})
     vocab = Vocabulary(cache.terms)
-    digests: list[bytes] = []
-    lengths: list[int] = []
-    bodies: list[str] = []  # each document's d/<n>.js record, serialized by the worker
-    tid_parts, doc_parts, code_parts = [], [], []
-    for n, d in enumerate(docs):
-        t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
-        lengths.append(t.length)
-        bodies.append(t.record or script_body(doc_record(d)))
-        if not t.codes:
-            continue
-        digests.append(terms_digest(t.keys))
-        ids = cache.get(digests[-1])
-        tid_parts.append(vocab.add(t.keys.split("\n")) if ids is None else ids)
-        doc_parts.append(np.full(len(tid_parts[-1]), n, dtype=np.int32))
-        code_parts.append(np.frombuffer(t.codes, dtype=np.uint8))
-    counts = [len(ids) for ids in tid_parts]
-    tids = np.concatenate(tid_parts) if tid_parts else np.zeros(0, np.int32)
-    terms, tids = compact(vocab.terms(), tids)
-    del vocab
-    cache.save(terms, digests, tids, counts)
-    del cache
-    dnums = np.concatenate(doc_parts) if doc_parts else np.zeros(0, np.int32)
-    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, np.uint8)
-    del tid_parts, doc_parts, code_parts
-    hashes = fnv1a_many(terms)
-    term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
-    k = shard_count(term_bytes + int(len(codes) * 1.6))
-    shard_of_term = (hashes & (k - 1)).astype(np.int32)
-    shards: list[dict[str, str]] = [{} for _ in range(k)]
-    # a few groups of shards at a time keep the sort's memory a fraction of the postings
-    groups = max(1, min(k, len(codes) // 4_000_000 + 1))
-    group_of_posting = shard_of_term[tids] % groups if groups > 1 else None
-    for g in range(groups):
-        if group_of_posting is None:
-            sel_t, sel_d, sel_c = tids, dnums, codes
-        else:
-            mask = group_of_posting == g
-            sel_t, sel_d, sel_c = tids[mask], dnums[mask], codes[mask]
-        if not len(sel_t):
-            continue
-        text, order, offsets = encode_postings(sel_t, sel_d, sel_c)
-        for i, tid in enumerate(order.tolist()):
-            shards[shard_of_term[tid]][terms[tid]] = text[offsets[i] : offsets[i + 1]]
-    del tids, dnums, codes, group_of_posting
+    spill = PostingSpill(group_count(len(docs)), cache_dir)
+    try:
+        spill.add_terms(cache.terms)
+        lengths: list[int] = []
+        for n, d in enumerate(docs):
+            t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
+            lengths.append(t.length)
+            yield f"d/{n}.js", script_file("d", n, None, t.record or script_body(doc_record(d)))
+            if not t.codes:
+                continue
+            digest = terms_digest(t.keys)
+            ids = cache.get(digest)
+            if ids is None:
+                ids = vocab.add(t.keys.split("\n"))
+                spill.add_terms(vocab.take_new())
+            cache.record(digest, ids)
+            spill.add(ids, n, np.frombuffer(t.codes, dtype=np.uint8))
+        terms, new_id = compact_ids(vocab.terms(), spill.used)
+        del vocab
+        cache.save(terms, new_id)
+        del cache
+        term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
+        k = shard_count(term_bytes + int(spill.total * 1.6))
+        for i, shard in shard_postings(spill, terms, new_id, k, encode_postings):
+            yield f"s/{i}.js", script_file("s", i, shard)
+    finally:
+        spill.close()
 
     facets = {
         "year": [[y] if (y := year_of(d)) else [] for d in docs],
@@ -486,14 +481,9 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
     }
-    files = meta_files(docs, lengths, group, number, facets, k, chunk)
-    for i, shard in enumerate(shards):
-        files[f"s/{i}.js"] = script_file("s", i, shard)
-    for n, body in enumerate(bodies):
-        files[f"d/{n}.js"] = script_file("d", n, None, body)
-    files["t2s.js"] = script_file("t2s", 0, t2s_table())
-    files["dt.js"] = script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
-    return files
+    yield from meta_files(docs, lengths, group, number, facets, k, chunk).items()
+    yield "t2s.js", script_file("t2s", 0, t2s_table())
+    yield "dt.js", script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
 
 
 def doc_record(d: Document) -> dict[str, Any]:
@@ -536,9 +526,8 @@ def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        cache_dir: Path | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
     build summary and the benchmark. `consume`, `cache_dir`: see build_index."""
-    files = build_index(docs, terms_of, consume, cache_dir=cache_dir)
     sizes: dict[str, int] = defaultdict(int)
-    for rel, text in sorted(files.items()):
+    for rel, text in iter_index(docs, terms_of, consume, cache_dir=cache_dir):
         out.write_text(docs_dir / INDEX_DIR / rel, text)
         kind = rel.split("/", 1)[0] if "/" in rel else rel
         sizes[kind] += len(text.encode("utf-8"))
