@@ -23,6 +23,7 @@ from generator.publish.search import (
     char_terms,
     decode_varints,
     fnv1a,
+    shard_key,
     t2s_table,
     tf_code,
     varint,
@@ -49,6 +50,13 @@ def test_fnv1a_is_stable() -> None:
     assert fnv1a("") == 0x811C9DC5
     assert fnv1a("a") == 0xE40C292C
     assert fnv1a("foobar") == 0xBF9CF968
+
+
+def test_a_querys_title_terms_and_words_share_its_bigrams_shards() -> None:
+    # a query loads one shard per bigram: its title terms and whole words are in those shards
+    assert shard_key("发展") == shard_key("#发展") == shard_key("发展规划纲要") == "发展"
+    assert shard_key("#发") == shard_key("发") == "发"
+    assert shard_key("covid19") == shard_key("#covid19") == "covid19"  # Latin words stay whole
 
 
 def test_character_terms_are_unigrams_and_bigrams_of_han_runs() -> None:
@@ -88,7 +96,7 @@ def fixture_docs():
 
 def _postings(files: dict[str, str], term: str) -> list[int]:
     meta = json.loads(files["meta.js"].split(",", 2)[2].rsplit(")", 1)[0])
-    shard = fnv1a(term) & (meta["shards"] - 1)
+    shard = fnv1a(shard_key(term)) & (meta["shards"] - 1)
     data = json.loads(files[f"s/{shard}.js"].split(",", 2)[2].rsplit(")", 1)[0])
     docs, prev = [], -1
     for v in decode_varints(data.get(term, "")):

@@ -20,7 +20,7 @@ from browserlib import Traffic, serve
 from conftest import copy_project, run_generator
 from test_search import SEMANTICS, _ids, _matching, _q, _visit
 
-from generator.publish.search import INDEX_DIR, build_index, decode_varints, fnv1a
+from generator.publish.search import INDEX_DIR, build_index, decode_varints, fnv1a, shard_key
 
 CHUNK = 2
 
@@ -69,7 +69,7 @@ def _docs_with_all(files: dict[str, str], terms: list[str]) -> set[int]:
     for t in terms:
         have = set()
         for term in (t, "#" + t):
-            data = _data(files, f"s/{fnv1a(term) & (shards - 1)}.js")
+            data = _data(files, f"s/{fnv1a(shard_key(term)) & (shards - 1)}.js")
             prev = -1
             for v in decode_varints(data.get(term, "")):
                 prev += v // 8 + 1

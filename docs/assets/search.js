@@ -21,7 +21,7 @@
  *             i with i % facetShards[facet] = j: a filter loads its own values' lists.
  *   m/f<k>.js varints per document, for each facet in facetOrder a count and that many
  *             value indexes: only SearchArchive.meta() (the trends page) loads them.
- *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(term) & (shards − 1).
+ *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(shardKey(term)) & (shards − 1).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
  *             packed with the table of dt.js (see unpack below). A document published in
@@ -318,7 +318,15 @@
              short: needles.every(function (n) { return (n.match(PART) || [n]).join("") === n && n.length <= 2; }) };
   }
 
-  function shardOf(term, m) { return fnv1a(term) & (m.raw.shards - 1); }
+  /** What picks a term's shard (generator/publish/search.py shard_key): the term without
+   * the title mark '#', and of a Han word its first two characters, so a query's title
+   * terms and whole words are in the shards of its bigrams. */
+  function shardKey(term) {
+    var t = term.charAt(0) === "#" ? term.slice(1) : term;
+    return HAN.test(t.charAt(0)) ? t.slice(0, 2) : t;
+  }
+
+  function shardOf(term, m) { return fnv1a(m.raw.format >= 5 ? shardKey(term) : term) & (m.raw.shards - 1); }
 
   /** Postings of the given terms: {term: [[doc, tf], ...]} (absent terms map to []). */
   function postings(terms, m) {

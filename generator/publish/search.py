@@ -13,7 +13,7 @@ docs/searchindex/ holds
             them (meta_files): lengths and repost groups (l), dates (t) and facet
             values (f) in chunks of documents, and per facet value the documents that
             have it (<facet>-<j>).
-- s/<k>.js  shard k: postings of every term whose FNV-1a hash falls in k. Terms are
+- s/<k>.js  shard k: postings of every term whose shard_key's FNV-1a hash falls in k. Terms are
             single Han characters and character bigrams of the simplified text (so any
             1–8 character query, a word missing from the dictionary, or one typed with
             spaces, still matches), words of three or more characters and Latin/number
@@ -61,14 +61,14 @@ from generator.publish.search_merge import PostingsCache, Vocabulary, compact_id
 from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
-FORMAT = 4  # 4: meta.js split into m/ (meta_files)
+FORMAT = 5  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
 CONT = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
 TF_CODES = (1, 2, 3, 4, 6, 12, 24, 48)  # representative tf of codes 0..7 (log-spaced above 4)
 SHARD_TARGET = 40_000  # bytes of postings per shard the shard count aims at
-MIN_SHARDS, MAX_SHARDS = 4, 4096
+MIN_SHARDS, MAX_SHARDS = 4, 1 << 15
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"^[a-z0-9]{2,}$")
 CALLBACK = "SearchArchive.put"
@@ -81,6 +81,16 @@ def fnv1a(term: str) -> int:
         h ^= ord(ch)
         h = (h * 0x01000193) & 0xFFFFFFFF
     return h
+
+
+def shard_key(term: str) -> str:
+    """What picks a term's shard (fnv1a(shard_key(term)) & (shards - 1)): the term without
+    the title mark '#', and of a Han word its first two characters. A query's terms are its
+    bigrams (or single characters), their title forms and its whole words, so every one of
+    them lives in the shard of a bigram the query loads anyway: a query of four bigrams
+    loads four shards, not nine (each shard ~40 KB beside the terms it was loaded for)."""
+    t = term[1:] if term[:1] == "#" else term
+    return t[:2] if t[:1] and _HAN_RUN.match(t[:1]) else t
 
 
 def varint(n: int) -> str:
@@ -448,7 +458,7 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     vocab = Vocabulary(cache.terms)
     spill = PostingSpill(group_count(len(docs)), cache_dir)
     try:
-        spill.add_terms(cache.terms)
+        spill.add_terms(list(map(shard_key, cache.terms)))
         lengths: list[int] = []
         for n, d in enumerate(docs):
             t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
@@ -460,7 +470,7 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
             ids = cache.get(digest)
             if ids is None:
                 ids = vocab.add(t.keys.split("\n"))
-                spill.add_terms(vocab.take_new())
+                spill.add_terms(list(map(shard_key, vocab.take_new())))
             cache.record(digest, ids)
             spill.add(ids, n, np.frombuffer(t.codes, dtype=np.uint8))
         terms, new_id = compact_ids(vocab.terms(), spill.used)

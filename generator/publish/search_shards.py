@@ -3,7 +3,7 @@
 Holding every (term, document, tf code) of the archive until the end cost 9 bytes a
 posting: about 0.5 billion postings, 4.5 GB, at 100,000 documents. Here the postings of
 each document are appended, as they are made, to one of G spill files on disk chosen by
-the term's FNV-1a hash (its low bits, the same bits that choose its s/<k>.js shard, so a
+the term's shard key's FNV-1a hash (its low bits, the same bits that choose its s/<k>.js shard, so a
 spill group holds whole shards, or whole groups make one shard when the index has fewer
 shards than groups). When every document is read the shard count is known, and each
 group is read back, encoded (search.encode_postings) and its shards written, one group
@@ -64,7 +64,8 @@ class PostingSpill:
         self._buffered = 0
 
     def add_terms(self, terms: list[str]) -> None:
-        """The next term ids' terms (ids are given in order: 0, 1, …)."""
+        """The shard keys (search.shard_key) of the next term ids (ids are given in
+        order: 0, 1, …)."""
         self._unhashed.extend(terms)
         self.terms += len(terms)
 

@@ -196,13 +196,23 @@ class StoredParts:
         return self._load(doc_id).pop(doc_id, default)
 
 
-def index(store: Path, dest: Path) -> dict[str, float]:
+def stored_docs(store: Path, n: int) -> list[Document]:
+    """The first n documents of a store (a store of more documents serves smaller sizes:
+    its first n documents are an archive of their own, reposts of later ones left out)."""
+    with (store / "docs.pickle").open("rb") as fh:
+        docs = pickle.load(fh)[:n]
+    ids = {d.id for d in docs}
+    for d in docs:
+        d.duplicates = [x for x in d.duplicates if x.id in ids]
+    return docs
+
+
+def index(store: Path, dest: Path, n: int) -> dict[str, float]:
     """The real index stage over the stored parts; its peak RSS and CPU seconds."""
     from generator.publish.output import Output
     from generator.publish.search import write_search_index
 
-    with (store / "docs.pickle").open("rb") as fh:
-        docs = pickle.load(fh)
+    docs = stored_docs(store, n)
     t, cpu = time.perf_counter(), time.process_time()
     dest.mkdir(parents=True, exist_ok=True)
     out = Output(dest, owned=("searchindex",))
@@ -243,25 +253,31 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--stage", choices=["make", "index"], help=argparse.SUPPRESS)  # the child processes
     ap.add_argument("--json", type=Path, help="append the results here, one JSON line each")
     ap.add_argument("--share", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--no-index", action="store_true", help="measure the indexes already built")
     args = ap.parse_args(argv)
     if args.stage:
         n = args.docs[0]
         if args.stage == "make":
             make(args.work / f"store-{n}", n, args.share, os.cpu_count() or 1)
         else:
-            print(json.dumps(index(args.work / f"store-{n}", args.work / f"index-{n}")))
+            print(json.dumps(index(args.store, args.work / f"index-{n}", n)))
         return
-    for n in args.docs:
-        store = args.work / f"store-{n}"
+    biggest = args.work / f"store-{max(args.docs)}"
+    for n in sorted(args.docs, reverse=True):
+        store = biggest  # one store of the largest size; smaller sizes are its first documents
         if not (store / "docs.pickle").exists():  # one process per core, as the pipeline's workers
             procs = [subprocess.Popen([sys.executable, "-m", "generator.tools.bench_search100k", "--stage", "make",
-                                       "--docs", str(n), "--work", str(args.work), "--share", str(k)])
+                                       "--docs", str(max(args.docs)), "--work", str(args.work), "--share", str(k)])
                      for k in range(os.cpu_count() or 1)]
             if any(p.wait() for p in procs):
                 raise SystemExit(f"making {n} documents failed")
+        if args.no_index:
+            continue
         shutil.rmtree(args.work / f"index-{n}", ignore_errors=True)
         out = subprocess.run([sys.executable, "-m", "generator.tools.bench_search100k", "--stage", "index",
-                              "--docs", str(n), "--work", str(args.work)], check=True, capture_output=True, text=True)
+                              "--docs", str(n), "--work", str(args.work), "--store", str(store)],
+                             check=True, capture_output=True, text=True)
         res = json.loads(out.stdout.strip().splitlines()[-1])
         res["load"] = os.getloadavg()[0]
         print("index", json.dumps(res), flush=True)
@@ -272,7 +288,7 @@ def main(argv: list[str] | None = None) -> None:
         from generator.tools.bench import browser_search
 
         s = site(args.work, args.work / f"index-{n}")
-        runs = browser_search(s, QUERIES)
+        runs = browser_search(s, QUERIES, settled=True)
         for mode, rs in runs.items():
             for r in rs:
                 row = {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
