@@ -179,7 +179,14 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
     meta = _data(files, "meta.js")
     assert "records" not in meta and meta["chunk"] == chunk and meta["docs"] == len(docs)
     n_chunks = -(-len(docs) // chunk)
-    assert sorted(r for r in files if r.startswith("m/l")) == sorted(f"m/l{k}.js" for k in range(n_chunks))
+    assert sorted(r for r in files if re.fullmatch(r"m/l\d+\.js", r)) == sorted(f"m/l{k}.js" for k in range(n_chunks))
+    # the fine chunks (a tenth of a chunk) hold the same lengths and dates
+    assert meta["fine"] == chunk // 10
+    if meta["fine"]:
+        n_fine = -(-len(docs) // meta["fine"])
+        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/lf{k}.js")["len"])] == lengths
+        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/tf{k}.js"))] == [
+            x for k in range(n_chunks) for x in decode_varints(_data(files, f"m/t{k}.js"))]
     got_len, got_date, got_facets = [], [], []
     for k in range(n_chunks):
         got_len += decode_varints(_data(files, f"m/l{k}.js")["len"])

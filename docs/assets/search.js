@@ -17,6 +17,8 @@
  *             for the documents in a group. What ranking candidates needs.
  *   m/t<k>.js varints per document: year index + 1 (0 = unknown), month × 32 + day.
  *             Loaded only to sort by date.
+ *   m/lf<k>.js, m/tf<k>.js  the same for documents k × fine … (meta.js fine; 0: none),
+ *             loaded instead of a chunk where few of its documents are needed.
  *   m/<facet>-<j>.js {value index: varints of doc − previous doc − 1} for the values
  *             i with i % facetShards[facet] = j: a filter loads its own values' lists.
  *   m/f<k>.js varints per document, for each facet in facetOrder a count and that many
@@ -169,18 +171,29 @@
   }
 
   /** Load the chunks of `part` ("l": length and group, "t": date, "f": facets) holding
-   * the documents `nums` (an array of numbers) and decode them into m.docs. */
+   * the documents `nums` (an array of numbers) and decode them into m.docs. "l" and "t"
+   * also come in fine chunks (meta.js fine: documents per fine chunk, "lf<k>", "tf<k>"):
+   * where the documents needed in a chunk fall in at most half of its fine chunks, those
+   * are loaded instead of the chunk (a filter passing a few hundred of 100,000 documents
+   * needs a few per chunk). */
   function needDocs(m, nums, part) {
-    var size = m.raw.chunk, want = {};
-    for (var i = 0; i < nums.length; i++) {
-      var k = Math.floor(nums[i] / size);
-      if (!m.chunks[part + k]) want[k] = 1;
+    var size = m.raw.chunk, fine = part === "f" ? 0 : (m.raw.fine || 0), want = {}, i, k;
+    var per = {}; // chunk → {fine chunk: 1} of the documents needed there
+    for (i = 0; i < nums.length; i++) {
+      k = Math.floor(nums[i] / size);
+      if (m.chunks[part + k] || (fine && m.chunks[part + "f" + Math.floor(nums[i] / fine)])) continue;
+      (per[k] = per[k] || {})[fine ? Math.floor(nums[i] / fine) : 0] = 1;
     }
-    return Promise.all(Object.keys(want).map(function (k) {
-      return load("m", part + k).then(function (data) {
-        if (m.chunks[part + k]) return;
-        m.chunks[part + k] = true;
-        var start = +k * size, end = Math.min(m.raw.docs, start + size), n, v;
+    Object.keys(per).forEach(function (c) {
+      var fines = Object.keys(per[c]);
+      if (fine && fines.length * fine * 2 <= size) fines.forEach(function (f) { want[part + "f" + f] = [+f * fine, fine]; });
+      else want[part + c] = [+c * size, size];
+    });
+    return Promise.all(Object.keys(want).map(function (key) {
+      return load("m", key).then(function (data) {
+        if (m.chunks[key]) return;
+        m.chunks[key] = true;
+        var start = want[key][0], end = Math.min(m.raw.docs, start + want[key][1]), n, v;
         if (part === "l") {
           v = decode(data.len);
           for (n = start; n < end; n++) docOf(m, n).len = v[n - start];
@@ -246,7 +259,7 @@
   function meta() {
     return head().then(function (m) {
       var all = [];
-      for (var n = 0; n < m.raw.docs; n += m.raw.chunk) all.push(n);
+      for (var n = 0; n < m.raw.docs; n++) all.push(n); // every document: whole chunks
       return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")]).then(function () {
         return m;
       });

@@ -245,6 +245,23 @@ def site(work: Path, index_docs: Path) -> Path:
     return proj / "site"
 
 
+def table(rows: list[dict]) -> str:
+    """The JSON lines of a run as BENCHMARKS.md's Markdown tables."""
+    out = ["| documents | wall s | CPU s | peak RSS | s/ | d/ | m/ | load |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in (r for r in rows if r["kind"] == "index"):
+        out.append(f"| {r['docs']:,} | {r['seconds']} | {r['cpu']} | {r['peak_rss_mb']} MB | "
+                   f"{r.get('bytes_s', 0) / 1e6:.0f} MB | {r.get('bytes_d', 0) / 1e6:.0f} MB | "
+                   f"{r.get('bytes_m', 0) / 1e6:.1f} MB | {r['load']:.1f} |")
+    out += ["", "| documents | query | via | first results | loaded (of which index) | longest block | results | load |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in (r for r in rows if r["kind"] == "browser"):
+        first = f"{r['first_ms']:.0f} ms" if r["first_ms"] is not None else "none"
+        out.append(f"| {r['docs']:,} | {('`' + r['query'] + '`') if r['query'] else '(page alone)'} | {r['via']} | "
+                   f"{first} | {r['kb']} KB ({r['index_kb']} KB) | {r['longest_ms']:.0f} ms | {r['results']} | "
+                   f"{r['load']:.1f} |")
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, nargs="+", default=[10_000, 30_000, 100_000])
@@ -255,7 +272,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--share", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--no-index", action="store_true", help="measure the indexes already built")
+    ap.add_argument("--table", type=Path, help="print the tables of a --json file and stop")
     args = ap.parse_args(argv)
+    if args.table:
+        print(table([json.loads(line) for line in args.table.read_text().splitlines() if line.strip()]))
+        return
     if args.stage:
         n = args.docs[0]
         if args.stage == "make":
