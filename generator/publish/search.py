@@ -444,15 +444,15 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
-                cache_dir: Path | None = None) -> dict[str, str]:
+                cache_dir: Path | None = None, groups: int | None = None) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content
     (iter_index's files, for the tests; the build writes them as they come)."""
-    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir))
+    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups))
 
 
 def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
                consume: bool = False, *, chunk: int = META_CHUNK,
-               cache_dir: Path | None = None) -> Iterator[tuple[str, str]]:
+               cache_dir: Path | None = None, groups: int | None = None) -> Iterator[tuple[str, str]]:
     """Every file of the search index as (relative path under docs/searchindex/, content),
     made one at a time: a document's d/ file as soon as it is read, the postings a group of
     shards at a time (search_shards), so memory follows the largest shard, not the archive.
@@ -464,14 +464,15 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     tests, to see a query load only its candidates' chunks.
     With `cache_dir`, documents whose terms are unchanged take their term ids from the
     previous build (search_merge.PostingsCache) and the postings spill there; the files
-    are the same either way."""
+    are the same either way. `groups`: spill groups (search_shards.group_count by default;
+    any power of two gives the same files)."""
     terms_of = terms_of if terms_of is not None else {}
     cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
     group = repost_groups({d.id: d.duplicates for d in docs})
     vocab = Vocabulary(cache.terms)
-    spill = PostingSpill(group_count(len(docs)), cache_dir)
+    spill = PostingSpill(groups or group_count(len(docs)), cache_dir)
     try:
         spill.add_terms(list(map(shard_key, cache.terms)))
         lengths: list[int] = []

@@ -187,6 +187,8 @@ class PostingsCache:
         out.write(token)
         out.close()
         os.replace(out.name, self.dir / "postings.tids")
+        for stale in self.dir.glob("postings.tids.*"):  # left by a build that stopped midway
+            stale.unlink(missing_ok=True)
         slices = {d: (s, c) for d, s, c in self._recorded}
         dump_pickle(self.path, {"format": self.FORMAT, "terms": terms, "slices": slices, "token": token})
 
