@@ -185,12 +185,13 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
     if meta["fine"]:
         n_fine = -(-len(docs) // meta["fine"])
         assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/lf{k}.js")["len"])] == lengths
-        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/tf{k}.js"))] == [
-            x for k in range(n_chunks) for x in decode_varints(_data(files, f"m/t{k}.js"))]
+        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/tf{k}.js")["dates"])] == [
+            x for k in range(n_chunks) for x in decode_varints(_data(files, f"m/t{k}.js")["dates"])]
     got_len, got_date, got_facets = [], [], []
     for k in range(n_chunks):
         got_len += decode_varints(_data(files, f"m/l{k}.js")["len"])
-        t = decode_varints(_data(files, f"m/t{k}.js"))
+        t = decode_varints(_data(files, f"m/t{k}.js")["dates"])
+        assert _data(files, f"m/t{k}.js")["groups"] == _data(files, f"m/l{k}.js")["groups"]
         got_date += [(t[i], t[i + 1]) for i in range(0, len(t), 2)]
         f, pos = decode_varints(_data(files, f"m/f{k}.js")), 0
         while pos < len(f):

@@ -126,7 +126,8 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         assert loaded == {f"m/l{k}.js" for k in {n // CHUNK for n in cands}}, loaded
         assert 0 < len(loaded) < n_chunks
 
-        # filters alone: the value's own list, and the lengths and dates of the documents passing
+        # filters alone: the value's own list, and the dates (with the repost groups) of the
+        # documents passing; no lengths, since nothing is ranked
         traffic = Traffic().attach(page)
         status, results = _visit(page, site, b, _q(place="广东省"))
         want = _matching(corpus_lines, place="广东省")
@@ -135,8 +136,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         passing = {int(n) for n in _positions(_data(files, f"m/place-{value % meta['facetShards']['place']}.js")[str(value)])}
         loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
         chunks = {n // CHUNK for n in passing}
-        assert loaded == ({f"m/place-{value % meta['facetShards']['place']}.js"} | {f"m/l{k}.js" for k in chunks}
-                          | {f"m/t{k}.js" for k in chunks}), loaded
+        assert loaded == {f"m/place-{value % meta['facetShards']['place']}.js"} | {f"m/t{k}.js" for k in chunks}, loaded
         assert not any(re.match(r"m/f\d", f) for f in loaded), "per-document facets are the trends page's"
         assert traffic.page_errors == [] and traffic.failures == []
 
@@ -148,6 +148,16 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
         assert any(f.startswith("m/t") for f in loaded) and any(f.startswith("m/year-") for f in loaded)
         assert not any(re.match(r"m/f\d", f) for f in loaded)
+
+        # a two-character query sorted by date has no phrase to check and no score to use:
+        # the candidates' dates and groups, no lengths
+        traffic = Traffic().attach(page)
+        status, results = _visit(page, site, b, _q(q="发展", sort="date"))
+        cands = _docs_with_all(files, ["发展"])
+        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        assert loaded == {f"m/t{k}.js" for k in {n // CHUNK for n in cands}}, loaded
+        assert sorted(_ids(results)) == sorted(_matching(corpus_lines, phrase="发展")), status
+        assert traffic.page_errors == [] and traffic.failures == []
 
 
 @pytest.mark.browser
@@ -164,7 +174,7 @@ def test_few_documents_in_a_chunk_load_its_fine_chunks(fine_site, corpus_lines, 
         cands = _docs_with_all(files, ["广东", "东省", "省政", "政府", "府工", "工作", "作报", "报告"])
         loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
         assert loaded == {f"m/lf{k}.js" for k in {n // 2 for n in cands}}, loaded
-        # filters alone: the lengths and dates of the passing documents' fine chunks
+        # filters alone: the dates of the passing documents' fine chunks
         traffic = Traffic().attach(page)
         status, results = _visit(page, site, b, _q(place="广东省"))
         assert sorted(_ids(results)) == sorted(_matching(corpus_lines, place="广东省")), status
@@ -173,7 +183,7 @@ def test_few_documents_in_a_chunk_load_its_fine_chunks(fine_site, corpus_lines, 
         passing = {int(n) for n in _positions(_data(files, facet_file)[str(value)])}
         loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
         fines = {n // 2 for n in passing}
-        assert loaded == {facet_file} | {f"m/lf{k}.js" for k in fines} | {f"m/tf{k}.js" for k in fines}, loaded
+        assert loaded == {facet_file} | {f"m/tf{k}.js" for k in fines}, loaded
         assert traffic.page_errors == [] and traffic.failures == []
 
 

@@ -200,7 +200,11 @@
           v = decode(data.groups);
           for (var g = 0; g + 1 < v.length; g += 2) docOf(m, start + v[g]).group = start + v[g] - v[g + 1];
         } else if (part === "t") {
-          v = decode(data);
+          v = decode(typeof data === "string" ? data : data.dates);
+          if (data.groups) {
+            var gv = decode(data.groups);
+            for (var gi = 0; gi + 1 < gv.length; gi += 2) docOf(m, start + gv[gi]).group = start + gv[gi] - gv[gi + 1];
+          }
           for (n = start; n < end; n++) {
             docOf(m, n).year = v[2 * (n - start)] - 1;
             docOf(m, n).md = v[2 * (n - start) + 1];
@@ -456,10 +460,15 @@
                      partial: false, loadedBytes: 0,
                      // filters alone browse; no query and no filter asks for one
                      browse: !String(q || "").trim() && Object.keys(filters || {}).length > 0 };
+      // Sorted by date, with no phrase to check (filters alone, or a query of one or two
+      // characters), the hits need dates and repost groups only: the "t" chunks hold both
+      // (format 5), so the lengths are not loaded (at 100,000 documents, 300 KB for a
+      // filter every chunk passes).
+      var datesOnly = result.sort === "date" && (m.raw.format >= 5) && (result.browse || query.short);
       /** The metadata the hits' order needs (groups always, dates to sort by date), then order. */
       function finish() {
         var nums = hits.map(function (h) { return h.doc; });
-        var parts = [needDocs(m, nums, "l")];
+        var parts = datesOnly ? [] : [needDocs(m, nums, "l")];
         if (result.sort === "date") parts.push(needDocs(m, nums, "t"));
         return Promise.all(parts).then(function () { order(result); return result; });
       }
@@ -491,8 +500,9 @@
         });
         var isCand = {};
         cands.forEach(function (n) { isCand[n] = 1; });
-        // BM25 needs the candidates' lengths: their chunks only
-        return needDocs(m, cands, "l").then(function () {
+        // BM25 needs the candidates' lengths: their chunks only (none when sorted by date
+        // with nothing to check: the scores would not be used)
+        return (datesOnly ? Promise.resolve() : needDocs(m, cands, "l")).then(function () {
           function add(term, weight) {
             var list = post[term];
             if (!list.length) return;
@@ -500,6 +510,7 @@
             for (var i = 0; i < list.length; i++) {
               var d = list[i][0];
               if (!isCand[d]) continue;
+              if (datesOnly) continue;
               var tf = list[i][1], dl = m.docs[d].len;
               var s = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
               scores[d] = (scores[d] || 0) + weight * s;

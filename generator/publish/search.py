@@ -61,13 +61,16 @@ from generator.publish.search_merge import PostingsCache, Vocabulary, compact_id
 from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
-FORMAT = 5  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key
+FORMAT = 5  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
+# fine chunks, and repost groups in the dates' chunks too
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
 CONT = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
 TF_CODES = (1, 2, 3, 4, 6, 12, 24, 48)  # representative tf of codes 0..7 (log-spaced above 4)
-SHARD_TARGET = 40_000  # bytes of postings per shard the shard count aims at
+# bytes of postings per shard the shard count aims at: what a query loads beside its own
+# terms' postings, once per bigram (shard_key)
+SHARD_TARGET = 20_000
 MIN_SHARDS, MAX_SHARDS = 4, 1 << 15
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"^[a-z0-9]{2,}$")
@@ -366,8 +369,10 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
     - m/l<k>.js    documents k×chunk …: their lengths (BM25, and the byte estimate of
                    their text) and, sparsely, the repost group of those that have one:
                    what ranking a query's candidates needs.
-    - m/t<k>.js    the same documents' year (index + 1, 0 = unknown) and month × 32 + day:
-                   loaded only to sort by date (and to list filters alone, newest first).
+    - m/t<k>.js    the same documents' year (index + 1, 0 = unknown) and month × 32 + day
+                   ("dates"), and their repost groups again ("groups"): loaded only to sort
+                   by date (and to list filters alone, newest first), which then needs no
+                   lengths (a one- or two-character query has no phrase to check).
     - m/lf<k>.js, m/tf<k>.js  the same in chunks of chunk / FINE_PER_CHUNK documents
                    (none when that is under one), for a query whose documents are few in a chunk.
     - m/<facet>-<j>.js  per facet value, the documents that have it (delta-coded): a
@@ -399,9 +404,11 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
                 "len": "".join(varint(lengths[n]) for n in span),
                 "groups": "".join(varint(x) for pair in grouped for x in pair),
             })
-            files[f"m/t{suffix}{key}.js"] = script_file("m", f"t{suffix}{key}", "".join(
-                varint(index_of["year"][years[n][0]] + 1 if years[n] else 0) + varint(month_day(docs[n]))
-                for n in span))
+            files[f"m/t{suffix}{key}.js"] = script_file("m", f"t{suffix}{key}", {
+                "dates": "".join(varint(index_of["year"][years[n][0]] + 1 if years[n] else 0) +
+                                 varint(month_day(docs[n])) for n in span),
+                "groups": "".join(varint(x) for pair in grouped for x in pair),
+            })
     for start in _chunks(n_docs, chunk):
         span = range(start, min(n_docs, start + chunk))
         rec = []

@@ -239,6 +239,8 @@ def site(work: Path, index_docs: Path) -> Path:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         subprocess.run([sys.executable, "-m", "generator", "--root", str(proj), "build"], cwd=ROOT, env=env,
                        check=True, stdout=subprocess.DEVNULL)
+    for asset in ("search.js", "search.css"):  # the client as it is now, not as the site was built
+        shutil.copy(ROOT / "docs" / "assets" / asset, proj / "site" / "assets" / asset)
     target = proj / "site" / "searchindex"
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(index_docs / "searchindex", target, copy_function=os.link)
