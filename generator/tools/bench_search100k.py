@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--stage", choices=["make", "index"], help=argparse.SUPPRESS)  # the child processes
     ap.add_argument("--json", type=Path, help="append the results here, one JSON line each")
     ap.add_argument("--share", type=int, default=0, help=argparse.SUPPRESS)
-    ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--store", type=Path, help="a store of at least as many documents (made by an earlier run)")
     ap.add_argument("--no-index", action="store_true", help="measure the indexes already built")
     ap.add_argument("--table", type=Path, help="print the tables of a --json file and stop")
     args = ap.parse_args(argv)
@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(json.dumps(index(args.store, args.work / f"index-{n}", n)))
         return
-    biggest = args.work / f"store-{max(args.docs)}"
+    biggest = args.store or args.work / f"store-{max(args.docs)}"
     for n in sorted(args.docs, reverse=True):
         store = biggest  # one store of the largest size; smaller sizes are its first documents
         if not (store / "docs.pickle").exists():  # one process per core, as the pipeline's workers
