@@ -196,11 +196,26 @@ class StoredParts:
         return self._load(doc_id).pop(doc_id, default)
 
 
+def split_docs(store: Path) -> None:
+    """docs.pickle in batches (docs-<k>.pickle), so that the index stage of a smaller size
+    reads only its own documents' metadata and its peak memory is its own."""
+    if (store / "docs-0.pickle").exists():
+        return
+    with (store / "docs.pickle").open("rb") as fh:
+        docs = pickle.load(fh)
+    for k in range(0, len(docs), BATCH):
+        with (store / f"docs-{k // BATCH}.pickle").open("wb") as fh:
+            pickle.dump(docs[k : k + BATCH], fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def stored_docs(store: Path, n: int) -> list[Document]:
     """The first n documents of a store (a store of more documents serves smaller sizes:
     its first n documents are an archive of their own, reposts of later ones left out)."""
-    with (store / "docs.pickle").open("rb") as fh:
-        docs = pickle.load(fh)[:n]
+    docs: list[Document] = []
+    for k in range(-(-n // BATCH)):
+        with (store / f"docs-{k}.pickle").open("rb") as fh:
+            docs.extend(pickle.load(fh))
+    docs = docs[:n]
     ids = {d.id for d in docs}
     for d in docs:
         d.duplicates = [x for x in d.duplicates if x.id in ids]
@@ -297,6 +312,9 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"making {n} documents failed")
         if args.no_index:
             continue
+        subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                        "from generator.tools.bench_search100k import split_docs; split_docs(Path(sys.argv[1]))",
+                        str(store)], check=True)  # in a process of its own: it reads every document
         shutil.rmtree(args.work / f"index-{n}", ignore_errors=True)
         out = subprocess.run([sys.executable, "-m", "generator.tools.bench_search100k", "--stage", "index",
                               "--docs", str(n), "--work", str(args.work), "--store", str(store)],
