@@ -23,6 +23,7 @@ from generator.publish.search import (
     char_terms,
     decode_varints,
     fnv1a,
+    shard_key,
     t2s_table,
     tf_code,
     varint,
@@ -49,6 +50,13 @@ def test_fnv1a_is_stable() -> None:
     assert fnv1a("") == 0x811C9DC5
     assert fnv1a("a") == 0xE40C292C
     assert fnv1a("foobar") == 0xBF9CF968
+
+
+def test_a_querys_title_terms_and_words_share_its_bigrams_shards() -> None:
+    # a query loads one shard per bigram: its title terms and whole words are in those shards
+    assert shard_key("发展") == shard_key("#发展") == shard_key("发展规划纲要") == "发展"
+    assert shard_key("#发") == shard_key("发") == "发"
+    assert shard_key("covid19") == shard_key("#covid19") == "covid19"  # Latin words stay whole
 
 
 def test_character_terms_are_unigrams_and_bigrams_of_han_runs() -> None:
@@ -88,7 +96,7 @@ def fixture_docs():
 
 def _postings(files: dict[str, str], term: str) -> list[int]:
     meta = json.loads(files["meta.js"].split(",", 2)[2].rsplit(")", 1)[0])
-    shard = fnv1a(term) & (meta["shards"] - 1)
+    shard = fnv1a(shard_key(term)) & (meta["shards"] - 1)
     data = json.loads(files[f"s/{shard}.js"].split(",", 2)[2].rsplit(")", 1)[0])
     docs, prev = [], -1
     for v in decode_varints(data.get(term, "")):
@@ -171,11 +179,19 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
     meta = _data(files, "meta.js")
     assert "records" not in meta and meta["chunk"] == chunk and meta["docs"] == len(docs)
     n_chunks = -(-len(docs) // chunk)
-    assert sorted(r for r in files if r.startswith("m/l")) == sorted(f"m/l{k}.js" for k in range(n_chunks))
+    assert sorted(r for r in files if re.fullmatch(r"m/l\d+\.js", r)) == sorted(f"m/l{k}.js" for k in range(n_chunks))
+    # the fine chunks (a tenth of a chunk) hold the same lengths and dates
+    assert meta["fine"] == chunk // 10
+    if meta["fine"]:
+        n_fine = -(-len(docs) // meta["fine"])
+        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/lf{k}.js")["len"])] == lengths
+        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/tf{k}.js")["dates"])] == [
+            x for k in range(n_chunks) for x in decode_varints(_data(files, f"m/t{k}.js")["dates"])]
     got_len, got_date, got_facets = [], [], []
     for k in range(n_chunks):
         got_len += decode_varints(_data(files, f"m/l{k}.js")["len"])
-        t = decode_varints(_data(files, f"m/t{k}.js"))
+        t = decode_varints(_data(files, f"m/t{k}.js")["dates"])
+        assert _data(files, f"m/t{k}.js")["groups"] == _data(files, f"m/l{k}.js")["groups"]
         got_date += [(t[i], t[i + 1]) for i in range(0, len(t), 2)]
         f, pos = decode_varints(_data(files, f"m/f{k}.js")), 0
         while pos < len(f):

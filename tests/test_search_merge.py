@@ -99,3 +99,20 @@ def test_records_made_by_the_worker_are_the_ones_written(archive) -> None:
     with_records = build_index(docs, archive.search_terms)
     without = {k: replace(v, record="") for k, v in archive.search_terms.items()}
     assert build_index(docs, without) == with_records
+
+
+@pytest.mark.parametrize("groups", [2, 64])
+def test_postings_built_in_spill_groups_equal_one_pass(archive, groups) -> None:
+    """The index stage spills postings by term-hash group and encodes a group at a time
+    (search_shards): fewer groups than shards (2) or more (64, several groups per shard),
+    the files are those of one group holding everything."""
+    docs = sorted(archive.documents, key=lambda d: d.id)
+    one = build_index(docs, archive.search_terms, groups=1)
+    assert build_index(docs, archive.search_terms, groups=groups) == one
+
+
+def test_group_count_follows_the_archive() -> None:
+    from generator.publish.search_shards import MAX_GROUPS, group_count
+
+    assert group_count(10) == 1 and group_count(401) == 2
+    assert group_count(100_000) == MAX_GROUPS == 256

@@ -20,24 +20,34 @@ from browserlib import Traffic, serve
 from conftest import copy_project, run_generator
 from test_search import SEMANTICS, _ids, _matching, _q, _visit
 
-from generator.publish.search import INDEX_DIR, build_index, decode_varints, fnv1a
+from generator.publish.search import INDEX_DIR, build_index, decode_varints, fnv1a, shard_key
 
 CHUNK = 2
 
 
 @pytest.fixture(scope="module")
 def chunked_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    return _site_with_chunks(tmp_path_factory.mktemp("meta-split"), CHUNK)
+
+
+@pytest.fixture(scope="module")
+def fine_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """Chunks of 20 documents (all eight in one) with fine chunks of two."""
+    return _site_with_chunks(tmp_path_factory.mktemp("meta-fine"), 20)
+
+
+def _site_with_chunks(tmp: Path, chunk: int) -> tuple[Path, dict[str, str]]:
     from generator.link import link
     from generator.pipeline import collect
 
-    root = copy_project(tmp_path_factory.mktemp("meta-split"), corpus=SEMANTICS)
+    root = copy_project(tmp, corpus=SEMANTICS)
     proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     report = collect(root, progress=False, corpus=root / "corpus", segment=True)
     assert not report.errors, report.errors
     link(report.documents)
     docs = sorted(report.documents, key=lambda d: d.id)
-    files = build_index(docs, report.search_terms, chunk=CHUNK)
+    files = build_index(docs, report.search_terms, chunk=chunk)
     site = root / "site"
     # the build's own index is the same apart from the chunk size
     built = {p.relative_to(site / INDEX_DIR).as_posix() for p in (site / INDEX_DIR).rglob("*.js")}
@@ -69,7 +79,7 @@ def _docs_with_all(files: dict[str, str], terms: list[str]) -> set[int]:
     for t in terms:
         have = set()
         for term in (t, "#" + t):
-            data = _data(files, f"s/{fnv1a(term) & (shards - 1)}.js")
+            data = _data(files, f"s/{fnv1a(shard_key(term)) & (shards - 1)}.js")
             prev = -1
             for v in decode_varints(data.get(term, "")):
                 prev += v // 8 + 1
@@ -116,7 +126,8 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         assert loaded == {f"m/l{k}.js" for k in {n // CHUNK for n in cands}}, loaded
         assert 0 < len(loaded) < n_chunks
 
-        # filters alone: the value's own list, and the lengths and dates of the documents passing
+        # filters alone: the value's own list, and the dates (with the repost groups) of the
+        # documents passing; no lengths, since nothing is ranked
         traffic = Traffic().attach(page)
         status, results = _visit(page, site, b, _q(place="广东省"))
         want = _matching(corpus_lines, place="广东省")
@@ -125,8 +136,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         passing = {int(n) for n in _positions(_data(files, f"m/place-{value % meta['facetShards']['place']}.js")[str(value)])}
         loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
         chunks = {n // CHUNK for n in passing}
-        assert loaded == ({f"m/place-{value % meta['facetShards']['place']}.js"} | {f"m/l{k}.js" for k in chunks}
-                          | {f"m/t{k}.js" for k in chunks}), loaded
+        assert loaded == {f"m/place-{value % meta['facetShards']['place']}.js"} | {f"m/t{k}.js" for k in chunks}, loaded
         assert not any(re.match(r"m/f\d", f) for f in loaded), "per-document facets are the trends page's"
         assert traffic.page_errors == [] and traffic.failures == []
 
@@ -138,6 +148,43 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
         assert any(f.startswith("m/t") for f in loaded) and any(f.startswith("m/year-") for f in loaded)
         assert not any(re.match(r"m/f\d", f) for f in loaded)
+
+        # a two-character query sorted by date has no phrase to check and no score to use:
+        # the candidates' dates and groups, no lengths
+        traffic = Traffic().attach(page)
+        status, results = _visit(page, site, b, _q(q="发展", sort="date"))
+        cands = _docs_with_all(files, ["发展"])
+        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        assert loaded == {f"m/t{k}.js" for k in {n // CHUNK for n in cands}}, loaded
+        assert sorted(_ids(results)) == sorted(_matching(corpus_lines, phrase="发展")), status
+        assert traffic.page_errors == [] and traffic.failures == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_few_documents_in_a_chunk_load_its_fine_chunks(fine_site, corpus_lines, page, via) -> None:
+    site, files = fine_site
+    meta = _data(files, "meta.js")
+    assert meta["chunk"] == 20 and meta["fine"] == 2 and meta["docs"] <= 20
+    with serve(site) as base:
+        b = base if via == "http" else None
+        traffic = Traffic().attach(page)
+        status, results = _visit(page, site, b, _q(q="广东省政府工作报告"))
+        assert _ids(results) == ["2026-guangdong-title-only", "2024-guangdong"], status
+        cands = _docs_with_all(files, ["广东", "东省", "省政", "政府", "府工", "工作", "作报", "报告"])
+        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        assert loaded == {f"m/lf{k}.js" for k in {n // 2 for n in cands}}, loaded
+        # filters alone: the dates of the passing documents' fine chunks
+        traffic = Traffic().attach(page)
+        status, results = _visit(page, site, b, _q(place="广东省"))
+        assert sorted(_ids(results)) == sorted(_matching(corpus_lines, place="广东省")), status
+        value = meta["facets"]["place"].index("广东省")
+        facet_file = f"m/place-{value % meta['facetShards']['place']}.js"
+        passing = {int(n) for n in _positions(_data(files, facet_file)[str(value)])}
+        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        fines = {n // 2 for n in passing}
+        assert loaded == {facet_file} | {f"m/tf{k}.js" for k in fines}, loaded
+        assert traffic.page_errors == [] and traffic.failures == []
 
 
 def _positions(enc: str) -> list[int]:

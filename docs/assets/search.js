@@ -17,11 +17,13 @@
  *             for the documents in a group. What ranking candidates needs.
  *   m/t<k>.js varints per document: year index + 1 (0 = unknown), month × 32 + day.
  *             Loaded only to sort by date.
+ *   m/lf<k>.js, m/tf<k>.js  the same for documents k × fine … (meta.js fine; 0: none),
+ *             loaded instead of a chunk where few of its documents are needed.
  *   m/<facet>-<j>.js {value index: varints of doc − previous doc − 1} for the values
  *             i with i % facetShards[facet] = j: a filter loads its own values' lists.
  *   m/f<k>.js varints per document, for each facet in facetOrder a count and that many
  *             value indexes: only SearchArchive.meta() (the trends page) loads them.
- *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(term) & (shards − 1).
+ *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(shardKey(term)) & (shards − 1).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
  *             packed with the table of dt.js (see unpack below). A document published in
@@ -38,8 +40,8 @@
  * 部分匹配); within each, title matches then BM25 (plus the query's whole words of 3+
  * characters), or newest first with sort=date. Whether a document holds the whole query
  * needs its text: settle() loads d/ files in the order shown, first until the first page
- * is settled, then the rest when their text is small enough (AUTO_CHECK_BYTES; a quoted
- * phrase up to QUOTED_CHECK_BYTES), else when the reader asks. Quoted phrases are exact: only documents
+ * is settled, then the rest when the query's data with their text is small enough
+ * (AUTO_CHECK_BYTES; a quoted phrase up to QUOTED_CHECK_BYTES), else when the reader asks. Quoted phrases are exact: only documents
  * holding them are results. Without a query, the filters alone list documents by date.
  * Reposts are one result; counts are of documents.
  * URL parameters: q, sort (relevance|date), year (2024, 2015-2019, 2015-), place, speaker,
@@ -67,6 +69,17 @@
 
   var store = {};
   var pending = {};
+  var fetched = 0; // characters of index data loaded so far (sizeOf), for the per-query budget
+
+  /** About how many bytes a loaded file's data took (its strings' lengths): the index is
+   * ASCII but for titles and names, and a script's size is not readable from file://. */
+  function sizeOf(x) {
+    if (typeof x === "string") return x.length;
+    if (x === null || typeof x !== "object") return 8;
+    var n = 2;
+    for (var k in x) if (Object.prototype.hasOwnProperty.call(x, k)) n += k.length + 4 + sizeOf(x[k]);
+    return n;
+  }
 
   /** Called by every index file. */
   function put(kind, key, data) { store[kind + "/" + key] = data; }
@@ -82,6 +95,7 @@
       s.src = BASE + path;
       s.async = true;
       s.onload = function () {
+        if (id in store) fetched += sizeOf(store[id]);
         if (id in store) resolve(store[id]);
         else reject(new Error("search index file " + path + " did not register"));
       };
@@ -169,25 +183,40 @@
   }
 
   /** Load the chunks of `part` ("l": length and group, "t": date, "f": facets) holding
-   * the documents `nums` (an array of numbers) and decode them into m.docs. */
+   * the documents `nums` (an array of numbers) and decode them into m.docs. "l" and "t"
+   * also come in fine chunks (meta.js fine: documents per fine chunk, "lf<k>", "tf<k>"):
+   * where the documents needed in a chunk fall in at most half of its fine chunks, those
+   * are loaded instead of the chunk (a filter passing a few hundred of 100,000 documents
+   * needs a few per chunk). */
   function needDocs(m, nums, part) {
-    var size = m.raw.chunk, want = {};
-    for (var i = 0; i < nums.length; i++) {
-      var k = Math.floor(nums[i] / size);
-      if (!m.chunks[part + k]) want[k] = 1;
+    var size = m.raw.chunk, fine = part === "f" ? 0 : (m.raw.fine || 0), want = {}, i, k;
+    var per = {}; // chunk → {fine chunk: 1} of the documents needed there
+    for (i = 0; i < nums.length; i++) {
+      k = Math.floor(nums[i] / size);
+      if (m.chunks[part + k] || (fine && m.chunks[part + "f" + Math.floor(nums[i] / fine)])) continue;
+      (per[k] = per[k] || {})[fine ? Math.floor(nums[i] / fine) : 0] = 1;
     }
-    return Promise.all(Object.keys(want).map(function (k) {
-      return load("m", part + k).then(function (data) {
-        if (m.chunks[part + k]) return;
-        m.chunks[part + k] = true;
-        var start = +k * size, end = Math.min(m.raw.docs, start + size), n, v;
+    Object.keys(per).forEach(function (c) {
+      var fines = Object.keys(per[c]);
+      if (fine && fines.length * fine * 2 <= size) fines.forEach(function (f) { want[part + "f" + f] = [+f * fine, fine]; });
+      else want[part + c] = [+c * size, size];
+    });
+    return Promise.all(Object.keys(want).map(function (key) {
+      return load("m", key).then(function (data) {
+        if (m.chunks[key]) return;
+        m.chunks[key] = true;
+        var start = want[key][0], end = Math.min(m.raw.docs, start + want[key][1]), n, v;
         if (part === "l") {
           v = decode(data.len);
           for (n = start; n < end; n++) docOf(m, n).len = v[n - start];
           v = decode(data.groups);
           for (var g = 0; g + 1 < v.length; g += 2) docOf(m, start + v[g]).group = start + v[g] - v[g + 1];
         } else if (part === "t") {
-          v = decode(data);
+          v = decode(typeof data === "string" ? data : data.dates);
+          if (data.groups) {
+            var gv = decode(data.groups);
+            for (var gi = 0; gi + 1 < gv.length; gi += 2) docOf(m, start + gv[gi]).group = start + gv[gi] - gv[gi + 1];
+          }
           for (n = start; n < end; n++) {
             docOf(m, n).year = v[2 * (n - start)] - 1;
             docOf(m, n).md = v[2 * (n - start) + 1];
@@ -246,7 +275,7 @@
   function meta() {
     return head().then(function (m) {
       var all = [];
-      for (var n = 0; n < m.raw.docs; n += m.raw.chunk) all.push(n);
+      for (var n = 0; n < m.raw.docs; n++) all.push(n); // every document: whole chunks
       return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")]).then(function () {
         return m;
       });
@@ -318,7 +347,15 @@
              short: needles.every(function (n) { return (n.match(PART) || [n]).join("") === n && n.length <= 2; }) };
   }
 
-  function shardOf(term, m) { return fnv1a(term) & (m.raw.shards - 1); }
+  /** What picks a term's shard (generator/publish/search.py shard_key): the term without
+   * the title mark '#', and of a Han word its first two characters, so a query's title
+   * terms and whole words are in the shards of its bigrams. */
+  function shardKey(term) {
+    var t = term.charAt(0) === "#" ? term.slice(1) : term;
+    return HAN.test(t.charAt(0)) ? t.slice(0, 2) : t;
+  }
+
+  function shardOf(term, m) { return fnv1a(m.raw.format >= 5 ? shardKey(term) : term) & (m.raw.shards - 1); }
 
   /** Postings of the given terms: {term: [[doc, tf], ...]} (absent terms map to []). */
   function postings(terms, m) {
@@ -408,12 +445,18 @@
 
   // Telling whole-phrase matches from word-only ones needs the documents' text. The first
   // page's documents are loaded anyway (snippets). The rest are checked without asking
-  // only when all of their text (estimated from their length) is at most AUTO_CHECK_BYTES,
-  // so an ordinary query stays within the ≤ 1 MB per query of BENCHMARKS.md; a quoted
-  // phrase, where the reader asked for an exact count, up to QUOTED_CHECK_BYTES. Beyond
-  // that the page says how many are unchecked and checks them when asked.
-  var AUTO_CHECK_BYTES = typeof CONFIG.autoCheckBytes === "number" ? CONFIG.autoCheckBytes : 500000;
-  var QUOTED_CHECK_BYTES = typeof CONFIG.quotedCheckBytes === "number" ? CONFIG.quotedCheckBytes : 4000000;
+  // only when the index data the query has loaded (postings, metadata, first page) plus all
+  // of their text (estimated from their length) is at most AUTO_CHECK_BYTES; a quoted
+  // phrase, where the reader asked for an exact count, is checked a batch at a time until
+  // the query has loaded QUOTED_CHECK_BYTES (a batch is cut to what fits). With the page's
+  // own files (~340 KB) and meta.js (166 KB at 30,000 documents) that keeps a query near the
+  // ≤ 1 MB of BENCHMARKS.md. Beyond that the page
+  // says how many are unchecked and checks them when asked.
+  var AUTO_CHECK_BYTES = typeof CONFIG.autoCheckBytes === "number" ? CONFIG.autoCheckBytes : 400000;
+  var QUOTED_CHECK_BYTES = typeof CONFIG.quotedCheckBytes === "number" ? CONFIG.quotedCheckBytes : 400000;
+
+  /** Index data this query has loaded so far (sizeOf of every file since it started). */
+  function queryBytes(result) { return fetched - result.startFetched; }
 
   function estimate(result, h) { return 2 * result.m.docs[h.doc].len + 200; }
 
@@ -429,16 +472,22 @@
    * text; title matches rank first. Without a query, every document passing the filters.
    */
   function search(q, filters, sort) {
+    var startFetched = fetched;
     return Promise.all([head(), loadT2s()]).then(function (res) {
       var m = res[0], query = parseQuery(q), hits = [];
       var result = { query: query, m: m, hits: hits, sort: sort || (query.must.length ? "relevance" : "date"),
-                     partial: false, loadedBytes: 0,
+                     partial: false, loadedBytes: 0, startFetched: startFetched,
                      // filters alone browse; no query and no filter asks for one
                      browse: !String(q || "").trim() && Object.keys(filters || {}).length > 0 };
+      // Sorted by date, with no phrase to check (filters alone, or a query of one or two
+      // characters), the hits need dates and repost groups only: the "t" chunks hold both
+      // (format 5), so the lengths are not loaded (at 100,000 documents, 300 KB for a
+      // filter every chunk passes).
+      var datesOnly = result.sort === "date" && (m.raw.format >= 5) && (result.browse || query.short);
       /** The metadata the hits' order needs (groups always, dates to sort by date), then order. */
       function finish() {
         var nums = hits.map(function (h) { return h.doc; });
-        var parts = [needDocs(m, nums, "l")];
+        var parts = datesOnly ? [] : [needDocs(m, nums, "l")];
         if (result.sort === "date") parts.push(needDocs(m, nums, "t"));
         return Promise.all(parts).then(function () { order(result); return result; });
       }
@@ -470,8 +519,9 @@
         });
         var isCand = {};
         cands.forEach(function (n) { isCand[n] = 1; });
-        // BM25 needs the candidates' lengths: their chunks only
-        return needDocs(m, cands, "l").then(function () {
+        // BM25 needs the candidates' lengths: their chunks only (none when sorted by date
+        // with nothing to check: the scores would not be used)
+        return (datesOnly ? Promise.resolve() : needDocs(m, cands, "l")).then(function () {
           function add(term, weight) {
             var list = post[term];
             if (!list.length) return;
@@ -479,6 +529,7 @@
             for (var i = 0; i < list.length; i++) {
               var d = list[i][0];
               if (!isCand[d]) continue;
+              if (datesOnly) continue;
               var tf = list[i][1], dl = m.docs[d].len;
               var s = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
               scores[d] = (scores[d] || 0) + weight * s;
@@ -556,7 +607,7 @@
       if (!result.counts.unchecked) return true;
       if (all && !force) {
         if (!result.query.exact) return result.autoChecked === false;
-        return result.loadedBytes >= QUOTED_CHECK_BYTES;
+        return queryBytes(result) >= QUOTED_CHECK_BYTES;
       }
       if (all) return false;
       var firstUnchecked = -1;
@@ -567,7 +618,7 @@
       return firstUnchecked < 0 || firstUnchecked >= want;
     }
     if (all && !force && !result.query.exact && result.autoChecked === undefined) {
-      result.autoChecked = uncheckedBytes(result) <= AUTO_CHECK_BYTES; // all or nothing
+      result.autoChecked = queryBytes(result) + uncheckedBytes(result) <= AUTO_CHECK_BYTES; // all or nothing
     }
     function step() {
       if (done()) return Promise.resolve(result);
@@ -575,6 +626,16 @@
       // phrase), then batches of 16 in the order shown
       var batch = all ? [] : result.list.slice(0, want).filter(function (h) { return h.whole === undefined; });
       if (!batch.length) batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 16);
+      if (all && !force && result.query.exact) {
+        // a quoted phrase: only the batch that fits in what is left of the budget
+        var left = QUOTED_CHECK_BYTES - queryBytes(result), fit = [];
+        for (var b = 0; b < batch.length && left >= estimate(result, batch[b]); b++) {
+          left -= estimate(result, batch[b]);
+          fit.push(batch[b]);
+        }
+        if (!fit.length) return Promise.resolve(result);
+        batch = fit;
+      }
       return loadDocs(result, batch).then(function () {
         order(result);
         if (progress) progress(result);

@@ -13,7 +13,7 @@ docs/searchindex/ holds
             them (meta_files): lengths and repost groups (l), dates (t) and facet
             values (f) in chunks of documents, and per facet value the documents that
             have it (<facet>-<j>).
-- s/<k>.js  shard k: postings of every term whose FNV-1a hash falls in k. Terms are
+- s/<k>.js  shard k: postings of every term whose shard_key's FNV-1a hash falls in k. Terms are
             single Han characters and character bigrams of the simplified text (so any
             1–8 character query, a word missing from the dictionary, or one typed with
             spaces, still matches), words of three or more characters and Latin/number
@@ -43,6 +43,7 @@ import math
 import operator
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -57,17 +58,21 @@ from generator.publish import labels, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
-from generator.publish.search_merge import PostingsCache, Vocabulary, compact, fnv1a_many, terms_digest
+from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
+from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
-FORMAT = 4  # 4: meta.js split into m/ (meta_files)
+FORMAT = 5  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
+# fine chunks, and repost groups in the dates' chunks too
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
 CONT = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
 TF_CODES = (1, 2, 3, 4, 6, 12, 24, 48)  # representative tf of codes 0..7 (log-spaced above 4)
-SHARD_TARGET = 40_000  # bytes of postings per shard the shard count aims at
-MIN_SHARDS, MAX_SHARDS = 4, 4096
+# bytes of postings per shard the shard count aims at: what a query loads beside its own
+# terms' postings, once per bigram (shard_key)
+SHARD_TARGET = 20_000
+MIN_SHARDS, MAX_SHARDS = 4, 1 << 15
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"^[a-z0-9]{2,}$")
 CALLBACK = "SearchArchive.put"
@@ -80,6 +85,16 @@ def fnv1a(term: str) -> int:
         h ^= ord(ch)
         h = (h * 0x01000193) & 0xFFFFFFFF
     return h
+
+
+def shard_key(term: str) -> str:
+    """What picks a term's shard (fnv1a(shard_key(term)) & (shards - 1)): the term without
+    the title mark '#', and of a Han word its first two characters. A query's terms are its
+    bigrams (or single characters), their title forms and its whole words, so every one of
+    them lives in the shard of a bigram the query loads anyway: a query of four bigrams
+    loads four shards, not nine (each shard ~40 KB beside the terms it was loaded for)."""
+    t = term[1:] if term[:1] == "#" else term
+    return t[:2] if t[:1] and _HAN_RUN.match(t[:1]) else t
 
 
 def varint(n: int) -> str:
@@ -332,6 +347,10 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tu
 
 
 META_CHUNK = 1000  # documents per m/l<k>.js, m/t<k>.js and m/f<k>.js
+# m/lf<k>.js and m/tf<k>.js hold the same in chunks of META_CHUNK / FINE_PER_CHUNK documents:
+# a query or a filter with few documents per chunk loads a tenth of the bytes for them
+# (at 100,000 documents, a filter passing a few hundred documents touched every chunk)
+FINE_PER_CHUNK = 10
 FACET_SHARD_TARGET = 20_000  # bytes of document lists per m/<facet>-<j>.js the shard count aims at
 
 
@@ -351,8 +370,12 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
     - m/l<k>.js    documents k×chunk …: their lengths (BM25, and the byte estimate of
                    their text) and, sparsely, the repost group of those that have one:
                    what ranking a query's candidates needs.
-    - m/t<k>.js    the same documents' year (index + 1, 0 = unknown) and month × 32 + day:
-                   loaded only to sort by date (and to list filters alone, newest first).
+    - m/t<k>.js    the same documents' year (index + 1, 0 = unknown) and month × 32 + day
+                   ("dates"), and their repost groups again ("groups"): loaded only to sort
+                   by date (and to list filters alone, newest first), which then needs no
+                   lengths (a one- or two-character query has no phrase to check).
+    - m/lf<k>.js, m/tf<k>.js  the same in chunks of chunk / FINE_PER_CHUNK documents
+                   (none when that is under one), for a query whose documents are few in a chunk.
     - m/<facet>-<j>.js  per facet value, the documents that have it (delta-coded): a
                    filter loads the lists of its own values, never a column of every document.
     - m/f<k>.js    each document's facet values in its own order (count + indexes per facet),
@@ -369,16 +392,26 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
             index = {v: i for i, v in enumerate(order)}
         names[name], index_of[name] = order, index
     files: dict[str, str] = {}
+    years = facets["year"]
+    fine = chunk // FINE_PER_CHUNK
+    # l and t in chunks of `chunk` documents, and again in chunks of `fine` ("lf", "tf"): the
+    # client takes the fine ones where a chunk holds few of the documents it needs
+    for size, suffix in ((chunk, ""), (fine, "f")) if fine else ((chunk, ""),):
+        for start in _chunks(n_docs, size):
+            span = range(start, min(n_docs, start + size))
+            key = start // size
+            grouped = [(n - start, n - number[group[docs[n].id]]) for n in span if group[docs[n].id] != docs[n].id]
+            files[f"m/l{suffix}{key}.js"] = script_file("m", f"l{suffix}{key}", {
+                "len": "".join(varint(lengths[n]) for n in span),
+                "groups": "".join(varint(x) for pair in grouped for x in pair),
+            })
+            files[f"m/t{suffix}{key}.js"] = script_file("m", f"t{suffix}{key}", {
+                "dates": "".join(varint(index_of["year"][years[n][0]] + 1 if years[n] else 0) +
+                                 varint(month_day(docs[n])) for n in span),
+                "groups": "".join(varint(x) for pair in grouped for x in pair),
+            })
     for start in _chunks(n_docs, chunk):
         span = range(start, min(n_docs, start + chunk))
-        grouped = [(n - start, n - number[group[docs[n].id]]) for n in span if group[docs[n].id] != docs[n].id]
-        files[f"m/l{start // chunk}.js"] = script_file("m", f"l{start // chunk}", {
-            "len": "".join(varint(lengths[n]) for n in span),
-            "groups": "".join(varint(x) for pair in grouped for x in pair),
-        })
-        years = facets["year"]
-        files[f"m/t{start // chunk}.js"] = script_file("m", f"t{start // chunk}", "".join(
-            varint(index_of["year"][years[n][0]] + 1 if years[n] else 0) + varint(month_day(docs[n])) for n in span))
         rec = []
         for n in span:
             for name, values in facets.items():
@@ -410,6 +443,7 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
         "facetOrder": list(facets),
         "counts": counts,
         "chunk": chunk,
+        "fine": fine,
         "facetShards": facet_shards,
         "tf": list(TF_CODES),
     })
@@ -418,67 +452,61 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
-                cache_dir: Path | None = None) -> dict[str, str]:
-    """Every file of the search index: relative path under docs/searchindex/ → content.
+                cache_dir: Path | None = None, groups: int | None = None) -> dict[str, str]:
+    """Every file of the search index: relative path under docs/searchindex/ → content
+    (iter_index's files, for the tests; the build writes them as they come)."""
+    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups))
+
+
+def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
+               consume: bool = False, *, chunk: int = META_CHUNK,
+               cache_dir: Path | None = None, groups: int | None = None) -> Iterator[tuple[str, str]]:
+    """Every file of the search index as (relative path under docs/searchindex/, content),
+    made one at a time: a document's d/ file as soon as it is read, the postings a group of
+    shards at a time (search_shards), so memory follows the largest shard, not the archive.
 
     `terms_of` holds compact_terms() already computed per document (by the pipeline's
-    workers, and cached); missing documents are computed here. With `consume`, each
-    entry is removed from `terms_of` once read: at 10,000 documents the term strings are
-    the largest thing in memory, and the postings built from them the next largest.
-    `chunk`: documents per m/ chunk (meta_files); smaller in the tests, to see a query
-    load only its candidates' chunks.
+    workers, and cached; any mapping with get and pop, e.g. one that reads the cache);
+    missing documents are computed here. With `consume`, each entry is removed from
+    `terms_of` once read. `chunk`: documents per m/ chunk (meta_files); smaller in the
+    tests, to see a query load only its candidates' chunks.
     With `cache_dir`, documents whose terms are unchanged take their term ids from the
-    previous build (search_merge.PostingsCache); the files are the same either way."""
-    terms_of = terms_of or {}
+    previous build (search_merge.PostingsCache) and the postings spill there; the files
+    are the same either way. `groups`: spill groups (search_shards.group_count by default;
+    any power of two gives the same files)."""
+    terms_of = terms_of if terms_of is not None else {}
     cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
     number = {d.id: n for n, d in enumerate(docs)}
     group = repost_groups({d.id: d.duplicates for d in docs})
     vocab = Vocabulary(cache.terms)
-    digests: list[bytes] = []
-    lengths: list[int] = []
-    bodies: list[str] = []  # each document's d/<n>.js record, serialized by the worker
-    tid_parts, doc_parts, code_parts = [], [], []
-    for n, d in enumerate(docs):
-        t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
-        lengths.append(t.length)
-        bodies.append(t.record or snippet_store.body(doc_record(d), script_body))
-        if not t.codes:
-            continue
-        digests.append(terms_digest(t.keys))
-        ids = cache.get(digests[-1])
-        tid_parts.append(vocab.add(t.keys.split("\n")) if ids is None else ids)
-        doc_parts.append(np.full(len(tid_parts[-1]), n, dtype=np.int32))
-        code_parts.append(np.frombuffer(t.codes, dtype=np.uint8))
-    counts = [len(ids) for ids in tid_parts]
-    tids = np.concatenate(tid_parts) if tid_parts else np.zeros(0, np.int32)
-    terms, tids = compact(vocab.terms(), tids)
-    del vocab
-    cache.save(terms, digests, tids, counts)
-    del cache
-    dnums = np.concatenate(doc_parts) if doc_parts else np.zeros(0, np.int32)
-    codes = np.concatenate(code_parts) if code_parts else np.zeros(0, np.uint8)
-    del tid_parts, doc_parts, code_parts
-    hashes = fnv1a_many(terms)
-    term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
-    k = shard_count(term_bytes + int(len(codes) * 1.6))
-    shard_of_term = (hashes & (k - 1)).astype(np.int32)
-    shards: list[dict[str, str]] = [{} for _ in range(k)]
-    # a few groups of shards at a time keep the sort's memory a fraction of the postings
-    groups = max(1, min(k, len(codes) // 4_000_000 + 1))
-    group_of_posting = shard_of_term[tids] % groups if groups > 1 else None
-    for g in range(groups):
-        if group_of_posting is None:
-            sel_t, sel_d, sel_c = tids, dnums, codes
-        else:
-            mask = group_of_posting == g
-            sel_t, sel_d, sel_c = tids[mask], dnums[mask], codes[mask]
-        if not len(sel_t):
-            continue
-        text, order, offsets = encode_postings(sel_t, sel_d, sel_c)
-        for i, tid in enumerate(order.tolist()):
-            shards[shard_of_term[tid]][terms[tid]] = text[offsets[i] : offsets[i + 1]]
-    del tids, dnums, codes, group_of_posting
+    spill = PostingSpill(groups or group_count(len(docs)), cache_dir)
+    try:
+        spill.add_terms(list(map(shard_key, cache.terms)))
+        lengths: list[int] = []
+        for n, d in enumerate(docs):
+            t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
+            lengths.append(t.length)
+            yield f"d/{n}.js", script_file("d", n, None, t.record or snippet_store.body(doc_record(d), script_body))
+            if not t.codes:
+                continue
+            digest = terms_digest(t.keys)
+            ids = cache.get(digest)
+            if ids is None:
+                ids = vocab.add(t.keys.split("\n"))
+                spill.add_terms(list(map(shard_key, vocab.take_new())))
+            cache.record(digest, ids)
+            spill.add(ids, n, np.frombuffer(t.codes, dtype=np.uint8))
+        terms, new_id = compact_ids(vocab.terms(), spill.used)
+        del vocab
+        cache.save(terms, new_id)
+        del cache
+        term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
+        k = shard_count(term_bytes + int(spill.total * 1.6))
+        for i, shard in shard_postings(spill, terms, new_id, k, encode_postings):
+            yield f"s/{i}.js", script_file("s", i, shard)
+    finally:
+        spill.close()
 
     facets = {
         "year": [[y] if (y := year_of(d)) else [] for d in docs],
@@ -487,14 +515,9 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
     }
-    files = meta_files(docs, lengths, group, number, facets, k, chunk)
-    for i, shard in enumerate(shards):
-        files[f"s/{i}.js"] = script_file("s", i, shard)
-    for n, body in enumerate(bodies):
-        files[f"d/{n}.js"] = script_file("d", n, None, body)
-    files["t2s.js"] = script_file("t2s", 0, t2s_table())
-    files["dt.js"] = script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
-    return files
+    yield from meta_files(docs, lengths, group, number, facets, k, chunk).items()
+    yield "t2s.js", script_file("t2s", 0, t2s_table())
+    yield "dt.js", script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
 
 
 def doc_record(d: Document) -> dict[str, Any]:
@@ -537,9 +560,8 @@ def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        cache_dir: Path | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
     build summary and the benchmark. `consume`, `cache_dir`: see build_index."""
-    files = build_index(docs, terms_of, consume, cache_dir=cache_dir)
     sizes: dict[str, int] = defaultdict(int)
-    for rel, text in sorted(files.items()):
+    for rel, text in iter_index(docs, terms_of, consume, cache_dir=cache_dir):
         out.write_text(docs_dir / INDEX_DIR / rel, text)
         kind = rel.split("/", 1)[0] if "/" in rel else rel
         sizes[kind] += len(text.encode("utf-8"))

@@ -17,7 +17,9 @@ search.fnv1a's values (tests/test_search_merge.py checks both).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
+import tempfile
 from itertools import filterfalse
 from pathlib import Path
 
@@ -58,6 +60,7 @@ class Vocabulary:
     def __init__(self, terms: list[str] | None = None) -> None:
         self._terms = terms or []  # the starting terms (a cached vocabulary), by id
         self._ids: dict[str, int] | None = None  # made on the first add: a rebuild may need none
+        self._new: list[str] = []  # terms added since take_new() was last called, by id
 
     @property
     def ids(self) -> dict[str, int]:
@@ -71,7 +74,14 @@ class Vocabulary:
         new = list(filterfalse(ids.__contains__, keys))
         if new:
             ids.update(zip(new, range(len(ids), len(ids) + len(new)), strict=True))
+            self._new.extend(new)
         return np.fromiter(map(ids.__getitem__, keys), dtype=np.int32, count=len(keys))
+
+    def take_new(self) -> list[str]:
+        """The terms added since the last call, in id order (the shard builder hashes
+        each term once, when it first appears)."""
+        new, self._new = self._new, []
+        return new
 
     def terms(self) -> list[str]:
         """Every term, by id."""
@@ -85,49 +95,102 @@ def terms_digest(keys: str) -> bytes:
 
 class PostingsCache:
     """The previous build's term ids per document, with the vocabulary they refer to, in
-    .cache/search/postings.pickle: a rebuild maps only new or changed documents' terms to
-    ids (the per-posting dictionary lookups were most of the stage) and takes every other
+    .cache/search: a rebuild maps only new or changed documents' terms to ids (the
+    per-posting dictionary lookups were most of the stage) and takes every other
     document's ids as they were. Ids are internal (see the module's docstring), so a build
     from this cache writes the same bytes as a cold one. A missing, unreadable or foreign
-    file is ignored. Pickle is safe here: the file is written only by this program into
-    the project's own .cache/ folder."""
+    cache is ignored. Pickle is safe here: the file is written only by this program into
+    the project's own .cache/ folder.
 
-    FORMAT = 1
+    The ids themselves (4 bytes a posting: 2 GB at 100,000 documents) are not held in
+    memory: postings.tids holds them, read one document at a time, and this build's ids
+    are appended to a new file as its documents are read (record), which save() puts in
+    its place. postings.pickle holds the vocabulary, where each document's ids are in the
+    file, and a token the file starts with, so a pickle never reads another build's file."""
+
+    FORMAT = 2  # 2: ids in postings.tids, streamed
+    HEADER = 16  # bytes of the token at the start of postings.tids
 
     def __init__(self, directory: Path | None) -> None:
+        self.dir = directory
         self.path = directory / "postings.pickle" if directory else None
         self.terms: list[str] = []
-        self.slices: dict[bytes, tuple[int, int]] = {}  # terms digest → where its ids are in `tids`
-        self.tids = np.zeros(0, np.int32)
+        self.slices: dict[bytes, tuple[int, int]] = {}  # terms digest → where its ids are in postings.tids
         self.hits = self.misses = 0
+        self._file = None
+        self._out = None  # this build's ids, appended by record()
+        self._written = 0
+        self._recorded: list[tuple[bytes, int, int]] = []
         if self.path is None or not self.path.exists():
             return
         try:
             with self.path.open("rb") as fh:
                 data = pickle.load(fh)
             if isinstance(data, dict) and data.get("format") == self.FORMAT:
-                self.terms, self.slices, self.tids = data["terms"], data["slices"], data["tids"]
+                fh = (directory / "postings.tids").open("rb")
+                if fh.read(self.HEADER) != data["token"]:
+                    fh.close()
+                    return
+                self.terms, self.slices, self._file = data["terms"], data["slices"], fh
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError):
-            self.terms, self.slices, self.tids = [], {}, np.zeros(0, np.int32)
+            self.terms, self.slices, self._file = [], {}, None
 
     def get(self, digest: bytes) -> np.ndarray | None:
         where = self.slices.get(digest)
-        if where is None:
+        if where is None or self._file is None:
+            self.misses += 1
+            return None
+        self._file.seek(self.HEADER + 4 * where[0])
+        ids = np.frombuffer(self._file.read(4 * where[1]), dtype="<i4")
+        if len(ids) != where[1]:  # a truncated file: look the terms up instead
             self.misses += 1
             return None
         self.hits += 1
-        return self.tids[where[0] : where[0] + where[1]]
+        return ids.astype(np.int32)
 
-    def save(self, terms: list[str], digests: list[bytes], tids: np.ndarray, counts: list[int]) -> None:
-        """Keep this build's ids (documents in `digests` order, their ids concatenated in
-        `tids`), unless nothing changed since the file was read."""
-        if self.path is None or (self.misses == 0 and len(self.slices) == len(set(digests))):
+    def record(self, digest: bytes, ids: np.ndarray) -> None:
+        """This build's ids of the next document (in the order documents are read)."""
+        if self.dir is None:
             return
-        slices, start = {}, 0
-        for digest, count in zip(digests, counts, strict=True):
-            slices[digest] = (start, count)
-            start += count
-        dump_pickle(self.path, {"format": self.FORMAT, "terms": terms, "slices": slices, "tids": tids})
+        if self._out is None:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._out = tempfile.NamedTemporaryFile(dir=self.dir, prefix="postings.tids.", delete=False)
+            self._out.write(bytes(self.HEADER))
+        self._recorded.append((digest, self._written, len(ids)))
+        self._out.write(ids.astype("<i4").tobytes())
+        self._written += len(ids)
+
+    def save(self, terms: list[str], new_id: np.ndarray | None) -> None:
+        """Keep this build's ids, renumbered by `new_id` (None: as recorded) into `terms`,
+        unless nothing changed since the cache was read."""
+        out, self._out = self._out, None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        if out is None:
+            return
+        digests = [d for d, _s, _c in self._recorded]
+        if self.misses == 0 and len(self.slices) == len(set(digests)):
+            out.close()
+            Path(out.name).unlink()
+            return
+        token = hashlib.blake2b(b"".join(digests) + str(self._written).encode(), digest_size=self.HEADER).digest()
+        if new_id is not None:  # renumber in place, a few million ids at a time
+            out.flush()
+            step = 1 << 22
+            for start in range(0, self._written, step):
+                out.seek(self.HEADER + 4 * start)
+                ids = np.frombuffer(out.read(4 * min(step, self._written - start)), dtype="<i4")
+                out.seek(self.HEADER + 4 * start)
+                out.write(new_id[ids].astype("<i4").tobytes())
+        out.seek(0)
+        out.write(token)
+        out.close()
+        os.replace(out.name, self.dir / "postings.tids")
+        for stale in self.dir.glob("postings.tids.*"):  # left by a build that stopped midway
+            stale.unlink(missing_ok=True)
+        slices = {d: (s, c) for d, s, c in self._recorded}
+        dump_pickle(self.path, {"format": self.FORMAT, "terms": terms, "slices": slices, "token": token})
 
 
 def compact(terms: list[str], tids: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -139,3 +202,12 @@ def compact(terms: list[str], tids: np.ndarray) -> tuple[list[str], np.ndarray]:
         return terms, tids
     new_id = np.cumsum(used, dtype=np.int64) - 1
     return [t for t, u in zip(terms, used.tolist(), strict=True) if u], new_id[tids].astype(np.int32)
+
+
+def compact_ids(terms: list[str], used: np.ndarray) -> tuple[list[str], np.ndarray | None]:
+    """compact() from the flags of the used term ids instead of every posting: the kept
+    terms, and old id → new id (None when every term is used and ids stay as they are)."""
+    used = used[: len(terms)]
+    if len(used) == len(terms) and used.all():
+        return terms, None
+    return [t for t, u in zip(terms, used.tolist(), strict=False) if u], (np.cumsum(used, dtype=np.int64) - 1)
