@@ -14,6 +14,7 @@ from datetime import date as Date
 
 from generator.annotate import dates, gazetteer, places, publisher, sessions, speaker
 from generator.annotate.segment import data_lines
+from generator.annotate.sentences import sentence_at
 from generator.clean import SPEAKER_LINE, arabic_dates, collapse_spaced
 from generator.clean.script import to_simplified
 from generator.model import Document, Field, RawDoc
@@ -58,13 +59,6 @@ def month_day(doc: Document) -> tuple[int, int] | None:
     """(month, day) of a date_text such as '8月1日' that has no year."""
     m = _MONTH_DAY.fullmatch(str(doc.value("date_text") or ""))
     return (int(m.group(1)), int(m.group(2))) if m else None
-
-
-def sentence_at(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0]
-    end = min(ends) + 1 if ends else len(text)
-    return text[start:end].strip()
 
 
 # A date the sentence marks as a reference point is not the document's date:

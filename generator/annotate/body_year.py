@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from generator.annotate import sentences
 from generator.model import Document
 
 # year, evidence (the sentence), the words that give it, and whether the year is that of the
@@ -50,9 +51,8 @@ _SENTENCE_END = "。！？!?\n"
 
 
 def sentence_at(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in _SENTENCE_END) + 1
-    ends = [i for i in (text.find(c, pos) for c in _SENTENCE_END) if i >= 0]
-    return text[start : (min(ends) + 1 if ends else len(text))].strip()
+    """A sentence here also ends at a half-width ! or ?, which body text carries."""
+    return sentences.sentence_at(text, pos, _SENTENCE_END)
 
 
 def _valid(year: int) -> bool:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from generator.annotate.sentences import sentence_at as _sentence
 from generator.model import Document, Field
 
 _Y = r"((?:19|20)\d\d)"
@@ -131,12 +132,6 @@ def _set(doc: Document, value: str, precision: str, evidence: str, text: str) ->
     doc.meta["date"] = Field(value, "inferred", evidence)
     doc.meta["date_precision"] = Field(precision, "inferred", None)
     doc.meta["date_text"] = Field(text, "inferred", evidence)
-
-
-def _sentence(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0]
-    return text[start : (min(ends) + 1 if ends else len(text))].strip()
 
 
 # News is posted within days of the event; a stated day further before the page's stamp

@@ -31,6 +31,7 @@ from functools import cache
 from generator.annotate import gazetteer, headline_place, own_county, place_phrases, speaker_place
 from generator.annotate.gazetteer import Division
 from generator.annotate.segment import data_lines
+from generator.annotate.sentences import sentence_at as _sentence
 from generator.annotate.speaker import has_surname, word_tags
 from generator.model import Document, Field
 
@@ -114,7 +115,7 @@ def self_level(text: str) -> tuple[str, str] | None:
     if own["县区"] and not own["市"] and not own["省"]:
         m = re.search(r"我[县旗]", text)
         assert m
-        return "县区", _sentence_around(text, m)
+        return "县区", _sentence(text, m.start())
     if own["市"] or own["省"]:
         return None
     # a county's news names its own organs bare (`，县政府第三次常务会议召开，县委副书记、
@@ -123,7 +124,7 @@ def self_level(text: str) -> tuple[str, str] | None:
     bare = {lvl: list(re.finditer(_BARE_ORGAN + c + _ORGAN_WORD, text)) for lvl, c in
             (("县区", "[县旗]"), ("市", "[市州盟]"), ("省", "(?:省|自治区)"))}
     if len(bare["县区"]) >= 2 and not bare["市"] and not bare["省"]:
-        return "县区", _sentence_around(text, bare["县区"][0])
+        return "县区", _sentence(text, bare["县区"][0].start())
     return None
 
 
@@ -131,10 +132,6 @@ _BARE_ORGAN = r"(?:^|(?<=[，,、。；;：:\s（(“]))"
 _ORGAN_WORD = r"(?:委(?!员)|政府|人大|政协|长(?![江城沙春安治]))"
 
 
-def _sentence_around(text: str, m: re.Match[str]) -> str:
-    start = max(text.rfind(c, 0, m.start()) for c in "。！？\n") + 1
-    end = min([i for i in (text.find(c, m.end()) for c in "。！？\n") if i >= 0] or [len(text)])
-    return text[start : end + 1].strip()
 
 
 # ---------------------------------------------------------------- functional zones
@@ -176,12 +173,6 @@ def zone_host(text: str) -> tuple[Division, str, str] | None:
 def _speaks_for(zone: str, text: str, doc: Document) -> bool:
     """The text is the zone's own: its title names it, or its bodies (党工委, 管委会) act."""
     return zone in str(doc.value("title") or "") or bool(re.search(re.escape(zone) + r"(?:党工委|管委会|管理委员会|新闻中心)", text[:2000]))
-
-
-def _sentence(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
-    end = min([i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0] or [len(text)])
-    return text[start : end + 1].strip()
 
 
 # ---------------------------------------------------------------- a news site's name

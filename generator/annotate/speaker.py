@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from generator.annotate.segment import data_lines
+from generator.annotate.sentences import sentence_at as _sentence
 from generator.model import Document
 
 # ---------------------------------------------------------------- name recognizer
@@ -182,12 +183,6 @@ def _names_after_posts(text: str) -> dict[str, str]:
             role = (role or m.group(0)).strip()
             people.setdefault(name, role)
     return people
-
-
-def _sentence(text: str, pos: int) -> str:
-    start = max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
-    ends = [i for i in (text.find(c, pos) for c in "。！？\n") if i >= 0]
-    return text[start : (min(ends) + 1 if ends else len(text))].strip()
 
 
 def _act_at(text: str, name: str, end: int, vouched: bool) -> re.Match[str] | None:
