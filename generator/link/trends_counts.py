@@ -37,11 +37,14 @@ only, and in the others only the words that became frequent since.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -50,13 +53,14 @@ from pathlib import Path
 import ahocorasick
 import numpy as np
 
+from generator.cluster import executor
 from generator.link.shards import CellSums
 from generator.link.trends_phrases import frequent_phrases, repeated_ngrams
 from generator.model import Document
 from generator.publish import labels
 from generator.publish.indexes import year_of
 from generator.publish.search import DocTerms, compact_terms, t2s_table
-from generator.runtime import dump_pickle, generator_version
+from generator.runtime import default_workers, dump_pickle, generator_version
 
 # Bytes of document text the trends page loads without asking (trends.js's default), and
 # what one character of packed text costs it (trends.js's BYTES_PER_CHAR).
@@ -371,26 +375,31 @@ class _WordCounter:
         self.special[list(self.overlap | set(self.latin))] = True
         self.automaton = _automaton(words)
 
-    def count(self, text: str, values: np.ndarray, latin: set[str]) -> tuple[np.ndarray, np.ndarray]:
+    def count(self, text: str, values: np.ndarray | None, latin: set[str]) -> tuple[np.ndarray, np.ndarray]:
         """(word numbers, occurrences) in `text` of the words the page would count in this
-        document (`values`: its sorted index codes; `latin`: its Latin index words), by
-        word number."""
+        document (`values`: its sorted index codes, None when they are the text's own;
+        `latin`: its Latin index words), by word number."""
         if self.automaton is None:
             return _NONE
         hits = np.fromiter(map(_SECOND, self.automaton.iter(text)), np.int64)
         if not len(hits):
             return _NONE
         ids, n = np.unique(hits, return_counts=True)
-        lo, hi = self.start[ids], self.start[ids + 1]
-        lengths = hi - lo
-        pos = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths) + np.repeat(lo, lengths)
-        need = self.codes[pos]
-        at = np.searchsorted(values, need)
-        at[at >= len(values)] = 0
-        held = values[at] == need if len(values) else np.zeros(len(need), bool)
-        # a word is a candidate when it holds all its codes: no code of it is missing
-        missing = np.bincount(np.repeat(np.arange(len(ids)), lengths)[~held], minlength=len(ids))
-        keep = (missing == 0) & ~self.never[ids]
+        keep = ~self.never[ids]
+        if values is not None:
+            # the index differs from the text (converted by OpenCC): a word is a candidate
+            # when the index holds all its codes. Otherwise every word found in the text has
+            # its characters and pairs there, so the check cannot fail and is skipped.
+            lo, hi = self.start[ids], self.start[ids + 1]
+            lengths = hi - lo
+            pos = (np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+                   + np.repeat(lo, lengths))
+            need = self.codes[pos]
+            at = np.searchsorted(values, need)
+            at[at >= len(values)] = 0
+            held = values[at] == need if len(values) else np.zeros(len(need), bool)
+            missing = np.bincount(np.repeat(np.arange(len(ids)), lengths)[~held], minlength=len(ids))
+            keep &= missing == 0
         for j in np.flatnonzero(keep & self.special[ids]).tolist():
             i = int(ids[j])
             if i in self.latin and not all(x in latin for x in self.latin[i]):
@@ -464,31 +473,37 @@ class _Counting:
                                   np.array([self.word_number[w] for w in added], dtype=np.int32))
         return self.since[fp]
 
-    def words(self, doc: Document, t: DocTerms, dc: DocCounts, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The vocabulary's words in the document (`values`: dc.values, decoded once):
-        (word numbers, occurrences)."""
+    def known(self, doc: Document, t: DocTerms, dc: DocCounts, values: np.ndarray,
+              ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The vocabulary's words in the document from the cache (`values`: dc.values,
+        decoded once), counting only the words new since it was cached; None when the
+        document is to be counted whole (a miss: `record` takes its counts)."""
         cached = self.cached.get(dc.key)
         fp = self.vocab.fingerprint
-        got: tuple[np.ndarray, np.ndarray] | None = None
-        if cached is not None:
-            if cached[0] == fp:
-                self.hits += 1
-                got = cached[1], cached[2]
-            elif (since := self._since(cached[0])) is not None:
-                # count only the words new since; drop those no longer counted
-                self.partial += 1
-                renumber, added, added_numbers = since
-                old_ids = renumber[cached[1]]
-                kept = old_ids >= 0
-                new_ids, new_n = added.count(trend_text(doc, dc.convert), values, set(_latin_of(t.keys)))
-                ids = np.concatenate([old_ids[kept], added_numbers[new_ids]])
-                order = np.argsort(ids, kind="stable")
-                got = ids[order], np.concatenate([cached[2][kept], new_n])[order]
-        if got is None:
-            self.misses += 1
-            got = self.counter.count(trend_text(doc, dc.convert), values, set(_latin_of(t.keys)))
+        if cached is None:
+            return None
+        if cached[0] == fp:
+            self.hits += 1
+            got = cached[1], cached[2]
+        elif (since := self._since(cached[0])) is not None:
+            # count only the words new since; drop those no longer counted
+            self.partial += 1
+            renumber, added, added_numbers = since
+            old_ids = renumber[cached[1]]
+            kept = old_ids >= 0
+            new_ids, new_n = added.count(trend_text(doc, dc.convert), _check(dc, values), set(_latin_of(t.keys)))
+            ids = np.concatenate([old_ids[kept], added_numbers[new_ids]])
+            order = np.argsort(ids, kind="stable")
+            got = ids[order], np.concatenate([cached[2][kept], new_n])[order]
+        else:
+            return None
         self.now[dc.key] = (fp, got[0], got[1])
         return got
+
+    def record(self, dc: DocCounts, got: tuple[np.ndarray, np.ndarray]) -> None:
+        """A missed document's counts, counted whole."""
+        self.misses += 1
+        self.now[dc.key] = (self.vocab.fingerprint, got[0], got[1])
 
     def save(self) -> None:
         """Write the word counts when they changed (the cache then holds exactly this
@@ -526,6 +541,71 @@ def _load(path: Path) -> dict[str, WordCounts]:
         return {}  # an older layout: counted again
     return cached[1]
 
+def _check(dc: DocCounts, values: np.ndarray) -> np.ndarray | None:
+    """The codes a word's candidates are checked against: only where the index differs
+    from the text (converted by OpenCC); see _WordCounter.count."""
+    return values if dc.index is not None else None
+
+
+# One document to count whole, as sent to a worker: its paragraphs joined, whether its
+# text has characters to convert, the codes to check words against, its Latin words.
+CountJob = tuple[str, bool, "np.ndarray | None", tuple[str, ...]]
+
+_WORKER_COUNTER: dict[str, _WordCounter] = {}
+
+
+def count_jobs(fingerprint: str, words: list[str], jobs: list[CountJob]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Count the words in a batch of documents (in a pool worker or in the parent). The
+    automaton is built once per worker and vocabulary, not once per batch."""
+    counter = _WORKER_COUNTER.get(fingerprint)
+    if counter is None:
+        _WORKER_COUNTER.clear()
+        counter = _WORKER_COUNTER[fingerprint] = _WordCounter(words)
+    out = []
+    for raw, convert, check, latin in jobs:
+        text = (raw.translate(_t2s()) if convert else raw).lower()
+        out.append(counter.count(text, check, set(latin)))
+    return out
+
+
+# Documents read at a time, and how many of them must be counted whole for a pool of
+# workers to pay for its start (about a second a worker: imports and the automaton).
+BLOCK = 512
+POOL_MIN_JOBS = 256
+
+
+class _Counters:
+    """Where the words are counted: in this process, or, once a block holds enough
+    documents to count (a cold build), in the per-document stages' executor (the local
+    process pool, or the cluster's workers with --cluster), a block's documents split in
+    batches. The automaton's pass over each text is the trends stage's largest cost (two
+    thirds of it at 10,000 documents), and one core of two sat idle during it. A block is
+    submitted before the previous one is summed, so the parent's summing overlaps the
+    workers' counting; results are taken in document order, so the table is the same
+    whatever the number of workers."""
+
+    def __init__(self, vocab: _Vocabulary, workers: int) -> None:
+        self.vocab = vocab
+        self.workers = workers
+        self.stack = contextlib.ExitStack()
+        self.pool: tuple[Executor, int] | None = None
+
+    def submit(self, jobs: list[CountJob]) -> Callable[[], list[tuple[np.ndarray, np.ndarray]]]:
+        fp, words = self.vocab.fingerprint, self.vocab.words
+        if self.pool is None and self.workers > 1 and len(jobs) >= POOL_MIN_JOBS:
+            self.pool = self.stack.enter_context(executor(self.workers))
+        if self.pool is None or not jobs:
+            done = count_jobs(fp, words, jobs)
+            return lambda: done
+        pool, slots = self.pool
+        size = max(1, -(-len(jobs) // (slots * 2)))
+        futures = [pool.submit(count_jobs, fp, words, jobs[i : i + size]) for i in range(0, len(jobs), size)]
+        return lambda: [r for f in futures for r in f.result()]
+
+    def close(self) -> None:
+        self.stack.close()
+
+
 @dataclass
 class TrendTable:
     """The counts of a run as arrays, one row per (term, cell) with any occurrence, sorted
@@ -550,24 +630,51 @@ class TrendTable:
 
 def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
                 extra: list[str] | None = None, cache_dir: Path | None = None,
-                stats: dict[str, int] | None = None, counts: dict[str, DocCounts] | None = None) -> TrendTable:
+                stats: dict[str, int] | None = None, counts: dict[str, DocCounts] | None = None,
+                workers: int | None = None) -> TrendTable:
     """Exact counts of `vocabulary` (and of `extra` strings, e.g. the keywords for
     trends.csv) per year × genre and province × genre: the characters and pairs from each
     document's DocCounts (`counts`, from the workers; computed here when missing), the
-    words by one Aho-Corasick pass over each document or from the cache (`cache_dir`)."""
+    words by one Aho-Corasick pass over each document or from the cache (`cache_dir`),
+    in `workers` processes (default: as many as the per-document stages use)."""
     vocab = _Vocabulary.of(sorted(set(vocabulary) | set(extra or [])))
     counting = _Counting(vocab, cache_dir)
+    counters = _Counters(vocab, default_workers() if workers is None else workers)
     by_cell: dict[tuple[str, str, str], CellSums] = defaultdict(CellSums)  # summed as read: flat memory
-    for d in docs:
-        t = terms_of.get(d.id) or compact_terms(d)
-        dc = _counts_of(d, t, counts)
-        values = dc.values
-        ids, occ = counting.ids(values, dc.counts, counting.words(d, t, dc, values))
-        keep = occ > 0
-        ids, occ = ids[keep], occ[keep]
-        f = facets_of(d)
-        by_cell[("y", f.year, f.genre)].add(ids, occ)
-        by_cell[("p", f.place, f.genre)].add(ids, occ)
+
+    def finish(block: list[list], result: Callable[[], list[tuple[np.ndarray, np.ndarray]]]) -> None:
+        counted = iter(result())
+        for f, values, occurrences, dc, got in block:
+            if got is None:
+                got = next(counted)
+                counting.record(dc, got)
+            ids, occ = counting.ids(values, occurrences, got)
+            keep = occ > 0
+            ids, occ = ids[keep], occ[keep]
+            by_cell[("y", f.year, f.genre)].add(ids, occ)
+            by_cell[("p", f.place, f.genre)].add(ids, occ)
+
+    try:
+        pending: tuple[list[list], Callable[[], list[tuple[np.ndarray, np.ndarray]]]] | None = None
+        for start in range(0, len(docs), BLOCK):
+            block: list[list] = []
+            jobs: list[CountJob] = []
+            for d in docs[start : start + BLOCK]:
+                t = terms_of.get(d.id) or compact_terms(d)
+                dc = _counts_of(d, t, counts)
+                values = dc.values
+                got = counting.known(d, t, dc, values)
+                if got is None:
+                    jobs.append(("\n".join(d.paragraphs), dc.convert, _check(dc, values), _latin_of(t.keys)))
+                block.append([facets_of(d), values, dc.counts, dc, got])
+            submitted = counters.submit(jobs)
+            if pending is not None:
+                finish(*pending)
+            pending = (block, submitted)
+        if pending is not None:
+            finish(*pending)
+    finally:
+        counters.close()
     counting.save()
     if stats is not None:
         stats.update(cached=counting.hits, words_added=counting.partial, counted=counting.misses)
