@@ -98,3 +98,17 @@ def test_index_page_lists_them_linked_to_their_trend(site) -> None:
         assert m, province
         assert 'class="sa-distinctive"' in m.group(1)
         assert f"trends.html?q={quote(word)}" in m.group(1)
+
+
+def test_link_data_and_count_dicts_give_the_same_lists() -> None:
+    """The pipeline hands its LinkPreps (a TermCounts) and they are read without a dict per
+    document; the lists equal those made from the same counts as plain dicts."""
+    from generator.link import link
+    from generator.link.distinctive import distinctive_terms
+    from generator.link.shards import TermCounts
+    from generator.pipeline import collect
+
+    report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "corpus" / "seeds", segment=True, workers=1)
+    link(report.documents, report.link_prep)
+    fast = distinctive_terms(report.documents, TermCounts(report.link_prep))
+    assert fast and fast == distinctive_terms(report.documents, {k: p.counts for k, p in report.link_prep.items()})
