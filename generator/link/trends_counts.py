@@ -30,9 +30,11 @@ of the counting is not tied to it. Each document's characters and pairs (with th
 counts, as the page takes them) and the phrases it repeats are made in the per-document
 worker (DocCounts, pipeline.process_source) and cached with the document
 (.cache/documents), so the parent only merges them, applies the budget's cut and runs the
-one Aho-Corasick pass for the chosen words; the words' counts per document are cached in
-one file (.cache/trends/words.pickle), so a rebuild counts the words in new documents
-only, and in the others only the words that became frequent since.
+one Aho-Corasick pass for the chosen words, in the per-document stages' executor (the
+local process pool, or the cluster with --cluster) when many documents are to be counted;
+the words' counts per document are cached in one file (.cache/trends/words.pickle), as
+word numbers and occurrences, so a rebuild counts the words in new documents only, and in
+the others only the words that became frequent since.
 """
 
 from __future__ import annotations
