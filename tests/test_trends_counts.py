@@ -174,3 +174,18 @@ def test_doc_counts_pack_round_trip() -> None:
     assert packed.values.tolist() == values.tolist() and packed.counts.tolist() == counts.tolist()
     assert packed.big_at.tolist() == [2, 3] and packed.over_at.tolist() == [2, 3]
     assert packed.index_codes().tolist() == values.tolist()
+
+
+def test_counting_in_a_process_pool_gives_the_same_table(corpus, monkeypatch) -> None:
+    """A cold build counts the words in the executor's processes, a block at a time while
+    the parent sums the previous block: the table is the one counted in this process,
+    whatever the block size."""
+    docs, terms_of = corpus
+    vocabulary = tc.frequent_terms(docs, terms_of, 0)
+    here = tc.count_terms(docs, terms_of, vocabulary, None, None, None, WORKER_COUNTS, workers=1)
+    monkeypatch.setattr(tc, "POOL_MIN_JOBS", 1)
+    monkeypatch.setattr(tc, "BLOCK", 3)  # several blocks in flight
+    tc._WORKER_COUNTER.clear()
+    pooled = tc.count_terms(docs, terms_of, vocabulary, None, None, None, WORKER_COUNTS, workers=2)
+    assert pooled == here and len(docs) > 3
+    assert not tc._WORKER_COUNTER  # counted in the pool's processes, not in this one

@@ -696,10 +696,10 @@ def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
 
 def count_terms(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary: list[str],
                 extra: list[str] | None = None, cache_dir: Path | None = None,
-                stats: dict[str, int] | None = None,
-                counts: dict[str, DocCounts] | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
+                stats: dict[str, int] | None = None, counts: dict[str, DocCounts] | None = None,
+                workers: int | None = None) -> dict[str, dict[tuple[str, str, str], list[int]]]:
     """count_table as {term: {cell: [containing, occurrences]}}."""
-    return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats, counts).as_dict()
+    return count_table(docs, terms_of, vocabulary, extra, cache_dir, stats, counts, workers).as_dict()
 
 
 def phrase_terms(docs: list[Document], terms_of: dict[str, DocTerms], counts: dict[str, DocCounts] | None,
