@@ -24,9 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
 
-from generator.link.shards import TermCounts, counts_csr
+from generator.link.shards import counts_csr
 from generator.model import Document
 
 # the prior: each word's pseudo-count is this share of its count in the whole archive, so the
@@ -70,39 +69,6 @@ def facet_values(doc: Document) -> dict[str, str]:
     return out
 
 
-def _count_matrix(ids: list[str], counts: Mapping[str, Mapping[str, int]]) -> tuple[sparse.csr_matrix, list[str]]:
-    """The document × term count matrix. From the pipeline's LinkPreps (a TermCounts) it
-    is read straight from each one's newline-joined terms and uint32 counts, the terms
-    looked up by one C-level map over each document's list: making a dict per document
-    and a Python generator step per term (counts_csr) took about 14 s of the link stage
-    at 10,000 documents under a profiler. Columns are then numbered in order of first
-    appearance in the documents' own term order rather than in code point order; no
-    result depends on that order (sums run over rows, and the lists sort by score and
-    term), and the row sums are of integers, exact in float64 in any order."""
-    if not isinstance(counts, TermCounts):
-        return counts_csr(ids, counts)
-    vocab: dict[str, int] = {}
-    get = vocab.get
-    cols: list[np.ndarray] = []
-    vals: list[np.ndarray] = []
-    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
-    for r, did in enumerate(ids):
-        prep = counts.prepared.get(did)
-        keys = prep.keys.split("\n") if prep is not None and prep.keys else []
-        got = list(map(get, keys))
-        if None in got:
-            for j, k in enumerate(keys):
-                if got[j] is None:
-                    got[j] = vocab[k] = len(vocab)
-        cols.append(np.array(got, dtype=np.int32))
-        vals.append(np.frombuffer(prep.numbers, dtype=np.uint32).astype(np.float64) if keys else np.zeros(0))
-        indptr[r + 1] = indptr[r] + len(keys)
-    data = np.concatenate(vals) if vals else np.zeros(0)
-    indices = np.concatenate(cols) if cols else np.zeros(0, np.int32)
-    x = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(vocab)))
-    return x, list(vocab)
-
-
 def log_odds_z(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> np.ndarray:
     """Monroe et al. (2008), eq. 16–22: z-scores of the log-odds ratio of each word in
     `group` against `rest` (count vectors) with Dirichlet prior `prior` (pseudo-counts)."""
@@ -117,7 +83,7 @@ def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, in
     """Top terms per facet value; `counts` maps each document id to its term counts (read
     one document at a time: link.shards.TermCounts makes each when asked)."""
     docs = sorted(docs, key=lambda d: d.id)
-    x, vocab = _count_matrix([d.id for d in docs], counts)
+    x, vocab = counts_csr([d.id for d in docs], counts)
     if not vocab:
         return []
     terms = np.array(vocab, dtype=object)
