@@ -191,3 +191,15 @@ def test_a_speech_dated_only_by_its_stamp_gets_its_year_not_its_day(docs: dict[s
     assert doc.value("published") == "2022-04-06"
     assert (doc.value("date"), doc.value("date_precision")) == ("2022", "year")
 
+
+
+def test_a_speech_saying_today_on_a_stamped_page_gets_the_stamps_year_not_its_day(docs: dict[str, Document]) -> None:
+    """`今天` in a speech is the day it was given; read against the page's stamp it would be
+    the day the page was posted. News is posted the day it happens (yesterday_on_stamped_page
+    keeps its day); a speech is not."""
+    doc = docs["speech_says_today_on_a_stamped_page.txt"]
+    assert doc.value("genre") != "会议报道"
+    assert doc.value("published") == "2023-03-14"
+    assert (doc.value("date"), doc.value("date_precision")) == ("2023", "year")
+    news = docs["yesterday_on_stamped_page.txt"]
+    assert (news.value("date"), news.value("date_precision")) == ("2022-02-18", "day")

@@ -626,9 +626,17 @@ def infer_dates(doc: Document, text: str, published: str | None) -> None:
 def stamp_only_year(doc: Document) -> None:
     """A page's own stamp, found in its chrome (`发布时间：…`, `来源：… 2019-01-18`), dates a
     news report to the day: news is posted the day it happens. A speech, report or letter
-    is posted days or weeks after it was given, so such a stamp gives only its year."""
+    is posted days or weeks after it was given, so such a stamp gives only its year; so
+    does a day the text gives only relative to the stamp (`今天的会议`, `14日`), which is
+    the posting's day, not the speech's."""
     f = doc.meta.get("date")
-    if not f or f.evidence != "publication date" or f.status != "inferred" or doc.value("genre") == "会议报道":
+    if not f or f.status != "inferred" or doc.value("genre") == "会议报道":
+        return
+    if dates.read_against_stamp_day(doc):
+        doc.meta["date"] = Field(str(f.value)[:4], "inferred", f.evidence)
+        doc.meta["date_precision"] = Field("year", "inferred", None)
+        return
+    if f.evidence != "publication date":
         return
     stamp = doc.meta.get("published")
     if stamp and _FULL_DATE.fullmatch(re.sub(r"[\s（()）]", "", str(stamp.evidence or ""))):

@@ -188,6 +188,15 @@ def date_from_stamp(doc: Document, head: str, stamp: str, stamp_line: str) -> bo
     return False
 
 
+def read_against_stamp_day(doc: Document) -> bool:
+    """Whether the document's day is one date_from_stamp read from the stamp's own day or
+    month (a relative day, 今天/昨天, or a bare day, 14日), not a month-day the text states."""
+    f, text = doc.meta.get("date"), doc.meta.get("date_text")
+    if not f or not f.value or doc.value("date_precision") != "day" or not text or not text.value:
+        return False
+    return "（据本页发布时间“" in str(f.evidence or "") and "月" not in str(text.value)
+
+
 def _day_in_stamp_month(doc: Document, pub: datetime.date, month: int, day: int, ev: str, text: str) -> bool:
     try:
         when = datetime.date(pub.year, month, day)
