@@ -147,3 +147,21 @@ class CellSums:
         """(term ids, documents containing, occurrences), by term id."""
         self._fold()
         return self.ids, self.containing, self.occurrences
+
+
+def group_sums(x: sparse.csr_matrix, rows: list[int], chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """For the documents `rows` of a count matrix: each term's total count and the number
+    of those documents that contain it, both float64 as `x[rows].sum(axis=0)` and
+    `(x > 0)[rows].sum(axis=0)` gave them.
+
+    Those made a copy of the group's rows (a genre can hold most of the archive) and a
+    second matrix of ones as large as the counts; here the rows are read a chunk at a time.
+    The counts are integers, so float64 sums are exact in any order: the same values."""
+    n_cols = x.shape[1]
+    sums = np.zeros(n_cols, dtype=np.float64)
+    having = np.zeros(n_cols, dtype=np.float64)
+    for at in range(0, len(rows), chunk):
+        sub = x[rows[at : at + chunk]]
+        sums += np.bincount(sub.indices, weights=sub.data, minlength=n_cols)
+        having += np.bincount(sub.indices[sub.data > 0], minlength=n_cols)
+    return sums, having
