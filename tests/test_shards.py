@@ -63,6 +63,12 @@ def test_counts_csr_and_term_counts_on_real_documents() -> None:
     assert x.indptr.tolist() == want.indptr.tolist() and x.indices.tolist() == want.indices.tolist()
     assert x.data.tobytes() == want.data.tobytes()
     assert terms == sorted(vocab, key=vocab.__getitem__)
+    # filled in place from TermCounts' sizes, or joined from per-row arrays of a plain dict: the same
+    y, terms_y = counts_csr(ids + ["no such document"], {i: report.link_prep[i].counts for i in ids})
+    z, terms_z = counts_csr(ids + ["no such document"], view)
+    assert terms_y == terms_z == terms and y.shape == z.shape == (len(ids) + 1, len(terms))
+    assert y.indptr.tolist() == z.indptr.tolist() and y.indices.tolist() == z.indices.tolist()
+    assert y.data.tobytes() == z.data.tobytes() == x.data.tobytes()
     # and the vectors from streamed LinkPreps equal those from the tokens themselves
     docs = sorted(report.documents, key=lambda d: d.id)
     mat, vocab_list, _ = tfidf_vectors(docs, report.link_prep)
