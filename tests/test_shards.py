@@ -124,3 +124,30 @@ def test_group_sums_equal_the_sums_of_the_group_rows() -> None:
         sums, having = group_sums(x, idx, chunk=16)
         assert np.array_equal(sums, np.asarray(x[idx].sum(axis=0)).ravel())
         assert np.array_equal(having, np.asarray((x > 0).astype(np.float64).tocsr()[idx].sum(axis=0)).ravel())
+
+
+def test_tfidf_in_two_passes_equals_one_pass() -> None:
+    """The pipeline's construction (every document has a LinkPrep, read twice) against the
+    one that held every row's arrays (as tfidf_vectors built it before): the same
+    vocabulary, IDF and doubles."""
+    from collections import Counter
+
+    from generator.link.idf import blended_idf
+
+    report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, workers=1)
+    docs = sorted(report.documents, key=lambda d: d.id)
+    ids_of: dict[str, int] = {}
+    rows = [prep_arrays(report.link_prep[d.id], ids_of) for d in docs]
+    terms = list(ids_of)
+    df_arr = np.zeros(len(terms), dtype=np.int64)
+    for ids, _ in rows:
+        df_arr[ids] += 1
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    idf_ref = blended_idf(len(docs), Counter(dict(zip(terms, df_arr.tolist(), strict=True))))
+    ref = tfidf_csr([r[0] for r in rows], [r[1] for r in rows], [idf_ref[t] for t in terms], rank, len(terms))
+    got, vocab, idf = tfidf_vectors(docs, report.link_prep)
+    assert vocab == [terms[i] for i in order] and idf == idf_ref and len(vocab) > 100
+    assert got.data.tobytes() == ref.data.tobytes() and got.indices.tolist() == ref.indices.tolist()
+    assert got.indptr.tolist() == ref.indptr.tolist() and got.shape == ref.shape

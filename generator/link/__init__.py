@@ -22,7 +22,7 @@ from generator.annotate.segment import is_candidate
 from generator.link.idf import blended_idf
 from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
 from generator.link.repost_bands import band_layout, candidate_pairs
-from generator.link.shards import prep_arrays, tfidf_csr
+from generator.link.shards import prep_arrays, tfidf_csr, tfidf_two_passes
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -108,6 +108,8 @@ def tfidf_vectors(docs: list[Document], prepared: dict[str, LinkPrep] | None = N
     document rather than a dict; weights and norms are computed term by term in each
     document's own order, as before, so the vectors are the same to the last bit."""
     prepared = prepared or {}
+    if docs and all(d.id in prepared for d in docs):  # the pipeline's case: rows read twice, not held
+        return tfidf_two_passes([d.id for d in docs], prepared, blended_idf)
     ids_of: dict[str, int] = {}
     rows_ids: list[np.ndarray] = []  # per document: its terms' ids (int32) and counts (uint32)
     rows_n: list[np.ndarray] = []
