@@ -22,8 +22,11 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterator, MutableMapping
+from dataclasses import fields
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import IO, SupportsIndex, TypeVar
+
+from generator.model import Document
 
 V = TypeVar("V")
 
@@ -77,3 +80,111 @@ class DocumentStore:
 
     def close(self) -> None:
         self._fh.close()
+
+
+# The fields that hold a document's text: about 16 KB a document, three quarters of what
+# a Document weighs once the per-document stages are done. Everything else (metadata,
+# keywords, links) is read by the index pages for every document and stays in memory.
+TEXT_FIELDS = ("paragraphs", "simplified", "removals")
+
+
+class _TextField:
+    """One text field of a StoredDocument, read from the build's store when a stage asks
+    for it (and kept for the few documents read last, since a page reads its text several
+    times in a row), written there when a stage sets it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, doc: StoredDocument | None, owner: type | None = None) -> object:
+        if doc is None:
+            return self
+        return doc._texts.get(doc.id)[self.name]
+
+    def __set__(self, doc: StoredDocument, value: object) -> None:
+        doc._texts.set_field(doc.id, self.name, value)
+
+
+class TextSpill:
+    """The text fields of every document, by id, in a Spill; the last CACHED documents'
+    fields stay in memory (a page's writing reads them several times over)."""
+
+    CACHED = 64
+
+    def __init__(self, spill: Spill[dict[str, object]]) -> None:
+        self._spill = spill
+        self._recent: dict[str, dict[str, object]] = {}
+
+    def put(self, did: str, fields: dict[str, object]) -> None:
+        self._spill[did] = fields
+        self._recent.pop(did, None)
+
+    def get(self, did: str) -> dict[str, object]:
+        got = self._recent.pop(did, None)
+        if got is None:
+            got = self._spill[did]
+            if len(self._recent) >= self.CACHED:
+                del self._recent[next(iter(self._recent))]  # the least recently read
+        self._recent[did] = got
+        return got
+
+    def set_field(self, did: str, name: str, value: object) -> None:
+        fields = dict(self.get(did))
+        fields[name] = value
+        self.put(did, fields)
+
+
+class StoredDocument(Document):
+    """A Document whose text lives in the build's store: the same fields with the same
+    values (read on access), so every stage uses it as a Document, and it pickles whole,
+    loading as the plain Document it stands for (the page cache's keys hash that pickle,
+    and a pool's workers receive the whole document)."""
+
+    paragraphs = _TextField("paragraphs")  # type: ignore[assignment]
+    simplified = _TextField("simplified")  # type: ignore[assignment]
+    removals = _TextField("removals")  # type: ignore[assignment]
+
+    _texts: TextSpill
+
+    def __eq__(self, other: object) -> bool:
+        # a Document's own __eq__ compares only with its exact class
+        if not isinstance(other, Document):
+            return NotImplemented
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in fields(Document))
+
+    __hash__ = None  # type: ignore[assignment]  # as a Document's (mutable, compared by value)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        # (pickle refuses to write a StoredDocument as a Document's NEWOBJ, so it is
+        # rebuilt by a function; the bytes depend only on the values)
+        return plain_document, (self.plain_state(),)
+
+    def plain_state(self) -> dict[str, object]:
+        """The __dict__ the plain Document would have, in its order (fields first, in the
+        order its __init__ sets them, then any attribute a stage added)."""
+        texts = self._texts.get(self.id)
+        own = self.__dict__
+        state = {f.name: texts[f.name] if f.name in texts else own[f.name] for f in fields(Document)}
+        state.update((k, v) for k, v in own.items() if k not in state and k != "_texts")
+        return state
+
+
+def plain_document(state: dict[str, object]) -> Document:
+    """The plain Document of a StoredDocument's state (what a pickled one loads as)."""
+    doc = object.__new__(Document)
+    doc.__dict__.update(state)
+    return doc
+
+
+def store_texts(doc: Document, texts: TextSpill) -> Document:
+    """The document with its text fields moved to `texts`: a StoredDocument equal to it
+    field for field (a plain Document is returned as is when it has an attribute of its
+    own named like the store's, which no stage sets)."""
+    state = dict(doc.__dict__)
+    if "_texts" in state:
+        return doc
+    texts.put(doc.id, {name: state.pop(name) for name in TEXT_FIELDS})
+    stored = object.__new__(StoredDocument)
+    stored.__dict__.update(state)
+    stored.__dict__["_texts"] = texts
+    return stored

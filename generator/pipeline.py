@@ -23,7 +23,7 @@ from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
-from generator.docstore import DocumentStore
+from generator.docstore import DocumentStore, TextSpill, store_texts
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
 from generator.link.reuse import find_reuse
@@ -292,13 +292,15 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
 
     `corpus` defaults to `root/corpus`; tests pass a pinned corpus of their own. With
     `cache_dir`, sources whose bytes and generator version are unchanged are loaded from
-    the cache instead of being processed again. With a `store`, the documents' search
+    the cache instead of being processed again. With a `store`, the documents' texts, search
     terms, link data and trends counts are kept in its file and read back when asked for (docstore.py).
     """
     t0 = time.perf_counter()
     report = Report()
+    texts = None
     if store is not None:
         report.search_terms, report.link_prep, report.trend_counts = store.spill(), store.spill(), store.spill()
+        texts = TextSpill(store.spill())  # the documents' texts too, read when a stage asks
     corpus = corpus or root / "corpus"
     listing = list_corpus(corpus) if corpus.is_dir() else Listing()
     sources = listing.sources
@@ -346,7 +348,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         report.trend_counts.update(result.trend_counts)
-        record(report, result.documents, result.status)
+        docs = result.documents if texts is None else [store_texts(d, texts) for d in result.documents]
+        record(report, docs, result.status)
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for entry in listing.others:  # nothing in corpus/ goes unmentioned
         record(report, [], FileStatus(entry.rel, "skipped", entry.reason))
@@ -402,13 +405,16 @@ def cpu_seconds() -> float:
 
 def generate(root: Path, progress: bool = True, workers: int | None = None) -> Report:
     """The whole generate step; per-document work is cached in .cache/documents, and the
-    documents' search terms and link data wait in a temporary store until a stage reads
-    them, so they are never all in memory at once."""
+    documents' texts, search terms and link data wait in a temporary store until a stage
+    reads them, so they are never all in memory at once."""
     store = DocumentStore(root / ".cache")
     try:
         return _generate(root, progress, workers, store)
-    finally:
+    except BaseException:
         store.close()
+        raise
+    # the report's documents read their texts from the store's file, which is closed (and
+    # so gone, being unnamed) when they are no longer used or the process ends
 
 
 def _generate(root: Path, progress: bool, workers: int | None, store: DocumentStore) -> Report:

@@ -79,3 +79,35 @@ def test_collect_with_store_equals_collect_in_memory(monkeypatch, tmp_path, work
     sorted(cache.rglob("*.pickle"))[0].write_bytes(b"not a pickle")
     damaged = stored()
     assert (damaged.cache_hits, damaged.cache_misses) == (damaged.sources - 1, 1)
+
+
+def test_stored_documents_read_their_text_from_the_store(tmp_path) -> None:
+    """What collect gives with a store: documents whose texts live in the store's file,
+    equal field for field to the plain ones, pickled and loaded as plain Documents, and
+    only the last few documents' texts in memory."""
+    import dataclasses
+    import pickle
+
+    from generator.docstore import TEXT_FIELDS, StoredDocument, TextSpill
+    from generator.model import Document
+
+    plain = collect(ROOT, progress=False, corpus=SEEDS, segment=True)
+    store = DocumentStore(tmp_path / "store")
+    report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, cache_dir=tmp_path / "cache", store=store)
+    docs = report.documents
+    assert docs and all(type(d) is StoredDocument for d in docs)
+    for a, b in zip(plain.documents, docs, strict=True):
+        assert b == a and a == b
+        assert not set(TEXT_FIELDS) & set(vars(b))  # not held by the object
+        assert dataclasses.asdict(b) == dataclasses.asdict(a)
+        assert b.search_text == a.search_text and b.chars == a.chars
+        back = pickle.loads(pickle.dumps(b))
+        assert type(back) is Document and back == a and vars(back) == vars(a)
+        assert list(vars(back)) == list(vars(a))  # the plain Document's field order
+    texts: TextSpill = docs[0]._texts
+    assert len(texts._recent) <= TextSpill.CACHED
+    first = docs[0]
+    first.paragraphs = ["改过的一段。"]  # a stage that sets a text field writes it to the store
+    texts._recent.clear()
+    assert first.paragraphs == ["改过的一段。"] and first.removals == plain.documents[0].removals
+    store.close()

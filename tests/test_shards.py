@@ -63,6 +63,12 @@ def test_counts_csr_and_term_counts_on_real_documents() -> None:
     assert x.indptr.tolist() == want.indptr.tolist() and x.indices.tolist() == want.indices.tolist()
     assert x.data.tobytes() == want.data.tobytes()
     assert terms == sorted(vocab, key=vocab.__getitem__)
+    # filled in place from TermCounts' sizes, or joined from per-row arrays of a plain dict: the same
+    y, terms_y = counts_csr(ids + ["no such document"], {i: report.link_prep[i].counts for i in ids})
+    z, terms_z = counts_csr(ids + ["no such document"], view)
+    assert terms_y == terms_z == terms and y.shape == z.shape == (len(ids) + 1, len(terms))
+    assert y.indptr.tolist() == z.indptr.tolist() and y.indices.tolist() == z.indices.tolist()
+    assert y.data.tobytes() == z.data.tobytes() == x.data.tobytes()
     # and the vectors from streamed LinkPreps equal those from the tokens themselves
     docs = sorted(report.documents, key=lambda d: d.id)
     mat, vocab_list, _ = tfidf_vectors(docs, report.link_prep)
@@ -100,3 +106,48 @@ def test_cell_sums_equal_one_bincount(monkeypatch) -> None:
     assert got_ids.dtype == got_k.dtype == got_o.dtype == np.int64
     empty = CellSums().totals()
     assert all(len(a) == 0 for a in empty)
+
+
+def test_group_sums_equal_the_sums_of_the_group_rows() -> None:
+    """group_sums against the copies it replaces: the same float64 values, bit for bit,
+    with explicit zeros stored and a group read over several chunks."""
+    import numpy as np
+    from scipy import sparse
+
+    from generator.link.shards import group_sums
+
+    rng = np.random.default_rng(5)
+    dense = rng.integers(0, 4, size=(300, 70)) * (rng.random((300, 70)) < 0.3)
+    x = sparse.csr_matrix(dense.astype(np.float64))
+    x.data[::7] = 0.0  # stored zeros: counted by neither
+    for idx in ([0], [3, 5, 299], sorted(rng.choice(300, 170, replace=False).tolist()), list(range(300))):
+        sums, having = group_sums(x, idx, chunk=16)
+        assert np.array_equal(sums, np.asarray(x[idx].sum(axis=0)).ravel())
+        assert np.array_equal(having, np.asarray((x > 0).astype(np.float64).tocsr()[idx].sum(axis=0)).ravel())
+
+
+def test_tfidf_in_two_passes_equals_one_pass() -> None:
+    """The pipeline's construction (every document has a LinkPrep, read twice) against the
+    one that held every row's arrays (as tfidf_vectors built it before): the same
+    vocabulary, IDF and doubles."""
+    from collections import Counter
+
+    from generator.link.idf import blended_idf
+
+    report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, workers=1)
+    docs = sorted(report.documents, key=lambda d: d.id)
+    ids_of: dict[str, int] = {}
+    rows = [prep_arrays(report.link_prep[d.id], ids_of) for d in docs]
+    terms = list(ids_of)
+    df_arr = np.zeros(len(terms), dtype=np.int64)
+    for ids, _ in rows:
+        df_arr[ids] += 1
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    idf_ref = blended_idf(len(docs), Counter(dict(zip(terms, df_arr.tolist(), strict=True))))
+    ref = tfidf_csr([r[0] for r in rows], [r[1] for r in rows], [idf_ref[t] for t in terms], rank, len(terms))
+    got, vocab, idf = tfidf_vectors(docs, report.link_prep)
+    assert vocab == [terms[i] for i in order] and idf == idf_ref and len(vocab) > 100
+    assert got.data.tobytes() == ref.data.tobytes() and got.indices.tolist() == ref.indices.tolist()
+    assert got.indptr.tolist() == ref.indptr.tolist() and got.shape == ref.shape

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 from scipy import sparse
 
 from generator.annotate.segment import is_candidate
 from generator.link.idf import blended_idf
 from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
-from generator.link.shards import prep_arrays, tfidf_csr
+from generator.link.repost_bands import band_layout, candidate_pairs
+from generator.link.shards import prep_arrays, tfidf_csr, tfidf_two_passes
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -107,6 +108,8 @@ def tfidf_vectors(docs: list[Document], prepared: dict[str, LinkPrep] | None = N
     document rather than a dict; weights and norms are computed term by term in each
     document's own order, as before, so the vectors are the same to the last bit."""
     prepared = prepared or {}
+    if docs and all(d.id in prepared for d in docs):  # the pipeline's case: rows read twice, not held
+        return tfidf_two_passes([d.id for d in docs], prepared, blended_idf)
     ids_of: dict[str, int] = {}
     rows_ids: list[np.ndarray] = []  # per document: its terms' ids (int32) and counts (uint32)
     rows_n: list[np.ndarray] = []
@@ -240,34 +243,35 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
     # against false negatives (25 bands of 4: a pair at Jaccard 0.7 is proposed with
     # probability 0.999; with the default weights it was 0.79, and a measured 0.72 repost
     # went unreported). Extra candidates cost one exact Jaccard each.
-    lsh = MinHashLSH(threshold=REPOST_JACCARD * 0.85, num_perm=NUM_PERM, weights=(0.05, 0.95))
-    hashes: dict[str, MinHash] = {}
-    for d in docs:
+    bands, rows = band_layout(REPOST_JACCARD * 0.85, NUM_PERM, (0.05, 0.95))
+    signed: list[str] = []  # ids with a signature, in id order, and the signatures as one array
+    sigs: list[np.ndarray] = []
+    for d in sorted(docs, key=lambda d: d.id):
         sig = prepared[d.id].signature if d.id in prepared else signature(d.search_text)
-        if sig is None:
-            continue
-        m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, hashvalues=sig, scheme=MINHASH_SCHEME)
-        hashes[d.id] = m
-        lsh.insert(d.id, m)
+        if sig is not None:
+            signed.append(d.id)
+            sigs.append(sig)
+    table = np.stack(sigs) if sigs else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    del sigs
+
     @functools.lru_cache(maxsize=512)  # ≤ 512 × 8 bytes × a document's 5-grams
     def shingles_of(did: str) -> np.ndarray:
         return shingle_keys(by_id[did].search_text)
 
     out: dict[str, list[Duplicate]] = {d.id: [] for d in docs}
-    for did in sorted(hashes):
-        sig = hashes[did].hashvalues
-        # each unordered pair once (the LSH proposes it from both sides)
-        for other in sorted(o for o in lsh.query(hashes[did]) if o > did):
-            # The banding proposes many pairs far below the threshold (it is tuned against
-            # misses); their signatures already say so. A pair at the threshold shows an
-            # estimate under ESTIMATE_FLOOR with probability < 1e-6 (128 permutations,
-            # standard error 0.04), far below the banding's own miss rate (1e-3).
-            if np.count_nonzero(sig == hashes[other].hashvalues) < ESTIMATE_FLOOR * NUM_PERM:
-                continue
-            j = jaccard(shingles_of(did), shingles_of(other))
-            if j >= REPOST_JACCARD:
-                out[did].append(Duplicate(other, round(j, 3)))
-                out[other].append(Duplicate(did, round(j, 3)))
+    # each unordered pair once, by the first id and then the second
+    for a, b in candidate_pairs(table, bands, rows).tolist():
+        # The banding proposes many pairs far below the threshold (it is tuned against
+        # misses); their signatures already say so. A pair at the threshold shows an
+        # estimate under ESTIMATE_FLOOR with probability < 1e-6 (128 permutations,
+        # standard error 0.04), far below the banding's own miss rate (1e-3).
+        if np.count_nonzero(table[a] == table[b]) < ESTIMATE_FLOOR * NUM_PERM:
+            continue
+        did, other = signed[a], signed[b]
+        j = jaccard(shingles_of(did), shingles_of(other))
+        if j >= REPOST_JACCARD:
+            out[did].append(Duplicate(other, round(j, 3)))
+            out[other].append(Duplicate(did, round(j, 3)))
     for dups in out.values():
         dups.sort(key=lambda x: (-x.similarity, x.id))
     return out

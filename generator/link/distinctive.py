@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.link.shards import counts_csr
+from generator.link.shards import counts_csr, group_sums
 from generator.model import Document
 
 # the prior: each word's pseudo-count is this share of its count in the whole archive, so the
@@ -87,7 +87,6 @@ def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, in
     if not vocab:
         return []
     terms = np.array(vocab, dtype=object)
-    present = (x > 0).astype(np.float64).tocsr()
     total = np.asarray(x.sum(axis=0)).ravel()
     prior = PRIOR_SHARE * total
 
@@ -98,7 +97,7 @@ def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, in
     boilerplate: dict[str, np.ndarray] = {}
     for (facet, value), idx in members.items():
         if facet == "genre" and len(idx) >= BOILERPLATE_MIN_DOCS:
-            share = np.asarray(present[idx].sum(axis=0)).ravel() / len(idx)
+            share = group_sums(x, idx)[1] / len(idx)
             boilerplate[value] = share >= BOILERPLATE_SHARE
 
     out: list[Distinctive] = []
@@ -107,9 +106,9 @@ def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, in
             idx = members[(facet, value)]
             if len(idx) < MIN_GROUP_DOCS or len(idx) == len(docs):
                 continue
-            group = np.asarray(x[idx].sum(axis=0)).ravel()
+            group, having = group_sums(x, idx)
             z = log_odds_z(group, total - group, prior)
-            ok = (group >= MIN_COUNT) & (np.asarray(present[idx].sum(axis=0)).ravel() >= MIN_DOCS_WITH_TERM)
+            ok = (group >= MIN_COUNT) & (having >= MIN_DOCS_WITH_TERM)
             ok &= z >= MIN_Z
             for genre in {facet_values(docs[r]).get("genre") for r in idx} - {None}:
                 if genre in boilerplate:

@@ -16,7 +16,8 @@ everything computed from them, are the same to the last bit as before.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -43,6 +44,11 @@ class TermCounts(Mapping[str, dict[str, int]]):
     def __len__(self) -> int:
         return len(self.prepared)
 
+    def size_of(self, did: str) -> int:
+        """How many terms the document's counts hold, without making them."""
+        prep = self.prepared.get(did)
+        return len(prep.numbers) // 4 if prep is not None else 0
+
 
 def prep_arrays(prep: LinkPrep, ids_of: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """One document's terms as ids (new terms numbered in order of first appearance
@@ -61,24 +67,77 @@ def tfidf_csr(rows_ids: list[np.ndarray], rows_n: list[np.ndarray], idf_list: li
     the same double; only where it is stored changed (one preallocated array, int32
     column ids). Each row's arrays are released as soon as it is written."""
     total = int(sum(len(ids) for ids in rows_ids))
+
+    def row(r: int) -> tuple[np.ndarray, np.ndarray]:
+        ids, ns = rows_ids[r], rows_n[r]
+        rows_ids[r] = rows_n[r] = None  # type: ignore[call-overload]  # written: no longer needed
+        return ids, ns
+
+    return _fill_rows(row, len(rows_ids), total, idf_list, rank, n_cols)
+
+
+def _fill_rows(row: Callable[[int], tuple[np.ndarray, np.ndarray]], n_rows: int, total: int,
+               idf_list: list[float], rank: np.ndarray, n_cols: int) -> sparse.csr_matrix:
     index_dtype = np.int32 if max(total, n_cols) < 2**31 else np.int64
     data = np.empty(total, dtype=np.float64)
     indices = np.empty(total, dtype=index_dtype)
-    indptr = np.zeros(len(rows_ids) + 1, dtype=index_dtype)
+    indptr = np.zeros(n_rows + 1, dtype=index_dtype)
     at = 0
-    for r in range(len(rows_ids)):
-        ids, ns = rows_ids[r], rows_n[r]
-        rows_ids[r] = rows_n[r] = None  # type: ignore[call-overload]  # written: no longer needed
+    for r in range(n_rows):
+        ids, ns = row(r)
         weights = [(1 + math.log(n)) * idf_list[i] for i, n in zip(ids.tolist(), ns.tolist(), strict=True)]
         norm = math.sqrt(sum(v * v for v in weights)) or 1.0
         cols = rank[ids]
         srt = np.argsort(cols, kind="stable")
         end = at + len(ids)
+        if end > total:
+            raise ValueError("a document has more terms than when they were counted")
         indices[at:end] = cols[srt]
         data[at:end] = np.array(weights, dtype=np.float64)[srt] / norm
         at = end
         indptr[r + 1] = at
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols), copy=False)
+    if at != total:
+        raise ValueError("the documents have fewer terms than when they were counted")
+    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_cols), copy=False)
+
+
+def tfidf_two_passes(ids: list[str], prepared: Mapping[str, LinkPrep],
+                     idf_of: Callable[[int, Counter[str]], dict[str, float]],
+                     ) -> tuple[sparse.csr_matrix, list[str], dict[str, float]]:
+    """tfidf_vectors for documents that all have a LinkPrep, without holding every
+    document's term ids and counts between the two things that need them: a first pass
+    numbers the terms and counts document frequencies, a second reads each document's
+    LinkPrep again (from the build's store) and writes its row.
+
+    The held arrays were 8 bytes per (document, term), as much again as the float64 part
+    of the matrix: about 0.7 GB at 100,000 documents of 900 terms. The second pass looks
+    each term's id up again; the ids, weights and their order are those of one pass, so
+    every value is the same double."""
+    ids_of: dict[str, int] = {}
+    df_arr = np.zeros(0, dtype=np.int64)
+    total = 0
+    for did in ids:
+        term_ids, _ = prep_arrays(prepared[did], ids_of)
+        if len(ids_of) > len(df_arr):
+            df_arr = np.concatenate([df_arr, np.zeros(max(len(ids_of) - len(df_arr), len(df_arr)), np.int64)])
+        df_arr[term_ids] += 1  # a document's term ids are distinct
+        total += len(term_ids)
+    terms = list(ids_of)
+    df = Counter(dict(zip(terms, df_arr[: len(terms)].tolist(), strict=True)))
+    del df_arr
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    vocab = [terms[i] for i in order]
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    idf = idf_of(len(ids), df)
+    del df
+    idf_list = [idf[t] for t in terms]
+
+    def row(r: int) -> tuple[np.ndarray, np.ndarray]:
+        return prep_arrays(prepared[ids[r]], ids_of)
+
+    mat = _fill_rows(row, len(ids), total, idf_list, rank, len(vocab))
+    return mat, vocab, idf
 
 
 def counts_csr(docs_ids: list[str], counts: Mapping[str, Mapping[str, int]],
@@ -89,6 +148,12 @@ def counts_csr(docs_ids: list[str], counts: Mapping[str, Mapping[str, int]],
     as a COO → CSR conversion leaves them. Built as CSR directly: the (row, column,
     value) lists this replaced took 3 × 8 bytes per count plus a conversion copy."""
     vocab: dict[str, int] = {}
+    sizer = getattr(counts, "size_of", None)
+    if sizer is not None:
+        # the counts' sizes are known without making them: one array of each, filled in
+        # place, where gathering per-row arrays and joining them held everything twice
+        total = sum(sizer(did) for did in docs_ids)
+        data, indices = np.empty(total, dtype=np.float64), np.empty(total, dtype=np.int32)
     cols, vals = [], []
     indptr = np.zeros(len(docs_ids) + 1, dtype=np.int64)
     for r, did in enumerate(docs_ids):
@@ -96,16 +161,25 @@ def counts_csr(docs_ids: list[str], counts: Mapping[str, Mapping[str, int]],
         c = np.fromiter((vocab.setdefault(t, len(vocab)) for t, _ in items), dtype=np.int32, count=len(items))
         v = np.fromiter((n for _, n in items), dtype=np.float64, count=len(items))
         order = np.argsort(c, kind="stable")
-        cols.append(c[order])
-        vals.append(v[order])
         indptr[r + 1] = indptr[r] + len(items)
+        if sizer is not None:
+            if indptr[r + 1] > total:
+                raise ValueError(f"{did}: more term counts than its size said")
+            indices[indptr[r] : indptr[r + 1]] = c[order]
+            data[indptr[r] : indptr[r + 1]] = v[order]
+        else:
+            cols.append(c[order])
+            vals.append(v[order])
     terms = sorted(vocab, key=vocab.__getitem__)
-    data = np.concatenate(vals) if vals else np.zeros(0)
-    del vals
-    indices = np.concatenate(cols) if cols else np.zeros(0, np.int32)
-    del cols
+    if sizer is not None:
+        if indptr[-1] != total:
+            raise ValueError("fewer term counts than their sizes said")
+    else:
+        data = np.concatenate(vals) if vals else np.zeros(0)
+        del vals
+        indices = np.concatenate(cols) if cols else np.zeros(0, np.int32)
+        del cols
     return sparse.csr_matrix((data, indices, indptr), shape=(len(docs_ids), len(terms))), terms
-
 
 class CellSums:
     """Per cell of the trends table (year or place × genre): for every term, how many
@@ -147,3 +221,21 @@ class CellSums:
         """(term ids, documents containing, occurrences), by term id."""
         self._fold()
         return self.ids, self.containing, self.occurrences
+
+
+def group_sums(x: sparse.csr_matrix, rows: list[int], chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
+    """For the documents `rows` of a count matrix: each term's total count and the number
+    of those documents that contain it, both float64 as `x[rows].sum(axis=0)` and
+    `(x > 0)[rows].sum(axis=0)` gave them.
+
+    Those made a copy of the group's rows (a genre can hold most of the archive) and a
+    second matrix of ones as large as the counts; here the rows are read a chunk at a time.
+    The counts are integers, so float64 sums are exact in any order: the same values."""
+    n_cols = x.shape[1]
+    sums = np.zeros(n_cols, dtype=np.float64)
+    having = np.zeros(n_cols, dtype=np.float64)
+    for at in range(0, len(rows), chunk):
+        sub = x[rows[at : at + chunk]]
+        sums += np.bincount(sub.indices, weights=sub.data, minlength=n_cols)
+        having += np.bincount(sub.indices[sub.data > 0], minlength=n_cols)
+    return sums, having

@@ -13,6 +13,7 @@ import csv
 import gzip
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -21,6 +22,7 @@ from generator.model import Document
 from generator.publish import release_downloads
 from generator.publish.cite import page_path, speakers
 from generator.publish.columns import analysis_columns
+from generator.publish.stream_out import write_chunks
 
 FEED_SIZE = 50
 
@@ -130,8 +132,14 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 
 
 def corpus_jsonl(docs: list[Document], downloads: dict[str, str]) -> str:
-    return "".join(json.dumps(corpus_record(d, downloads[d.id]), ensure_ascii=False, sort_keys=False) + "\n"
-                   for d in docs)
+    return "".join(corpus_lines(docs, downloads))
+
+
+def corpus_lines(docs: list[Document], downloads: dict[str, str]) -> Iterator[str]:
+    """corpus_jsonl's lines one at a time: the whole corpus at once (every text) is the
+    largest string a build made, and grows with the archive (stream_out.py)."""
+    for d in docs:
+        yield json.dumps(corpus_record(d, downloads[d.id]), ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def newest(docs: list[Document], n: int = FEED_SIZE) -> list[Document]:
@@ -187,7 +195,7 @@ def write_downloads(docs: list[Document], data: Path, downloads: dict[str, str],
     # outside the site when the build publishes it as a release asset (release_downloads)
     corpus_dir = release_downloads.target_dir(data, CORPUS_GZ)
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    _write_if_changed(corpus_dir / CORPUS_GZ, gzip_bytes(corpus_jsonl(docs, downloads).encode("utf-8")))
+    write_chunks(corpus_dir / CORPUS_GZ, corpus_lines(docs, downloads), compress=True)
     (data / "corpus.jsonl").unlink(missing_ok=True)  # the uncompressed file of earlier builds
     names = ["catalog.csv"] + ([CORPUS_GZ] if corpus_dir == data else [])  # else removed as stale
     feed = data / "feed.xml"

@@ -50,6 +50,12 @@ class Output:
         self.written += 1
         return True
 
+    def adopt(self, path: Path) -> Path:
+        """The checked path of a file this run writes by other means (stream_out.py)."""
+        path = self._check(path)
+        self.produced.add(path)
+        return path
+
     def keep(self, path: Path) -> None:
         """A file this run produced by other means (written directly); not stale."""
         self.produced.add(self._check(path))

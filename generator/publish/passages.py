@@ -21,7 +21,7 @@ and one join on `doc` = `id` gives it back exactly (README, "Passages").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.model import Document
@@ -78,7 +78,14 @@ def passages(doc: Document) -> list[dict[str, Any]]:
 
 def passages_jsonl(docs: Iterable[Document]) -> str:
     """JSON Lines, documents in the order given (the caller sorts by id), paragraphs in order."""
-    return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for d in docs for rec in passages(d))
+    return "".join(passages_lines(docs))
+
+
+def passages_lines(docs: Iterable[Document]) -> Iterator[str]:
+    """passages_jsonl's lines one document at a time (written as they come: the whole
+    file at once grows with the archive)."""
+    for d in docs:
+        yield "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in passages(d))
 
 
 def passage_link(n: int, with_id: bool = False) -> str:

@@ -33,16 +33,17 @@ from generator.publish import formats as source_formats
 from generator.publish import release_downloads
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
-from generator.publish.export import CORPUS_GZ, gzip_bytes, newest, write_downloads
+from generator.publish.export import CORPUS_GZ, newest, write_downloads
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
 from generator.publish.output import Output
 from generator.publish.page_cache import PageCache, digest, document_digest
 from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
-from generator.publish.passages import PASSAGES_GZ, passage_link, passages_jsonl
+from generator.publish.passages import PASSAGES_GZ, passage_link, passages_lines
 from generator.publish.passages import anchor as passage_anchor
 from generator.publish.reuse_pages import reuse_marks, reuse_section, write_reuse
+from generator.publish.stream_out import joined, output_chunks
 from generator.publish.targets_page import TARGETS_CSV, TARGETS_PAGE, target_lines, targets_csv, targets_page
 from generator.read.jekyll import TITLE_FROM_POST_NAME
 from generator.runtime import generator_version
@@ -663,11 +664,11 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     # one document per line: still one JSON value, a third smaller than indented, and a
     # changed document is a one-line diff
     lines = (json.dumps(catalog_entry(d), ensure_ascii=False, separators=(",", ":")) for d in docs)
-    out.write_text(data / "catalog.json", '{"documents":[\n' + ",\n".join(lines) + "\n]}\n")
+    output_chunks(out, data / "catalog.json", joined('{"documents":[\n', lines, ",\n", "\n]}\n"))
     downloads = {d.id: source_link(d, source_base()) for d in docs}
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
         out.keep(data / name)  # written by export.py itself; kept, not stale
-    out.write_bytes(data / PASSAGES_GZ, gzip_bytes(passages_jsonl(docs).encode("utf-8")))
+    output_chunks(out, data / PASSAGES_GZ, passages_lines(docs), compress=True)
     out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
     out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
