@@ -10,7 +10,7 @@ from conftest import ROOT, SEEDS
 from scipy import sparse
 
 from generator.link import LinkPrep, tfidf_vectors
-from generator.link.shards import CellSums, TermCounts, counts_csr, prep_arrays, tfidf_csr
+from generator.link.shards import TermCounts, counts_csr, prep_arrays, tfidf_csr
 from generator.pipeline import collect
 
 
@@ -81,31 +81,6 @@ def test_counts_csr_and_term_counts_on_real_documents() -> None:
 def test_counts_csr_of_nothing() -> None:
     x, terms = counts_csr(["a", "b"], {})
     assert x.shape == (2, 0) and x.nnz == 0 and terms == []
-
-
-def test_cell_sums_equal_one_bincount(monkeypatch) -> None:
-    """Folded every few documents (FOLD lowered to 3 so that 20 documents fold often), the
-    sums are those of one bincount over every document, as the count table made them."""
-    monkeypatch.setattr(CellSums, "FOLD", 3)
-    rng = np.random.default_rng(5)
-    docs = []
-    for _ in range(20):
-        ids = np.sort(rng.choice(50, size=rng.integers(0, 12), replace=False)).astype(np.int64)
-        docs.append((ids, rng.integers(1, 9, size=len(ids)).astype(np.int64)))
-    sums = CellSums()
-    for ids, occ in docs:
-        sums.add(ids, occ)
-    got_ids, got_k, got_o = sums.totals()
-    all_ids = np.concatenate([d[0] for d in docs])
-    containing = np.bincount(all_ids, minlength=50)
-    occurrences = np.bincount(all_ids, weights=np.concatenate([d[1] for d in docs]), minlength=50)
-    nz = np.flatnonzero(containing)
-    assert got_ids.tolist() == nz.tolist()
-    assert got_k.tolist() == containing[nz].tolist()
-    assert got_o.tolist() == np.rint(occurrences[nz]).astype(np.int64).tolist()
-    assert got_ids.dtype == got_k.dtype == got_o.dtype == np.int64
-    empty = CellSums().totals()
-    assert all(len(a) == 0 for a in empty)
 
 
 def test_group_sums_equal_the_sums_of_the_group_rows() -> None:

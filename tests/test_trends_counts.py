@@ -189,3 +189,27 @@ def test_counting_in_a_process_pool_gives_the_same_table(corpus, monkeypatch) ->
     pooled = tc.count_terms(docs, terms_of, vocabulary, None, None, None, WORKER_COUNTS, workers=2)
     assert pooled == here and len(docs) > 3
     assert not tc._WORKER_COUNTER  # counted in the pool's processes, not in this one
+
+
+def test_cell_totals_equal_one_bincount() -> None:
+    """Documents added one at a time to a cell give the sums of one bincount over all of
+    them: the documents containing each term and its occurrences, terms with none left out."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    docs = []
+    for _ in range(20):
+        ids = np.sort(rng.choice(50, size=rng.integers(0, 12), replace=False)).astype(np.int64)
+        docs.append((ids, rng.integers(1, 9, size=len(ids)).astype(np.int64)))
+    sums = tc._CellTotals(50)
+    for ids, occ in docs:
+        sums.add(("y", "2024", ""), ids, occ)
+    got_ids, got_k, got_o = sums.pop(("y", "2024", ""))
+    all_ids = np.concatenate([d[0] for d in docs])
+    containing = np.bincount(all_ids, minlength=50)
+    occurrences = np.bincount(all_ids, weights=np.concatenate([d[1] for d in docs]), minlength=50)
+    nz = np.flatnonzero(containing)
+    assert got_ids.tolist() == nz.tolist()
+    assert got_k.tolist() == containing[nz].tolist()
+    assert got_o.tolist() == np.rint(occurrences[nz]).astype(np.int64).tolist()
+    assert not sums.cells

@@ -49,6 +49,18 @@ class TermCounts(Mapping[str, dict[str, int]]):
         prep = self.prepared.get(did)
         return len(prep.numbers) // 4 if prep is not None else 0
 
+    def sorted_arrays(self, did: str) -> tuple[list[str], np.ndarray]:
+        """The document's terms in code point order and their counts (float64), without
+        the dict: numpy sorts the terms (a 'U' array compares by code points, as str
+        does), where sorted(dict.items()) and a generator step per term took most of the
+        distinctive stage."""
+        prep = self.prepared.get(did)
+        if prep is None or not prep.keys:
+            return [], np.zeros(0, np.float64)
+        keys = np.array(prep.keys.split("\n"))
+        order = np.argsort(keys, kind="stable")
+        return keys[order].tolist(), np.frombuffer(prep.numbers, dtype=np.uint32)[order].astype(np.float64)
+
 
 def prep_arrays(prep: LinkPrep, ids_of: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """One document's terms as ids (new terms numbered in order of first appearance
@@ -156,12 +168,23 @@ def counts_csr(docs_ids: list[str], counts: Mapping[str, Mapping[str, int]],
         data, indices = np.empty(total, dtype=np.float64), np.empty(total, dtype=np.int32)
     cols, vals = [], []
     indptr = np.zeros(len(docs_ids) + 1, dtype=np.int64)
+    arrays = getattr(counts, "sorted_arrays", None)
+    get = vocab.get
     for r, did in enumerate(docs_ids):
-        items = sorted(counts.get(did, {}).items())
-        c = np.fromiter((vocab.setdefault(t, len(vocab)) for t, _ in items), dtype=np.int32, count=len(items))
-        v = np.fromiter((n for _, n in items), dtype=np.float64, count=len(items))
+        if arrays is not None:
+            keys, v = arrays(did)
+            got = list(map(get, keys))  # a C-level lookup per term; new terms numbered below
+            if None in got:
+                for j, k in enumerate(keys):
+                    if got[j] is None:
+                        got[j] = vocab.setdefault(k, len(vocab))
+            c = np.array(got, dtype=np.int32)
+        else:
+            items = sorted(counts.get(did, {}).items())
+            c = np.fromiter((vocab.setdefault(t, len(vocab)) for t, _ in items), dtype=np.int32, count=len(items))
+            v = np.fromiter((n for _, n in items), dtype=np.float64, count=len(items))
         order = np.argsort(c, kind="stable")
-        indptr[r + 1] = indptr[r] + len(items)
+        indptr[r + 1] = indptr[r] + len(c)
         if sizer is not None:
             if indptr[r + 1] > total:
                 raise ValueError(f"{did}: more term counts than its size said")
@@ -180,48 +203,6 @@ def counts_csr(docs_ids: list[str], counts: Mapping[str, Mapping[str, int]],
         indices = np.concatenate(cols) if cols else np.zeros(0, np.int32)
         del cols
     return sparse.csr_matrix((data, indices, indptr), shape=(len(docs_ids), len(terms))), terms
-
-class CellSums:
-    """Per cell of the trends table (year or place × genre): for every term, how many
-    documents contain it and how often it occurs, summed as documents arrive.
-
-    The count table held every document's (term ids, occurrences) arrays until the last
-    document was read, about 80 KB a document at 1,000 (the trends stage's peak). Here a
-    cell's pending arrays are folded into its sums every FOLD documents, so what is held
-    is each cell's distinct terms, not every document's. The sums are exact integers, so
-    the result is the one the single bincount over all documents gave."""
-
-    FOLD = 64
-
-    def __init__(self) -> None:
-        self.ids = np.zeros(0, np.int64)  # sorted distinct term ids with an occurrence
-        self.containing = np.zeros(0, np.int64)
-        self.occurrences = np.zeros(0, np.int64)
-        self._pending: list[tuple[np.ndarray, np.ndarray]] = []
-
-    def add(self, ids: np.ndarray, occ: np.ndarray) -> None:
-        """One document's distinct term ids and their occurrences (all above zero)."""
-        self._pending.append((ids, occ))
-        if len(self._pending) >= self.FOLD:
-            self._fold()
-
-    def _fold(self) -> None:
-        if not self._pending:
-            return
-        ids = np.concatenate([self.ids, *(p[0] for p in self._pending)])
-        k = np.concatenate([self.containing, *(np.ones(len(p[0]), np.int64) for p in self._pending)])
-        o = np.concatenate([self.occurrences, *(np.asarray(p[1], np.int64) for p in self._pending)])
-        self._pending.clear()
-        self.ids, inverse = np.unique(ids, return_inverse=True)
-        # float64 sums of integers are exact far beyond any archive's counts
-        self.containing = np.rint(np.bincount(inverse, weights=k, minlength=len(self.ids))).astype(np.int64)
-        self.occurrences = np.rint(np.bincount(inverse, weights=o, minlength=len(self.ids))).astype(np.int64)
-
-    def totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(term ids, documents containing, occurrences), by term id."""
-        self._fold()
-        return self.ids, self.containing, self.occurrences
-
 
 def group_sums(x: sparse.csr_matrix, rows: list[int], chunk: int = 4096) -> tuple[np.ndarray, np.ndarray]:
     """For the documents `rows` of a count matrix: each term's total count and the number

@@ -611,7 +611,7 @@ class _CellTotals:
     """Per cell of the table (year or place × genre): for every term of the vocabulary,
     the documents containing it and its occurrences, as two dense int32 arrays over the
     vocabulary's term numbers, a document added by two fancy-index increments (its term
-    numbers are distinct). Summing by sorted merges of each cell's ids (shards.CellSums)
+    numbers are distinct). Summing by sorted merges of each cell's ids (CellSums, before)
     took 8 of the stage's 21 s at 10,000 documents, most of it sorting; dense arrays
     cost 8 bytes per term and cell (42 cells × 43,000 terms: 14 MB for the benchmark's
     archive; about 400 cells in a national one) and no sort. int32 holds any count of one
