@@ -151,3 +151,21 @@ def test_the_pages_do_not_depend_on_the_order_documents_arrive_in(synthetic) -> 
 
     twin = [copy.copy(d) for d in reversed(synthetic)]
     assert build_indexes(twin, esc, sizes=SMALL).text == build_indexes(synthetic, esc, sizes=SMALL).text
+
+
+def test_the_main_index_shows_the_four_strongest_tags_in_reading_order() -> None:
+    """Their weight order swaps between near ties when a document is added; the reading
+    order does not, so the row (and its page) stays the same."""
+    from conftest import linked_seed_docs
+
+    from generator.publish.indexes import all_speeches
+    from generator.publish.write import esc, reading_order
+
+    docs = linked_seed_docs()
+    text = "\n".join(all_speeches(docs, esc).text.values())
+    for d in docs:
+        if len(d.keywords) >= 4:
+            shown = reading_order(d.keywords[:4], d.search_text)
+            assert f"| {'、'.join(esc(k) for k in shown)} |" in text
+            swapped = [d.keywords[1], d.keywords[0], *d.keywords[2:]]
+            assert reading_order(swapped[:4], d.search_text) == shown

@@ -329,13 +329,16 @@ def trend_link(term: str, prefix: str = "../") -> str:
 
 def all_speeches(docs: list[Document], esc: Callable[[str], str], sizes: dict[str, int] | None = None) -> Pages:
     from generator.publish.stable_pages import paginate_stable
+    from generator.publish.write import reading_order  # write imports this module
 
     dated = sorted((d for d in docs if d.value("date")), key=lambda d: (str(d.value("date")), d.id), reverse=True)
     undated = sorted((d for d in docs if not d.value("date")), key=lambda d: d.id)
     rows = []
     for d in dated + undated:
         date, place, speakers = (esc(x) for x in labels.list_facts(d))
-        kws = "、".join(esc(k) for k in d.keywords[:4])
+        # the four strongest tags, shown in reading order as on the speech page: their weight
+        # order swaps with near ties when any document is added (issue 22)
+        kws = "、".join(esc(k) for k in reading_order(d.keywords[:4], d.search_text))
         rows.append(f"| {date} | [{esc(d.title)}](speeches/{d.id}.md) | {place} | {speakers} | {kws} |")
     group = Group(2, "", "all", entries=rows,
                   header=["| 日期 | 标题 | 地点 | 讲话人 | 关键词 |", "| --- | --- | --- | --- | --- |"])
