@@ -15,6 +15,8 @@ in rsync and backup tools: a page starts
 - after `maximum` lines without such a line (a rare long run; the cuts then depend on
   the count again, but only up to the run's next hashed cut).
 
+A list of at most `maximum` lines is not cut at all (one page, as before issue 22).
+
 A new entry therefore lands on one page and changes it alone; with probability about
 1/`average` its own line is a cut and its page splits in two. Pages are named by a hash
 of their first line (`years-3f2a91bc.md`), not by their number, so a split does not rename
@@ -47,7 +49,13 @@ def _label(g: Group) -> str:
 def cut(groups: list[Group], cut_level: int, average: int = AVERAGE, minimum: int = MINIMUM,
         maximum: int = MAXIMUM) -> list[Chunk]:
     """The groups' headings and lines split into pages by the rules in the module's
-    docstring. A section's heading never ends a page without at least one of its lines."""
+    docstring. A section's heading never ends a page without at least one of its lines.
+    A list that fits on one page (`maximum` lines) is one page: a small archive's reader
+    gets one page per index, and the list is cut only once it outgrows that, which
+    happens once as it grows, as the keyword pages' number changes only when the archive
+    doubles."""
+    if sum(len(g.entries) + (1 if g.heading else 0) for g in groups) <= maximum:
+        return [[(g, list(g.entries), True) for g in groups]] if groups else []
     chunks: list[Chunk] = [[]]
     size = 0
 
