@@ -70,3 +70,38 @@ def test_an_unchanged_page_is_kept_without_being_made(corpus: Path, tmp_path: Pa
     os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     generate(work)
     assert page.read_bytes() == original
+
+
+def test_the_key_follows_what_the_page_prints_not_the_bits_behind_it() -> None:
+    """A similar speech's score moving below its printed two decimals (every new document
+    does that through the document frequencies) or tokens changing leave both the page
+    and its key as they were; a score moving in the printed second decimal changes both."""
+    import copy
+    import dataclasses
+
+    from conftest import linked_seed_docs
+
+    from generator.publish.page_cache import shown_digest
+    from generator.publish.write import shown_related, speech_page
+
+    docs = linked_seed_docs()
+    by_id = {d.id: d for d in docs}
+    doc = next(d for d in docs if d.related)
+
+    def key(d):
+        return shown_digest(d, reading_order(d.keywords, d.search_text), shown_related(d))
+
+    def moved(score):
+        d = copy.copy(doc)
+        d.related = [dataclasses.replace(r, score=score(r.score)) for r in doc.related]
+        d.tokens = doc.tokens[::-1]
+        return d
+
+    # the printed value itself: the same two decimals, other bits (the link stage keeps three)
+    drift, real = moved(lambda s: float(f"{s:.2f}")), moved(lambda s: s + 0.05)
+    assert [r.score for r in drift.related] != [r.score for r in doc.related]
+    assert speech_page(drift, by_id) == speech_page(doc, by_id) and key(drift) == key(doc)
+    assert speech_page(real, by_id) != speech_page(doc, by_id) and key(real) != key(doc)
+    edited = copy.copy(doc)
+    edited.paragraphs = doc.paragraphs[:-1]
+    assert key(edited) != key(doc)

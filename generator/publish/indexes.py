@@ -3,11 +3,13 @@
 Anchors are explicit ids derived from the value (year, division code, a hash of a
 name), so links from speech pages stay valid whatever the heading text looks like.
 
-Long indexes are split into pages of at most PER_PAGE entries (`years.md`, `years-2.md`,
-…): at 10,000 documents one page per index would weigh megabytes. `Pages.where` maps
-each anchor to the page that holds it, so links from speech pages find their entry.
-Keyword lists are the exception: a keyword's page is chosen by a hash of the keyword
-(keyword_pages), so that one new document does not move the links of every speech page.
+Long indexes are split into pages of at most PER_PAGE entries: at 10,000 documents one
+page per index would weigh megabytes. `Pages.where` maps each anchor to the page that
+holds it, so links from speech pages find their entry. The lists by year, place,
+speaker, meeting type and genre and the main index are cut where their lines' hashes say
+(publish/stable_pages.py), so one new entry changes the page it lands on and not every
+later one; a keyword's page is chosen by a hash of the keyword (keyword_pages). Only the
+keyword overview and a keyword page's overflow are still paginated by count (`paginate`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Group:
     intro: list[str] = field(default_factory=list)
     entries: list[str] = field(default_factory=list)
     header: list[str] = field(default_factory=list)  # repeated before entries (a table head)
+    label: str = ""  # the heading without what changes with the list (a count): names its pages
 
 
 @dataclass
@@ -80,7 +83,7 @@ def paginate(name: str, title: str, intro: str, groups: list[Group], first_extra
     total = len(chunks)
 
     def label(chunk: list[tuple[Group, list[str], bool]]) -> str:
-        names = [g.heading.split(" {#")[0] for g, _, _ in chunk if g.heading]
+        names = [g.label or g.heading.split(" {#")[0] for g, _, _ in chunk if g.heading]
         return f"{names[0]} — {names[-1]}" if len(names) > 1 else (names[0] if names else "")
 
     labels = [label(c) for c in chunks]
@@ -146,11 +149,17 @@ def _page(title: str, intro: str, body: list[str]) -> str:
 
 
 def build_indexes(docs: list[Document], esc: Callable[[str], str],
-                  extras: dict[str, list[str]] | None = None, notes: dict[str, list[str]] | None = None) -> Pages:
+                  extras: dict[str, list[str]] | None = None, notes: dict[str, list[str]] | None = None,
+                  sizes: dict[str, int] | None = None) -> Pages:
     """Every index as paginated pages; `extras` adds lines (charts) to the first page of an
-    index, `notes` lines under the heading with that anchor (distinctive terms)."""
+    index, `notes` lines under the heading with that anchor (distinctive terms); `sizes`
+    the page sizes of the lists cut by stable_pages (average, minimum, maximum), which a
+    test makes small to see many pages from a few documents."""
+    from generator.publish.stable_pages import paginate_stable  # imports this module's Group
+
     extras = extras or {}
     notes = notes or {}
+    sizes = sizes or {}
 
     def noted(groups: list[Group]) -> list[Group]:
         for g in groups:
@@ -168,7 +177,8 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
     if undated:
         groups.append(Group(2, "日期不明", "y-unknown", intro=["文本没有说明年份的篇目（原文中的月日照录）。", ""],
                             entries=[_entry(d, esc) for d in sorted(undated, key=lambda d: d.id)]))
-    pages.update(paginate("years", "按年份", "时间线，从新到旧。", noted(groups), extras.get("years")))
+    pages.update(paginate_stable("years", "按年份", "时间线，从新到旧。", noted(groups), extras.get("years"), cut_level=2,
+                                 **sizes))
 
     tree: dict[str, dict[str, dict[str, list[Document]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     noplace: list[Document] = []
@@ -209,7 +219,8 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
                 groups[-1].entries += [_entry(d, esc) for d in _by_date(tree[prov][city][county])]
     if noplace:
         groups.append(Group(2, "地点不明", "p-unknown", entries=[_entry(d, esc) for d in _by_date(noplace)]))
-    pages.update(paginate("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", noted(groups), extras.get("places")))
+    pages.update(paginate_stable("places", "按地点", "省 → 市 → 县区，按行政区划代码排列。", noted(groups),
+                                 extras.get("places"), cut_level=2, **sizes))
 
     speakers: dict[str, list[Document]] = defaultdict(list)
     for d in docs:
@@ -228,7 +239,8 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
     nospeaker = [d for d in docs if not speakers_of(d)]
     if nospeaker:
         groups.append(Group(2, "讲话人不明", "s-unknown", entries=[_entry(d, esc) for d in _by_date(nospeaker)]))
-    pages.update(paginate("speakers", "按讲话人", "主讲人（会议报道中“出席会议并讲话”者，讲话稿的署名人）。", groups))
+    pages.update(paginate_stable("speakers", "按讲话人", "主讲人（会议报道中“出席会议并讲话”者，讲话稿的署名人）。", groups,
+                                 **sizes))
 
     for kind, fld, title, intro in (
         ("meeting-types", "meeting_type", "按会议类型", "会议类型的分类见“关于”页。"),
@@ -237,12 +249,13 @@ def build_indexes(docs: list[Document], esc: Callable[[str], str],
         by: dict[str, list[Document]] = defaultdict(list)
         for d in docs:
             by[str(d.value(fld) or "未知")].append(d)
-        groups = [Group(2, f"{esc(g)}（{len(by[g])}）", anchor(kind, g), entries=[_entry(d, esc) for d in _by_date(by[g])])
+        groups = [Group(2, f"{esc(g)}（{len(by[g])}）", anchor(kind, g), entries=[_entry(d, esc) for d in _by_date(by[g])],
+                        label=esc(g))
                   for g in sorted(by, key=lambda g: (g == "未知", g))]
-        pages.update(paginate(kind, title, intro, noted(groups)))
+        pages.update(paginate_stable(kind, title, intro, noted(groups), cut_level=2, **sizes))
 
     pages.update(keyword_pages(docs, esc))
-    pages.update(all_speeches(docs, esc))
+    pages.update(all_speeches(docs, esc, sizes))
     return pages
 
 
@@ -314,17 +327,24 @@ def trend_link(term: str, prefix: str = "../") -> str:
     return f'<a class="sa-trend-link" href="{url}">“{html.escape(term)}”的年份趋势</a>'
 
 
-def all_speeches(docs: list[Document], esc: Callable[[str], str]) -> Pages:
+def all_speeches(docs: list[Document], esc: Callable[[str], str], sizes: dict[str, int] | None = None) -> Pages:
+    from generator.publish.stable_pages import paginate_stable
+    from generator.publish.write import reading_order  # write imports this module
+
     dated = sorted((d for d in docs if d.value("date")), key=lambda d: (str(d.value("date")), d.id), reverse=True)
     undated = sorted((d for d in docs if not d.value("date")), key=lambda d: d.id)
     rows = []
     for d in dated + undated:
         date, place, speakers = (esc(x) for x in labels.list_facts(d))
-        kws = "、".join(esc(k) for k in d.keywords[:4])
+        # the four strongest tags, shown in reading order as on the speech page: their weight
+        # order swaps with near ties when any document is added (issue 22)
+        kws = "、".join(esc(k) for k in reading_order(d.keywords[:4], d.search_text))
         rows.append(f"| {date} | [{esc(d.title)}](speeches/{d.id}.md) | {place} | {speakers} | {kws} |")
     group = Group(2, "", "all", entries=rows,
                   header=["| 日期 | 标题 | 地点 | 讲话人 | 关键词 |", "| --- | --- | --- | --- | --- |"])
-    return paginate("index", "全部讲话", f"共 {len(docs)} 篇，按日期从新到旧排列；日期不明的列在最后。", [group])
+    return paginate_stable("index", "全部讲话", f"共 {len(docs)} 篇，按日期从新到旧排列；日期不明的列在最后。", [group],
+                           intro_rest="按日期从新到旧排列；日期不明的列在最后。",
+                           entry_label=lambda row: row.split("|")[1].strip(), **(sizes or {}))
 
 
 def _target(where: dict[str, str] | None, kind: str, anchor_id: str) -> str:

@@ -26,6 +26,7 @@ own .cache/, so pickle is safe; a missing or unreadable file means every page is
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import pickle
@@ -109,5 +110,16 @@ def digest(*parts: object) -> str:
     return hashlib.sha256(buf.getbuffer()).hexdigest()
 
 
-def document_digest(doc: Document) -> str:
-    return digest(doc)
+def shown_digest(doc: Document, keywords: list[str], related: list[tuple[object, ...]]) -> str:
+    """The document's key as its pages print it: `keywords` and `related` as shown (the
+    tags in reading order; each similar speech's id, score to two decimals, shared
+    keywords in reading order and reposts), and no tokens (no page prints them).
+
+    Keyed on the whole document, a page was made again whenever a neighbour's score moved
+    in its last bits, which every new document does through the document frequencies: at
+    1,000 synthetic documents plus one, 516 of 1,019 speech pages were made again to find
+    about 60 changed. The fields left out are exactly what speech_page and
+    continuation_page never print (tests/test_page_cache.py)."""
+    view = copy.copy(doc)
+    view.keywords, view.related, view.tokens = list(keywords), [], []
+    return digest(view, related)

@@ -38,7 +38,7 @@ from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
 from generator.publish.output import Output
-from generator.publish.page_cache import PageCache, digest, document_digest
+from generator.publish.page_cache import PageCache, digest, shown_digest
 from generator.publish.parts import PagePart, continuation_page, nav_lines, page_name, pages_of, part_title
 from generator.publish.passages import PASSAGES_GZ, passage_link, passages_lines
 from generator.publish.passages import anchor as passage_anchor
@@ -509,6 +509,12 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     return "\n".join(lines)
 
 
+def shown_related(doc: Document) -> list[tuple[str, str, list[str], int]]:
+    """The similar speeches as speech_page prints them (score to two decimals, shared
+    keywords in reading order): the page cache's key, so drift it does not print is no change."""
+    return [(r.id, f"{r.score:.2f}", reading_order(r.shared_keywords, doc.search_text), r.reposts) for r in doc.related]
+
+
 def speech_page_key(doc: Document, doc_key: str, by_id: dict[str, Document], where: dict[str, str] | None,
                     reuse: Reuse | None) -> str:
     """Everything speech_page() reads, hashed (publish/page_cache.py): the document (as
@@ -638,7 +644,7 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     made = PageCache(cache_dir, docs_dir)  # pages whose inputs are unchanged are kept
     for d in docs:
         pages = pages_of(d)  # a very long text is published as numbered parts
-        doc_key = document_digest(d)
+        doc_key = shown_digest(d, reading_order(d.keywords, d.search_text), shown_related(d))
         path, key = target / SPEECHES / f"{d.id}.md", speech_page_key(d, doc_key, by_id, indexes.where, reuse)
         if not made.fresh(out, path, key):
             out.write_text(path, speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id), reuse))
