@@ -169,13 +169,65 @@
   // it), so a query loads the metadata of its candidates and its filters' lists only.
   var headCache = null;
 
-  /** meta.js decoded once: {raw, docs}; docs[n] is filled as the chunks holding n load. */
+  /** meta.js decoded once: {raw, docs}; docs[n] is filled as the chunks holding n load.
+   * A facet whose names are in m/n-<facet>-<j>.js (format 6, raw.nameShards) gets sparse
+   * lists raw.facets[facet] and raw.counts[facet] of raw.sizes[facet] entries, filled as
+   * its shards load (needNames): everything that walks them skips the names not loaded. */
   function head() {
     if (headCache) return Promise.resolve(headCache);
     return load("meta", 0).then(function (m) {
-      if (!headCache) headCache = { raw: m, docs: new Array(m.docs), chunks: {} };
+      if (!headCache) {
+        Object.keys(m.nameShards || {}).forEach(function (f) {
+          m.facets[f] = new Array(m.sizes[f]);
+          m.counts[f] = new Array(m.sizes[f]);
+        });
+        headCache = { raw: m, docs: new Array(m.docs), chunks: {} };
+      }
       return headCache;
     });
+  }
+
+  /** Is the facet's list of names split out of meta.js? */
+  function splitFacet(m, facet) { return !!(m.raw.nameShards || {})[facet]; }
+
+  /** Load name shards of a split facet: those holding the given values (by their
+   * facetKey, as generator/publish/search_names.py shards them), or every shard (values
+   * null). A value found in no loaded shard (a name the archive has not, or a key the
+   * two sides computed apart) loads every shard, so a filter never misses a name. */
+  function needNames(m, facet, values) {
+    var k = splitFacet(m, facet) ? m.raw.nameShards[facet] : 0;
+    if (!k) return Promise.resolve();
+    var shards = {}, j;
+    if (values === null) for (j = 0; j < k; j++) shards[j] = 1;
+    else values.forEach(function (v) { shards[fnv1a(facetKey(facet, v)) & (k - 1)] = 1; });
+    function take(list) {
+      return Promise.all(list.map(function (s) { return load("m", "n-" + facet + "-" + s); })).then(function (data) {
+        data.forEach(function (d) {
+          Object.keys(d).forEach(function (i) { m.raw.facets[facet][+i] = d[i][0]; m.raw.counts[facet][+i] = d[i][1]; });
+        });
+      });
+    }
+    return take(Object.keys(shards)).then(function () {
+      if (values === null) return null;
+      var missing = values.some(function (v) {
+        var want = facetKey(facet, v);
+        return !m.raw.facets[facet].some(function (x) { return facetKey(facet, x) === want; });
+      });
+      if (!missing) return null;
+      var all = [];
+      for (j = 0; j < k; j++) all.push(j);
+      return take(all);
+    });
+  }
+
+  /** needNames for every split facet named in `params` (URLSearchParams or {facet: value}). */
+  function namesFor(m, params) {
+    var jobs = [];
+    Object.keys(m.raw.nameShards || {}).forEach(function (f) {
+      var v = typeof params.get === "function" ? params.get(f) : params[f];
+      if (v) jobs.push(needNames(m, f, [v]));
+    });
+    return Promise.all(jobs);
   }
 
   function docOf(m, n) {
@@ -273,10 +325,11 @@
   /** Every document's metadata, facets included (for pages that tabulate the whole
    * archive, like trends.html); a search loads only its candidates' chunks. */
   function meta() {
-    return head().then(function (m) {
-      var all = [];
+    return Promise.all([head(), loadT2s()]).then(function (res) {
+      var m = res[0], all = [];
       for (var n = 0; n < m.raw.docs; n++) all.push(n); // every document: whole chunks
-      return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")]).then(function () {
+      var names = Object.keys(m.raw.nameShards || {}).map(function (f) { return needNames(m, f, null); });
+      return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")].concat(names)).then(function () {
         return m;
       });
     });
@@ -918,7 +971,13 @@
       return settle(current, shown, false, false).then(function () { return render(mine); });
     }
     function run() {
-      var mine = ++seq;
+      var mine = ++seq, wanted = {};
+      // a split facet's names (speakers, places of a large archive) load for the values asked
+      Object.keys(selects).forEach(function (k) { wanted[k] = selects[k].value; });
+      return namesFor(m, wanted).then(function () { return mine === seq ? runNow(mine) : null; })
+        .catch(function (e) { status.textContent = "搜索出错：" + e.message; });
+    }
+    function runNow(mine) {
       syncUrl();
       showNotes();
       list.innerHTML = "";
@@ -944,6 +1003,8 @@
     }
     Promise.all([head(), loadT2s()]).then(function (loaded) {
       m = loaded[0]; // (t2s first: a traditional speaker= in the URL is compared simplified)
+      return namesFor(m, params);
+    }).then(function () {
       state = readParams(m, params);
       params.forEach(function (value, key) {
         if (!(key in KNOWN_PARAMS) && !(key in FACET_LABELS)) unknownKeys.push([key, value]);
@@ -955,6 +1016,39 @@
         var counts = m.raw.counts[f];
         var label = el("label", "sa-filter");
         label.appendChild(el("span", null, FACET_LABELS[f] || f));
+        if (splitFacet(m, f)) {
+          // thousands of names (a large archive's speakers or places): a field that offers
+          // them as the reader types, loaded when it is first used, not a list every search loads
+          var input = el("input", "md-input sa-facet-input");
+          input.type = "search";
+          input.name = f;
+          input.placeholder = "全部（输入名称）";
+          input.value = wanted || "";
+          var options = el("datalist");
+          options.id = "sa-names-" + f;
+          input.setAttribute("list", options.id);
+          var filled = false;
+          input.addEventListener("focus", function () {
+            if (filled) return;
+            filled = true;
+            needNames(m, f, null).then(function () {
+              var all = [];
+              m.raw.facets[f].forEach(function (v, i) { all.push(i); });
+              all.forEach(function (i) {
+                var o = el("option");
+                o.value = m.raw.facets[f][i];
+                o.label = m.raw.facets[f][i] + "（" + m.raw.counts[f][i] + "）";
+                options.appendChild(o);
+              });
+            }).catch(function () { filled = false; });
+          });
+          input.addEventListener("change", run);
+          selects[f] = input;
+          label.appendChild(input);
+          label.appendChild(options);
+          filterBox.appendChild(label);
+          return;
+        }
         var s = el("select");
         s.name = f;
         s.appendChild(el("option", null, "全部")).value = "";
@@ -1039,7 +1133,7 @@
   }
 
   window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
-                           meta: meta, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
+                           meta: meta, needNames: needNames, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

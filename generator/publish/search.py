@@ -59,11 +59,13 @@ from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
 from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
+from generator.publish.search_names import INLINE_NAMES, name_files
 from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
-FORMAT = 5  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
-# fine chunks, and repost groups in the dates' chunks too
+FORMAT = 6  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
+# fine chunks, and repost groups in the dates' chunks too; 6: a large facet's names out of
+# meta.js (search_names)
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -359,7 +361,8 @@ def _chunks(n_docs: int, chunk: int) -> range:
 
 
 def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], number: dict[str, int],
-               facets: dict[str, list[list[str]]], shards: int, chunk: int = META_CHUNK) -> dict[str, str]:
+               facets: dict[str, list[list[str]]], shards: int, chunk: int = META_CHUNK,
+               inline_names: int = INLINE_NAMES) -> dict[str, str]:
     """meta.js and the m/ files: the per-document metadata, split so that a search loads
     only what it uses (one file of it grew linearly: 123 KB at 10,000 documents, loaded by
     every search, over a 1 MB per-query budget near 100,000).
@@ -381,6 +384,9 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
     - m/f<k>.js    each document's facet values in its own order (count + indexes per facet),
                    for pages that tabulate the whole archive (trends.js, via SearchArchive.meta);
                    a search never loads them.
+    - m/n-<facet>-<j>.js  the names and counts of a facet with more than `inline_names`
+                   values (search_names): meta.js then has its size ("sizes") and shard
+                   count ("nameShards") and empty lists in their place.
     """
     n_docs = len(docs)
     names: dict[str, list[str]] = {}
@@ -434,14 +440,26 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
         for j in range(k):
             files[f"m/{name}-{j}.js"] = script_file("m", f"{name}-{j}", {
                 str(i): e for i, e in enumerate(encoded) if i % k == j and e})
+    name_shard_count: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    inline = dict(names)
+    for name in facets:
+        if len(names[name]) > inline_names:
+            name_shard_count[name], shard_files = name_files(name, names[name], counts[name])
+            for key, data in shard_files.items():
+                files[f"m/{key}.js"] = script_file("m", key, data)
+            sizes[name] = len(names[name])
+            inline[name] = []
     files["meta.js"] = script_file("meta", 0, {
         "format": FORMAT,
         "docs": n_docs,
         "shards": shards,
         "avgdl": round(sum(lengths) / len(lengths), 1) if lengths else 0,
-        "facets": names,
+        "facets": inline,
         "facetOrder": list(facets),
-        "counts": counts,
+        "counts": {name: [] if name in sizes else c for name, c in counts.items()},
+        "nameShards": name_shard_count,
+        "sizes": sizes,
         "chunk": chunk,
         "fine": fine,
         "facetShards": facet_shards,
@@ -452,15 +470,18 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
-                cache_dir: Path | None = None, groups: int | None = None) -> dict[str, str]:
+                cache_dir: Path | None = None, groups: int | None = None,
+                inline_names: int = INLINE_NAMES) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content
     (iter_index's files, for the tests; the build writes them as they come)."""
-    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups))
+    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups,
+                           inline_names=inline_names))
 
 
 def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
                consume: bool = False, *, chunk: int = META_CHUNK,
-               cache_dir: Path | None = None, groups: int | None = None) -> Iterator[tuple[str, str]]:
+               cache_dir: Path | None = None, groups: int | None = None,
+               inline_names: int = INLINE_NAMES) -> Iterator[tuple[str, str]]:
     """Every file of the search index as (relative path under docs/searchindex/, content),
     made one at a time: a document's d/ file as soon as it is read, the postings a group of
     shards at a time (search_shards), so memory follows the largest shard, not the archive.
@@ -473,7 +494,8 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     With `cache_dir`, documents whose terms are unchanged take their term ids from the
     previous build (search_merge.PostingsCache) and the postings spill there; the files
     are the same either way. `groups`: spill groups (search_shards.group_count by default;
-    any power of two gives the same files)."""
+    any power of two gives the same files). `inline_names`: see meta_files (smaller in the
+    tests, to see a large facet's names sharded)."""
     terms_of = terms_of if terms_of is not None else {}
     cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
@@ -515,7 +537,7 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
     }
-    yield from meta_files(docs, lengths, group, number, facets, k, chunk).items()
+    yield from meta_files(docs, lengths, group, number, facets, k, chunk, inline_names).items()
     yield "t2s.js", script_file("t2s", 0, t2s_table())
     yield "dt.js", script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
 
