@@ -231,7 +231,7 @@
   }
 
   function docOf(m, n) {
-    return m.docs[n] || (m.docs[n] = { len: 0, group: n, md: 0, year: -1 });
+    return m.docs[n] || (m.docs[n] = { len: 0, qlen: 0, group: n, md: 0, year: -1 });
   }
 
   /** Load the chunks of `part` ("l": length and group, "t": date, "f": facets) holding
@@ -240,8 +240,12 @@
    * where the documents needed in a chunk fall in at most half of its fine chunks, those
    * are loaded instead of the chunk (a filter passing a few hundred of 100,000 documents
    * needs a few per chunk). */
-  function needDocs(m, nums, part) {
-    var size = m.raw.chunk, fine = part === "f" ? 0 : (m.raw.fine || 0), want = {}, i, k;
+  function needDocs(m, nums, part) { return loadChunks(m, planChunks(m, nums, part), part); }
+
+  /** The chunks of `part` holding `nums` not loaded yet: {key: [first document, documents]}. */
+  function planChunks(m, nums, part) {
+    var size = part === "q" ? m.raw.qchunk : m.raw.chunk, want = {}, i, k;
+    var fine = part === "f" || part === "q" ? 0 : (m.raw.fine || 0);
     var per = {}; // chunk → {fine chunk: 1} of the documents needed there
     for (i = 0; i < nums.length; i++) {
       k = Math.floor(nums[i] / size);
@@ -253,6 +257,10 @@
       if (fine && fines.length * fine * 2 <= size) fines.forEach(function (f) { want[part + "f" + f] = [+f * fine, fine]; });
       else want[part + c] = [+c * size, size];
     });
+    return want;
+  }
+
+  function loadChunks(m, want, part) {
     return Promise.all(Object.keys(want).map(function (key) {
       return load("m", key).then(function (data) {
         if (m.chunks[key]) return;
@@ -263,6 +271,10 @@
           for (n = start; n < end; n++) docOf(m, n).len = v[n - start];
           v = decode(data.groups);
           for (var g = 0; g + 1 < v.length; g += 2) docOf(m, start + v[g]).group = start + v[g] - v[g + 1];
+        } else if (part === "q") {
+          for (n = start; n < end; n++) docOf(m, n).qlen = classLength(m, LEN_DIGITS.indexOf(data.len.charAt(n - start)));
+          v = decode(data.groups);
+          for (var q = 0; q + 1 < v.length; q += 2) docOf(m, start + v[q]).group = start + v[q] - v[q + 1];
         } else if (part === "t") {
           v = decode(typeof data === "string" ? data : data.dates);
           if (data.groups) {
@@ -288,6 +300,33 @@
         }
       });
     }));
+  }
+
+  // m/q<k>.js (format 6): a length class per document, one of these characters
+  // (generator/publish/search_lengths.py): 1 + ⌊perOctave · log2(length)⌋, 0 for none
+  var LEN_DIGITS = FINAL + CONT;
+  // exact lengths cost about this many bytes a document (a varint of a few thousand)
+  var LEN_BYTES = 3.2;
+  // below this many bytes of exact lengths a query never ranks with classes (a small archive never does)
+  var EXACT_LENGTHS_BYTES = typeof CONFIG.exactLengthsBytes === "number" ? CONFIG.exactLengthsBytes : 30000;
+
+  /** A class's length: its geometric middle, within 2^(±1/(2 · perOctave)) of the real one. */
+  function classLength(m, c) { return c <= 0 ? 0 : Math.pow(2, (c - 0.5) / m.raw.perOctave); }
+
+  /** Load what BM25 needs for the candidates `nums` and say which: "l", their exact
+   * lengths (the l chunks, fine ones where few are needed), or "q", their length classes,
+   * where the exact lengths would load more than EXACT_LENGTHS_BYTES and more than the
+   * classes' chunks (a common term's candidates are in every chunk: 300 KB at 100,000
+   * documents, against 100 KB of classes in a tenth as many files). Every candidate of a
+   * query is ranked the same way. */
+  function needLengths(m, nums) {
+    if (!m.raw.qchunk) return needDocs(m, nums, "l").then(function () { return "l"; });
+    var exact = planChunks(m, nums, "l"), classes = planChunks(m, nums, "q"), eb = 0, qb = 0, key;
+    function docs(w) { return Math.min(w[1], m.raw.docs - w[0]); }
+    for (key in exact) eb += docs(exact[key]) * LEN_BYTES;
+    for (key in classes) qb += docs(classes[key]);
+    var part = eb > EXACT_LENGTHS_BYTES && eb > qb ? "q" : "l";
+    return loadChunks(m, part === "q" ? classes : exact, part).then(function () { return part; });
   }
 
   /** Documents having any of the facet's value indexes: {doc: 1}. */
@@ -511,7 +550,10 @@
   /** Index data this query has loaded so far (sizeOf of every file since it started). */
   function queryBytes(result) { return fetched - result.startFetched; }
 
-  function estimate(result, h) { return 2 * result.m.docs[h.doc].len + 200; }
+  function estimate(result, h) {
+    var d = result.m.docs[h.doc];
+    return 2 * (result.lengths === "q" ? d.qlen : d.len) + 200;
+  }
 
   function uncheckedBytes(result) {
     return result.hits.reduce(function (s, h) { return s + (h.whole === undefined ? estimate(result, h) : 0); }, 0);
@@ -540,7 +582,7 @@
       /** The metadata the hits' order needs (groups always, dates to sort by date), then order. */
       function finish() {
         var nums = hits.map(function (h) { return h.doc; });
-        var parts = datesOnly ? [] : [needDocs(m, nums, "l")];
+        var parts = datesOnly ? [] : [needDocs(m, nums, result.lengths || "l")];
         if (result.sort === "date") parts.push(needDocs(m, nums, "t"));
         return Promise.all(parts).then(function () { order(result); return result; });
       }
@@ -574,7 +616,9 @@
         cands.forEach(function (n) { isCand[n] = 1; });
         // BM25 needs the candidates' lengths: their chunks only (none when sorted by date
         // with nothing to check: the scores would not be used)
-        return (datesOnly ? Promise.resolve() : needDocs(m, cands, "l")).then(function () {
+        return (datesOnly ? Promise.resolve("l") : needLengths(m, cands)).then(function (part) {
+          result.lengths = part;
+          var byClass = part === "q";
           function add(term, weight) {
             var list = post[term];
             if (!list.length) return;
@@ -583,7 +627,7 @@
               var d = list[i][0];
               if (!isCand[d]) continue;
               if (datesOnly) continue;
-              var tf = list[i][1], dl = m.docs[d].len;
+              var tf = list[i][1], dl = byClass ? m.docs[d].qlen : m.docs[d].len;
               var s = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
               scores[d] = (scores[d] || 0) + weight * s;
             }

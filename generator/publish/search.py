@@ -58,6 +58,7 @@ from generator.publish import labels, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
+from generator.publish.search_lengths import PER_OCTAVE, QCHUNK_FACTOR, class_chunks
 from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
 from generator.publish.search_names import INLINE_NAMES, name_files
 from generator.publish.search_shards import PostingSpill, group_count, shard_postings
@@ -65,7 +66,7 @@ from generator.publish.search_shards import PostingSpill, group_count, shard_pos
 INDEX_DIR = "searchindex"
 FORMAT = 6  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
 # fine chunks, and repost groups in the dates' chunks too; 6: a large facet's names out of
-# meta.js (search_names)
+# meta.js (search_names), and length classes (m/q<k>.js, search_lengths)
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -384,6 +385,9 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
     - m/f<k>.js    each document's facet values in its own order (count + indexes per facet),
                    for pages that tabulate the whole archive (trends.js, via SearchArchive.meta);
                    a search never loads them.
+    - m/q<k>.js    documents k×chunk×10 …: each one's length class (one character) and the
+                   repost groups, for a query whose candidates' exact lengths would cost more
+                   (search_lengths).
     - m/n-<facet>-<j>.js  the names and counts of a facet with more than `inline_names`
                    values (search_names): meta.js then has its size ("sizes") and shard
                    count ("nameShards") and empty lists in their place.
@@ -416,6 +420,10 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
                                  varint(month_day(docs[n])) for n in span),
                 "groups": "".join(varint(x) for pair in grouped for x in pair),
             })
+    # length classes (search_lengths), for queries whose candidates' exact lengths would cost more
+    grouped = {n: n - number[group[d.id]] for n, d in enumerate(docs) if group[d.id] != d.id}
+    for key, data in class_chunks(lengths, grouped, chunk * QCHUNK_FACTOR).items():
+        files[f"m/{key}.js"] = script_file("m", key, data)
     for start in _chunks(n_docs, chunk):
         span = range(start, min(n_docs, start + chunk))
         rec = []
@@ -462,6 +470,8 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
         "sizes": sizes,
         "chunk": chunk,
         "fine": fine,
+        "qchunk": chunk * QCHUNK_FACTOR,
+        "perOctave": PER_OCTAVE,
         "facetShards": facet_shards,
         "tf": list(TF_CODES),
     })
