@@ -10,8 +10,16 @@
  *
  * Index format (see generator/publish/search.py):
  *   meta.js   {docs, shards, avgdl, facets: {year: [...], ...}, facetOrder, counts, chunk,
- *             facetShards, tf}: nothing per document, so its size follows the facet values,
- *             not the archive. counts[facet][i]: documents with value i.
+ *             facetShards, tf, qchunk, perOctave, nameShards, sizes}: nothing per document.
+ *             counts[facet][i]: documents with value i. A facet with many values (format 6:
+ *             a large archive's speakers and places) has facets[f] = counts[f] = [] here,
+ *             sizes[f] values, and its names in nameShards[f] files m/n-<f>-<j>.js.
+ *   m/n-<f>-<j>.js {value index: [name, count]} of the values whose fnv1a(facetKey(f, name))
+ *             & (nameShards[f] − 1) = j: a URL filter loads its own value's shard, the
+ *             filter field all of them once opened (needNames).
+ *   m/q<k>.js {len, groups} of documents k × qchunk …: len, one character per document
+ *             (FINAL + CONT), its length class 1 + ⌊perOctave · log2(length)⌋; groups as in
+ *             l. Ranks a query whose candidates' exact lengths would cost more (needLengths).
  *   m/l<k>.js {len, groups} of documents k × chunk …: len, varints of each one's length;
  *             groups, varint pairs (doc − k × chunk, doc − its repost group's first doc)
  *             for the documents in a group. What ranking candidates needs.

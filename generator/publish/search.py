@@ -8,7 +8,8 @@ where fetch and ES modules do not: one build serves the web and the offline copy
 
 docs/searchindex/ holds
 - meta.js   the number of documents and shards, the facet values (year, places, speakers,
-            meeting type, genre) and their counts; no vocabulary, nothing per document.
+            meeting type, genre) and their counts; no vocabulary, nothing per document;
+            a facet of many values only its size (its names in m/n-…, search_names.py).
 - m/        the per-document metadata in files a query loads only as far as it needs
             them (meta_files): lengths and repost groups (l), dates (t) and facet
             values (f) in chunks of documents, and per facet value the documents that
