@@ -32,6 +32,8 @@
  *   m/f<k>.js varints per document, for each facet in facetOrder a count and that many
  *             value indexes: only SearchArchive.meta() (the trends page) loads them.
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(shardKey(term)) & (shards − 1).
+ *             A term in most documents (format 6): "!" bitmap or "~" documents without it
+ *             (decodePostings).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
  *             packed with the table of dt.js (see unpack below). A document published in
@@ -449,30 +451,56 @@
 
   /** What picks a term's shard (generator/publish/search.py shard_key): the term without
    * the title mark '#', and of a Han word its first two characters, so a query's title
-   * terms and whole words are in the shards of its bigrams. */
-  function shardKey(term) {
+   * terms and whole words are in the shards of its bigrams. Format 6: a word is its own
+   * key (a common bigram's shard held every word beginning with it). */
+  function shardKey(term, format) {
     var t = term.charAt(0) === "#" ? term.slice(1) : term;
-    return HAN.test(t.charAt(0)) ? t.slice(0, 2) : t;
+    return format < 6 && HAN.test(t.charAt(0)) ? t.slice(0, 2) : t;
   }
 
-  function shardOf(term, m) { return fnv1a(m.raw.format >= 5 ? shardKey(term) : term) & (m.raw.shards - 1); }
+  function shardOf(term, m) {
+    return fnv1a(m.raw.format >= 5 ? shardKey(term, m.raw.format) : term) & (m.raw.shards - 1);
+  }
+
+  var BIT_DIGITS = FINAL + CONT; // a dense term's bitmap: six documents a character
+
+  /** A term's postings string → [[doc, tf], ...]. Format 6 writes a term in most documents
+   * (generator/publish/search_dense.py) as "!" + a bitmap or "~" + the gaps of the documents
+   * without it, with no tf: each of its documents gets code 0's tf (once). */
+  function decodePostings(enc, m) {
+    var list = [], tf = m.raw.tf, doc, i, nums;
+    if (enc.charAt(0) === "!") {
+      for (i = 1; i < enc.length; i++) {
+        var bits = BIT_DIGITS.indexOf(enc.charAt(i));
+        for (var b = 0; b < 6; b++) if (bits & (1 << b)) list.push([6 * (i - 1) + b, tf[0]]);
+      }
+    } else if (enc.charAt(0) === "~") {
+      nums = decode(enc.slice(1));
+      var j = 0, skip = nums.length ? nums[0] : m.raw.docs;
+      for (doc = 0; doc < m.raw.docs; doc++) {
+        if (doc === skip) { j++; skip = j < nums.length ? skip + nums[j] + 1 : m.raw.docs; continue; }
+        list.push([doc, tf[0]]);
+      }
+    } else {
+      nums = decode(enc);
+      doc = -1;
+      for (i = 0; i < nums.length; i++) {
+        doc += Math.floor(nums[i] / 8) + 1;
+        list.push([doc, tf[nums[i] % 8]]);
+      }
+    }
+    return list;
+  }
 
   /** Postings of the given terms: {term: [[doc, tf], ...]} (absent terms map to []). */
   function postings(terms, m) {
     var shards = {};
     terms.forEach(function (t) { shards[shardOf(t, m)] = 1; });
     return Promise.all(Object.keys(shards).map(function (k) { return load("s", k); })).then(function () {
-      var out = {}, tf = m.raw.tf;
+      var out = {};
       terms.forEach(function (t) {
-        var enc = store["s/" + shardOf(t, m)][t], list = [];
-        if (enc) {
-          var nums = decode(enc), doc = -1;
-          for (var i = 0; i < nums.length; i++) {
-            doc += Math.floor(nums[i] / 8) + 1;
-            list.push([doc, tf[nums[i] % 8]]);
-          }
-        }
-        out[t] = list;
+        var enc = store["s/" + shardOf(t, m)][t];
+        out[t] = enc ? decodePostings(enc, m) : [];
       });
       return out;
     });
@@ -1191,7 +1219,7 @@
   }
 
   window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
-                           meta: meta, needNames: needNames, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
+                           meta: meta, needNames: needNames, decodePostings: decodePostings, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -46,7 +46,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,7 @@ from generator.publish import labels, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
+from generator.publish.search_dense import DENSE_MIN_CHARS, dense_form, is_dense
 from generator.publish.search_lengths import PER_OCTAVE, QCHUNK_FACTOR, class_chunks
 from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
 from generator.publish.search_names import INLINE_NAMES, name_files
@@ -96,9 +97,11 @@ def shard_key(term: str) -> str:
     the title mark '#', and of a Han word its first two characters. A query's terms are its
     bigrams (or single characters), their title forms and its whole words, so every one of
     them lives in the shard of a bigram the query loads anyway: a query of four bigrams
-    loads four shards, not nine (each shard ~40 KB beside the terms it was loaded for)."""
-    t = term[1:] if term[:1] == "#" else term
-    return t[:2] if t[:1] and _HAN_RUN.match(t[:1]) else t
+    loads four shards, not nine (each shard ~40 KB beside the terms it was loaded for).
+    Format 6: a Han word is its own key again (a query loads one more shard per whole word):
+    a common bigram's shard held every word beginning with it (经济 with 经济总量, 经济社会,
+    … at 100,000 documents: 357 KB for a query of 经济 whose own postings were 99 KB)."""
+    return term[1:] if term[:1] == "#" else term
 
 
 def varint(n: int) -> str:
@@ -319,9 +322,12 @@ def script_file(kind: str, key: int | str, data: Any, body: str | None = None) -
     return f'{CALLBACK}("{kind}",{json.dumps(key)},{script_body(data) if body is None else body});\n'
 
 
-def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray, n_docs: int = 0,
+                    dense_min: int = DENSE_MIN_CHARS) -> tuple[str, np.ndarray, np.ndarray, dict[int, str]]:
     """Postings (term id, doc, tf code), in doc order, → one string of varints grouped
-    by term, the term ids in that order, and each term's start offset in the string.
+    by term, the term ids in that order, each term's start offset in the string, and (with
+    n_docs, the archive's size) the dense form of the terms in most documents by their
+    position in that order (search_dense).
     Vectorized: at 10,000 documents there are tens of millions of postings."""
     order = np.argsort(tids, kind="stable")  # stable: docs stay ascending within a term
     tids, docs, codes = tids[order], docs[order], codes[order]
@@ -347,7 +353,14 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tu
             break
         out[ends[mask] - 1 - k] = cont[(vals[mask] >> (5 * k)) & 31]
     char_starts = np.concatenate([[0], ends])[starts]
-    return out.tobytes().decode("ascii"), tids[starts], np.append(char_starts, len(out))
+    offsets = np.append(char_starts, len(out))
+    dense: dict[int, str] = {}
+    if n_docs:
+        bounds = np.append(starts, len(docs))
+        for i in np.flatnonzero(2 * np.diff(bounds) > n_docs).tolist():
+            if is_dense(int(bounds[i + 1] - bounds[i]), n_docs, int(offsets[i + 1] - offsets[i]), dense_min):
+                dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], n_docs)
+    return out.tobytes().decode("ascii"), tids[starts], offsets, dense
 
 
 META_CHUNK = 1000  # documents per m/l<k>.js, m/t<k>.js and m/f<k>.js
@@ -482,17 +495,17 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
                 cache_dir: Path | None = None, groups: int | None = None,
-                inline_names: int = INLINE_NAMES) -> dict[str, str]:
+                inline_names: int = INLINE_NAMES, dense_min: int = DENSE_MIN_CHARS) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content
     (iter_index's files, for the tests; the build writes them as they come)."""
     return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups,
-                           inline_names=inline_names))
+                           inline_names=inline_names, dense_min=dense_min))
 
 
 def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
                consume: bool = False, *, chunk: int = META_CHUNK,
                cache_dir: Path | None = None, groups: int | None = None,
-               inline_names: int = INLINE_NAMES) -> Iterator[tuple[str, str]]:
+               inline_names: int = INLINE_NAMES, dense_min: int = DENSE_MIN_CHARS) -> Iterator[tuple[str, str]]:
     """Every file of the search index as (relative path under docs/searchindex/, content),
     made one at a time: a document's d/ file as soon as it is read, the postings a group of
     shards at a time (search_shards), so memory follows the largest shard, not the archive.
@@ -506,7 +519,8 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     previous build (search_merge.PostingsCache) and the postings spill there; the files
     are the same either way. `groups`: spill groups (search_shards.group_count by default;
     any power of two gives the same files). `inline_names`: see meta_files (smaller in the
-    tests, to see a large facet's names sharded)."""
+    tests, to see a large facet's names sharded); `dense_min`: postings longer than this, of a
+    term in most documents, are written dense (search_dense; smaller in the tests)."""
     terms_of = terms_of if terms_of is not None else {}
     cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
@@ -536,7 +550,8 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
         del cache
         term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
         k = shard_count(term_bytes + int(spill.total * 1.6))
-        for i, shard in shard_postings(spill, terms, new_id, k, encode_postings):
+        encode = partial(encode_postings, n_docs=len(docs), dense_min=dense_min)
+        for i, shard in shard_postings(spill, terms, new_id, k, encode):
             yield f"s/{i}.js", script_file("s", i, shard)
     finally:
         spill.close()
