@@ -1,7 +1,7 @@
 """Postings of a term in most documents written dense (generator/publish/search_dense.py):
-the bitmap and the complement list say exactly the documents the varints said, and in
+the bitmap and the complement list with the tf codes say exactly what the varints said, and in
 Chromium (http and file://) queries over an index with every such term dense find the same
-documents, with the same counts, as over the index without."""
+documents, in the same order, with the same counts, as over the index without."""
 
 from __future__ import annotations
 
@@ -19,15 +19,23 @@ from generator.publish.search import INDEX_DIR, build_index, decode_varints
 from generator.publish.search_dense import DIGITS, dense_form, is_dense
 
 
-def _docs_of(form: str, n_docs: int) -> list[int]:
-    """search.js decodePostings, for the documents only."""
+def _postings_of(form: str, n_docs: int) -> list[tuple[int, int]]:
+    """search.js decodePostings: (document, tf code) pairs."""
+    head, _, tail = form[1:].partition("!")
+    codes = [c for ch in tail for c in divmod(DIGITS.index(ch), 8)]
     if form[0] == "!":
-        return [6 * i + b for i, ch in enumerate(form[1:]) for b in range(6) if DIGITS.index(ch) >> b & 1]
-    missing, prev = set(), -1
-    for gap in decode_varints(form[1:]):
-        prev += gap + 1
-        missing.add(prev)
-    return [d for d in range(n_docs) if d not in missing]
+        docs = [6 * i + b for i, ch in enumerate(head) for b in range(6) if DIGITS.index(ch) >> b & 1]
+    else:
+        missing, prev = set(), -1
+        for gap in decode_varints(head):
+            prev += gap + 1
+            missing.add(prev)
+        docs = [d for d in range(n_docs) if d not in missing]
+    return list(zip(docs, codes[: len(docs)], strict=True))
+
+
+def _docs_of(form: str, n_docs: int) -> list[int]:
+    return [d for d, _c in _postings_of(form, n_docs)]
 
 
 @pytest.mark.parametrize("n_docs,docs", [
@@ -38,8 +46,9 @@ def _docs_of(form: str, n_docs: int) -> list[int]:
 ])
 def test_dense_forms_hold_exactly_the_documents(n_docs, docs) -> None:
     docs = sorted(docs)
-    form = dense_form(np.array(docs), n_docs)
-    assert _docs_of(form, n_docs) == docs
+    codes = [d * 5 % 8 for d in docs]
+    form = dense_form(np.array(docs), n_docs, np.array(codes))
+    assert _postings_of(form, n_docs) == list(zip(docs, codes, strict=True))
     assert form[0] == ("~" if n_docs == 20 or len(docs) == n_docs else "!") or n_docs == 7
 
 
@@ -84,11 +93,11 @@ def test_the_dense_index_writes_common_terms_dense_and_the_same_documents(sites)
         for term, form in d.items():
             if form[:1] in "!~" and form:
                 n_dense += 1
-                prev, docs = -1, []
+                prev, postings = -1, []
                 for v in decode_varints(s[term]):
                     prev += v // 8 + 1
-                    docs.append(prev)
-                assert _docs_of(form, n_docs) == docs and 2 * len(docs) > n_docs, term
+                    postings.append((prev, v % 8))
+                assert _postings_of(form, n_docs) == postings and 2 * len(postings) > n_docs, term
             else:
                 assert form == s[term]
     assert n_dense > 50
@@ -106,7 +115,7 @@ def test_queries_find_the_same_over_dense_postings(sites, page, via) -> None:
         for site in (dense_site, sparse_site):
             with serve(site) as base:
                 status, results = _visit(page, site, base if via == "http" else None, query)
-            got.append((status, sorted(_ids(results))))
+            got.append((status, _ids(results)))  # the same order: the tf codes are kept
         assert got[0] == got[1], (query, got)
     assert not traffic.page_errors and not traffic.failures, (traffic.page_errors, traffic.failures)
 

@@ -466,20 +466,26 @@
 
   /** A term's postings string → [[doc, tf], ...]. Format 6 writes a term in most documents
    * (generator/publish/search_dense.py) as "!" + a bitmap or "~" + the gaps of the documents
-   * without it, with no tf: each of its documents gets code 0's tf (once). */
+   * without it, then "!" + their tf codes, two a character (8 × first + second). */
   function decodePostings(enc, m) {
     var list = [], tf = m.raw.tf, doc, i, nums;
-    if (enc.charAt(0) === "!") {
-      for (i = 1; i < enc.length; i++) {
-        var bits = BIT_DIGITS.indexOf(enc.charAt(i));
-        for (var b = 0; b < 6; b++) if (bits & (1 << b)) list.push([6 * (i - 1) + b, tf[0]]);
+    var kind = enc.charAt(0), cut = enc.indexOf("!", 1);
+    var docsPart = cut < 0 ? enc.slice(1) : enc.slice(1, cut), codes = cut < 0 ? "" : enc.slice(cut + 1);
+    function code(k) {
+      var v = BIT_DIGITS.indexOf(codes.charAt(k >> 1));
+      return v < 0 ? 0 : (k & 1 ? v & 7 : v >> 3);
+    }
+    if (kind === "!") {
+      for (i = 0; i < docsPart.length; i++) {
+        var bits = BIT_DIGITS.indexOf(docsPart.charAt(i));
+        for (var b = 0; b < 6; b++) if (bits & (1 << b)) list.push([6 * i + b, tf[code(list.length)]]);
       }
-    } else if (enc.charAt(0) === "~") {
-      nums = decode(enc.slice(1));
+    } else if (kind === "~") {
+      nums = decode(docsPart);
       var j = 0, skip = nums.length ? nums[0] : m.raw.docs;
       for (doc = 0; doc < m.raw.docs; doc++) {
         if (doc === skip) { j++; skip = j < nums.length ? skip + nums[j] + 1 : m.raw.docs; continue; }
-        list.push([doc, tf[0]]);
+        list.push([doc, tf[code(list.length)]]);
       }
     } else {
       nums = decode(enc);

@@ -359,7 +359,7 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray, n_doc
         bounds = np.append(starts, len(docs))
         for i in np.flatnonzero(2 * np.diff(bounds) > n_docs).tolist():
             if is_dense(int(bounds[i + 1] - bounds[i]), n_docs, int(offsets[i + 1] - offsets[i]), dense_min):
-                dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], n_docs)
+                dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], n_docs, codes[bounds[i]: bounds[i + 1]])
     return out.tobytes().decode("ascii"), tids[starts], offsets, dense
 
 
