@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"  # search.FINAL + CONT
-DENSE_MIN_CHARS = 4_000  # postings shorter than this stay as they are (tf codes kept)
+DENSE_MIN_CHARS = 4_000  # postings shorter than this stay varints (a dense form saves little there)
 
 
 def is_dense(df: int, n_docs: int, chars: int, min_chars: int = DENSE_MIN_CHARS) -> bool:
