@@ -10,8 +10,16 @@
  *
  * Index format (see generator/publish/search.py):
  *   meta.js   {docs, shards, avgdl, facets: {year: [...], ...}, facetOrder, counts, chunk,
- *             facetShards, tf}: nothing per document, so its size follows the facet values,
- *             not the archive. counts[facet][i]: documents with value i.
+ *             facetShards, tf, qchunk, perOctave, nameShards, sizes}: nothing per document.
+ *             counts[facet][i]: documents with value i. A facet with many values (format 6:
+ *             a large archive's speakers and places) has facets[f] = counts[f] = [] here,
+ *             sizes[f] values, and its names in nameShards[f] files m/n-<f>-<j>.js.
+ *   m/n-<f>-<j>.js {value index: [name, count]} of the values whose fnv1a(facetKey(f, name))
+ *             & (nameShards[f] − 1) = j: a URL filter loads its own value's shard, the
+ *             filter field all of them once opened (needNames).
+ *   m/q<k>.js {len, groups} of documents k × qchunk …: len, one character per document
+ *             (FINAL + CONT), its length class 1 + ⌊perOctave · log2(length)⌋; groups as in
+ *             l. Ranks a query whose candidates' exact lengths would cost more (needLengths).
  *   m/l<k>.js {len, groups} of documents k × chunk …: len, varints of each one's length;
  *             groups, varint pairs (doc − k × chunk, doc − its repost group's first doc)
  *             for the documents in a group. What ranking candidates needs.
@@ -24,6 +32,8 @@
  *   m/f<k>.js varints per document, for each facet in facetOrder a count and that many
  *             value indexes: only SearchArchive.meta() (the trends page) loads them.
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(shardKey(term)) & (shards − 1).
+ *             A term in most documents (format 6): "!" bitmap or "~" documents without it
+ *             (decodePostings).
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
  *             packed with the table of dt.js (see unpack below). A document published in
@@ -169,17 +179,69 @@
   // it), so a query loads the metadata of its candidates and its filters' lists only.
   var headCache = null;
 
-  /** meta.js decoded once: {raw, docs}; docs[n] is filled as the chunks holding n load. */
+  /** meta.js decoded once: {raw, docs}; docs[n] is filled as the chunks holding n load.
+   * A facet whose names are in m/n-<facet>-<j>.js (format 6, raw.nameShards) gets sparse
+   * lists raw.facets[facet] and raw.counts[facet] of raw.sizes[facet] entries, filled as
+   * its shards load (needNames): everything that walks them skips the names not loaded. */
   function head() {
     if (headCache) return Promise.resolve(headCache);
     return load("meta", 0).then(function (m) {
-      if (!headCache) headCache = { raw: m, docs: new Array(m.docs), chunks: {} };
+      if (!headCache) {
+        Object.keys(m.nameShards || {}).forEach(function (f) {
+          m.facets[f] = new Array(m.sizes[f]);
+          m.counts[f] = new Array(m.sizes[f]);
+        });
+        headCache = { raw: m, docs: new Array(m.docs), chunks: {} };
+      }
       return headCache;
     });
   }
 
+  /** Is the facet's list of names split out of meta.js? */
+  function splitFacet(m, facet) { return !!(m.raw.nameShards || {})[facet]; }
+
+  /** Load name shards of a split facet: those holding the given values (by their
+   * facetKey, as generator/publish/search_names.py shards them), or every shard (values
+   * null). A value found in no loaded shard (a name the archive has not, or a key the
+   * two sides computed apart) loads every shard, so a filter never misses a name. */
+  function needNames(m, facet, values) {
+    var k = splitFacet(m, facet) ? m.raw.nameShards[facet] : 0;
+    if (!k) return Promise.resolve();
+    var shards = {}, j;
+    if (values === null) for (j = 0; j < k; j++) shards[j] = 1;
+    else values.forEach(function (v) { shards[fnv1a(facetKey(facet, v)) & (k - 1)] = 1; });
+    function take(list) {
+      return Promise.all(list.map(function (s) { return load("m", "n-" + facet + "-" + s); })).then(function (data) {
+        data.forEach(function (d) {
+          Object.keys(d).forEach(function (i) { m.raw.facets[facet][+i] = d[i][0]; m.raw.counts[facet][+i] = d[i][1]; });
+        });
+      });
+    }
+    return take(Object.keys(shards)).then(function () {
+      if (values === null) return null;
+      var missing = values.some(function (v) {
+        var want = facetKey(facet, v);
+        return !m.raw.facets[facet].some(function (x) { return facetKey(facet, x) === want; });
+      });
+      if (!missing) return null;
+      var all = [];
+      for (j = 0; j < k; j++) all.push(j);
+      return take(all);
+    });
+  }
+
+  /** needNames for every split facet named in `params` (URLSearchParams or {facet: value}). */
+  function namesFor(m, params) {
+    var jobs = [];
+    Object.keys(m.raw.nameShards || {}).forEach(function (f) {
+      var v = typeof params.get === "function" ? params.get(f) : params[f];
+      if (v) jobs.push(needNames(m, f, [v]));
+    });
+    return Promise.all(jobs);
+  }
+
   function docOf(m, n) {
-    return m.docs[n] || (m.docs[n] = { len: 0, group: n, md: 0, year: -1 });
+    return m.docs[n] || (m.docs[n] = { len: 0, qlen: 0, group: n, md: 0, year: -1 });
   }
 
   /** Load the chunks of `part` ("l": length and group, "t": date, "f": facets) holding
@@ -188,8 +250,12 @@
    * where the documents needed in a chunk fall in at most half of its fine chunks, those
    * are loaded instead of the chunk (a filter passing a few hundred of 100,000 documents
    * needs a few per chunk). */
-  function needDocs(m, nums, part) {
-    var size = m.raw.chunk, fine = part === "f" ? 0 : (m.raw.fine || 0), want = {}, i, k;
+  function needDocs(m, nums, part) { return loadChunks(m, planChunks(m, nums, part), part); }
+
+  /** The chunks of `part` holding `nums` not loaded yet: {key: [first document, documents]}. */
+  function planChunks(m, nums, part) {
+    var size = part === "q" ? m.raw.qchunk : m.raw.chunk, want = {}, i, k;
+    var fine = part === "f" || part === "q" ? 0 : (m.raw.fine || 0);
     var per = {}; // chunk → {fine chunk: 1} of the documents needed there
     for (i = 0; i < nums.length; i++) {
       k = Math.floor(nums[i] / size);
@@ -201,6 +267,10 @@
       if (fine && fines.length * fine * 2 <= size) fines.forEach(function (f) { want[part + "f" + f] = [+f * fine, fine]; });
       else want[part + c] = [+c * size, size];
     });
+    return want;
+  }
+
+  function loadChunks(m, want, part) {
     return Promise.all(Object.keys(want).map(function (key) {
       return load("m", key).then(function (data) {
         if (m.chunks[key]) return;
@@ -211,6 +281,10 @@
           for (n = start; n < end; n++) docOf(m, n).len = v[n - start];
           v = decode(data.groups);
           for (var g = 0; g + 1 < v.length; g += 2) docOf(m, start + v[g]).group = start + v[g] - v[g + 1];
+        } else if (part === "q") {
+          for (n = start; n < end; n++) docOf(m, n).qlen = classLength(m, LEN_DIGITS.indexOf(data.len.charAt(n - start)));
+          v = decode(data.groups);
+          for (var q = 0; q + 1 < v.length; q += 2) docOf(m, start + v[q]).group = start + v[q] - v[q + 1];
         } else if (part === "t") {
           v = decode(typeof data === "string" ? data : data.dates);
           if (data.groups) {
@@ -236,6 +310,33 @@
         }
       });
     }));
+  }
+
+  // m/q<k>.js (format 6): a length class per document, one of these characters
+  // (generator/publish/search_lengths.py): 1 + ⌊perOctave · log2(length)⌋, 0 for none
+  var LEN_DIGITS = FINAL + CONT;
+  // exact lengths cost about this many bytes a document (a varint of a few thousand)
+  var LEN_BYTES = 3.2;
+  // below this many bytes of exact lengths a query never ranks with classes (a small archive never does)
+  var EXACT_LENGTHS_BYTES = typeof CONFIG.exactLengthsBytes === "number" ? CONFIG.exactLengthsBytes : 30000;
+
+  /** A class's length: its geometric middle, within 2^(±1/(2 · perOctave)) of the real one. */
+  function classLength(m, c) { return c <= 0 ? 0 : Math.pow(2, (c - 0.5) / m.raw.perOctave); }
+
+  /** Load what BM25 needs for the candidates `nums` and say which: "l", their exact
+   * lengths (the l chunks, fine ones where few are needed), or "q", their length classes,
+   * where the exact lengths would load more than EXACT_LENGTHS_BYTES and more than the
+   * classes' chunks (a common term's candidates are in every chunk: 300 KB at 100,000
+   * documents, against 100 KB of classes in a tenth as many files). Every candidate of a
+   * query is ranked the same way. */
+  function needLengths(m, nums) {
+    if (!m.raw.qchunk) return needDocs(m, nums, "l").then(function () { return "l"; });
+    var exact = planChunks(m, nums, "l"), classes = planChunks(m, nums, "q"), eb = 0, qb = 0, key;
+    function docs(w) { return Math.min(w[1], m.raw.docs - w[0]); }
+    for (key in exact) eb += docs(exact[key]) * LEN_BYTES;
+    for (key in classes) qb += docs(classes[key]);
+    var part = eb > EXACT_LENGTHS_BYTES && eb > qb ? "q" : "l";
+    return loadChunks(m, part === "q" ? classes : exact, part).then(function () { return part; });
   }
 
   /** Documents having any of the facet's value indexes: {doc: 1}. */
@@ -273,10 +374,11 @@
   /** Every document's metadata, facets included (for pages that tabulate the whole
    * archive, like trends.html); a search loads only its candidates' chunks. */
   function meta() {
-    return head().then(function (m) {
-      var all = [];
+    return Promise.all([head(), loadT2s()]).then(function (res) {
+      var m = res[0], all = [];
       for (var n = 0; n < m.raw.docs; n++) all.push(n); // every document: whole chunks
-      return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")]).then(function () {
+      var names = Object.keys(m.raw.nameShards || {}).map(function (f) { return needNames(m, f, null); });
+      return Promise.all([needDocs(m, all, "l"), needDocs(m, all, "t"), needDocs(m, all, "f")].concat(names)).then(function () {
         return m;
       });
     });
@@ -349,30 +451,62 @@
 
   /** What picks a term's shard (generator/publish/search.py shard_key): the term without
    * the title mark '#', and of a Han word its first two characters, so a query's title
-   * terms and whole words are in the shards of its bigrams. */
-  function shardKey(term) {
+   * terms and whole words are in the shards of its bigrams. Format 6: a word is its own
+   * key (a common bigram's shard held every word beginning with it). */
+  function shardKey(term, format) {
     var t = term.charAt(0) === "#" ? term.slice(1) : term;
-    return HAN.test(t.charAt(0)) ? t.slice(0, 2) : t;
+    return format < 6 && HAN.test(t.charAt(0)) ? t.slice(0, 2) : t;
   }
 
-  function shardOf(term, m) { return fnv1a(m.raw.format >= 5 ? shardKey(term) : term) & (m.raw.shards - 1); }
+  function shardOf(term, m) {
+    return fnv1a(m.raw.format >= 5 ? shardKey(term, m.raw.format) : term) & (m.raw.shards - 1);
+  }
+
+  var BIT_DIGITS = FINAL + CONT; // a dense term's bitmap: six documents a character
+
+  /** A term's postings string → [[doc, tf], ...]. Format 6 writes a term in most documents
+   * (generator/publish/search_dense.py) as "!" + a bitmap or "~" + the gaps of the documents
+   * without it, then "!" + their tf codes, two a character (8 × first + second). */
+  function decodePostings(enc, m) {
+    var list = [], tf = m.raw.tf, doc, i, nums;
+    var kind = enc.charAt(0), cut = enc.indexOf("!", 1);
+    var docsPart = cut < 0 ? enc.slice(1) : enc.slice(1, cut), codes = cut < 0 ? "" : enc.slice(cut + 1);
+    function code(k) {
+      var v = BIT_DIGITS.indexOf(codes.charAt(k >> 1));
+      return v < 0 ? 0 : (k & 1 ? v & 7 : v >> 3);
+    }
+    if (kind === "!") {
+      for (i = 0; i < docsPart.length; i++) {
+        var bits = BIT_DIGITS.indexOf(docsPart.charAt(i));
+        for (var b = 0; b < 6; b++) if (bits & (1 << b)) list.push([6 * i + b, tf[code(list.length)]]);
+      }
+    } else if (kind === "~") {
+      nums = decode(docsPart);
+      var j = 0, skip = nums.length ? nums[0] : m.raw.docs;
+      for (doc = 0; doc < m.raw.docs; doc++) {
+        if (doc === skip) { j++; skip = j < nums.length ? skip + nums[j] + 1 : m.raw.docs; continue; }
+        list.push([doc, tf[code(list.length)]]);
+      }
+    } else {
+      nums = decode(enc);
+      doc = -1;
+      for (i = 0; i < nums.length; i++) {
+        doc += Math.floor(nums[i] / 8) + 1;
+        list.push([doc, tf[nums[i] % 8]]);
+      }
+    }
+    return list;
+  }
 
   /** Postings of the given terms: {term: [[doc, tf], ...]} (absent terms map to []). */
   function postings(terms, m) {
     var shards = {};
     terms.forEach(function (t) { shards[shardOf(t, m)] = 1; });
     return Promise.all(Object.keys(shards).map(function (k) { return load("s", k); })).then(function () {
-      var out = {}, tf = m.raw.tf;
+      var out = {};
       terms.forEach(function (t) {
-        var enc = store["s/" + shardOf(t, m)][t], list = [];
-        if (enc) {
-          var nums = decode(enc), doc = -1;
-          for (var i = 0; i < nums.length; i++) {
-            doc += Math.floor(nums[i] / 8) + 1;
-            list.push([doc, tf[nums[i] % 8]]);
-          }
-        }
-        out[t] = list;
+        var enc = store["s/" + shardOf(t, m)][t];
+        out[t] = enc ? decodePostings(enc, m) : [];
       });
       return out;
     });
@@ -458,7 +592,10 @@
   /** Index data this query has loaded so far (sizeOf of every file since it started). */
   function queryBytes(result) { return fetched - result.startFetched; }
 
-  function estimate(result, h) { return 2 * result.m.docs[h.doc].len + 200; }
+  function estimate(result, h) {
+    var d = result.m.docs[h.doc];
+    return 2 * (result.lengths === "q" ? d.qlen : d.len) + 200;
+  }
 
   function uncheckedBytes(result) {
     return result.hits.reduce(function (s, h) { return s + (h.whole === undefined ? estimate(result, h) : 0); }, 0);
@@ -487,7 +624,7 @@
       /** The metadata the hits' order needs (groups always, dates to sort by date), then order. */
       function finish() {
         var nums = hits.map(function (h) { return h.doc; });
-        var parts = datesOnly ? [] : [needDocs(m, nums, "l")];
+        var parts = datesOnly ? [] : [needDocs(m, nums, result.lengths || "l")];
         if (result.sort === "date") parts.push(needDocs(m, nums, "t"));
         return Promise.all(parts).then(function () { order(result); return result; });
       }
@@ -521,7 +658,9 @@
         cands.forEach(function (n) { isCand[n] = 1; });
         // BM25 needs the candidates' lengths: their chunks only (none when sorted by date
         // with nothing to check: the scores would not be used)
-        return (datesOnly ? Promise.resolve() : needDocs(m, cands, "l")).then(function () {
+        return (datesOnly ? Promise.resolve("l") : needLengths(m, cands)).then(function (part) {
+          result.lengths = part;
+          var byClass = part === "q";
           function add(term, weight) {
             var list = post[term];
             if (!list.length) return;
@@ -530,7 +669,7 @@
               var d = list[i][0];
               if (!isCand[d]) continue;
               if (datesOnly) continue;
-              var tf = list[i][1], dl = m.docs[d].len;
+              var tf = list[i][1], dl = byClass ? m.docs[d].qlen : m.docs[d].len;
               var s = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * dl / avgdl));
               scores[d] = (scores[d] || 0) + weight * s;
             }
@@ -918,7 +1057,13 @@
       return settle(current, shown, false, false).then(function () { return render(mine); });
     }
     function run() {
-      var mine = ++seq;
+      var mine = ++seq, wanted = {};
+      // a split facet's names (speakers, places of a large archive) load for the values asked
+      Object.keys(selects).forEach(function (k) { wanted[k] = selects[k].value; });
+      return namesFor(m, wanted).then(function () { return mine === seq ? runNow(mine) : null; })
+        .catch(function (e) { status.textContent = "搜索出错：" + e.message; });
+    }
+    function runNow(mine) {
       syncUrl();
       showNotes();
       list.innerHTML = "";
@@ -942,8 +1087,16 @@
         });
       }).catch(function (e) { status.textContent = "搜索出错：" + e.message; });
     }
+    // a page opened with a query or a filter will show documents: their text table is
+    // requested with meta.js instead of after the ranking (one round trip less before the
+    // first results; unused only when nothing is found)
+    if (Array.from(params.keys()).some(function (k) { return params.get(k) && (k === "q" || k in FACET_LABELS); })) {
+      loadTextTable().catch(function () { /* loadDocs asks again and reports */ });
+    }
     Promise.all([head(), loadT2s()]).then(function (loaded) {
       m = loaded[0]; // (t2s first: a traditional speaker= in the URL is compared simplified)
+      return namesFor(m, params);
+    }).then(function () {
       state = readParams(m, params);
       params.forEach(function (value, key) {
         if (!(key in KNOWN_PARAMS) && !(key in FACET_LABELS)) unknownKeys.push([key, value]);
@@ -955,6 +1108,39 @@
         var counts = m.raw.counts[f];
         var label = el("label", "sa-filter");
         label.appendChild(el("span", null, FACET_LABELS[f] || f));
+        if (splitFacet(m, f)) {
+          // thousands of names (a large archive's speakers or places): a field that offers
+          // them as the reader types, loaded when it is first used, not a list every search loads
+          var input = el("input", "md-input sa-facet-input");
+          input.type = "search";
+          input.name = f;
+          input.placeholder = "全部（输入名称）";
+          input.value = wanted || "";
+          var options = el("datalist");
+          options.id = "sa-names-" + f;
+          input.setAttribute("list", options.id);
+          var filled = false;
+          input.addEventListener("focus", function () {
+            if (filled) return;
+            filled = true;
+            needNames(m, f, null).then(function () {
+              var all = [];
+              m.raw.facets[f].forEach(function (v, i) { all.push(i); });
+              all.forEach(function (i) {
+                var o = el("option");
+                o.value = m.raw.facets[f][i];
+                o.label = m.raw.facets[f][i] + "（" + m.raw.counts[f][i] + "）";
+                options.appendChild(o);
+              });
+            }).catch(function () { filled = false; });
+          });
+          input.addEventListener("change", run);
+          selects[f] = input;
+          label.appendChild(input);
+          label.appendChild(options);
+          filterBox.appendChild(label);
+          return;
+        }
         var s = el("select");
         s.name = f;
         s.appendChild(el("option", null, "全部")).value = "";
@@ -1039,7 +1225,7 @@
   }
 
   window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
-                           meta: meta, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
+                           meta: meta, needNames: needNames, decodePostings: decodePostings, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

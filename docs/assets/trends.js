@@ -116,10 +116,8 @@
       keys.forEach(function (k, i) { shardData[k] = loaded[i]; });
       var sets = must.map(function (t) {
         var enc = shardData[SA.fnv1a(t) & (m.raw.shards - 1)][t], docs = {};
-        if (enc) {
-          var nums = SA.decode(enc), doc = -1;
-          for (var i = 0; i < nums.length; i++) { doc += Math.floor(nums[i] / 8) + 1; docs[doc] = 1; }
-        }
+        // (search.js decodes a term in most documents too, written dense since format 6)
+        if (enc) SA.decodePostings(enc, m).forEach(function (p) { docs[p[0]] = 1; });
         return docs;
       });
       return Object.keys(sets[0]).map(Number).filter(function (d) {

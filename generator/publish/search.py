@@ -8,7 +8,8 @@ where fetch and ES modules do not: one build serves the web and the offline copy
 
 docs/searchindex/ holds
 - meta.js   the number of documents and shards, the facet values (year, places, speakers,
-            meeting type, genre) and their counts; no vocabulary, nothing per document.
+            meeting type, genre) and their counts; no vocabulary, nothing per document;
+            a facet of many values only its size (its names in m/n-…, search_names.py).
 - m/        the per-document metadata in files a query loads only as far as it needs
             them (meta_files): lengths and repost groups (l), dates (t) and facet
             values (f) in chunks of documents, and per facet value the documents that
@@ -45,7 +46,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,16 @@ from generator.publish import labels, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
+from generator.publish.search_dense import DENSE_MIN_CHARS, dense_form, is_dense
+from generator.publish.search_lengths import PER_OCTAVE, QCHUNK_FACTOR, class_chunks
 from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
+from generator.publish.search_names import INLINE_NAMES, name_files
 from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
-FORMAT = 5  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
-# fine chunks, and repost groups in the dates' chunks too
+FORMAT = 6  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
+# fine chunks, and repost groups in the dates' chunks too; 6: a large facet's names out of
+# meta.js (search_names), and length classes (m/q<k>.js, search_lengths)
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -92,9 +97,11 @@ def shard_key(term: str) -> str:
     the title mark '#', and of a Han word its first two characters. A query's terms are its
     bigrams (or single characters), their title forms and its whole words, so every one of
     them lives in the shard of a bigram the query loads anyway: a query of four bigrams
-    loads four shards, not nine (each shard ~40 KB beside the terms it was loaded for)."""
-    t = term[1:] if term[:1] == "#" else term
-    return t[:2] if t[:1] and _HAN_RUN.match(t[:1]) else t
+    loads four shards, not nine (each shard ~40 KB beside the terms it was loaded for).
+    Format 6: a Han word is its own key again (a query loads one more shard per whole word):
+    a common bigram's shard held every word beginning with it (经济 with 经济总量, 经济社会,
+    … at 100,000 documents: 357 KB for a query of 经济 whose own postings were 99 KB)."""
+    return term[1:] if term[:1] == "#" else term
 
 
 def varint(n: int) -> str:
@@ -315,9 +322,12 @@ def script_file(kind: str, key: int | str, data: Any, body: str | None = None) -
     return f'{CALLBACK}("{kind}",{json.dumps(key)},{script_body(data) if body is None else body});\n'
 
 
-def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
+def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray, n_docs: int = 0,
+                    dense_min: int = DENSE_MIN_CHARS) -> tuple[str, np.ndarray, np.ndarray, dict[int, str]]:
     """Postings (term id, doc, tf code), in doc order, → one string of varints grouped
-    by term, the term ids in that order, and each term's start offset in the string.
+    by term, the term ids in that order, each term's start offset in the string, and (with
+    n_docs, the archive's size) the dense form of the terms in most documents by their
+    position in that order (search_dense).
     Vectorized: at 10,000 documents there are tens of millions of postings."""
     order = np.argsort(tids, kind="stable")  # stable: docs stay ascending within a term
     tids, docs, codes = tids[order], docs[order], codes[order]
@@ -343,7 +353,14 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray) -> tu
             break
         out[ends[mask] - 1 - k] = cont[(vals[mask] >> (5 * k)) & 31]
     char_starts = np.concatenate([[0], ends])[starts]
-    return out.tobytes().decode("ascii"), tids[starts], np.append(char_starts, len(out))
+    offsets = np.append(char_starts, len(out))
+    dense: dict[int, str] = {}
+    if n_docs:
+        bounds = np.append(starts, len(docs))
+        for i in np.flatnonzero(2 * np.diff(bounds) > n_docs).tolist():
+            if is_dense(int(bounds[i + 1] - bounds[i]), n_docs, int(offsets[i + 1] - offsets[i]), dense_min):
+                dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], n_docs, codes[bounds[i]: bounds[i + 1]])
+    return out.tobytes().decode("ascii"), tids[starts], offsets, dense
 
 
 META_CHUNK = 1000  # documents per m/l<k>.js, m/t<k>.js and m/f<k>.js
@@ -359,7 +376,8 @@ def _chunks(n_docs: int, chunk: int) -> range:
 
 
 def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], number: dict[str, int],
-               facets: dict[str, list[list[str]]], shards: int, chunk: int = META_CHUNK) -> dict[str, str]:
+               facets: dict[str, list[list[str]]], shards: int, chunk: int = META_CHUNK,
+               inline_names: int = INLINE_NAMES) -> dict[str, str]:
     """meta.js and the m/ files: the per-document metadata, split so that a search loads
     only what it uses (one file of it grew linearly: 123 KB at 10,000 documents, loaded by
     every search, over a 1 MB per-query budget near 100,000).
@@ -381,6 +399,12 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
     - m/f<k>.js    each document's facet values in its own order (count + indexes per facet),
                    for pages that tabulate the whole archive (trends.js, via SearchArchive.meta);
                    a search never loads them.
+    - m/q<k>.js    documents k×chunk×10 …: each one's length class (one character) and the
+                   repost groups, for a query whose candidates' exact lengths would cost more
+                   (search_lengths).
+    - m/n-<facet>-<j>.js  the names and counts of a facet with more than `inline_names`
+                   values (search_names): meta.js then has its size ("sizes") and shard
+                   count ("nameShards") and empty lists in their place.
     """
     n_docs = len(docs)
     names: dict[str, list[str]] = {}
@@ -410,6 +434,10 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
                                  varint(month_day(docs[n])) for n in span),
                 "groups": "".join(varint(x) for pair in grouped for x in pair),
             })
+    # length classes (search_lengths), for queries whose candidates' exact lengths would cost more
+    grouped = {n: n - number[group[d.id]] for n, d in enumerate(docs) if group[d.id] != d.id}
+    for key, data in class_chunks(lengths, grouped, chunk * QCHUNK_FACTOR).items():
+        files[f"m/{key}.js"] = script_file("m", key, data)
     for start in _chunks(n_docs, chunk):
         span = range(start, min(n_docs, start + chunk))
         rec = []
@@ -434,16 +462,30 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
         for j in range(k):
             files[f"m/{name}-{j}.js"] = script_file("m", f"{name}-{j}", {
                 str(i): e for i, e in enumerate(encoded) if i % k == j and e})
+    name_shard_count: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    inline = dict(names)
+    for name in facets:
+        if len(names[name]) > inline_names:
+            name_shard_count[name], shard_files = name_files(name, names[name], counts[name])
+            for key, data in shard_files.items():
+                files[f"m/{key}.js"] = script_file("m", key, data)
+            sizes[name] = len(names[name])
+            inline[name] = []
     files["meta.js"] = script_file("meta", 0, {
         "format": FORMAT,
         "docs": n_docs,
         "shards": shards,
         "avgdl": round(sum(lengths) / len(lengths), 1) if lengths else 0,
-        "facets": names,
+        "facets": inline,
         "facetOrder": list(facets),
-        "counts": counts,
+        "counts": {name: [] if name in sizes else c for name, c in counts.items()},
+        "nameShards": name_shard_count,
+        "sizes": sizes,
         "chunk": chunk,
         "fine": fine,
+        "qchunk": chunk * QCHUNK_FACTOR,
+        "perOctave": PER_OCTAVE,
         "facetShards": facet_shards,
         "tf": list(TF_CODES),
     })
@@ -452,15 +494,18 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
-                cache_dir: Path | None = None, groups: int | None = None) -> dict[str, str]:
+                cache_dir: Path | None = None, groups: int | None = None,
+                inline_names: int = INLINE_NAMES, dense_min: int | None = None) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content
     (iter_index's files, for the tests; the build writes them as they come)."""
-    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups))
+    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups,
+                           inline_names=inline_names, dense_min=dense_min))
 
 
 def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
                consume: bool = False, *, chunk: int = META_CHUNK,
-               cache_dir: Path | None = None, groups: int | None = None) -> Iterator[tuple[str, str]]:
+               cache_dir: Path | None = None, groups: int | None = None,
+               inline_names: int = INLINE_NAMES, dense_min: int | None = None) -> Iterator[tuple[str, str]]:
     """Every file of the search index as (relative path under docs/searchindex/, content),
     made one at a time: a document's d/ file as soon as it is read, the postings a group of
     shards at a time (search_shards), so memory follows the largest shard, not the archive.
@@ -473,7 +518,10 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     With `cache_dir`, documents whose terms are unchanged take their term ids from the
     previous build (search_merge.PostingsCache) and the postings spill there; the files
     are the same either way. `groups`: spill groups (search_shards.group_count by default;
-    any power of two gives the same files)."""
+    any power of two gives the same files). `inline_names`: see meta_files (smaller in the
+    tests, to see a large facet's names sharded); `dense_min`: postings longer than this, of a
+    term in most documents, are written dense (search_dense); None (the build's default):
+    never, until the 100,000-document regression in search_dense's docstring is understood."""
     terms_of = terms_of if terms_of is not None else {}
     cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
@@ -503,7 +551,11 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
         del cache
         term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
         k = shard_count(term_bytes + int(spill.total * 1.6))
-        for i, shard in shard_postings(spill, terms, new_id, k, encode_postings):
+        # dense postings are off unless asked for (see search_dense: at 100,000 documents a
+        # quoted phrase with dense postings checked 34 MB of text, not understood yet)
+        encode = partial(encode_postings, n_docs=len(docs) if dense_min is not None else 0,
+                         dense_min=dense_min if dense_min is not None else DENSE_MIN_CHARS)
+        for i, shard in shard_postings(spill, terms, new_id, k, encode):
             yield f"s/{i}.js", script_file("s", i, shard)
     finally:
         spill.close()
@@ -515,7 +567,7 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
         "type": [_one(d, "meeting_type") for d in docs],
         "genre": [_one(d, "genre") for d in docs],
     }
-    yield from meta_files(docs, lengths, group, number, facets, k, chunk).items()
+    yield from meta_files(docs, lengths, group, number, facets, k, chunk, inline_names).items()
     yield "t2s.js", script_file("t2s", 0, t2s_table())
     yield "dt.js", script_file("dt", 0, {"symbols": SYMBOLS, "oneByte": ONE_BYTE, "table": text_table()})
 

@@ -133,10 +133,11 @@ def shard_postings(spill: PostingSpill, terms: list[str], new_id: np.ndarray | N
         out: dict[int, dict[str, str]] = {s: {} for s in mine}
         if len(rec):
             tids = rec["t"] if new_id is None else new_id[rec["t"]].astype(np.int32)
-            text, order, offsets = encode(tids, rec["d"], rec["c"])
+            text, order, offsets, *rest = encode(tids, rec["d"], rec["c"])
+            dense = rest[0] if rest else {}  # terms written in their dense form (search_dense)
             del rec, tids
             shard_of = (hashes[order] & (shards - 1)).tolist()
             for i, tid in enumerate(order.tolist()):
-                out[shard_of[i]][terms[tid]] = text[offsets[i] : offsets[i + 1]]
+                out[shard_of[i]][terms[tid]] = dense.get(i) or text[offsets[i] : offsets[i + 1]]
             del text
         yield from out.items()

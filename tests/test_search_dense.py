@@ -1,0 +1,132 @@
+"""Postings of a term in most documents written dense (generator/publish/search_dense.py):
+the bitmap and the complement list with the tf codes say exactly what the varints said, and in
+Chromium (http and file://) queries over an index with every such term dense find the same
+documents, in the same order, with the same counts, as over the index without."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from browserlib import Traffic, serve
+from conftest import copy_project, run_generator
+from test_search import SEMANTICS, _ids, _visit
+
+from generator.publish.search import INDEX_DIR, build_index, decode_varints
+from generator.publish.search_dense import DIGITS, dense_form, is_dense
+
+
+def _postings_of(form: str, n_docs: int) -> list[tuple[int, int]]:
+    """search.js decodePostings: (document, tf code) pairs."""
+    head, _, tail = form[1:].partition("!")
+    codes = [c for ch in tail for c in divmod(DIGITS.index(ch), 8)]
+    if form[0] == "!":
+        docs = [6 * i + b for i, ch in enumerate(head) for b in range(6) if DIGITS.index(ch) >> b & 1]
+    else:
+        missing, prev = set(), -1
+        for gap in decode_varints(head):
+            prev += gap + 1
+            missing.add(prev)
+        docs = [d for d in range(n_docs) if d not in missing]
+    return list(zip(docs, codes[: len(docs)], strict=True))
+
+
+def _docs_of(form: str, n_docs: int) -> list[int]:
+    return [d for d, _c in _postings_of(form, n_docs)]
+
+
+@pytest.mark.parametrize("n_docs,docs", [
+    (20, [d for d in range(20) if d not in (4, 6)]),  # nearly all: the complement is shorter
+    (600, list(range(0, 600, 2)) + [1, 3, 599]),  # half: the bitmap is
+    (7, [6]),
+    (12, list(range(12))),
+])
+def test_dense_forms_hold_exactly_the_documents(n_docs, docs) -> None:
+    docs = sorted(docs)
+    codes = [d * 5 % 8 for d in docs]
+    form = dense_form(np.array(docs), n_docs, np.array(codes))
+    assert _postings_of(form, n_docs) == list(zip(docs, codes, strict=True))
+    assert form[0] == ("~" if n_docs == 20 or len(docs) == n_docs else "!") or n_docs == 7
+
+
+def test_only_long_postings_of_terms_in_most_documents_are_dense() -> None:
+    assert is_dense(60, 100, 5000) and not is_dense(50, 100, 5000) and not is_dense(60, 100, 100)
+
+
+def _site(tmp: Path, **kw) -> tuple[Path, dict[str, str]]:
+    from generator.link import link
+    from generator.pipeline import collect
+
+    root = copy_project(tmp, corpus=SEMANTICS)
+    proc = run_generator(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = collect(root, progress=False, corpus=root / "corpus", segment=True)
+    link(report.documents)
+    files = build_index(sorted(report.documents, key=lambda d: d.id), report.search_terms, **kw)
+    site = root / "site"
+    shutil.rmtree(site / INDEX_DIR)
+    for rel, text in files.items():
+        (site / INDEX_DIR / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / INDEX_DIR / rel).write_text(text, encoding="utf-8")
+    return site, files
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> tuple[tuple[Path, dict[str, str]], tuple[Path, dict[str, str]]]:
+    return _site(tmp_path_factory.mktemp("dense"), dense_min=0), _site(tmp_path_factory.mktemp("sparse"))
+
+
+def _data(files: dict[str, str], rel: str):
+    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
+
+
+def test_the_dense_index_writes_common_terms_dense_and_the_same_documents(sites) -> None:
+    (_s, dense), (_t, sparse) = sites
+    n_docs = _data(dense, "meta.js")["docs"]
+    n_dense = 0
+    for rel in (r for r in dense if r.startswith("s/")):
+        d, s = _data(dense, rel), _data(sparse, rel)
+        assert d.keys() == s.keys()
+        for term, form in d.items():
+            if form[:1] in "!~" and form:
+                n_dense += 1
+                prev, postings = -1, []
+                for v in decode_varints(s[term]):
+                    prev += v // 8 + 1
+                    postings.append((prev, v % 8))
+                assert _postings_of(form, n_docs) == postings and 2 * len(postings) > n_docs, term
+            else:
+                assert form == s[term]
+    assert n_dense > 50
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_queries_find_the_same_over_dense_postings(sites, page, via) -> None:
+    (dense_site, _d), (sparse_site, _s) = sites
+    traffic = Traffic().attach(page)
+    for query in ("q=%E5%8F%91%E5%B1%95", "q=%E6%94%BF%E5%BA%9C%E5%B7%A5%E4%BD%9C%E6%8A%A5%E5%91%8A",
+                  "q=%E2%80%9C%E5%9D%9A%E6%8C%81%E7%A8%B3%E4%B8%AD%E6%B1%82%E8%BF%9B%E2%80%9D",
+                  "q=%E5%B9%BF%E4%B8%9C%E7%9C%81%E6%94%BF%E5%BA%9C%E5%B7%A5%E4%BD%9C%E6%8A%A5%E5%91%8A"):
+        got = []
+        for site in (dense_site, sparse_site):
+            with serve(site) as base:
+                status, results = _visit(page, site, base if via == "http" else None, query)
+            got.append((status, _ids(results)))  # the same order: the tf codes are kept
+        assert got[0] == got[1], (query, got)
+    assert not traffic.page_errors and not traffic.failures, (traffic.page_errors, traffic.failures)
+
+
+@pytest.mark.browser
+def test_trends_page_reads_dense_postings(sites, page) -> None:
+    (dense_site, _d), (sparse_site, _s) = sites
+    rows = []
+    for site in (dense_site, sparse_site):
+        page.goto(f"{site.as_uri()}/trends.html?q=%E5%8F%91%E5%B1%95")
+        page.wait_for_function("() => document.querySelector('.sa-status') && "
+                               "document.querySelector('.sa-status').getAttribute('data-state')")
+        rows.append(page.eval_on_selector_all("table.sa-trends-table tbody tr", "rs => rs.map(r => r.innerText)"))
+    assert rows[0] == rows[1] and rows[0]
