@@ -22,7 +22,7 @@ from generator.annotate.segment import is_candidate
 from generator.link.idf import blended_idf
 from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
 from generator.link.repost_bands import band_layout, candidate_pairs
-from generator.link.shards import prep_arrays, tfidf_csr, tfidf_two_passes
+from generator.link.shards import code_point_order, prep_arrays, tfidf_csr, tfidf_two_passes
 from generator.model import Document, Duplicate, Related
 
 TOP_K = 5
@@ -129,10 +129,7 @@ def tfidf_vectors(docs: list[Document], prepared: dict[str, LinkPrep] | None = N
         df_arr[ids] += 1  # a document's term ids are distinct
     df: Counter[str] = Counter(dict(zip(terms, df_arr.tolist(), strict=True)))
     del df_arr
-    order = sorted(range(len(terms)), key=terms.__getitem__)
-    vocab = [terms[i] for i in order]
-    rank = np.empty(len(terms), dtype=np.int64)
-    rank[order] = np.arange(len(terms))
+    vocab, rank = code_point_order(terms)
     idf = blended_idf(len(docs), df)
     del df
     idf_list = [idf[t] for t in terms]

@@ -62,6 +62,15 @@ class TermCounts(Mapping[str, dict[str, int]]):
         return keys[order].tolist(), np.frombuffer(prep.numbers, dtype=np.uint32)[order].astype(np.float64)
 
 
+def code_point_order(terms: list[str]) -> tuple[list[str], np.ndarray]:
+    """The terms sorted (the matrices' column order) and, for each term id (its position
+    in `terms`), its column."""
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int64)
+    rank[order] = np.arange(len(terms))
+    return [terms[i] for i in order], rank
+
+
 def prep_arrays(prep: LinkPrep, ids_of: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
     """One document's terms as ids (new terms numbered in order of first appearance
     across the archive) and their counts, both in the document's own term order."""
@@ -137,10 +146,7 @@ def tfidf_two_passes(ids: list[str], prepared: Mapping[str, LinkPrep],
     terms = list(ids_of)
     df = Counter(dict(zip(terms, df_arr[: len(terms)].tolist(), strict=True)))
     del df_arr
-    order = sorted(range(len(terms)), key=terms.__getitem__)
-    vocab = [terms[i] for i in order]
-    rank = np.empty(len(terms), dtype=np.int64)
-    rank[order] = np.arange(len(terms))
+    vocab, rank = code_point_order(terms)
     idf = idf_of(len(ids), df)
     del df
     idf_list = [idf[t] for t in terms]

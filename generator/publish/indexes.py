@@ -97,19 +97,29 @@ def paginate(name: str, title: str, intro: str, groups: list[Group], first_extra
             body += ["共 " + str(total) + " 页：" + " · ".join(items), ""]
         if n == 1 and first_extra:
             body += first_extra
-        for g, entries, first in chunk:
-            if g.heading:
-                if first:
-                    body += [f"{'#' * g.level} {g.heading} {{#{g.anchor}}}", ""]
-                    out.where[g.anchor] = page_name(name, n)
-                    body += g.intro
-                else:
-                    body += [f"{'#' * g.level} {g.heading}（续）", ""]
-            if entries:
-                body += g.header + entries + [""]
+        body += chunk_body(chunk, page_name(name, n), out.where, lambda g: g.heading)
         suffix = f"（第 {n} 页）" if n > 1 else ""
         out.text[page_name(name, n)] = _page(title + suffix, intro, body)
     return out
+
+
+def chunk_body(chunk: list, page: str, where: dict[str, str], continued: Callable[[Group], str]) -> list[str]:
+    """A page's share of the groups: a group's heading where the group starts (its anchor
+    recorded as on this page) or `continued(group)`（续） where it goes on from the page
+    before, then its column header and entries. Shared by both ways of cutting pages
+    (here by count, stable_pages by the lines' hashes), so their pages read alike."""
+    body: list[str] = []
+    for g, entries, first in chunk:
+        if g.heading:
+            if first:
+                body += [f"{'#' * g.level} {g.heading} {{#{g.anchor}}}", ""]
+                where[g.anchor] = page
+                body += g.intro
+            else:
+                body += [f"{'#' * g.level} {continued(g)}（续）", ""]
+        if entries:
+            body += g.header + entries + [""]
+    return body
 
 
 def anchor(kind: str, value: str) -> str:

@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from generator.publish.indexes import PER_PAGE, Group, Pages, _page
+from generator.publish.indexes import PER_PAGE, Group, Pages, _page, chunk_body
 
 AVERAGE = PER_PAGE // 2  # lines a page holds on average, as the keyword pages (indexes.BUCKET_FILL)
 MINIMUM = 20  # no page shorter than this, unless a heading of cut_level starts the next
@@ -137,16 +137,7 @@ def paginate_stable(name: str, title: str, intro: str, groups: list[Group], firs
             body += [" · ".join(nav), ""]
         if n == 0 and first_extra:
             body += first_extra
-        for g, entries, first in chunk:
-            if g.heading:
-                if first:
-                    body += [f"{'#' * g.level} {g.heading} {{#{g.anchor}}}", ""]
-                    out.where[g.anchor] = names[n]
-                    body += g.intro
-                else:
-                    body += [f"{'#' * g.level} {_label(g)}（续）", ""]
-            if entries:
-                body += g.header + entries + [""]
+        body += chunk_body(chunk, names[n], out.where, _label)
         if n == 0:
             out.text[names[n]] = _page(title, intro, body)
         else:
