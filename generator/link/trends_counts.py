@@ -446,7 +446,6 @@ class _Counting:
     def __init__(self, vocab: _Vocabulary, cache_dir: Path | None) -> None:
         self.vocab = vocab
         self.cache_dir = cache_dir
-        self.counter = _WordCounter(vocab.words)
         self.word_number = {w: i for i, w in enumerate(vocab.words)}
         # per old fingerprint: its words' numbers now (-1: no longer counted), and a
         # counter of the words new since with their numbers now
@@ -592,10 +591,12 @@ class _Counters:
         self.pool: tuple[Executor, int] | None = None
 
     def submit(self, jobs: list[CountJob]) -> Callable[[], list[tuple[np.ndarray, np.ndarray]]]:
+        if not jobs:  # every document of the block came from the cache
+            return lambda: []
         fp, words = self.vocab.fingerprint, self.vocab.words
         if self.pool is None and self.workers > 1 and len(jobs) >= POOL_MIN_JOBS:
             self.pool = self.stack.enter_context(executor(self.workers))
-        if self.pool is None or not jobs:
+        if self.pool is None:
             done = count_jobs(fp, words, jobs)
             return lambda: done
         pool, slots = self.pool
