@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pytest
 from browserlib import Traffic, serve, type_like_ime
 from conftest import ROOT, copy_project, run_generator
+from searchlib import index_data, published_corpus
 
 from generator.annotate.segment import cut
 from generator.publish.search import (
@@ -134,17 +135,13 @@ def test_index_is_deterministic(fixture_docs) -> None:
     assert a == b  # bytes per source character are measured at scale in BENCHMARKS.md
 
 
-def _data(files: dict[str, str], rel: str):
-    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
-
-
 def test_index_records_repost_groups(fixture_docs) -> None:
     docs = sorted(fixture_docs.documents, key=lambda d: d.id)
     files = build_index(docs)
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     groups = list(range(meta["docs"]))
     for k in range(-(-meta["docs"] // meta["chunk"])):
-        pairs = decode_varints(_data(files, f"m/l{k}.js")["groups"])
+        pairs = decode_varints(index_data(files, f"m/l{k}.js")["groups"])
         for i in range(0, len(pairs), 2):
             n = k * meta["chunk"] + pairs[i]
             groups[n] = n - pairs[i + 1]
@@ -178,7 +175,7 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
     values = [_facet_values(d) for d in docs]
     facets = {f: [v[f] for v in values] for f in ("year", "place", "speaker", "type", "genre")}
     files = meta_files(docs, lengths, repost_groups({d.id: d.duplicates for d in docs}), number, facets, 8, chunk)
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     assert "records" not in meta and meta["chunk"] == chunk and meta["docs"] == len(docs)
     n_chunks = -(-len(docs) // chunk)
     assert sorted(r for r in files if re.fullmatch(r"m/l\d+\.js", r)) == sorted(f"m/l{k}.js" for k in range(n_chunks))
@@ -186,16 +183,16 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
     assert meta["fine"] == chunk // 10
     if meta["fine"]:
         n_fine = -(-len(docs) // meta["fine"])
-        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/lf{k}.js")["len"])] == lengths
-        assert [x for k in range(n_fine) for x in decode_varints(_data(files, f"m/tf{k}.js")["dates"])] == [
-            x for k in range(n_chunks) for x in decode_varints(_data(files, f"m/t{k}.js")["dates"])]
+        assert [x for k in range(n_fine) for x in decode_varints(index_data(files, f"m/lf{k}.js")["len"])] == lengths
+        assert [x for k in range(n_fine) for x in decode_varints(index_data(files, f"m/tf{k}.js")["dates"])] == [
+            x for k in range(n_chunks) for x in decode_varints(index_data(files, f"m/t{k}.js")["dates"])]
     got_len, got_date, got_facets = [], [], []
     for k in range(n_chunks):
-        got_len += decode_varints(_data(files, f"m/l{k}.js")["len"])
-        t = decode_varints(_data(files, f"m/t{k}.js")["dates"])
-        assert _data(files, f"m/t{k}.js")["groups"] == _data(files, f"m/l{k}.js")["groups"]
+        got_len += decode_varints(index_data(files, f"m/l{k}.js")["len"])
+        t = decode_varints(index_data(files, f"m/t{k}.js")["dates"])
+        assert index_data(files, f"m/t{k}.js")["groups"] == index_data(files, f"m/l{k}.js")["groups"]
         got_date += [(t[i], t[i + 1]) for i in range(0, len(t), 2)]
-        f, pos = decode_varints(_data(files, f"m/f{k}.js")), 0
+        f, pos = decode_varints(index_data(files, f"m/f{k}.js")), 0
         while pos < len(f):
             rec = {}
             for name in meta["facetOrder"]:
@@ -210,7 +207,7 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
     for name in meta["facetOrder"]:
         shards = meta["facetShards"][name]
         for i, value in enumerate(meta["facets"][name]):
-            enc = _data(files, f"m/{name}-{i % shards}.js").get(str(i), "")
+            enc = index_data(files, f"m/{name}-{i % shards}.js").get(str(i), "")
             have, prev = [], -1
             for gap in decode_varints(enc):
                 prev += gap + 1
@@ -402,11 +399,7 @@ def semantics_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def corpus_lines(semantics_site) -> list[dict]:
-    """The published download, read as a researcher would: the test's own oracle."""
-    import gzip
-
-    with gzip.open(semantics_site / "data" / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
+    return published_corpus(semantics_site)
 
 
 def _flat(text: str) -> str:

@@ -5,17 +5,16 @@ documents, in the same order, with the same counts, as over the index without.""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 from browserlib import Traffic, serve
 from conftest import copy_project, run_generator
+from searchlib import index_data, replace_index
 from test_search import SEMANTICS, _ids, _visit
 
-from generator.publish.search import INDEX_DIR, build_index, decode_varints
+from generator.publish.search import build_index, decode_varints
 from generator.publish.search_dense import DIGITS, dense_form, is_dense
 
 
@@ -67,10 +66,7 @@ def _site(tmp: Path, **kw) -> tuple[Path, dict[str, str]]:
     link(report.documents)
     files = build_index(sorted(report.documents, key=lambda d: d.id), report.search_terms, **kw)
     site = root / "site"
-    shutil.rmtree(site / INDEX_DIR)
-    for rel, text in files.items():
-        (site / INDEX_DIR / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / INDEX_DIR / rel).write_text(text, encoding="utf-8")
+    replace_index(site, files)
     return site, files
 
 
@@ -79,16 +75,12 @@ def sites(tmp_path_factory) -> tuple[tuple[Path, dict[str, str]], tuple[Path, di
     return _site(tmp_path_factory.mktemp("dense"), dense_min=0), _site(tmp_path_factory.mktemp("sparse"))
 
 
-def _data(files: dict[str, str], rel: str):
-    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
-
-
 def test_the_dense_index_writes_common_terms_dense_and_the_same_documents(sites) -> None:
     (_s, dense), (_t, sparse) = sites
-    n_docs = _data(dense, "meta.js")["docs"]
+    n_docs = index_data(dense, "meta.js")["docs"]
     n_dense = 0
     for rel in (r for r in dense if r.startswith("s/")):
-        d, s = _data(dense, rel), _data(sparse, rel)
+        d, s = index_data(dense, rel), index_data(sparse, rel)
         assert d.keys() == s.keys()
         for term, form in d.items():
             if form[:1] in "!~" and form:

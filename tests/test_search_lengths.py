@@ -4,13 +4,13 @@ m/q chunks instead of the exact lengths and finds the same documents, title matc
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 from browserlib import Traffic, serve
+from searchlib import index_data, index_files
 from test_search import _ids, _matching, _q, _visit
-from test_search_meta import _docs_with_all, _index_files, chunked_site, corpus_lines  # noqa: F401
+from test_search_meta import _docs_with_all, chunked_site, corpus_lines  # noqa: F401
 
 from generator.publish.search import decode_varints
 from generator.publish.search_lengths import (
@@ -20,10 +20,6 @@ from generator.publish.search_lengths import (
     class_length,
     length_class,
 )
-
-
-def _data(files: dict[str, str], rel: str):
-    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
 
 
 def test_a_class_stands_for_its_lengths_within_a_sixth_of_an_octave() -> None:
@@ -57,7 +53,7 @@ def test_class_chunks_hold_every_document_once_with_its_group() -> None:
 def test_a_query_ranked_by_length_classes_loads_them_and_finds_the_same(chunked_site, corpus_lines, page,  # noqa: F811
                                                                          via) -> None:
     site, files = chunked_site
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     page.add_init_script("window.SearchArchiveConfig = {exactLengthsBytes: 0}")
     with serve(site) as base:
         b = base if via == "http" else None
@@ -66,10 +62,10 @@ def test_a_query_ranked_by_length_classes_loads_them_and_finds_the_same(chunked_
         # the title match first, as with exact lengths (tests/test_search_meta.py)
         assert _ids(results) == ["2026-guangdong-title-only", "2024-guangdong"], status
         cands = _docs_with_all(files, ["广东", "东省", "省政", "政府", "府工", "工作", "作报", "报告"])
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         assert loaded == {f"m/q{k}.js" for k in {n // meta["qchunk"] for n in cands}}, loaded
         traffic = Traffic().attach(page)
         status, results = _visit(page, site, b, _q(q="“坚持稳中求进”"))
         assert sorted(_ids(results)) == sorted(_matching(corpus_lines, phrase="坚持稳中求进")), status
-        assert not any(re.match(r"m/lf?\d", f) for f in _index_files(traffic, site))
+        assert not any(re.match(r"m/lf?\d", f) for f in index_files(traffic))
         assert traffic.page_errors == [] and traffic.failures == []

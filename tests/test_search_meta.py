@@ -9,15 +9,13 @@ documents has the several chunks a large one has."""
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from browserlib import Traffic, serve
 from conftest import copy_project, run_generator
+from searchlib import index_data, index_files, published_corpus, replace_index
 from test_search import SEMANTICS, _ids, _matching, _q, _visit
 
 from generator.publish.search import INDEX_DIR, build_index, decode_varints, fnv1a, shard_key
@@ -53,33 +51,23 @@ def _site_with_chunks(tmp: Path, chunk: int) -> tuple[Path, dict[str, str]]:
     built = {p.relative_to(site / INDEX_DIR).as_posix() for p in (site / INDEX_DIR).rglob("*.js")}
     # (tc/ holds the trends page's precomputed counts, written by the trends stage, not build_index)
     assert {f for f in files if not f.startswith("m/")} == {f for f in built if not f.startswith(("m/", "tc/"))}
-    shutil.rmtree(site / INDEX_DIR)
-    for rel, text in files.items():
-        (site / INDEX_DIR / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / INDEX_DIR / rel).write_text(text, encoding="utf-8")
+    replace_index(site, files)
     return site, files
 
 
 @pytest.fixture(scope="module")
 def corpus_lines(chunked_site) -> list[dict]:
-    import gzip
-
-    with gzip.open(chunked_site[0] / "data" / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-
-def _data(files: dict[str, str], rel: str):
-    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
+    return published_corpus(chunked_site[0])
 
 
 def _docs_with_all(files: dict[str, str], terms: list[str]) -> set[int]:
     """Documents whose postings hold every term (title '#' terms count as the text's)."""
-    shards = _data(files, "meta.js")["shards"]
+    shards = index_data(files, "meta.js")["shards"]
     out = None
     for t in terms:
         have = set()
         for term in (t, "#" + t):
-            data = _data(files, f"s/{fnv1a(shard_key(term)) & (shards - 1)}.js")
+            data = index_data(files, f"s/{fnv1a(shard_key(term)) & (shards - 1)}.js")
             prev = -1
             for v in decode_varints(data.get(term, "")):
                 prev += v // 8 + 1
@@ -88,22 +76,12 @@ def _docs_with_all(files: dict[str, str], terms: list[str]) -> set[int]:
     return out or set()
 
 
-def _index_files(traffic: Traffic, site: Path) -> set[str]:
-    """The search index files the page loaded, relative to searchindex/."""
-    out = set()
-    for url in traffic.requests:
-        path = unquote(urlsplit(url).path)
-        i = path.find("/" + INDEX_DIR + "/")
-        if i >= 0:
-            out.add(path[i + len(INDEX_DIR) + 2:])
-    return out
-
 
 @pytest.mark.browser
 @pytest.mark.parametrize("via", ["http", "file"])
 def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, page, via) -> None:
     site, files = chunked_site
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     n_chunks = -(-meta["docs"] // CHUNK)
     assert n_chunks >= 4
     with serve(site) as base:
@@ -114,7 +92,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         want = _matching(corpus_lines, phrase="坚持稳中求进")
         assert sorted(_ids(results)) == sorted(want), status
         cands = _docs_with_all(files, ["坚持", "持稳", "稳中", "中求", "求进"])
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         assert loaded == {f"m/l{k}.js" for k in {n // CHUNK for n in cands}}, loaded
         assert traffic.page_errors == [] and traffic.failures == []
         # a query whose candidates are in some chunks leaves the others unloaded
@@ -122,7 +100,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         status, results = _visit(page, site, b, _q(q="广东省政府工作报告"))
         assert _ids(results) == ["2026-guangdong-title-only", "2024-guangdong"], status
         cands = _docs_with_all(files, ["广东", "东省", "省政", "政府", "府工", "工作", "作报", "报告"])
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         assert loaded == {f"m/l{k}.js" for k in {n // CHUNK for n in cands}}, loaded
         assert 0 < len(loaded) < n_chunks
 
@@ -133,8 +111,8 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         want = _matching(corpus_lines, place="广东省")
         assert sorted(_ids(results)) == sorted(want), status
         value = meta["facets"]["place"].index("广东省")
-        passing = {int(n) for n in _positions(_data(files, f"m/place-{value % meta['facetShards']['place']}.js")[str(value)])}
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        passing = {int(n) for n in _positions(index_data(files, f"m/place-{value % meta['facetShards']['place']}.js")[str(value)])}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         chunks = {n // CHUNK for n in passing}
         assert loaded == {f"m/place-{value % meta['facetShards']['place']}.js"} | {f"m/t{k}.js" for k in chunks}, loaded
         assert not any(re.match(r"m/f\d", f) for f in loaded), "per-document facets are the trends page's"
@@ -145,7 +123,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         status, results = _visit(page, site, b, _q(q="政府工作报告", year="2016-2025", sort="date"))
         want = _matching(corpus_lines, year=(2016, 2025), phrase="政府工作报告")
         assert sorted(_ids(results)) == sorted(want), status
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         assert any(f.startswith("m/t") for f in loaded) and any(f.startswith("m/year-") for f in loaded)
         assert not any(re.match(r"m/f\d", f) for f in loaded)
 
@@ -154,7 +132,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
         traffic = Traffic().attach(page)
         status, results = _visit(page, site, b, _q(q="发展", sort="date"))
         cands = _docs_with_all(files, ["发展"])
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         assert loaded == {f"m/t{k}.js" for k in {n // CHUNK for n in cands}}, loaded
         assert sorted(_ids(results)) == sorted(_matching(corpus_lines, phrase="发展")), status
         assert traffic.page_errors == [] and traffic.failures == []
@@ -164,7 +142,7 @@ def test_a_query_loads_only_its_candidates_chunks(chunked_site, corpus_lines, pa
 @pytest.mark.parametrize("via", ["http", "file"])
 def test_few_documents_in_a_chunk_load_its_fine_chunks(fine_site, corpus_lines, page, via) -> None:
     site, files = fine_site
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     assert meta["chunk"] == 20 and meta["fine"] == 2 and meta["docs"] <= 20
     with serve(site) as base:
         b = base if via == "http" else None
@@ -172,7 +150,7 @@ def test_few_documents_in_a_chunk_load_its_fine_chunks(fine_site, corpus_lines, 
         status, results = _visit(page, site, b, _q(q="广东省政府工作报告"))
         assert _ids(results) == ["2026-guangdong-title-only", "2024-guangdong"], status
         cands = _docs_with_all(files, ["广东", "东省", "省政", "政府", "府工", "工作", "作报", "报告"])
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         assert loaded == {f"m/lf{k}.js" for k in {n // 2 for n in cands}}, loaded
         # filters alone: the dates of the passing documents' fine chunks
         traffic = Traffic().attach(page)
@@ -180,8 +158,8 @@ def test_few_documents_in_a_chunk_load_its_fine_chunks(fine_site, corpus_lines, 
         assert sorted(_ids(results)) == sorted(_matching(corpus_lines, place="广东省")), status
         value = meta["facets"]["place"].index("广东省")
         facet_file = f"m/place-{value % meta['facetShards']['place']}.js"
-        passing = {int(n) for n in _positions(_data(files, facet_file)[str(value)])}
-        loaded = {f for f in _index_files(traffic, site) if f.startswith("m/")}
+        passing = {int(n) for n in _positions(index_data(files, facet_file)[str(value)])}
+        loaded = {f for f in index_files(traffic) if f.startswith("m/")}
         fines = {n // 2 for n in passing}
         assert loaded == {facet_file} | {f"m/tf{k}.js" for k in fines}, loaded
         assert traffic.page_errors == [] and traffic.failures == []

@@ -8,24 +8,18 @@ the way 3,000 places and 12,500 speakers of a large one are."""
 
 from __future__ import annotations
 
-import json
-import shutil
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 from browserlib import Traffic, serve
 from conftest import copy_project, run_generator
+from searchlib import index_data, index_files, published_corpus, replace_index
 from test_search import SEMANTICS, _ids, _matching, _q, _settled, _visit
 
-from generator.publish.search import INDEX_DIR, build_index, fnv1a
+from generator.publish.search import build_index, fnv1a
 from generator.publish.search_names import facet_key, name_files
 
 INLINE = 3
-
-
-def _data(files: dict[str, str], rel: str):
-    return json.loads(files[rel].split(",", 2)[2].rsplit(")", 1)[0])
 
 
 def test_speaker_key_is_the_clients_across_scripts_spacing_and_dots() -> None:
@@ -66,40 +60,25 @@ def names_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     inline = build_index(docs, report.search_terms)
     assert {r: t for r, t in files.items() if r != "meta.js" and not r.startswith("m/n-")} == {
         r: t for r, t in inline.items() if r != "meta.js"}
-    shutil.rmtree(site / INDEX_DIR)
-    for rel, text in files.items():
-        (site / INDEX_DIR / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / INDEX_DIR / rel).write_text(text, encoding="utf-8")
+    replace_index(site, files)
     return site, files
 
 
 @pytest.fixture(scope="module")
 def corpus_lines(names_site) -> list[dict]:
-    import gzip
+    return published_corpus(names_site[0])
 
-    with gzip.open(names_site[0] / "data" / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
-
-
-def _index_files(traffic: Traffic) -> set[str]:
-    out = set()
-    for url in traffic.requests:
-        path = unquote(urlsplit(url).path)
-        i = path.find("/" + INDEX_DIR + "/")
-        if i >= 0:
-            out.add(path[i + len(INDEX_DIR) + 2:])
-    return out
 
 
 def test_meta_js_has_the_sizes_of_split_facets_not_their_names(names_site) -> None:
     _site, files = names_site
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     assert set(meta["nameShards"]) >= {"place", "speaker"}, meta["nameShards"]
     for f in meta["nameShards"]:
         assert meta["facets"][f] == [] and meta["counts"][f] == [] and meta["sizes"][f] > INLINE
         names = {}
         for j in range(meta["nameShards"][f]):
-            names.update(_data(files, f"m/n-{f}-{j}.js"))
+            names.update(index_data(files, f"m/n-{f}-{j}.js"))
         assert sorted(map(int, names)) == list(range(meta["sizes"][f]))
     for f in set(meta["facetOrder"]) - set(meta["nameShards"]):
         assert 0 < len(meta["facets"][f]) <= INLINE
@@ -109,19 +88,19 @@ def test_meta_js_has_the_sizes_of_split_facets_not_their_names(names_site) -> No
 @pytest.mark.parametrize("via", ["http", "file"])
 def test_filters_on_split_facets_load_one_name_shard(names_site, corpus_lines, page, via) -> None:
     site, files = names_site
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     traffic = Traffic().attach(page)
     with serve(site) as base:
         b = base if via == "http" else None
         # a query alone loads no name
         status, results = _visit(page, site, b, _q(q="政府工作报告"))
-        assert results and not {f for f in _index_files(traffic) if f.startswith("m/n-")}, status
+        assert results and not {f for f in index_files(traffic) if f.startswith("m/n-")}, status
         for value in ("赵国强", "趙 國強"):  # one name across scripts and spacing
             traffic.requests.clear()
             status, results = _visit(page, site, b, _q(speaker=value))
             assert sorted(_ids(results)) == ["2017-national-traditional", "2019-national-simplified"], (value, status)
             k = meta["nameShards"]["speaker"]
-            assert {f for f in _index_files(traffic) if f.startswith("m/n-")} == {
+            assert {f for f in index_files(traffic) if f.startswith("m/n-")} == {
                 f"m/n-speaker-{fnv1a('赵国强') & (k - 1)}.js"}
         for place in ("广东省", "全国"):
             status, results = _visit(page, site, b, _q(place=place))
@@ -136,7 +115,7 @@ def test_filters_on_split_facets_load_one_name_shard(names_site, corpus_lines, p
 @pytest.mark.parametrize("via", ["http", "file"])
 def test_the_filter_field_offers_every_name_once_opened(names_site, corpus_lines, page, via) -> None:
     site, files = names_site
-    meta = _data(files, "meta.js")
+    meta = index_data(files, "meta.js")
     with serve(site) as base:
         page.goto(f"{base if via == 'http' else site.as_uri() + '/'}search.html?q=%E6%94%BF%E5%BA%9C")
         _settled(page)
