@@ -129,6 +129,22 @@ def test_dense_estimates_then_exact_scores_equal_the_sparse_product(synthetic_do
     assert sum(len(x) for x in sparse_result) >= 4 * len(ds)
 
 
+def test_estimates_taken_a_column_chunk_at_a_time_give_the_same_neighbours(synthetic_docs, monkeypatch) -> None:
+    """Past DENSE_MAX_BYTES the estimates are made a chunk of documents at a time (the
+    memory of a 100,000-document archive); the neighbours and scores are the same."""
+    ds, mat, vocab, group = synthetic_docs
+    monkeypatch.setattr(link_mod, "DENSE_BLOCK", 8)
+    monkeypatch.setattr(link_mod, "SHORTLIST", 6)
+    link_mod.similar(ds, mat, vocab, group)
+    whole = [[(r.id, r.score, tuple(r.shared_keywords), r.reposts) for r in d.related] for d in ds]
+    assert link_mod._dense_estimates(mat).whole is not None
+    monkeypatch.setattr(link_mod, "DENSE_MAX_BYTES", 4 * mat.shape[1] * 9)  # 9 documents a chunk: 7 chunks
+    est = link_mod._dense_estimates(mat)
+    assert est.whole is None and est.chunk == 9
+    link_mod.similar(ds, mat, vocab, group)
+    assert [[(r.id, r.score, tuple(r.shared_keywords), r.reposts) for r in d.related] for d in ds] == whole
+
+
 def test_exact_row_matches_the_block_product_bit_for_bit(synthetic_docs) -> None:
     ds, mat, _, _ = synthetic_docs
     full = (mat @ mat.T.tocsc()).tocsr()
@@ -148,7 +164,7 @@ def test_large_vocabulary_keeps_the_sparse_product() -> None:
     rows = rng.integers(0, n, 300_000)
     cols = rng.integers(0, v, 300_000)
     mat = sparse.csr_matrix((rng.random(300_000), (rows, cols)), shape=(n, v))
-    assert link_mod._dense_estimates(mat) is None  # would need 2.4 GB dense and is sparse anyway
+    assert link_mod._dense_estimates(mat) is None  # sparse: the terms' df² is far below n²·V
 
 
 def make_repost(src: str) -> str:

@@ -19,6 +19,7 @@ from datasketch import MinHash
 from scipy import sparse
 
 from generator.annotate.segment import is_candidate
+from generator.link.estimate import DenseEstimates
 from generator.link.idf import blended_idf
 from generator.link.neighbours import EXTRA_MAX, NeighbourMemo, keep_best
 from generator.link.repost_bands import band_layout, candidate_pairs
@@ -348,27 +349,28 @@ def _ranked(row_cols: np.ndarray, row_vals: np.ndarray, ids: list[str], i: int,
 
 
 DENSE_BLOCK = 1024  # rows per block when scores are first estimated densely
-DENSE_MAX_BYTES = 512 * 2**20  # the float32 copy of the vectors that estimating needs at most
+DENSE_MAX_BYTES = 512 * 2**20  # the float32 vectors estimating holds at once (whole, or a column chunk)
 # Estimated scores within this of the shortlist's last one are rescored exactly: float32
 # dot products of unit vectors are off by well under 1e-5.
 DENSE_MARGIN = 1e-3
 
 
-def _dense_estimates(mat: sparse.csr_matrix) -> np.ndarray | None:
-    """The vectors as a dense float32 array when a dense product is the cheaper way to
-    find each document's strongest candidates, else None.
+def _dense_estimates(mat: sparse.csr_matrix) -> DenseEstimates | None:
+    """The vectors as float32 for estimating (link/estimate.py: whole, or a column chunk
+    at a time past DENSE_MAX_BYTES) when a dense product is the cheaper way to find each
+    document's strongest candidates, else None.
 
     A sparse product costs the sum over terms of df², a dense one n²·V multiply-adds done
     by BLAS about fifty times faster each. A small vocabulary shared by most documents (a
     genre's own language, or synthetic text) makes the sparse product nearly dense and
     the dense one much faster; a large vocabulary keeps the sparse product."""
     n, v = mat.shape
-    if n < 2 * DENSE_BLOCK or n * v * 4 > DENSE_MAX_BYTES:
+    if n < 2 * DENSE_BLOCK:
         return None
     df = np.bincount(mat.indices, minlength=v).astype(np.float64)
     if float(df @ df) * 50 < float(n) * n * v:
         return None
-    return mat.astype(np.float32).toarray()
+    return DenseEstimates(mat, DENSE_MAX_BYTES, DENSE_BLOCK)
 
 
 def _exact_row(mat: sparse.csr_matrix, i: int, cands: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -382,17 +384,6 @@ def _exact_row(mat: sparse.csr_matrix, i: int, cands: np.ndarray | None = None) 
     rows, vals = rows[order], col.data[order]
     keep = vals != 0
     return rows[keep].astype(np.int64), vals[keep]
-
-
-def _shortlist(approx: np.ndarray, i: int) -> tuple[np.ndarray, float]:
-    """Documents whose estimated score could put them among row i's SHORTLIST best, and
-    the estimate every other document is below."""
-    row = approx.copy()
-    row[i] = -1.0
-    if len(row) > SHORTLIST:
-        cut = max(float(np.partition(row, len(row) - SHORTLIST)[len(row) - SHORTLIST]) - DENSE_MARGIN, 0.0)
-        return np.flatnonzero(row >= cut), cut
-    return np.flatnonzero(row > 0), 0.0
 
 
 DENSE_ERROR = 1e-4  # bound of a float32 estimate's error, for the bounds kept for the next build
@@ -496,7 +487,7 @@ def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], grou
         if dense is None:
             block = (mat[rows] @ mat_t).tocsr()
         else:
-            approx = dense[rows] @ dense.T
+            shortlists = dense.shortlists(rows, SHORTLIST, DENSE_MARGIN)
         for r, i in enumerate(rows):
             if dense is None:
                 lo, hi = block.indptr[r], block.indptr[r + 1]
@@ -505,7 +496,7 @@ def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], grou
                 if memo is not None:
                     memo.rows[i] = keep_best(full_cols, full_vals, i)
             else:
-                short, cut = _shortlist(approx[r], i)
+                short, cut = shortlists[r]
                 short_cols, short_vals = _exact_row(mat, i, short)
                 passes = ((short_cols, short_vals, SHORTLIST, False), None)
                 if memo is not None:
