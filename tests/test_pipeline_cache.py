@@ -63,6 +63,23 @@ def test_pool_gives_same_documents_in_same_order(monkeypatch, tmp_path) -> None:
     assert cached.errors == serial.errors
     again = collect(ROOT, progress=False, corpus=corpus, segment=True, workers=2, cache_dir=tmp_path / "cache")
     assert again.cache_misses == 0 and again.cache_hits == cached.cache_misses > 0
+    # a fresh pool every 3 documents a worker (DOCS_PER_WORKER, for memory): the same results
+    monkeypatch.setattr(pipeline, "DOCS_PER_WORKER", 3)
+    assert len(list(pipeline._pool_groups(list(range(len(serial.documents) + 1)), 2, False))) >= 3
+    regrouped = collect(ROOT, progress=False, corpus=corpus, segment=True, workers=2, cache_dir=tmp_path / "cache2")
+    assert [d.id for d in regrouped.documents] == [d.id for d in serial.documents]
+    assert [d.paragraphs for d in regrouped.documents] == [d.paragraphs for d in serial.documents]
+    assert regrouped.search_terms == serial.search_terms and regrouped.errors == serial.errors
+
+
+def test_pool_groups_are_equal_and_cover_every_item(monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "DOCS_PER_WORKER", 10)
+    for n in (0, 1, 19, 20, 21, 95):
+        groups = list(pipeline._pool_groups(list(range(n)), 2, False))
+        assert [x for g in groups for x in g] == list(range(n))
+        assert all(len(g) <= 20 for g in groups) and len(groups) == -(-n // 20)
+        assert max(map(len, groups), default=0) - min(map(len, groups), default=0) <= len(groups)
+    assert len(list(pipeline._pool_groups(list(range(95)), 2, True))) == 1  # a cluster keeps its workers
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a pickle"])
