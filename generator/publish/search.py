@@ -689,16 +689,17 @@ def t2s_table() -> str:
 
 def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        terms_of: dict[str, DocTerms] | None = None, consume: bool = False,
-                       cache_dir: Path | None = None, min_shards: int = MIN_SHARDS) -> dict[str, int]:
+                       cache_dir: Path | None = None, min_shards: int = MIN_SHARDS,
+                       dense_min: int | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
-    build summary and the benchmark. `consume`, `cache_dir`, `min_shards`: see iter_index.
+    build summary and the benchmark. `consume`, `cache_dir`, `min_shards`, `dense_min`: see iter_index.
     With `cache_dir`, a rebuild encodes only the shards that change (search_reuse)."""
     index_dir = docs_dir / INDEX_DIR
     by_file: dict[str, int] = {}  # by path: a rebuild that starts again gives some files twice
     state: list[search_reuse.ShardState] = []
     forgotten = False
     for rel, text in iter_index(docs, terms_of, consume, cache_dir=cache_dir, min_shards=min_shards,
-                                reuse=index_dir if cache_dir is not None else None, state_out=state):
+                                dense_min=dense_min, reuse=index_dir if cache_dir is not None else None, state_out=state):
         if text is None:  # unchanged since the previous build, which wrote it
             path = index_dir / rel
             out.keep(path)
