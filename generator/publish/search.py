@@ -525,7 +525,7 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     any power of two gives the same files). `inline_names`: see meta_files (smaller in the
     tests, to see a large facet's names sharded); `dense_min`: postings longer than this, of a
     term in most documents, are written dense (search_dense); None (the build's default):
-    never, until the 100,000-document regression in search_dense's docstring is understood.
+    never (see search_dense's docstring for why it is still off).
     `min_shards`: the fewest shards (more in the tests, to see shards kept by a rebuild).
     `reuse` (with `cache_dir`): the folder holding the previous build's index; shards
     whose postings cannot have changed since (search_reuse) are not encoded but given as
@@ -622,8 +622,7 @@ def _iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms], consume:
         k = shard_count(term_bytes + int(spill.total * 1.6), min_shards)
         if patch is not None and k != patch.shards:
             raise _ShardCountChanged
-        # dense postings are off unless asked for (see search_dense: at 100,000 documents a
-        # quoted phrase with dense postings checked 34 MB of text, not understood yet)
+        # dense postings are off unless asked for (see search_dense's docstring)
         encode = partial(encode_postings, n_docs=len(docs) if dense_min is not None else 0,
                          dense_min=dense_min if dense_min is not None else DENSE_MIN_CHARS)
         if patch is None:
