@@ -46,8 +46,25 @@ class Spill(MutableMapping[str, V]):
         self._fh.write(data)
         self._at[key] = (end, len(data))  # set again: keeps its place, as in a dict
 
+    def refer(self, key: str, path: Path, off: int, n: int) -> None:
+        """Set `key` to the pickle of n bytes at `off` in the file `path` (a document cache
+        file, cache_pack.py), read from there when asked for: nothing is copied."""
+        self._at[key] = (off, n, path)  # type: ignore[assignment]
+
     def __getitem__(self, key: str) -> V:
-        off, n = self._at[key]
+        where = self._at[key]
+        if len(where) == 3:  # a part of a cache file (refer)
+            off, n, path = where  # type: ignore[misc]
+            try:
+                with open(path, "rb") as fh:
+                    fh.seek(off)
+                    data = fh.read(n)
+            except OSError as exc:
+                raise OSError(f"the document cache file {path} went away during the build: {exc}") from exc
+            if len(data) != n:
+                raise OSError(f"the document cache file {path} was cut short during the build")
+            return pickle.loads(data)
+        off, n = where
         self._fh.flush()
         data = os.pread(self._fh.fileno(), n, off)
         if len(data) != n:
@@ -117,6 +134,11 @@ class TextSpill:
 
     def put(self, did: str, fields: dict[str, object]) -> None:
         self._spill[did] = fields
+        self._recent.pop(did, None)
+
+    def refer(self, did: str, path: Path, off: int, n: int) -> None:
+        """The fields of `did` as the pickle at `off` in `path` (Spill.refer)."""
+        self._spill.refer(did, path, off, n)
         self._recent.pop(did, None)
 
     def get(self, did: str) -> dict[str, object]:

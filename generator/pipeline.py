@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from generator import cache_pack
 from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
-from generator.docstore import DocumentStore, TextSpill, store_texts
+from generator.docstore import DocumentStore, Spill, TextSpill, store_texts
 from generator.link import LinkPrep, link, prepare
 from generator.link.distinctive import distinctive_terms
 from generator.link.reuse import find_reuse
@@ -40,7 +41,7 @@ from generator.read import assign_file_ids, read
 from generator.read.entries import Listing, list_corpus, read_source_bytes
 from generator.read.jekyll import titled, unpublished_reason
 from generator.report import FileStatus, Report, write_report
-from generator.runtime import default_workers, dump_pickle, generator_version
+from generator.runtime import default_workers, generator_version
 
 # A file with fewer Han characters and letters than this is not a speech (an empty
 # file, a stray line, a saved error page); it is reported and never becomes a page.
@@ -209,14 +210,17 @@ class DocumentCache:
         path = self._path(key)
         return path is not None and path.exists()
 
-    def get(self, key: str) -> SourceResult | None:
+    def get(self, key: str, store: tuple[dict[str, Spill], TextSpill] | None = None) -> SourceResult | None:
+        """The cached result (cache_pack.py's layout), or None. With `store` (the build's
+        Spills by kind and its TextSpill), its per-document parts are left in the cache
+        file for the store to read when asked (cache_pack.read_into)."""
         path = self._path(key)
         if path is None or not path.exists():
             return None
         try:
-            with path.open("rb") as fh:
-                result = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            result = cache_pack.read(path) if store is None else cache_pack.read_into(path, *store)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+                TypeError, KeyError):
             return None
         return result if isinstance(result, SourceResult) else None
 
@@ -224,7 +228,7 @@ class DocumentCache:
         path = self._path(key)
         if path is None:
             return
-        dump_pickle(path, result)
+        cache_pack.write(path, result)
 
 
 # Below this many sources to (re)do, starting worker processes costs more than it saves.
@@ -325,9 +329,12 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     t0 = time.perf_counter()
     report = Report()
     texts = None
+    parts = None
     if store is not None:
         report.search_terms, report.link_prep, report.trend_counts = store.spill(), store.spill(), store.spill()
         texts = TextSpill(store.spill())  # the documents' texts too, read when a stage asks
+        # a cached source's parts stay in its cache file, which these refer to (cache_pack)
+        parts = ({"search": report.search_terms, "link": report.link_prep, "trend": report.trend_counts}, texts)
     corpus = corpus or root / "corpus"
     listing = list_corpus(corpus) if corpus.is_dir() else Listing()
     sources = listing.sources
@@ -366,7 +373,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         result, results[i] = results[i], None  # with a store, one source's results in memory at a time
         if result is None:
             key, job = later.pop(i)
-            result = cache.get(key)
+            result = cache.get(key, parts)
             if result is None:  # an unreadable cache file: done again, and a miss after all
                 if i not in done_at:
                     cache.hits, cache.misses = cache.hits - 1, cache.misses + 1

@@ -14,12 +14,13 @@ from urllib.parse import quote
 import pytest
 from browserlib import Traffic, serve, type_like_ime
 from conftest import ROOT, copy_project, run_generator
-from searchlib import index_data, published_corpus
+from searchlib import index_data, index_files, published_corpus
 
 from generator.annotate.segment import cut
 from generator.publish.search import (
     CONT,
     FINAL,
+    INDEX_DIR,
     build_index,
     char_terms,
     decode_varints,
@@ -604,3 +605,72 @@ def test_unchecked_documents_are_said_and_checked_when_asked(semantics_site, cor
     assert m and (int(m.group(1)), int(m.group(2))) == (len(whole), 1), status
     page.wait_for_selector(".sa-verify-button", state="hidden")  # gone once every document is checked
     assert len(results) == 2 and set(_ids(results)) <= whole
+
+
+# tests/fixtures/search_phrase_budget/: six long reports holding 坚持稳中求进 once each, and six
+# short speeches holding every bigram of it (坚持, 持稳, 稳中, 中求, 求进) and the word 稳中求进
+# several times but never the whole phrase, so that they rank above those that do.
+PHRASE_BUDGET = ROOT / "tests" / "fixtures" / "search_phrase_budget"
+
+
+@pytest.fixture(scope="module")
+def budget_site(tmp_path_factory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("phrase_budget"), corpus=PHRASE_BUDGET)
+    proc = run_generator(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_quoted_phrase_loads_no_more_than_its_budget(budget_site, page, via) -> None:
+    """A quoted phrase checks documents' text only within its budget (quotedCheckBytes, 400 KB
+    of index data on a real site), filling the first page included: where its holders rank
+    low, the first page used to check candidates until it had a page of holders. With no
+    budget left after the query's own files, the page
+    checks the first batch alone (pageSize), shows only documents found to hold the phrase,
+    says how many are unchecked, and checks them when asked."""
+    page.add_init_script("window.SearchArchiveConfig = {quotedCheckBytes: 0, pageSize: 2}")
+    traffic = Traffic().attach(page)
+    whole = _holding(published_corpus(budget_site), "坚持稳中求进")
+    assert len(whole) == 6
+    with serve(budget_site) as base:
+        b = base if via == "http" else None
+        status, results = _visit(page, budget_site, b, _q(q="“坚持稳中求进”"))
+        texts = sorted(f for f in index_files(traffic) if f.startswith("d/"))
+        assert 1 <= len(texts) <= 2, texts  # the first batch only, not every candidate
+        assert "尚未核对" in status and page.locator(".sa-verify-button").is_visible(), status
+        assert set(_ids(results)) <= whole and not any(r["partial"] for r in results), results
+        page.click(".sa-verify-button")
+        page.wait_for_function("() => !/尚未核对|正在/.test(document.querySelector('.sa-status').textContent)")
+        status, results = _settled(page)
+        assert int(re.search(r"找到 (\d+) 篇", status).group(1)) == len(whole), status
+        assert len(results) == 2 and set(_ids(results)) <= whole, results
+        assert traffic.page_errors == [] and traffic.failures == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_deflated_texts_count_toward_a_querys_budget(budget_site, page, via) -> None:
+    """Every index file a query loads counts toward its budget, the texts whose records are
+    deflated (inflate.js hands search.js a promise of them) included. They counted as
+    nothing: a quoted phrase whose postings left room in its budget then checked every
+    candidate's text (34–37 MB at 100,000 synthetic documents with dense postings, 8.7 MB
+    at 3,000 without). Here each deflated text the page loads adds its weight to the count."""
+    deflated = sorted(p for p in (budget_site / INDEX_DIR / "d").glob("*.js")
+                      if "SearchArchiveText.inflate(" in p.read_text(encoding="utf-8"))
+    assert len(deflated) >= 6, deflated  # the six long reports at least
+    traffic = Traffic().attach(page)
+    with serve(budget_site) as base:
+        start = base if via == "http" else budget_site.as_uri() + "/"
+        page.goto(f"{start}search.html")
+        page.wait_for_function("() => window.SearchArchive && SearchArchive.counted")
+        counted = page.evaluate(
+            "async (ns) => { const out = []; for (const n of ns) { const before = SearchArchive.counted(); "
+            "await SearchArchive.load('d', n); out.push(SearchArchive.counted() - before); } return out; }",
+            [int(p.stem) for p in deflated])
+        assert traffic.page_errors == [] and traffic.failures == []
+    # a record counts about its file's length in characters, without the calls around it
+    for p, n in zip(deflated, counted, strict=True):
+        chars = len(p.read_text(encoding="utf-8")) - 60
+        assert n >= 0.8 * chars, (p.name, n, chars)

@@ -86,6 +86,8 @@
   function sizeOf(x) {
     if (typeof x === "string") return x.length;
     if (x === null || typeof x !== "object") return 8;
+    // a deflated d/ record arrives as a promise (inflate.js), which says what it weighed
+    if (typeof x.then === "function") return typeof x.size === "number" ? x.size : 0;
     var n = 2;
     for (var k in x) if (Object.prototype.hasOwnProperty.call(x, k)) n += k.length + 4 + sizeOf(x[k]);
     return n;
@@ -742,6 +744,11 @@
    * the budgets above unless force). Calls progress(result) after each batch.
    */
   function settle(result, want, all, force, progress) {
+    var steps = 0; // batches loaded by this call
+    // a quoted phrase, unless the reader asked: after the first batch, only within its budget
+    // (the first page is no exception: where the phrase's holders rank low, filling it used to
+    // check candidates until it had a page of holders, whatever they weighed)
+    function capped() { return !force && result.query.exact && (all || steps > 0); }
     function done() {
       if (!result.counts.unchecked) return true;
       if (all && !force) {
@@ -749,6 +756,7 @@
         return queryBytes(result) >= QUOTED_CHECK_BYTES;
       }
       if (all) return false;
+      if (capped() && queryBytes(result) >= QUOTED_CHECK_BYTES) return true;
       var firstUnchecked = -1;
       for (var i = 0; i < result.list.length && firstUnchecked < 0; i++) {
         if (result.list[i].whole === undefined) firstUnchecked = i;
@@ -765,7 +773,7 @@
       // phrase), then batches of 16 in the order shown
       var batch = all ? [] : result.list.slice(0, want).filter(function (h) { return h.whole === undefined; });
       if (!batch.length) batch = result.hits.filter(function (h) { return h.whole === undefined; }).slice(0, 16);
-      if (all && !force && result.query.exact) {
+      if (capped()) {
         // a quoted phrase: only the batch that fits in what is left of the budget
         var left = QUOTED_CHECK_BYTES - queryBytes(result), fit = [];
         for (var b = 0; b < batch.length && left >= estimate(result, batch[b]); b++) {
@@ -775,6 +783,7 @@
         if (!fit.length) return Promise.resolve(result);
         batch = fit;
       }
+      steps++;
       return loadDocs(result, batch).then(function () {
         order(result);
         if (progress) progress(result);
@@ -784,9 +793,11 @@
     return step();
   }
 
-  /** Documents of list[from, to) loaded for display. */
+  /** Documents of list[from, to) loaded for display; of a quoted phrase only those checked
+   * to hold it (the unchecked ones are counted, and checked when the reader asks). */
   function loadHits(result, from, to) {
     var win = result.list.slice(from, to);
+    if (result.query.exact) win = win.filter(function (h) { return h.whole === true; });
     return loadDocs(result, win).then(function () { return win; });
   }
 
@@ -1225,7 +1236,9 @@
   }
 
   window.SearchArchive = { put: put, search: search, settle: settle, loadHits: loadHits, parseQuery: parseQuery,
-                           meta: meta, needNames: needNames, decodePostings: decodePostings, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load };
+                           meta: meta, needNames: needNames, decodePostings: decodePostings, fnv1a: fnv1a, decode: decode, unpack: unpack, load: load,
+                           // index data counted so far (what the per-query budgets compare): tests, benchmarks
+                           counted: function () { return fetched; } };
 
   function start() { setupHeader(); setupPage(); highlightArrival(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -55,7 +55,7 @@ import numpy as np
 
 from generator.link import repost_groups
 from generator.model import Document
-from generator.publish import labels, snippet_store
+from generator.publish import labels, search_reuse, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
@@ -200,8 +200,8 @@ def compact_terms(doc: Document) -> DocTerms:
                     snippet_store.body(doc_record(doc), script_body))
 
 
-def shard_count(total_bytes: int) -> int:
-    k = MIN_SHARDS
+def shard_count(total_bytes: int, min_shards: int = MIN_SHARDS) -> int:
+    k = min_shards
     while k < MAX_SHARDS and total_bytes / k > SHARD_TARGET:
         k *= 2
     return k
@@ -495,17 +495,21 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
                 cache_dir: Path | None = None, groups: int | None = None,
-                inline_names: int = INLINE_NAMES, dense_min: int | None = None) -> dict[str, str]:
+                inline_names: int = INLINE_NAMES, dense_min: int | None = None,
+                min_shards: int = MIN_SHARDS) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content
     (iter_index's files, for the tests; the build writes them as they come)."""
-    return dict(iter_index(docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups,
-                           inline_names=inline_names, dense_min=dense_min))
+    return {rel: text for rel, text in iter_index(
+        docs, terms_of, consume, chunk=chunk, cache_dir=cache_dir, groups=groups,
+        inline_names=inline_names, dense_min=dense_min, min_shards=min_shards) if text is not None}
 
 
 def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
                consume: bool = False, *, chunk: int = META_CHUNK,
                cache_dir: Path | None = None, groups: int | None = None,
-               inline_names: int = INLINE_NAMES, dense_min: int | None = None) -> Iterator[tuple[str, str]]:
+               inline_names: int = INLINE_NAMES, dense_min: int | None = None,
+               min_shards: int = MIN_SHARDS, reuse: Path | None = None,
+               state_out: list[search_reuse.ShardState] | None = None) -> Iterator[tuple[str, str | None]]:
     """Every file of the search index as (relative path under docs/searchindex/, content),
     made one at a time: a document's d/ file as soon as it is read, the postings a group of
     shards at a time (search_shards), so memory follows the largest shard, not the archive.
@@ -521,42 +525,117 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     any power of two gives the same files). `inline_names`: see meta_files (smaller in the
     tests, to see a large facet's names sharded); `dense_min`: postings longer than this, of a
     term in most documents, are written dense (search_dense); None (the build's default):
-    never, until the 100,000-document regression in search_dense's docstring is understood."""
+    never (see search_dense's docstring for why it is still off).
+    `min_shards`: the fewest shards (more in the tests, to see shards kept by a rebuild).
+    `reuse` (with `cache_dir`): the folder holding the previous build's index; shards
+    whose postings cannot have changed since (search_reuse) are not encoded but given as
+    (path, None), meaning the file there is already right. `state_out` receives what the
+    next build's reuse needs (search_reuse.save it once the files are written)."""
     terms_of = terms_of if terms_of is not None else {}
-    cache = PostingsCache(cache_dir)
     docs = sorted(docs, key=lambda d: d.id)
+    kw: dict[str, Any] = {"chunk": chunk, "cache_dir": cache_dir, "groups": groups,
+                          "inline_names": inline_names, "dense_min": dense_min, "min_shards": min_shards,
+                          "state_out": state_out}
+    if reuse is not None and cache_dir is not None:
+        state, why = search_reuse.load(cache_dir)
+        if state is not None and dense_min is not None:
+            why = "dense postings are on (search_dense), which a rebuild does not decode"
+        elif state is not None:
+            cache = PostingsCache(cache_dir)
+            digests, fresh = _digests(docs, terms_of, state)
+            patch, why = search_reuse.plan(state, [d.id for d in docs], digests, fresh, cache, reuse)
+            if patch is not None:
+                try:
+                    yield from _iter_index(docs, terms_of, False, cache, patch=patch, reuse=reuse, **kw)
+                except _ShardCountChanged:
+                    why = "the shard count changed"
+                else:
+                    if consume:  # read with get above: a changed shard count reads them again
+                        for d in docs:
+                            if d.id in terms_of:
+                                del terms_of[d.id]  # type: ignore[attr-defined]
+                    return
+            else:
+                cache.close()
+        search_reuse.explain(why)
+    yield from _iter_index(docs, terms_of, consume, PostingsCache(cache_dir), patch=None, reuse=None, **kw)
+
+
+class _ShardCountChanged(Exception):
+    """A rebuild planned on the previous shard count found another one."""
+
+
+def _digests(docs: list[Document], terms_of: Mapping[str, DocTerms],
+             state: search_reuse.ShardState) -> tuple[list[bytes], dict[str, tuple[list[str], bytes]]]:
+    """Every document's terms digest, and the terms and tf codes of those the previous
+    build (state) did not have with that digest."""
+    before = dict(zip(state.ids, state.digests, strict=True))
+    digests, fresh = [], {}
+    for d in docs:
+        t = terms_of.get(d.id) or compact_terms(d)
+        g = terms_digest(t.keys) if t.codes else search_reuse.EMPTY
+        digests.append(g)
+        if before.get(d.id) != g:
+            fresh[d.id] = (t.keys.split("\n"), t.codes) if t.codes else ([], b"")
+    return digests, fresh
+
+
+def _iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms], consume: bool, cache: PostingsCache, *,
+                patch: search_reuse.Patch | None, reuse: Path | None, chunk: int, cache_dir: Path | None, groups: int | None,
+                inline_names: int, dense_min: int | None, min_shards: int,
+                state_out: list[search_reuse.ShardState] | None) -> Iterator[tuple[str, str | None]]:
+    """iter_index over sorted `docs`; with a `patch` of the previous build's shards in
+    `reuse`, only its dirty shards are made (from the previous ones), the others given as
+    (path, None), and no postings are spilled."""
     number = {d.id: n for n, d in enumerate(docs)}
     group = repost_groups({d.id: d.duplicates for d in docs})
     vocab = Vocabulary(cache.terms)
     spill = PostingSpill(groups or group_count(len(docs)), cache_dir)
+    digests: list[bytes] = []
     try:
         spill.add_terms(list(map(shard_key, cache.terms)))
         lengths: list[int] = []
         for n, d in enumerate(docs):
-            t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)
+            t = (terms_of.pop(d.id, None) if consume else terms_of.get(d.id)) or compact_terms(d)  # type: ignore[attr-defined]
             lengths.append(t.length)
             yield f"d/{n}.js", script_file("d", n, None, t.record or snippet_store.body(doc_record(d), script_body))
             if not t.codes:
+                digests.append(search_reuse.EMPTY)
                 continue
             digest = terms_digest(t.keys)
+            digests.append(digest)
             ids = cache.get(digest)
             if ids is None:
                 ids = vocab.add(t.keys.split("\n"))
                 spill.add_terms(list(map(shard_key, vocab.take_new())))
             cache.record(digest, ids)
-            spill.add(ids, n, np.frombuffer(t.codes, dtype=np.uint8))
+            if patch is None:
+                spill.add(ids, n, np.frombuffer(t.codes, dtype=np.uint8))
+            else:
+                spill.count(ids)
         terms, new_id = compact_ids(vocab.terms(), spill.used)
         del vocab
         cache.save(terms, new_id)
+        token = cache.token
         del cache
         term_bytes = sum(len(t) for t in terms) * 3 + 6 * len(terms)
-        k = shard_count(term_bytes + int(spill.total * 1.6))
-        # dense postings are off unless asked for (see search_dense: at 100,000 documents a
-        # quoted phrase with dense postings checked 34 MB of text, not understood yet)
+        k = shard_count(term_bytes + int(spill.total * 1.6), min_shards)
+        if patch is not None and k != patch.shards:
+            raise _ShardCountChanged
+        # dense postings are off unless asked for (see search_dense's docstring)
         encode = partial(encode_postings, n_docs=len(docs) if dense_min is not None else 0,
                          dense_min=dense_min if dense_min is not None else DENSE_MIN_CHARS)
-        for i, shard in shard_postings(spill, terms, new_id, k, encode):
-            yield f"s/{i}.js", script_file("s", i, shard)
+        if patch is None:
+            for i, shard in shard_postings(spill, terms, new_id, k, encode):
+                yield f"s/{i}.js", script_file("s", i, shard)
+        else:
+            assert reuse is not None
+            for i, shard in search_reuse.patch_shards(reuse, patch, encode):
+                yield f"s/{i}.js", script_file("s", i, shard)
+            for i in np.flatnonzero(~patch.dirty).tolist():
+                yield f"s/{i}.js", None
+        if state_out is not None:
+            state_out.append(search_reuse.ShardState(k, [d.id for d in docs], digests, token))
     finally:
         spill.close()
 
@@ -609,14 +688,33 @@ def t2s_table() -> str:
 
 def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        terms_of: dict[str, DocTerms] | None = None, consume: bool = False,
-                       cache_dir: Path | None = None) -> dict[str, int]:
+                       cache_dir: Path | None = None, min_shards: int = MIN_SHARDS,
+                       dense_min: int | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
-    build summary and the benchmark. `consume`, `cache_dir`: see build_index."""
+    build summary and the benchmark. `consume`, `cache_dir`, `min_shards`, `dense_min`: see iter_index.
+    With `cache_dir`, a rebuild encodes only the shards that change (search_reuse)."""
+    index_dir = docs_dir / INDEX_DIR
+    by_file: dict[str, int] = {}  # by path: a rebuild that starts again gives some files twice
+    state: list[search_reuse.ShardState] = []
+    forgotten = False
+    for rel, text in iter_index(docs, terms_of, consume, cache_dir=cache_dir, min_shards=min_shards,
+                                dense_min=dense_min, reuse=index_dir if cache_dir is not None else None, state_out=state):
+        if text is None:  # unchanged since the previous build, which wrote it
+            path = index_dir / rel
+            out.keep(path)
+            by_file[rel] = path.stat().st_size
+            continue
+        data = text.encode("utf-8")
+        out.write_bytes(index_dir / rel, data)
+        by_file[rel] = len(data)
+        if rel.startswith("s/") and not forgotten:  # shards change: a build stopping now leaves no state
+            search_reuse.forget(cache_dir)
+            forgotten = True
+    if cache_dir is not None and state:
+        search_reuse.save(cache_dir, state[-1], index_dir)
     sizes: dict[str, int] = defaultdict(int)
-    for rel, text in iter_index(docs, terms_of, consume, cache_dir=cache_dir):
-        out.write_text(docs_dir / INDEX_DIR / rel, text)
-        kind = rel.split("/", 1)[0] if "/" in rel else rel
-        sizes[kind] += len(text.encode("utf-8"))
+    for rel, n in by_file.items():
+        sizes[rel.split("/", 1)[0] if "/" in rel else rel] += n
     return dict(sizes)
 
 

@@ -19,11 +19,16 @@ without tf a phrase's holders no longer come first: a quoted phrase then checked
 thousands of documents, 70 MB, at 100,000 synthetic documents.)
 Small archives never use it (their postings are shorter than DENSE_MIN_CHARS).
 
-NOT USED BY THE BUILD (search.iter_index dense_min=None): with this form, at 100,000
-synthetic documents (bench_search100k), the quoted phrase `“坚持稳中求进”` loaded 34–37 MB and
-showed no result within 60 s, where the same index without dense forms loaded 921 KB; on
-the test fixtures the results and their order are identical (tests/test_search_dense.py).
-The cause is not found yet; the form is kept, tested, for whoever finds it.
+NOT USED BY THE BUILD (search.iter_index dense_min=None). With this form, at 100,000
+synthetic documents (bench_search100k), the quoted phrase `“坚持稳中求进”` loaded 34–37 MB, where
+the same index without dense forms loaded 921 KB. The cause was not in these postings (the
+client decodes every dense term of a 3,000-document index to exactly its varints' documents
+and tf codes) but in the client's budget: a deflated d/ record reached search.js as a
+promise (inflate.js), which its sizeOf counted as nothing, so a quoted phrase's check of
+its candidates' texts never used up its budget once the postings themselves left room in
+it; the varints' larger postings had filled the budget alone. Fixed there (the promise now
+carries its size). Still off: turning it on wants the 100,000-document measurement again,
+and a rebuild's shard patching (search_reuse) does not decode dense forms.
 """
 
 from __future__ import annotations

@@ -116,6 +116,7 @@ class PostingsCache:
         self.path = directory / "postings.pickle" if directory else None
         self.terms: list[str] = []
         self.slices: dict[bytes, tuple[int, int]] = {}  # terms digest → where its ids are in postings.tids
+        self.token = b""  # which build's ids these are (search_reuse ties its shard state to it)
         self.hits = self.misses = 0
         self._file = None
         self._out = None  # this build's ids, appended by record()
@@ -132,6 +133,7 @@ class PostingsCache:
                     fh.close()
                     return
                 self.terms, self.slices, self._file = data["terms"], data["slices"], fh
+                self.token = data["token"]
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, KeyError):
             self.terms, self.slices, self._file = [], {}, None
 
@@ -147,6 +149,21 @@ class PostingsCache:
             return None
         self.hits += 1
         return ids.astype(np.int32)
+
+    def close(self) -> None:
+        """Close the ids file of a cache that will not be used after all."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def peek(self, digest: bytes) -> np.ndarray | None:
+        """get() without counting a hit or a miss (save() reads the counts): the ids of a
+        previous document, e.g. one removed, whose shards a rebuild must encode again."""
+        hits, misses = self.hits, self.misses
+        try:
+            return self.get(digest)
+        finally:
+            self.hits, self.misses = hits, misses
 
     def record(self, digest: bytes, ids: np.ndarray) -> None:
         """This build's ids of the next document (in the order documents are read)."""
@@ -173,7 +190,7 @@ class PostingsCache:
         if self.misses == 0 and len(self.slices) == len(set(digests)):
             out.close()
             Path(out.name).unlink()
-            return
+            return  # self.token stays the one read
         token = hashlib.blake2b(b"".join(digests) + str(self._written).encode(), digest_size=self.HEADER).digest()
         if new_id is not None:  # renumber in place, a few million ids at a time
             out.flush()
@@ -185,6 +202,7 @@ class PostingsCache:
                 out.write(new_id[ids].astype("<i4").tobytes())
         out.seek(0)
         out.write(token)
+        self.token = token
         out.close()
         os.replace(out.name, self.dir / "postings.tids")
         for stale in self.dir.glob("postings.tids.*"):  # left by a build that stopped midway

@@ -93,6 +93,16 @@ class PostingSpill:
         if self._buffered >= FLUSH_POSTINGS:
             self.flush()
 
+    def count(self, tids: np.ndarray) -> None:
+        """add() without keeping the postings: a rebuild that patches the previous shards
+        (search_reuse) needs only which terms are used and how many postings there are."""
+        if len(self.used) < self.terms:
+            grown = np.zeros(max(self.terms, 2 * len(self.used)), bool)
+            grown[: len(self.used)] = self.used
+            self.used = grown
+        self.used[tids] = True
+        self.total += len(tids)
+
     def flush(self) -> None:
         """Append the buffered postings to their groups' files, in document order."""
         if not self._parts:

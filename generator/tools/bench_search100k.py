@@ -222,7 +222,7 @@ def stored_docs(store: Path, n: int) -> list[Document]:
     return docs
 
 
-def index(store: Path, dest: Path, n: int) -> dict[str, float]:
+def index(store: Path, dest: Path, n: int, dense_min: int | None = None) -> dict[str, float]:
     """The real index stage over the stored parts; its peak RSS and CPU seconds."""
     from generator.publish.output import Output
     from generator.publish.search import write_search_index
@@ -231,7 +231,8 @@ def index(store: Path, dest: Path, n: int) -> dict[str, float]:
     t, cpu = time.perf_counter(), time.process_time()
     dest.mkdir(parents=True, exist_ok=True)
     out = Output(dest, owned=("searchindex",))
-    sizes = write_search_index(docs, dest, out, StoredParts(store), consume=True)  # type: ignore[arg-type]
+    sizes = write_search_index(docs, dest, out, StoredParts(store), consume=True,  # type: ignore[arg-type]
+                               dense_min=dense_min)
     return {"docs": len(docs), "seconds": round(time.perf_counter() - t, 1), "cpu": round(time.process_time() - cpu, 1),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             **{f"bytes_{k}": v for k, v in sizes.items()}}
@@ -290,6 +291,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--store", type=Path, help="a store of at least as many documents (made by an earlier run)")
     ap.add_argument("--no-index", action="store_true", help="measure the indexes already built")
     ap.add_argument("--table", type=Path, help="print the tables of a --json file and stop")
+    ap.add_argument("--dense-min", type=int, default=None,
+                    help="write dense postings longer than this (search_dense; the build's default: none)")
     args = ap.parse_args(argv)
     if args.table:
         print(table([json.loads(line) for line in args.table.read_text().splitlines() if line.strip()]))
@@ -299,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.stage == "make":
             make(args.work / f"store-{n}", n, args.share, os.cpu_count() or 1)
         else:
-            print(json.dumps(index(args.store, args.work / f"index-{n}", n)))
+            print(json.dumps(index(args.store, args.work / f"index-{n}", n, args.dense_min)))
         return
     biggest = args.store or args.work / f"store-{max(args.docs)}"
     for n in sorted(args.docs, reverse=True):
@@ -316,8 +319,9 @@ def main(argv: list[str] | None = None) -> None:
                         "from generator.tools.bench_search100k import split_docs; split_docs(Path(sys.argv[1]))",
                         str(store)], check=True)  # in a process of its own: it reads every document
         shutil.rmtree(args.work / f"index-{n}", ignore_errors=True)
+        dense = [] if args.dense_min is None else ["--dense-min", str(args.dense_min)]
         out = subprocess.run([sys.executable, "-m", "generator.tools.bench_search100k", "--stage", "index",
-                              "--docs", str(n), "--work", str(args.work), "--store", str(store)],
+                              "--docs", str(n), "--work", str(args.work), "--store", str(store), *dense],
                              check=True, capture_output=True, text=True)
         res = json.loads(out.stdout.strip().splitlines()[-1])
         res["load"] = os.getloadavg()[0]
