@@ -24,8 +24,9 @@ from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
 from generator.docstore import DocumentStore, TextSpill, store_texts
-from generator.link import LinkPrep, link, prepare
+from generator.link import LinkPrep, prepare
 from generator.link.distinctive import distinctive_terms
+from generator.link.epoch_state import link_with_state
 from generator.link.reuse import find_reuse
 from generator.link.shards import TermCounts
 from generator.link.trends_counts import DocCounts, doc_counts
@@ -428,7 +429,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     peaks = {"documents": peak_mb()}
     c = cpu_seconds()
     t = time.perf_counter()
-    report.stats = link(report.documents, report.link_prep)
+    # incremental within an IDF epoch and a stated error bound, cold otherwise (link/epoch_state.py)
+    report.stats = link_with_state(report.documents, report.link_prep, root / ".cache" / "link")
     distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
     # the comparison view's terms, a few KB a document, so the link data can go before reuse
     terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}

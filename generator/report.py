@@ -77,6 +77,8 @@ class Report:
         if isinstance(peaks, dict):
             lines.append("peak memory:       " + ", ".join(f"{k} {v} MB" for k, v in peaks.items())
                          + " (this process, highest so far after each stage)")
+        if self.stats.get("link_epoch"):
+            lines.append(f"link epoch:        {self.stats['link_epoch']}")
         missing = missing_tools(self.errors)
         if missing:
             lines.append(f"MISSING programs, so {missing[1]} file(s) were not read: " + "; ".join(missing[0]))
