@@ -52,6 +52,7 @@ class Report:
     search_terms: MutableMapping[str, DocTerms] = field(default_factory=dict)
     link_prep: MutableMapping[str, LinkPrep] = field(default_factory=dict)
     trend_counts: MutableMapping[str, DocCounts] = field(default_factory=dict)
+    compare_terms: MutableMapping[str, str] = field(default_factory=dict)  # reuse_pages.top_terms, per id
     report_path: Path | None = None
 
     def summary(self) -> str:

@@ -61,6 +61,7 @@ import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from scipy import sparse
@@ -184,14 +185,19 @@ def link_with_state(docs: list[Document], prepared: dict[str, LinkPrep], directo
         return {}
     if full is None:
         full = os.environ.get(FULL_ENV, "") not in ("", "0")
-    digests = {d.id: digest(prepared[d.id]) for d in docs}
+    digests: dict[str, bytes] = {}
+    signatures: dict[str, SimpleNamespace] = {}  # what find_reposts reads, so each LinkPrep is read once here
+    for d in docs:
+        prep = prepared[d.id]
+        digests[d.id] = digest(prep)
+        signatures[d.id] = SimpleNamespace(signature=prep.signature)
     reason = "asked (--full)" if full else ""
     state = None if full else load(directory)
     if state is None and not reason:
         reason = "no snapshot"
     if state is not None:
         try:
-            stats = _incremental(docs, prepared, digests, state, rho)
+            stats = _incremental(docs, prepared, digests, signatures, state, rho)
             dump_pickle(directory / STATE_FILE, state)
             return stats
         except Renew as exc:
@@ -222,7 +228,7 @@ def _keep(result: tuple, keep) -> tuple:
 
 
 def _incremental(docs: list[Document], prepared: dict[str, LinkPrep], digests: dict[str, bytes],
-                 state: State, rho: float) -> dict[str, object]:
+                 signatures: dict[str, SimpleNamespace], state: State, rho: float) -> dict[str, object]:
     n = len(docs)
     if epoch_index(n) != state.epoch:
         raise Renew("a new IDF epoch")
@@ -297,7 +303,7 @@ def _incremental(docs: list[Document], prepared: dict[str, LinkPrep], digests: d
     keywords(new_docs, mat[len(keep_ids):], vocab)
     # reposts: exact Jaccard only for proposed pairs involving a touched document
     stored = {did: [x for x in state.dups[did] if x.id not in gone] for did in keep_ids}
-    dups = find_reposts(docs, prepared, only=set(touched), known=stored)
+    dups = find_reposts(docs, signatures, only=set(touched), known=stored)  # type: ignore[arg-type]
     old_group = repost_groups({did: state.dups[did] for did in state.ids})
     for d in docs:
         d.duplicates = dups[d.id]
