@@ -149,7 +149,11 @@ def test_adding_documents_stays_within_the_bound_and_renewal_is_cold(archive, tm
             assert str(stats["link_epoch"]).startswith("kept"), stats
             state = es.load(tmp_path)
             assert state is not None and state.changes == k
-            within_bound(inc, state, now, prep, LOOSE)
+            # the bound with the ρ this build measured, not only the one it was allowed
+            measured = float(str(stats["link_epoch"]).rsplit("ρ ≤ ", 1)[1])
+            assert 0 < measured <= LOOSE
+            differ = within_bound(inc, state, now, prep, measured + 1e-4)
+            assert differ > 0  # measured: 23 to 39 of 246 lists differ from a cold build's
             # documents the new one does not enter keep their keywords and lists
             new_id = docs[N + k - 1].id
             for did, d in inc.items():
