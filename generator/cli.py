@@ -190,13 +190,16 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="generate pages, then build the site into site/ (for the web and file://)")
     # kept so that older scripts still run; there is one build for both uses now
     b.add_argument("--full", action="store_true",
-                   help="render every page again (by default only pages whose Markdown changed)")
+                   help="render every page again (by default only pages whose Markdown changed) "
+                        "and compute the link stage whole (a new IDF epoch)")
     b.add_argument("--flavour", choices=["online", "offline", "both"], help=argparse.SUPPRESS)
     b.add_argument("--cluster", metavar="ADDRESS",
                    help="run the per-document stages and the render shares on a Dask cluster "
                         "(scheduler address, e.g. tcp://10.0.0.5:8786; default: this machine's cores)")
     g = sub.add_parser("generate", help="generate pages and data into docs/ only")
     g.add_argument("--cluster", metavar="ADDRESS", help="as for build")
+    g.add_argument("--full", action="store_true",
+                   help="compute the link stage whole (a new IDF epoch) instead of from .cache/link")
     g.add_argument("--shard", metavar="K/N", type=_shard,
                    help="only the per-document stages for share K of N of corpus/, into .cache/documents "
                         "(nothing else is written): one job of a CI matrix")
@@ -220,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_evaluate(args.corpus.resolve(), args.gold.resolve(), args.min_right, args.max_wrong, args.json,
                             args.null_dates)
     root = args.root.resolve()
+    if getattr(args, "full", False):
+        # read by the link stage (link/epoch_state.py), in this process or build's generate child
+        os.environ["GENERATOR_FULL_LINK"] = "1"
     if getattr(args, "cluster", None):
         # the generate child process and the render stage read it from the environment
         os.environ["GENERATOR_CLUSTER"] = args.cluster

@@ -26,8 +26,9 @@ from generator.annotate.segment import cut
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
 from generator.docstore import DocumentStore, Spill, TextSpill, store_texts
-from generator.link import LinkPrep, link, prepare
+from generator.link import LinkPrep, prepare
 from generator.link.distinctive import distinctive_terms
+from generator.link.epoch_state import link_with_state
 from generator.link.reuse import find_reuse
 from generator.link.shards import TermCounts
 from generator.link.trends_counts import DocCounts, doc_counts
@@ -93,6 +94,9 @@ class SourceResult:
     link_prep: dict[str, LinkPrep] = field(default_factory=dict)
     # per document id: its character and pair counts for the trends stage, made here
     trend_counts: dict[str, DocCounts] = field(default_factory=dict)
+    # per document id: its terms for the comparison view (reuse_pages.top_terms), a pure
+    # function of its counts, so made here and cached rather than by every build
+    compare_terms: dict[str, str] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -147,6 +151,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
                 d.tokens = cut(d.search_text)
                 out.search_terms[d.id] = compact_terms(d)
                 out.link_prep[d.id] = prepare(d)
+                out.compare_terms[d.id] = top_terms(out.link_prep[d.id].counts)
                 out.trend_counts[d.id] = doc_counts(d, out.search_terms[d.id], d.tokens)
                 # everything later stages need of the tokens is now in search_terms and
                 # link_prep; 10,000 token lists would take gigabytes in the main process
@@ -156,6 +161,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         out.search_terms.clear()
         out.link_prep.clear()
         out.trend_counts.clear()
+        out.compare_terms.clear()
         return out
     except Exception as exc:  # a bug must not take the archive down; it is reported
         tb = traceback.extract_tb(exc.__traceback__)[-1]
@@ -164,6 +170,7 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         out.search_terms.clear()
         out.link_prep.clear()
         out.trend_counts.clear()
+        out.compare_terms.clear()
         return out
     for w in raw.warnings + [w for d in docs for w in d.warnings]:
         if w not in status.warnings:
@@ -332,6 +339,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     parts = None
     if store is not None:
         report.search_terms, report.link_prep, report.trend_counts = store.spill(), store.spill(), store.spill()
+        report.compare_terms = store.spill()
         texts = TextSpill(store.spill())  # the documents' texts too, read when a stage asks
         # a cached source's parts stay in its cache file, which these refer to (cache_pack)
         parts = ({"search": report.search_terms, "link": report.link_prep, "trend": report.trend_counts}, texts)
@@ -382,6 +390,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.search_terms.update(result.search_terms)
         report.link_prep.update(result.link_prep)
         report.trend_counts.update(result.trend_counts)
+        report.compare_terms.update(getattr(result, "compare_terms", {}))
         docs = result.documents if texts is None else [store_texts(d, texts) for d in result.documents]
         record(report, docs, result.status)
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
@@ -462,10 +471,13 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     peaks = {"documents": peak_mb()}
     c = cpu_seconds()
     t = time.perf_counter()
-    report.stats = link(report.documents, report.link_prep)
+    # incremental within an IDF epoch and a stated error bound, cold otherwise (link/epoch_state.py)
+    report.stats = link_with_state(report.documents, report.link_prep, root / ".cache" / "link")
     distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
     # the comparison view's terms, a few KB a document, so the link data can go before reuse
-    terms = {did: top_terms(prep.counts) for did, prep in report.link_prep.items()}
+    terms = {did: made if (made := report.compare_terms.get(did)) is not None else top_terms(report.link_prep[did].counts)
+             for did in report.link_prep}
+    report.compare_terms.clear()
     report.link_prep.clear()  # the largest per-document data, needed no more
     stages["link"] = time.perf_counter() - t
     cpu["link"], c = cpu_seconds() - c, cpu_seconds()

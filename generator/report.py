@@ -52,6 +52,7 @@ class Report:
     search_terms: MutableMapping[str, DocTerms] = field(default_factory=dict)
     link_prep: MutableMapping[str, LinkPrep] = field(default_factory=dict)
     trend_counts: MutableMapping[str, DocCounts] = field(default_factory=dict)
+    compare_terms: MutableMapping[str, str] = field(default_factory=dict)  # reuse_pages.top_terms, per id
     report_path: Path | None = None
 
     def summary(self) -> str:
@@ -77,6 +78,8 @@ class Report:
         if isinstance(peaks, dict):
             lines.append("peak memory:       " + ", ".join(f"{k} {v} MB" for k, v in peaks.items())
                          + " (this process, highest so far after each stage)")
+        if self.stats.get("link_epoch"):
+            lines.append(f"link epoch:        {self.stats['link_epoch']}")
         missing = missing_tools(self.errors)
         if missing:
             lines.append(f"MISSING programs, so {missing[1]} file(s) were not read: " + "; ".join(missing[0]))

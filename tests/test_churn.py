@@ -41,3 +41,39 @@ def test_most_speech_pages_stay_byte_identical(churn) -> None:
     document frequencies of a third of the vocabulary (see README, Incremental builds)."""
     assert len(churn.changed) <= 0.7 * churn.speech_pages
     assert churn.changed_pages <= 0.7 * churn.pages
+
+
+@pytest.fixture(scope="module")
+def churn_in_epoch(tmp_path_factory):
+    """The same measurement with the link stage kept within its IDF epoch (link/
+    epoch_state.py): ρ's bound loosened so that an archive this small stays in its epoch
+    (242 and 243 documents share one), the link stage otherwise as it runs in `generate`."""
+    from generator import pipeline
+    from generator.link import epoch_state
+    from generator.tools.churn import measure
+
+    epochs: list[str] = []
+    real = epoch_state.link_with_state
+
+    def spy(*args, **kwargs):
+        stats = real(*args, rho=0.05, **kwargs)
+        epochs.append(str(stats.get("link_epoch")))
+        return stats
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(epoch_state, "CHANGES_SHARE", 0.05)
+        mp.setattr(pipeline, "link_with_state", spy)
+        result = measure(242, tmp_path_factory.mktemp("churn-epoch") / "proj", corpus=SEEDS, log=lambda _m: None)
+    print("\n" + result.summary())
+    return result, epochs
+
+
+def test_within_an_epoch_only_pages_the_new_document_enters_change(churn_in_epoch) -> None:
+    """No speech page changes for drift: its keywords, scores and shared keywords are the
+    snapshot's until the epoch is renewed; what changes is the new page and the lists it
+    really enters (and reuse notes, computed exactly by their own stage)."""
+    result, epochs = churn_in_epoch
+    assert epochs[0].startswith("renewed") and epochs[1].startswith("kept: 1 new"), epochs
+    assert result.counts["new"] == 1
+    assert result.counts["keywords"] == result.counts["scores"] == result.counts["other"] == 0, result.summary()
+    assert len(result.changed) <= 1 + result.counts["related"] + result.counts["reuse"]

@@ -170,3 +170,20 @@ def test_report_json_is_published_with_the_site(built_site) -> None:
     assert len(report["files"]) == report["summary"]["sources"] == 5
     assert all(f["status"] in {"built", "warned"} and f["documents"] for f in report["files"])
     assert "report.json" in built_site.output
+
+
+def test_the_comparison_views_terms_are_made_with_the_document(tmp_path: Path) -> None:
+    """reuse_pages.top_terms is a function of one document's counts: the worker makes it
+    and the document cache keeps it, so a rebuild reads it instead of making it again."""
+    from conftest import ROOT, SEEDS
+
+    from generator.publish.reuse_pages import top_terms
+
+    cache = tmp_path / "cache"
+    for _ in range(2):  # made, then read from the cache
+        report = collect(ROOT, progress=False, corpus=SEEDS, segment=True, cache_dir=cache)
+        assert report.documents and set(report.compare_terms) == set(report.link_prep)
+        for did, prep in report.link_prep.items():
+            assert report.compare_terms[did] == top_terms(prep.counts)
+            assert report.compare_terms[did].count("\t") > 10
+    assert report.cache_hits and not report.cache_misses

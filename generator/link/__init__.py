@@ -230,11 +230,16 @@ def signature(text: str, sh: set[str] | None = None) -> np.ndarray | None:
 
 
 def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = None,
+                 only: set[str] | None = None, known: dict[str, list[Duplicate]] | None = None,
                  ) -> dict[str, list[Duplicate]]:
     """MinHash-LSH proposes candidate pairs cheaply; exact Jaccard on the shingles then
     decides, so the reported similarity is the real one, not an estimate. Signatures
     come precomputed from the pipeline's workers where available; shingle sets are
-    built only for documents in a candidate pair."""
+    built only for documents in a candidate pair.
+
+    With `only`, the exact Jaccard is computed only for pairs involving those ids, and
+    the other documents' pairs are taken from `known` (what an earlier build found: a
+    pair's Jaccard depends on its two texts alone, so the result is the same)."""
     prepared = prepared or {}
     by_id = {d.id: d for d in docs}
     # LSH only proposes; a missed candidate is a missed repost, so the banding is weighted
@@ -257,6 +262,9 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
         return shingle_keys(by_id[did].search_text)
 
     out: dict[str, list[Duplicate]] = {d.id: [] for d in docs}
+    if only is not None:
+        for did, found in (known or {}).items():
+            out[did].extend(x for x in found if x.id not in only)
     # each unordered pair once, by the first id and then the second
     for a, b in candidate_pairs(table, bands, rows).tolist():
         # The banding proposes many pairs far below the threshold (it is tuned against
@@ -266,6 +274,8 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
         if np.count_nonzero(table[a] == table[b]) < ESTIMATE_FLOOR * NUM_PERM:
             continue
         did, other = signed[a], signed[b]
+        if only is not None and did not in only and other not in only:
+            continue
         j = jaccard(shingles_of(did), shingles_of(other))
         if j >= REPOST_JACCARD:
             out[did].append(Duplicate(other, round(j, 3)))
@@ -518,14 +528,15 @@ def similar(docs: list[Document], mat: sparse.csr_matrix, vocab: list[str], grou
 
 
 def link(docs: list[Document], prepared: dict[str, LinkPrep] | None = None,
-         cache_dir: Path | None = None) -> dict[str, object]:
+         cache_dir: Path | None = None, vectors=None) -> dict[str, object]:
     """Run every archive-wide computation; returns statistics for the build summary.
     `prepared` holds prepare() per document id, computed by the pipeline's workers.
-    With `cache_dir`, similar speeches start from the previous build's (neighbours.py)."""
+    With `cache_dir`, similar speeches start from the previous build's (neighbours.py).
+    `vectors` makes the TF-IDF matrix instead of tfidf_vectors (epoch_state.py keeps it)."""
     docs.sort(key=lambda d: d.id)
     if not docs:
         return {}
-    mat, vocab, _idf = tfidf_vectors(docs, prepared)
+    mat, vocab, _idf = vectors() if vectors is not None else tfidf_vectors(docs, prepared)
     keywords(docs, mat, vocab)
     dups = find_reposts(docs, prepared)
     for d in docs:
