@@ -34,6 +34,7 @@ from generator.publish import release_downloads
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
 from generator.publish.export import CORPUS_GZ, newest, write_downloads
+from generator.publish.gzip_members import output_members
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
@@ -672,9 +673,11 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     lines = (json.dumps(catalog_entry(d), ensure_ascii=False, separators=(",", ":")) for d in docs)
     output_chunks(out, data / "catalog.json", joined('{"documents":[\n', lines, ",\n", "\n]}\n"))
     downloads = {d.id: source_link(d, source_base()) for d in docs}
-    for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
+    # the big gzip downloads as members the next build copies when unchanged (gzip_members.py)
+    members = cache_dir.parent / "members" if cache_dir else None
+    for name in write_downloads(docs, data, downloads, base, SITE_TITLE, members):
         out.keep(data / name)  # written by export.py itself; kept, not stale
-    output_chunks(out, data / PASSAGES_GZ, passages_lines(docs), compress=True)
+    output_members(out, data / PASSAGES_GZ, zip((d.id for d in docs), passages_lines(docs), strict=True), members)
     out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
     out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
