@@ -310,6 +310,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     results: list[SourceResult | None] = []
     later: dict[int, tuple[str, tuple[Path, Path, str, bool]]] = {}  # left in the cache until merged
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
+    source_keys: list[str] = []  # per entry of `results`
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
         if shard is not None and in_shard(rel, shard[1]) != shard[0]:
@@ -327,6 +328,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
             cache.misses += 1
             todo.append((len(results), key, job))
         results.append(hit)
+        source_keys.append(key)
     done = run_sources([job for _, _, job in todo], workers or default_workers(), progress,
                        cache=cache if cache_dir else None, keys=[key for _, key, _ in todo],
                        read_back=store is None)
@@ -349,6 +351,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.link_prep.update(result.link_prep)
         report.trend_counts.update(result.trend_counts)
         docs = result.documents if texts is None else [store_texts(d, texts) for d in result.documents]
+        if source_keys[i]:  # with a cache: the per-document results' key, for later stages
+            report.doc_keys.update({d.id: f"{source_keys[i]}\0{d.id}" for d in docs})
         record(report, docs, result.status)
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for entry in listing.others:  # nothing in corpus/ goes unmentioned
@@ -452,7 +456,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     t = time.perf_counter()
     # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
     report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
-                                          root / ".cache" / "trends", report.trend_counts)
+                                          root / ".cache" / "trends", report.trend_counts, report.doc_keys)
     report.trend_counts.clear()
     stages["trends"] = time.perf_counter() - t
     cpu["trends"], c = cpu_seconds() - c, cpu_seconds()
