@@ -449,7 +449,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     t = time.perf_counter()
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
-              cache_dir=root / ".cache" / "pages")
+              cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys)
     stages["write"] = time.perf_counter() - t
     cpu["write"], c = cpu_seconds() - c, cpu_seconds()
     peaks["write"] = peak_mb()

@@ -33,6 +33,7 @@ from generator.publish import formats as source_formats
 from generator.publish import release_downloads
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
+from generator.publish.doc_memo import DocMemo
 from generator.publish.export import CORPUS_GZ, newest, write_downloads
 from generator.publish.gzip_members import output_members
 from generator.publish.indexes import build_indexes, keyword_link, links_for
@@ -620,11 +621,14 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
 
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
               distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
-              terms: dict[str, str] | None = None, cache_dir: Path | None = None) -> int:
+              terms: dict[str, str] | None = None, cache_dir: Path | None = None,
+              doc_keys: dict[str, str] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written. With `cache_dir`, a speech page
-    whose inputs are the previous build's is not made again (publish/page_cache.py)."""
+    whose inputs are the previous build's is not made again (publish/page_cache.py), nor
+    (with `doc_keys`, each document's cached results' key) what is made of one document
+    alone (publish/doc_memo.py)."""
     own = out is None
     out = out or Output(docs_dir)
     before = out.written
@@ -641,7 +645,10 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     if distinctive is None:  # the pipeline passes them computed from its cached counts
         distinctive = distinctive_terms(docs, {d.id: term_counts(d.tokens) for d in docs})
     indexes = build_indexes(docs, esc, extras, index_notes(distinctive, docs))
-    stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
+    memo_dir = cache_dir.parent / "docmemo" if cache_dir else None
+    targets_memo: DocMemo[list[Target]] = DocMemo(memo_dir, "targets", doc_keys)
+    stated = {d.id: ts for d in docs if (ts := targets_memo.get(d, extract_targets))}
+    targets_memo.save()
     made = PageCache(cache_dir, docs_dir)  # pages whose inputs are unchanged are kept
     for d in docs:
         pages = pages_of(d)  # a very long text is published as numbered parts
@@ -677,7 +684,10 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     members = cache_dir.parent / "members" if cache_dir else None
     for name in write_downloads(docs, data, downloads, base, SITE_TITLE, members):
         out.keep(data / name)  # written by export.py itself; kept, not stale
-    output_members(out, data / PASSAGES_GZ, zip((d.id for d in docs), passages_lines(docs), strict=True), members)
+    passages_memo: DocMemo[str] = DocMemo(memo_dir, "passages", doc_keys)
+    lines_of = ((d.id, passages_memo.get(d, lambda d: "".join(passages_lines([d])))) for d in docs)
+    output_members(out, data / PASSAGES_GZ, lines_of, members)
+    passages_memo.save()
     out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
     out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
