@@ -70,3 +70,47 @@ def test_damaged_or_foreign_file_makes_everything_again(built, tmp_path, capsys)
     (tmp_path / "targets.pickle").write_bytes(pickle.dumps({"version": "another generator", "values": {}}))
     _, memo = run(docs, keys, tmp_path, "targets", extract)
     assert memo.made == len(docs)
+
+
+def test_term_positions_give_the_reading_order_without_the_text(built, tmp_path) -> None:
+    from generator.publish.doc_memo import TermPositions
+    from generator.publish.write import reading_order
+
+    docs, keys = built
+    # terms of each document: some it uses (its own characters), some it does not
+    wanted = {d.id: [[d.search_text[5:7], d.search_text[2:4], "不在文中的词"], [d.search_text[9:11]]] for d in docs}
+    first = TermPositions(tmp_path, keys)
+    for d in docs:
+        order = first.order(d, wanted[d.id])
+        for terms in wanted[d.id]:
+            assert order(terms) == reading_order(terms, d.search_text)
+    first.save()
+    again = TermPositions(tmp_path, keys)
+    for d in docs:
+        order = again.order(d, wanted[d.id][:1])
+        assert order(wanted[d.id][0]) == reading_order(wanted[d.id][0], d.search_text)
+    assert (again.memo.kept, again.memo.made) == (len(docs), 0)
+    # a term never placed: the text is read again, and the earlier terms stay placed
+    d = docs[0]
+    order = again.order(d, [["新词", d.search_text[:2]]])
+    assert order(["新词", d.search_text[:2]]) == reading_order(["新词", d.search_text[:2]], d.search_text)
+    assert order(wanted[d.id][1]) == reading_order(wanted[d.id][1], d.search_text)
+    assert again.memo.made == 1
+
+
+def test_the_text_key_stands_for_the_text_in_the_page_key(built) -> None:
+    import copy
+
+    from generator.model import Field
+    from generator.publish.page_cache import shown_digest
+
+    docs, keys = built
+    d = docs[0]
+    base = shown_digest(d, d.keywords, [], keys[d.id])
+    assert base == shown_digest(d, list(d.keywords), [], keys[d.id])
+    assert base != shown_digest(d, d.keywords, [], "another text")
+    assert base != shown_digest(d, d.keywords[::-1] + ["x"], [], keys[d.id])
+    assert base != shown_digest(d, d.keywords, [("x", "0.50", [], 0)], keys[d.id])
+    other = copy.copy(d)
+    other.meta = dict(d.meta, date=Field("1999-01-01", "given"))
+    assert base != shown_digest(other, d.keywords, [], keys[d.id])

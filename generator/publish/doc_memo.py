@@ -66,3 +66,39 @@ class DocMemo(Generic[V]):
         if self.path is None or (not self.made and len(self.new) == len(self.old)):
             return
         dump_pickle(self.path, {"version": generator_version(), "values": self.new})
+
+
+class TermPositions:
+    """Where a document's text first uses each of the terms its page shows in reading
+    order (write.reading_order: its keywords, and the keywords it shares with each similar
+    speech), kept by the document's key. The page cache's key needs that order for every
+    document after every new document (the keywords of some move), and finding it read every
+    document's text from the build's store; with the positions kept, a document whose key
+    is unchanged and whose terms were all placed before is ordered without its text."""
+
+    def __init__(self, directory: Path | None, keys: Mapping[str, str] | None) -> None:
+        self.memo: DocMemo[tuple[int, dict[str, int]]] = DocMemo(directory, "positions", keys)
+
+    def order(self, doc: Document, wanted: list[list[str]]) -> Callable[[list[str]], list[str]]:
+        """A function giving reading_order(terms, doc.search_text) for any of the lists in
+        `wanted` (and any terms placed before)."""
+        need = {t for ts in wanted for t in ts}
+        key = self.memo.keys.get(doc.id)
+        old = self.memo.old.get(key) if key else None
+        if old is not None and need <= old[1].keys():
+            self.memo.kept += 1
+            got = old
+        else:
+            text = doc.search_text
+            got = (len(text), {t: text.find(t) for t in sorted(need | (old[1].keys() if old else set()))})
+            self.memo.made += 1
+        if key:
+            self.memo.new[key] = got
+        size, at = got
+
+        def ordered(terms: list[str]) -> list[str]:
+            return sorted(terms, key=lambda t: (p if (p := at[t]) >= 0 else size, t))
+        return ordered
+
+    def save(self) -> None:
+        self.memo.save()
