@@ -352,6 +352,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
     results: list[SourceResult | None] = []
     later: dict[int, tuple[str, tuple[Path, Path, str, bool]]] = {}  # left in the cache until merged
     todo: list[tuple[int, str, tuple[Path, Path, str, bool]]] = []
+    source_keys: list[str] = []  # per entry of `results`
     for path in sources:
         rel = path.relative_to(corpus).as_posix()
         if shard is not None and in_shard(rel, shard[1]) != shard[0]:
@@ -369,6 +370,7 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
             cache.misses += 1
             todo.append((len(results), key, job))
         results.append(hit)
+        source_keys.append(key)
     done = run_sources([job for _, _, job in todo], workers or default_workers(), progress,
                        cache=cache if cache_dir else None, keys=[key for _, key, _ in todo],
                        read_back=store is None)
@@ -392,6 +394,8 @@ def collect(root: Path, progress: bool = True, corpus: Path | None = None, *, se
         report.trend_counts.update(result.trend_counts)
         report.compare_terms.update(getattr(result, "compare_terms", {}))
         docs = result.documents if texts is None else [store_texts(d, texts) for d in result.documents]
+        if source_keys[i]:  # with a cache: the per-document results' key, for later stages
+            report.doc_keys.update({d.id: f"{source_keys[i]}\0{d.id}" for d in docs})
         record(report, docs, result.status)
     report.cache_hits, report.cache_misses = cache.hits, cache.misses
     for entry in listing.others:  # nothing in corpus/ goes unmentioned
@@ -491,14 +495,14 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     t = time.perf_counter()
     out = Output(root / "docs")
     write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
-              cache_dir=root / ".cache" / "pages")
+              cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys)
     stages["write"] = time.perf_counter() - t
     cpu["write"], c = cpu_seconds() - c, cpu_seconds()
     peaks["write"] = peak_mb()
     t = time.perf_counter()
     # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
     report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
-                                          root / ".cache" / "trends", report.trend_counts)
+                                          root / ".cache" / "trends", report.trend_counts, report.doc_keys)
     report.trend_counts.clear()
     stages["trends"] = time.perf_counter() - t
     cpu["trends"], c = cpu_seconds() - c, cpu_seconds()

@@ -53,6 +53,10 @@ class Report:
     link_prep: MutableMapping[str, LinkPrep] = field(default_factory=dict)
     trend_counts: MutableMapping[str, DocCounts] = field(default_factory=dict)
     compare_terms: MutableMapping[str, str] = field(default_factory=dict)  # reuse_pages.top_terms, per id
+    # document id → the key of its source's cached per-document results (pipeline.collect,
+    # with a cache): the same key, the same per-document results, so a whole-archive stage
+    # may keep what it made of a document by it (link/trends_memo.py)
+    doc_keys: dict[str, str] = field(default_factory=dict)
     report_path: Path | None = None
 
     def summary(self) -> str:

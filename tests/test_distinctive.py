@@ -112,3 +112,24 @@ def test_link_data_and_count_dicts_give_the_same_lists() -> None:
     link(report.documents, report.link_prep)
     fast = distinctive_terms(report.documents, TermCounts(report.link_prep))
     assert fast and fast == distinctive_terms(report.documents, {k: p.counts for k, p in report.link_prep.items()})
+
+
+def test_index_notes_do_not_follow_z_score_drift() -> None:
+    """A new document moves every other group's z-scores a little: near-tied terms swap
+    ranks although the group's terms and counts are the same. The index page's line shows
+    them by count (then code point), so such a swap leaves the page as it was; a changed
+    count or term still changes it."""
+    from generator.link.distinctive import Distinctive
+    from generator.publish.distinctive_out import index_notes
+
+    def rows(order: list[tuple[str, float, int]]) -> list[Distinctive]:
+        return [Distinctive("year", "2019", rank, term, z, count)
+                for rank, (term, z, count) in enumerate(order, start=1)]
+
+    before = rows([("乡村振兴", 9.012, 40), ("营商环境", 9.010, 55), ("河长制", 4.2, 12)])
+    after = rows([("营商环境", 9.013, 55), ("乡村振兴", 9.011, 40), ("河长制", 4.3, 12)])
+    assert index_notes(before, []) == index_notes(after, [])
+    line = index_notes(before, [])[next(iter(index_notes(before, [])))][0]
+    assert line.index("营商环境") < line.index("乡村振兴") < line.index("河长制")
+    changed = rows([("营商环境", 9.013, 56), ("乡村振兴", 9.011, 40), ("河长制", 4.3, 12)])
+    assert index_notes(changed, []) != index_notes(before, [])

@@ -264,6 +264,19 @@ def doc_counts(doc: Document, t: DocTerms, tokens: list[str] | None = None) -> D
     return DocCounts.pack(values, counts, index, convert, _doc_key(doc, t), phrases)
 
 
+class _LazyTerms:
+    """A document's index terms, read from the build's store the first time they are asked for."""
+
+    def __init__(self, terms_of: dict[str, DocTerms], doc: Document) -> None:
+        self.terms_of, self.doc = terms_of, doc
+        self.got: DocTerms | None = None
+
+    def get(self) -> DocTerms:
+        if self.got is None:
+            self.got = self.terms_of.get(self.doc.id) or compact_terms(self.doc)
+        return self.got
+
+
 def _counts_of(doc: Document, t: DocTerms, counts: dict[str, DocCounts] | None) -> DocCounts:
     got = counts.get(doc.id) if counts is not None else None
     return got if got is not None else doc_counts(doc, t)
@@ -473,7 +486,7 @@ class _Counting:
                                   np.array([self.word_number[w] for w in added], dtype=np.int32))
         return self.since[fp]
 
-    def known(self, doc: Document, t: DocTerms, dc: DocCounts, values: np.ndarray,
+    def known(self, doc: Document, t: DocTerms | _LazyTerms, dc: DocCounts, values: np.ndarray,
               ) -> tuple[np.ndarray, np.ndarray] | None:
         """The vocabulary's words in the document from the cache (`values`: dc.values,
         decoded once), counting only the words new since it was cached; None when the
@@ -491,7 +504,8 @@ class _Counting:
             renumber, added, added_numbers = since
             old_ids = renumber[cached[1]]
             kept = old_ids >= 0
-            new_ids, new_n = added.count(trend_text(doc, dc.convert), _check(dc, values), set(_latin_of(t.keys)))
+            keys = t.get().keys if isinstance(t, _LazyTerms) else t.keys
+            new_ids, new_n = added.count(trend_text(doc, dc.convert), _check(dc, values), set(_latin_of(keys)))
             ids = np.concatenate([old_ids[kept], added_numbers[new_ids]])
             order = np.argsort(ids, kind="stable")
             got = ids[order], np.concatenate([cached[2][kept], new_n])[order]
@@ -690,12 +704,15 @@ def count_table(docs: list[Document], terms_of: dict[str, DocTerms], vocabulary:
             block: list[list] = []
             jobs: list[CountJob] = []
             for d in docs[start : start + BLOCK]:
-                t = terms_of.get(d.id) or compact_terms(d)
-                dc = _counts_of(d, t, counts)
+                # the index terms only when needed: reading every document's took a second at 10,000
+                t = _LazyTerms(terms_of, d)
+                dc = counts.get(d.id) if counts is not None else None
+                if dc is None:
+                    dc = doc_counts(d, t.get())
                 values = dc.values
                 got = counting.known(d, t, dc, values)
                 if got is None:
-                    jobs.append(("\n".join(d.paragraphs), dc.convert, _check(dc, values), _latin_of(t.keys)))
+                    jobs.append(("\n".join(d.paragraphs), dc.convert, _check(dc, values), _latin_of(t.get().keys)))
                 block.append([facets_of(d), values, dc.counts, dc, got])
             submitted = counters.submit(jobs)
             if pending is not None:

@@ -44,7 +44,12 @@ def index_notes(rows: list[Distinctive], docs: list[Document]) -> dict[str, list
         key = city_anchor.get(value) if facet == "city" else anchor(_INDEX[facet], value)
         if not key:
             continue
-        terms = " · ".join(f"{trend_link(r.term)} {r.count}" for r in items)
+        # shown by the count printed beside each (then by code point), not by z-score: a new
+        # document moves every group's z-scores a little (it joins "the rest" of every other
+        # group), near-tied terms swapped places, and the index pages of groups it is not in
+        # changed with each swap; a group's own counts change only when it gains a document
+        shown = sorted(items, key=lambda r: (-r.count, r.term))
+        terms = " · ".join(f"{trend_link(r.term)} {r.count}" for r in shown)
         notes[key] = [f'<p class="sa-distinctive"><b>特色词</b>（与档案其余部分相比，前 {len(items)} 个，'
-                      f'数字为出现次数；<a href="../about.html#distinctive">怎样计算</a>）：{terms}</p>', ""]
+                      f'按出现次数排列；<a href="../about.html#distinctive">怎样计算</a>）：{terms}</p>', ""]
     return notes

@@ -22,7 +22,7 @@ from generator.model import Document
 from generator.publish import release_downloads
 from generator.publish.cite import page_path, speakers
 from generator.publish.columns import analysis_columns
-from generator.publish.stream_out import write_chunks
+from generator.publish.gzip_members import write_members
 
 FEED_SIZE = 50
 
@@ -188,14 +188,17 @@ def atom_feed(docs: list[Document], base: str, title: str) -> str:
 
 
 def write_downloads(docs: list[Document], data: Path, downloads: dict[str, str], base: str,
-                    title: str) -> list[str]:
+                    title: str, members_cache: Path | None = None) -> list[str]:
     """Write the downloads into docs/data/; returns the names written. The feed needs
-    absolute URLs, so without a site URL it is not written (and the run says so)."""
+    absolute URLs, so without a site URL it is not written (and the run says so).
+    corpus.jsonl.gz is written as gzip members that `members_cache` lets the next build
+    copy instead of compressing again (gzip_members.py)."""
     _write_if_changed(data / "catalog.csv", catalog_csv(docs, downloads))
     # outside the site when the build publishes it as a release asset (release_downloads)
     corpus_dir = release_downloads.target_dir(data, CORPUS_GZ)
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    write_chunks(corpus_dir / CORPUS_GZ, corpus_lines(docs, downloads), compress=True)
+    write_members(corpus_dir / CORPUS_GZ, zip((d.id for d in docs), corpus_lines(docs, downloads), strict=True),
+                  members_cache)
     (data / "corpus.jsonl").unlink(missing_ok=True)  # the uncompressed file of earlier builds
     names = ["catalog.csv"] + ([CORPUS_GZ] if corpus_dir == data else [])  # else removed as stale
     feed = data / "feed.xml"

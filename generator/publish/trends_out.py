@@ -33,10 +33,9 @@ from generator.link.trends_counts import (
     budget,
     count_table,
     facets_of,
-    frequent_terms,
     keyword_terms,
-    phrase_terms,
 )
+from generator.link.trends_memo import select
 from generator.model import Document
 from generator.publish.output import Output
 from generator.publish.search import CONT, FINAL, INDEX_DIR, DocTerms, compact_terms, fnv1a, script_file
@@ -116,14 +115,19 @@ def per_10000(occurrences: int, chars: int) -> str:
 
 
 def trends_csv(docs: list[Document], terms_of: dict[str, DocTerms], keywords: list[str],
-               table: TrendTable) -> str:
+               table: TrendTable, lengths: dict[str, int] | None = None) -> str:
     """data/trends.csv: per keyword term and year where it occurs, the year's documents,
-    those containing it, its occurrences, the year's Han characters and the rate."""
+    those containing it, its occurrences, the year's Han characters and the rate.
+    `lengths`: each document's DocTerms.length when known (trends_memo.Selection), so the
+    index terms are not read again."""
     docs_per_year: Counter[str] = Counter()
     chars_per_year: Counter[str] = Counter()
     for d in docs:
         y = facets_of(d).year
         docs_per_year[y] += 1
+        if lengths is not None and d.id in lengths:
+            chars_per_year[y] += lengths[d.id]
+            continue
         t = terms_of.get(d.id)
         chars_per_year[y] += t.length if t is not None else compact_terms(d).length
     keyset = set(keywords)
@@ -147,19 +151,20 @@ def trends_csv(docs: list[Document], terms_of: dict[str, DocTerms], keywords: li
 
 def write_trends(docs: list[Document], docs_dir: Path, out: Output,
                  terms_of: dict[str, DocTerms], cache_dir: Path | None = None,
-                 counts: dict[str, DocCounts] | None = None) -> dict[str, float]:
+                 counts: dict[str, DocCounts] | None = None,
+                 doc_keys: dict[str, str] | None = None) -> dict[str, float]:
     """Choose the frequent terms, count them and the keywords, write tc/ and trends.csv.
     Returns sizes and seconds for the build summary and the benchmark. `counts`: each
     document's character and pair counts, made by the per-document workers
     (trends_counts.DocCounts); `cache_dir` keeps each document's word counts, so a rebuild
-    counts only what changed."""
+    counts only what changed, and the sums the terms are chosen by, which a rebuild that
+    only adds documents (`doc_keys`: each one's cached results' key) adds to (trends_memo.py)."""
     t0 = time.perf_counter()
     docs = sorted(docs, key=lambda d: d.id)
     limit = budget()
-    vocabulary = frequent_terms(docs, terms_of, limit, counts)
-    known = set(vocabulary)
-    phrases = [p for p in phrase_terms(docs, terms_of, counts, limit) if p not in known]
-    vocabulary = sorted(known | set(phrases))
+    chosen = select(docs, terms_of, counts, limit, cache_dir, doc_keys)
+    phrases = chosen.phrases
+    vocabulary = sorted(set(chosen.vocabulary) | set(phrases))
     keywords = keyword_terms(docs)
     t1 = time.perf_counter()
     stats: dict[str, int] = {}
@@ -170,7 +175,7 @@ def write_trends(docs: list[Document], docs_dir: Path, out: Output,
     for rel, text in sorted(files.items()):
         out.write_text(docs_dir / INDEX_DIR / rel, text)
         index_bytes += len(text.encode("utf-8"))
-    csv_text = trends_csv(docs, terms_of, keywords, table)
+    csv_text = trends_csv(docs, terms_of, keywords, table, chosen.lengths)
     out.write_text(docs_dir / "data" / "trends.csv", csv_text)
     return {"terms": int(len(np.unique(table.term))), "frequent": len(vocabulary), "phrases": len(phrases),
             "buckets": len(files) - 1,

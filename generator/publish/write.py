@@ -15,6 +15,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +34,9 @@ from generator.publish import formats as source_formats
 from generator.publish import release_downloads
 from generator.publish.cite import bibtex, csl_json, gbt7714, page_url, site_url
 from generator.publish.distinctive_out import DISTINCTIVE_CSV, distinctive_csv, index_notes
+from generator.publish.doc_memo import DocMemo, TermPositions
 from generator.publish.export import CORPUS_GZ, newest, write_downloads
+from generator.publish.gzip_members import output_members
 from generator.publish.indexes import build_indexes, keyword_link, links_for
 from generator.publish.labels import list_facts, list_facts_text, place_label, speaker_key
 from generator.publish.outline import outline
@@ -509,10 +512,15 @@ def speech_page(doc: Document, by_id: dict[str, Document], where: dict[str, str]
     return "\n".join(lines)
 
 
-def shown_related(doc: Document) -> list[tuple[str, str, list[str], int]]:
+def shown_related(doc: Document, order: Callable[[list[str]], list[str]] | None = None,
+                  ) -> list[tuple[str, str, list[str], int]]:
     """The similar speeches as speech_page prints them (score to two decimals, shared
-    keywords in reading order): the page cache's key, so drift it does not print is no change."""
-    return [(r.id, f"{r.score:.2f}", reading_order(r.shared_keywords, doc.search_text), r.reposts) for r in doc.related]
+    keywords in reading order): the page cache's key, so drift it does not print is no change.
+    `order`: reading_order in the document's text (doc_memo.TermPositions), when known."""
+    if order is None:
+        return [(r.id, f"{r.score:.2f}", reading_order(r.shared_keywords, doc.search_text), r.reposts)
+                for r in doc.related]
+    return [(r.id, f"{r.score:.2f}", order(r.shared_keywords), r.reposts) for r in doc.related]
 
 
 def speech_page_key(doc: Document, doc_key: str, by_id: dict[str, Document], where: dict[str, str] | None,
@@ -586,7 +594,7 @@ def home_snippet(docs: list[Document], charts: dict[str, charts_mod.ChartData], 
 # ---------------------------------------------------------------- catalog
 
 
-def catalog_entry(doc: Document) -> dict[str, Any]:
+def catalog_entry(doc: Document, pages: list[PagePart] | None = None) -> dict[str, Any]:
     # value and status only: the evidence sentences are in corpus.jsonl.gz, beside the text
     # they come from (export.corpus_record); carried here too they were 2.8 KB of every
     # document's 83 KB (issue 22)
@@ -613,17 +621,20 @@ def catalog_entry(doc: Document) -> dict[str, Any]:
         "metadata": meta,
         **source_formats.catalog_fields(doc),
         **({"pages": [f"{GENERATED}/{SPEECHES}/{page_name(doc.id, p.number)}.html" for p in pages]}
-           if len(pages := pages_of(doc)) > 1 else {}),
+           if len(pages := pages if pages is not None else pages_of(doc)) > 1 else {}),
     }
 
 
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
               distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
-              terms: dict[str, str] | None = None, cache_dir: Path | None = None) -> int:
+              terms: dict[str, str] | None = None, cache_dir: Path | None = None,
+              doc_keys: dict[str, str] | None = None) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written. With `cache_dir`, a speech page
-    whose inputs are the previous build's is not made again (publish/page_cache.py)."""
+    whose inputs are the previous build's is not made again (publish/page_cache.py), nor
+    (with `doc_keys`, each document's cached results' key) what is made of one document
+    alone (publish/doc_memo.py)."""
     own = out is None
     out = out or Output(docs_dir)
     before = out.written
@@ -640,11 +651,18 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     if distinctive is None:  # the pipeline passes them computed from its cached counts
         distinctive = distinctive_terms(docs, {d.id: term_counts(d.tokens) for d in docs})
     indexes = build_indexes(docs, esc, extras, index_notes(distinctive, docs))
-    stated = {d.id: ts for d in docs if (ts := extract_targets(d))}
+    memo_dir = cache_dir.parent / "docmemo" if cache_dir else None
+    targets_memo: DocMemo[list[Target]] = DocMemo(memo_dir, "targets", doc_keys)
+    stated = {d.id: ts for d in docs if (ts := targets_memo.get(d, extract_targets))}
+    targets_memo.save()
     made = PageCache(cache_dir, docs_dir)  # pages whose inputs are unchanged are kept
+    positions = TermPositions(memo_dir, doc_keys)  # the reading order without the text, when kept
+    parts_memo: DocMemo[list[PagePart]] = DocMemo(memo_dir, "parts", doc_keys)
+    parts: dict[str, list[PagePart]] = {}
     for d in docs:
-        pages = pages_of(d)  # a very long text is published as numbered parts
-        doc_key = shown_digest(d, reading_order(d.keywords, d.search_text), shown_related(d))
+        pages = parts[d.id] = parts_memo.get(d, pages_of)  # a very long text is published as numbered parts
+        order = positions.order(d, [d.keywords, *(r.shared_keywords for r in d.related)])
+        doc_key = shown_digest(d, order(d.keywords), shown_related(d, order), (doc_keys or {}).get(d.id))
         path, key = target / SPEECHES / f"{d.id}.md", speech_page_key(d, doc_key, by_id, indexes.where, reuse)
         if not made.fresh(out, path, key):
             out.write_text(path, speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id), reuse))
@@ -660,6 +678,8 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
             out.copy(corpus / d.source_path, dl)
             made.made_now(dl, f"{d.sha256} {d.source_path}")
     made.save()
+    positions.save()
+    parts_memo.save()
     for name, text in indexes.text.items():
         out.write_text(target / f"{name}.md", text)
     out.write_text(target / f"{TARGETS_PAGE}.md", targets_page(docs, stated, esc))
@@ -669,12 +689,17 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     data.mkdir(parents=True, exist_ok=True)
     # one document per line: still one JSON value, a third smaller than indented, and a
     # changed document is a one-line diff
-    lines = (json.dumps(catalog_entry(d), ensure_ascii=False, separators=(",", ":")) for d in docs)
+    lines = (json.dumps(catalog_entry(d, parts[d.id]), ensure_ascii=False, separators=(",", ":")) for d in docs)
     output_chunks(out, data / "catalog.json", joined('{"documents":[\n', lines, ",\n", "\n]}\n"))
     downloads = {d.id: source_link(d, source_base()) for d in docs}
-    for name in write_downloads(docs, data, downloads, base, SITE_TITLE):
+    # the big gzip downloads as members the next build copies when unchanged (gzip_members.py)
+    members = cache_dir.parent / "members" if cache_dir else None
+    for name in write_downloads(docs, data, downloads, base, SITE_TITLE, members):
         out.keep(data / name)  # written by export.py itself; kept, not stale
-    output_chunks(out, data / PASSAGES_GZ, passages_lines(docs), compress=True)
+    passages_memo: DocMemo[str] = DocMemo(memo_dir, "passages", doc_keys)
+    lines_of = ((d.id, passages_memo.get(d, lambda d: "".join(passages_lines([d])))) for d in docs)
+    output_members(out, data / PASSAGES_GZ, lines_of, members)
+    passages_memo.save()
     out.write_bytes(data / TARGETS_CSV, targets_csv(docs, stated))
     out.write_bytes(data / DISTINCTIVE_CSV, distinctive_csv(distinctive))
     write_reuse(reuse or Reuse(), docs, docs_dir, out, terms or {}, esc)
