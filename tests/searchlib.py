@@ -14,6 +14,8 @@ from browserlib import Traffic
 
 from generator.publish.search import INDEX_DIR
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def index_data(files: dict[str, str], rel: str):
     """The JSON payload of an index file (`SearchArchive.put("kind","key",DATA)`)."""
@@ -44,3 +46,25 @@ def published_corpus(site: Path) -> list[dict]:
     """The published download, read as a researcher would: the test's own oracle."""
     with gzip.open(site / "data" / "corpus.jsonl.gz", "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
+
+
+def linked_archive(corpus: Path):
+    """The report of `corpus` collected and linked, for the index-building tests."""
+    from generator.link import link
+    from generator.pipeline import collect
+
+    report = collect(ROOT, progress=False, corpus=corpus, segment=True)
+    assert not report.errors and len(report.documents) >= 6
+    link(report.documents)
+    return report
+
+
+def linked_copies(docs):
+    """Copies of `docs` linked among themselves (repost groups need the same archive)."""
+    import copy
+
+    from generator.link import link
+
+    docs = copy.deepcopy(docs)
+    link(docs)
+    return docs

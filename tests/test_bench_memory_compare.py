@@ -10,7 +10,8 @@ import sys
 import pytest
 from conftest import ROOT, SEEDS
 
-from generator.tools.bench_memory_compare import _keys, _line, fit, link_cache, projection
+from generator.tools.bench import summary_figures as _line
+from generator.tools.bench_memory_compare import _keys, fit, link_cache, projection
 
 
 def test_reads_the_summary_lines() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT
+from searchlib import linked_archive, linked_copies
 
 from generator.publish.search import build_index, compact_terms, fnv1a
 from generator.publish.search_merge import PostingsCache, Vocabulary, compact, fnv1a_many
@@ -40,22 +41,11 @@ def test_compact_drops_unused_terms_and_renumbers() -> None:
 
 @pytest.fixture(scope="module")
 def archive():
-    from generator.link import link
-    from generator.pipeline import collect
-
-    report = collect(ROOT, progress=False, corpus=CORPUS, segment=True)
-    assert not report.errors and len(report.documents) >= 6
-    link(report.documents)
-    return report
+    return linked_archive(CORPUS)
 
 
 def _linked(docs):
-    """Copies of `docs` linked among themselves (repost groups need the same archive)."""
-    from generator.link import link
-
-    docs = copy.deepcopy(docs)
-    link(docs)
-    return docs
+    return linked_copies(docs)
 
 
 def test_cached_ids_give_the_cold_build_after_add_remove_and_edit(archive, tmp_path: Path) -> None:

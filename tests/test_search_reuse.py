@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT
+from searchlib import linked_archive, linked_copies
 
 from generator.publish.output import Output
 from generator.publish.search import INDEX_DIR, compact_terms, encode_postings, write_search_index
@@ -23,21 +24,11 @@ SHARDS = 256  # enough shards that one document leaves some untouched
 
 @pytest.fixture(scope="module")
 def archive():
-    from generator.link import link
-    from generator.pipeline import collect
-
-    report = collect(ROOT, progress=False, corpus=CORPUS, segment=True)
-    assert not report.errors and len(report.documents) >= 6
-    link(report.documents)
-    return report
+    return linked_archive(CORPUS)
 
 
 def _linked(docs):
-    from generator.link import link
-
-    docs = copy.deepcopy(docs)
-    link(docs)
-    return docs
+    return linked_copies(docs)
 
 
 def _build(root: Path, docs, terms) -> dict[str, bytes]:

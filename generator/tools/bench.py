@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -64,6 +65,16 @@ def synthetic_corpus(root: Path, dest: Path, n: int, seed: int = 7, start: int =
         chars += len(text)
         (dest / f"syn_{i:05d}.txt").write_text(text, encoding="utf-8")
     return chars
+
+
+def summary_figures(output: str, label: str) -> dict[str, float]:
+    """{stage: figure} from a build summary's line that starts with `label` ("stage CPU:",
+    "peak memory:", "stages:"): what every benchmark reads of a build's own account."""
+    for line in output.splitlines():
+        if line.startswith(label):
+            body = re.sub(r"\(.*\)$", "", line.split(":", 1)[1]).strip()
+            return {m.group(1).strip(): float(m.group(2)) for m in re.finditer(r"([a-z ]+) ([\d.]+) (?:MB|s)\b", body)}
+    return {}
 
 
 # ---------------------------------------------------------------- measuring processes

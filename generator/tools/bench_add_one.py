@@ -26,22 +26,17 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.tools.bench import BENCH_SOURCE_URL, synthetic_corpus
+from generator.tools.bench import BENCH_SOURCE_URL, summary_figures, synthetic_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def stage_cpu(output: str) -> dict[str, float]:
     """The `stage CPU:` line of a build summary as {stage: seconds}."""
-    for line in output.splitlines():
-        if line.startswith("stage CPU:"):
-            body = line.split(":", 1)[1].split("(")[0]
-            out = {}
-            for part in body.split(","):
-                name, secs, _unit = part.strip().rsplit(" ", 2)
-                out[name] = float(secs)
-            return out
-    raise RuntimeError("no stage CPU line in the build's output:\n" + output[-2000:])
+    found = summary_figures(output, "stage CPU:")
+    if not found:
+        raise RuntimeError("no stage CPU line in the build's output:\n" + output[-2000:])
+    return found
 
 
 def generate(src: Path, proj: Path) -> dict[str, float]:

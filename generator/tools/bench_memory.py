@@ -19,20 +19,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.tools.bench import ROOT, synthetic_corpus
+from generator.tools.bench import ROOT, summary_figures, synthetic_corpus
 
 
 def stage_peaks(output: str) -> dict[str, int]:
     """{stage: MB} from the build summary's `peak memory:` line."""
-    for line in output.splitlines():
-        if line.startswith("peak memory:"):
-            body = line.split(":", 1)[1].split("(")[0]
-            out = {}
-            for part in body.split(","):
-                name, mb, _unit = part.strip().rsplit(" ", 2)
-                out[name] = int(mb)
-            return out
-    return {}
+    return {k: int(v) for k, v in summary_figures(output, "peak memory:").items()}
 
 
 def measure(n: int, work: Path) -> tuple[dict[str, int], int]:

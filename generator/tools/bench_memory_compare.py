@@ -24,12 +24,13 @@ import argparse
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from generator.tools.bench import summary_figures
 
 # the synthetic corpus builds on the seeds, as generator.tools.bench does
 SEEDS = Path("tests/corpus/seeds")
@@ -81,14 +82,6 @@ def _project(tree: Path, proj: Path, corpus: Path, n: int, cache: Path) -> None:
     (proj / ".cache" / "documents").symlink_to(cache)
 
 
-def _line(out: str, label: str) -> dict[str, float]:
-    for line in out.splitlines():
-        if line.startswith(label):
-            body = re.sub(r"\(.*\)$", "", line.split(":", 1)[1]).strip()
-            return {m.group(1).strip(): float(m.group(2)) for m in re.finditer(r"([a-z ]+) ([\d.]+) (?:MB|s)", body)}
-    return {}
-
-
 def run_generate(tree: Path, proj: Path, python: str) -> dict:
     """One `generate` of proj by tree's generator: its stages' peaks and CPU seconds,
     the whole process's peak (wait4) and CPU seconds."""
@@ -102,7 +95,7 @@ def run_generate(tree: Path, proj: Path, python: str) -> dict:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise RuntimeError(f"generate of {proj} by {tree} failed:\n{out[-3000:]}")
-    return {"peaks_mb": _line(out, "peak memory:"), "stage_cpu": _line(out, "stage CPU:"),
+    return {"peaks_mb": summary_figures(out, "peak memory:"), "stage_cpu": summary_figures(out, "stage CPU:"),
             "process_peak_mb": round(ru.ru_maxrss / 1024), "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
             "wall_s": round(time.perf_counter() - t, 1), "load": [round(load, 2), round(os.getloadavg()[0], 2)]}
 
