@@ -220,12 +220,17 @@ def test_meta_split_holds_every_document_once(fixture_docs, chunk) -> None:
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture(scope="module")
-def search_site(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("search"), corpus=CORPUS)
+def _built_site(tmp_path_factory, name: str, corpus: Path) -> Path:
+    """`corpus` built by the real generator (`build`) in a project of its own: its site."""
+    root = copy_project(tmp_path_factory.mktemp(name), corpus=corpus)
     proc = run_generator(root, "build")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root / "site"
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory) -> Path:
+    return _built_site(tmp_path_factory, "search", CORPUS)
 
 
 # search waits on this small fixture corpus are short (conftest.page reads it)
@@ -392,10 +397,7 @@ SEMANTICS = ROOT / "tests" / "fixtures" / "search_semantics"
 
 @pytest.fixture(scope="module")
 def semantics_site(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("semantics"), corpus=SEMANTICS)
-    proc = run_generator(root, "build")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return root / "site"
+    return _built_site(tmp_path_factory, "semantics", SEMANTICS)
 
 
 @pytest.fixture(scope="module")
@@ -615,10 +617,7 @@ PHRASE_BUDGET = ROOT / "tests" / "fixtures" / "search_phrase_budget"
 
 @pytest.fixture(scope="module")
 def budget_site(tmp_path_factory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("phrase_budget"), corpus=PHRASE_BUDGET)
-    proc = run_generator(root, "build")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return root / "site"
+    return _built_site(tmp_path_factory, "phrase_budget", PHRASE_BUDGET)
 
 
 @pytest.mark.browser
