@@ -77,13 +77,17 @@ def has_surname(name: str) -> bool:
     return name[:2] in double or name[0] in single
 
 
+_DOTTED_NAME = re.compile(rf"[{_HAN}]+[·•][{_HAN}·•]+")
+_HAN_NAME = re.compile(rf"[{_HAN}]{{2,4}}")
+
+
 def is_person_name(name: str, vouched: bool = False) -> bool:
     """A person's name: 2–4 Han characters (or a name joined with ·) starting with a known
     surname. `vouched` means a post stands right before it (县委书记温暖), which makes a
     word such as 温暖 a name; a bare name must not be an ordinary word."""
-    if re.fullmatch(rf"[{_HAN}]+[·•][{_HAN}·•]+", name):
+    if _DOTTED_NAME.fullmatch(name):
         return vouched
-    if not re.fullmatch(rf"[{_HAN}]{{2,4}}", name) or not has_surname(name):
+    if not _HAN_NAME.fullmatch(name) or not has_surname(name):
         return False
     if len(name) == 4 and name[:2] not in _surnames()[1]:
         return False
@@ -131,6 +135,7 @@ _MINOR = re.compile(r"(?:交流|表态|汇报|听取|典型|大会)发言$")
 _GAP_BLOCK = re.compile(r"将|拟|听取|传达|学习|观看|参观|视察|调研|考察|陪同|会见|看望|慰问")
 _GAP_NEEDS_AND = re.compile(r"主持|出席|参加|到会|莅临|召开")
 _BOUNDARY = re.compile(r"[\s，,。；;：:！？!?”」）)】\]、>※★●■□◆◇·|]|^$")
+_BOUNDARY_CHAR = re.compile(r"[\s，,。；;：:！？!?”」）)】\]、>※★●■□◆◇·|]")  # one character of _BOUNDARY
 
 
 @dataclass
@@ -250,12 +255,14 @@ def speech_acts(text: str) -> list[Act]:
             if m:
                 add(name, role, m)
     # bare names: at the start of a clause, directly followed by what they said
-    for start in (0, *(i + 1 for i, c in enumerate(text) if _BOUNDARY.match(c))):
+    for start in (0, *(m.end() for m in _BOUNDARY_CHAR.finditer(text))):
         if start >= len(text):
             break
         for n in (2, 3):
             cand = text[start : start + n]
-            if cand in people or not is_person_name(cand):
+            # what follows is tested first: most clause starts are followed by no speech
+            # verb, and the test is one match where the name test is several
+            if cand in people or not _ACT_BARE.match(text, start + n) or not is_person_name(cand):
                 continue
             m = _act_at(text, cand, start + n, False)
             # without a post before it, the name must also read as one to jieba's tagger,

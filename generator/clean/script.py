@@ -7,6 +7,7 @@ queries and compared with simplified speeches.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -24,8 +25,58 @@ def _s2t() -> OpenCC:
     return OpenCC("s2t")
 
 
+def _t2s_entries() -> Iterator[tuple[str, str]]:
+    """Every (key, value) of the dictionaries OpenCC's t2s chain reads, with the value
+    the converter writes: the first of several candidates."""
+    import opencc as opencc_pkg
+
+    base = Path(opencc_pkg.__file__).parent / "dictionary"
+    for name in ("TSPhrases.txt", "TSCharacters.txt"):
+        for line in (base / name).read_text(encoding="utf-8").splitlines():
+            key, _, value = line.strip().partition("\t")
+            if key and value:
+                yield key, value.split(" ")[0]
+
+
+@lru_cache(maxsize=1)
+def _t2s_triggers() -> frozenset[str]:
+    """One character of every dictionary key that OpenCC's t2s would rewrite.
+
+    OpenCC only changes text where a key matches, and a matching key's characters are all
+    in the text. So a stretch holding none of these characters comes back unchanged, and
+    need not be run through the pure-Python converter, which cost half of the documents
+    stage (every head line, junk rule and genre test converts its line). The character
+    chosen is the one the key actually rewrites where the value says so (覆 of 反覆, not
+    反), else a traditional-only character, so that ordinary simplified text holds almost
+    none of them; which one is chosen never changes the result, only how often the slow
+    path runs.
+    """
+    entries = list(_t2s_entries())
+    changed = {k for k, v in entries if len(k) == 1 and v != k}
+    out: set[str] = set()
+    for key, value in entries:
+        if value == key:
+            continue
+        if len(key) == len(value):
+            out.add(next(a for a, b in zip(key, value, strict=True) if a != b))
+        else:
+            out.add(next((c for c in key if c in changed), key[0]))
+    return frozenset(out)
+
+
 def to_simplified(text: str) -> str:
-    return _t2s().convert(text)
+    """OpenCC's t2s, byte for byte, without running it where it would change nothing.
+
+    OpenCC converts each stretch between its separators on its own, so only the stretches
+    holding a trigger character go through it (`tests/test_script.py` compares the two on
+    every dictionary key and on real text)."""
+    triggers = _t2s_triggers()
+    if triggers.isdisjoint(text):
+        return text
+    conv = _t2s()
+    parts = conv.split_chars_re.split(text)
+    return "".join(conv.convert(part) if i % 2 == 0 and not triggers.isdisjoint(part) else part
+                   for i, part in enumerate(parts))
 
 
 @lru_cache(maxsize=1)
