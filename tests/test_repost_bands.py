@@ -7,6 +7,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+import pytest
 from conftest import ROOT, SEEDS
 from datasketch import MinHash, MinHashLSH
 
@@ -51,3 +52,25 @@ def test_no_signatures_no_pairs() -> None:
     assert candidate_pairs(np.zeros((0, NUM_PERM), np.uint32), 25, 4).shape == (0, 2)
     one = np.arange(NUM_PERM, dtype=np.uint32)[None, :]
     assert candidate_pairs(one, 25, 4).shape == (0, 2)
+
+
+@pytest.mark.parametrize("block", [1, 7, 1 << 18], ids=["one-pair-blocks", "ragged-blocks", "whole-buckets"])
+def test_candidate_pairs_filtered_as_found_equal_the_filtered_candidates(monkeypatch: pytest.MonkeyPatch,
+                                                                           block: int) -> None:
+    """min_equal drops, bucket by bucket, exactly the pairs the caller would drop after
+    the whole list (issue 22: the whole list was 7 GB at 100,000 documents); buckets large
+    enough to be split into blocks included."""
+    import generator.link.repost_bands as rb
+    monkeypatch.setattr(rb, "_PAIR_BLOCK", block)
+    rng = np.random.default_rng(5)
+    # few distinct values per place: big buckets, and agreement counts spread around the cut
+    sigs = rng.integers(0, 3, size=(60, NUM_PERM), dtype=np.uint32)
+    sigs[40:] = sigs[:20]  # exact copies
+    sigs[50:, : NUM_PERM // 2] = 7  # half-copies
+    whole = candidate_pairs(sigs, 25, 4)
+    for cut in (0, 45, 64, 100, NUM_PERM):
+        same = np.count_nonzero(sigs[whole[:, 0]] == sigs[whole[:, 1]], axis=1)
+        expected = whole[same >= cut] if cut else whole
+        got = candidate_pairs(sigs, 25, 4, min_equal=cut)
+        assert got.tolist() == expected.tolist(), cut
+    assert 0 < len(candidate_pairs(sigs, 25, 4, min_equal=NUM_PERM)) < len(whole)

@@ -8,6 +8,7 @@ is broken by id, so two builds of one corpus give identical tags and links.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import zlib
 from collections import Counter
@@ -266,13 +267,12 @@ def find_reposts(docs: list[Document], prepared: dict[str, LinkPrep] | None = No
         for did, found in (known or {}).items():
             out[did].extend(x for x in found if x.id not in only)
     # each unordered pair once, by the first id and then the second
-    for a, b in candidate_pairs(table, bands, rows).tolist():
-        # The banding proposes many pairs far below the threshold (it is tuned against
-        # misses); their signatures already say so. A pair at the threshold shows an
-        # estimate under ESTIMATE_FLOOR with probability < 1e-6 (128 permutations,
-        # standard error 0.04), far below the banding's own miss rate (1e-3).
-        if np.count_nonzero(table[a] == table[b]) < ESTIMATE_FLOOR * NUM_PERM:
-            continue
+    # The banding proposes many pairs far below the threshold (it is tuned against
+    # misses); their signatures already say so, and candidate_pairs drops them as it finds
+    # them. A pair at the threshold shows an estimate under ESTIMATE_FLOOR with probability
+    # < 1e-6 (128 permutations, standard error 0.04), far below the banding's own miss rate
+    # (1e-3).
+    for a, b in candidate_pairs(table, bands, rows, min_equal=math.ceil(ESTIMATE_FLOOR * NUM_PERM)).tolist():
         did, other = signed[a], signed[b]
         if only is not None and did not in only and other not in only:
             continue
