@@ -32,7 +32,7 @@ worker (DocCounts, pipeline.process_source) and cached with the document
 (.cache/documents), so the parent only merges them, applies the budget's cut and runs the
 one Aho-Corasick pass for the chosen words, in the per-document stages' executor (the
 local process pool, or the cluster with --cluster) when many documents are to be counted;
-the words' counts per document are cached in one file (.cache/trends/words.pickle), as
+the words' counts per document are cached (.cache/trends/words.index and words-*.data), as
 word numbers and occurrences, so a rebuild counts the words in new documents only, and in
 the others only the words that became frequent since.
 """
@@ -44,6 +44,7 @@ import hashlib
 import os
 import pickle
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import Executor
@@ -440,8 +441,9 @@ def _must(term: str) -> tuple[list[int], list[str]]:
     return codes, latin
 
 
-WORDS_CACHE = "words.pickle"
-WORDS_FORMAT = 2  # (fingerprint, word numbers, occurrences) per document
+WORDS_CACHE = "words.pickle"  # the layout before _WordStore, removed when seen
+WORDS_INDEX = "words.index"
+WORDS_FORMAT = 3  # (fingerprint, word numbers, occurrences) per document, one record each
 
 # One document's word counts: the fingerprint of the word list they index, word numbers
 # in that list (int32) and occurrences (int32). Arrays, not {word: n}: 8 bytes a word
@@ -464,14 +466,13 @@ class _Counting:
         # counter of the words new since with their numbers now
         self.since: dict[str, tuple[np.ndarray, _WordCounter, np.ndarray] | None] = {}
         self.hits = self.partial = self.misses = 0
-        self.cached: dict[str, WordCounts] = {}
-        self.now: dict[str, WordCounts] = {}
+        self.cached = _WordStore.open(cache_dir)
+        self.now = _WordStore.new(cache_dir)
         if cache_dir is not None:
             cache_dir.mkdir(parents=True, exist_ok=True)
             words_file = cache_dir / f"words-{vocab.fingerprint}.txt"
             if not words_file.exists():
                 words_file.write_text("\n".join(vocab.words), encoding="utf-8")
-            self.cached = _load(cache_dir / WORDS_CACHE)
 
     def _since(self, fp: str) -> tuple[np.ndarray, _WordCounter, np.ndarray] | None:
         if fp not in self.since:
@@ -498,6 +499,8 @@ class _Counting:
         if cached[0] == fp:
             self.hits += 1
             got = cached[1], cached[2]
+            self.now.copy_from(self.cached, dc.key)
+            return got
         elif (since := self._since(cached[0])) is not None:
             # count only the words new since; drop those no longer counted
             self.partial += 1
@@ -511,20 +514,23 @@ class _Counting:
             got = ids[order], np.concatenate([cached[2][kept], new_n])[order]
         else:
             return None
-        self.now[dc.key] = (fp, got[0], got[1])
+        self.now.put(dc.key, (fp, got[0], got[1]))
         return got
 
     def record(self, dc: DocCounts, got: tuple[np.ndarray, np.ndarray]) -> None:
         """A missed document's counts, counted whole."""
         self.misses += 1
-        self.now[dc.key] = (self.vocab.fingerprint, got[0], got[1])
+        self.now.put(dc.key, (self.vocab.fingerprint, got[0], got[1]))
 
     def save(self) -> None:
         """Write the word counts when they changed (the cache then holds exactly this
         run's documents)."""
         if self.cache_dir is None or (not self.partial and not self.misses and len(self.now) == len(self.cached)):
+            self.now.discard()
+            self.cached.close()
             return
-        dump_pickle(self.cache_dir / WORDS_CACHE, (WORDS_FORMAT, self.now))
+        self.cached.close()
+        self.now.commit()
 
     def ids(self, values: np.ndarray, counts: np.ndarray, words: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """A document's vocabulary term numbers and occurrences."""
@@ -543,17 +549,115 @@ class _Counting:
 
 
 def _load(path: Path) -> dict[str, WordCounts]:
-    if not path.exists():
-        return {}
+    """Every document's word counts in the cache at `path`'s folder (for tests and tools;
+    the build reads them one at a time)."""
+    store = _WordStore.open(path.parent)
     try:
-        with path.open("rb") as fh:
-            cached = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return {}
-    if not (isinstance(cached, tuple) and len(cached) == 2 and cached[0] == WORDS_FORMAT
-            and isinstance(cached[1], dict)):
-        return {}  # an older layout: counted again
-    return cached[1]
+        return {key: store.get(key) for key in store.index}
+    finally:
+        store.close()
+
+
+class _WordStore:
+    """The word counts of the trends cache, one pickled record per document in a data
+    file, found by an index of offsets and read one record at a time (os.pread).
+
+    They were one dict pickled whole: 2.34 GB at 100,000 documents, held in memory while
+    the stage counted and read back whole by the next build, which made the trends stage
+    the build's peak (5.2 GB; BENCHMARKS.md, "Fifth session"). Now memory holds the
+    offsets. A new store writes its records to a data file of its own name, and its index
+    (which names that file) replaces the old index whole at the end, so a build stopped
+    midway leaves the previous cache as it was."""
+
+    def __init__(self, folder: Path | None, data: Path | None, index: dict[str, tuple[int, int]]) -> None:
+        self.folder = folder
+        self.data = data
+        self.index = index
+        self._fh = None
+
+    @classmethod
+    def open(cls, folder: Path | None) -> _WordStore:
+        """The cache as the last build left it (empty when missing, old or unreadable)."""
+        if folder is None:
+            return cls(None, None, {})
+        try:
+            with (folder / WORDS_INDEX).open("rb") as fh:
+                fmt, name, index = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+            return cls(folder, None, {})
+        data = folder / str(name)
+        if fmt != WORDS_FORMAT or not isinstance(index, dict) or not data.exists():
+            return cls(folder, None, {})  # an older layout: counted again
+        store = cls(folder, data, index)
+        store._fh = data.open("rb")
+        return store
+
+    @classmethod
+    def new(cls, folder: Path | None) -> _WordStore:
+        if folder is None:
+            return cls(None, None, {})
+        folder.mkdir(parents=True, exist_ok=True)
+        store = cls(folder, folder / f"words-{os.getpid()}-{time.time_ns()}.data", {})
+        store._fh = store.data.open("wb")
+        return store
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def _raw(self, key: str) -> bytes | None:
+        where = self.index.get(key)
+        if where is None or self._fh is None:
+            return None
+        return os.pread(self._fh.fileno(), where[1], where[0])
+
+    def get(self, key: str) -> WordCounts | None:
+        raw = self._raw(key)
+        if raw is None:
+            return None
+        try:
+            return pickle.loads(raw)
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
+            return None  # a damaged record: the document is counted again
+
+    def put(self, key: str, value: WordCounts) -> None:
+        self._append(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def copy_from(self, other: _WordStore, key: str) -> None:
+        """Keep another store's record as it is (no unpickling and pickling again)."""
+        raw = other._raw(key)
+        if raw is not None:
+            self._append(key, raw)
+
+    def _append(self, key: str, raw: bytes) -> None:
+        if self._fh is None:  # no cache folder: only the count matters
+            self.index[key] = (0, 0)
+            return
+        off = self._fh.tell()
+        self._fh.write(raw)
+        self.index[key] = (off, len(raw))
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def discard(self) -> None:
+        self.close()
+        if self.data is not None:
+            self.data.unlink(missing_ok=True)
+
+    def commit(self) -> None:
+        """Make this store the cache: its index replaces the old one, then every other
+        data file of the folder goes."""
+        self.close()
+        if self.folder is None or self.data is None:
+            return
+        dump_pickle(self.folder / WORDS_INDEX, (WORDS_FORMAT, self.data.name, self.index))
+        for old in self.folder.glob("words-*.data"):
+            if old != self.data:
+                old.unlink(missing_ok=True)
+        (self.folder / WORDS_CACHE).unlink(missing_ok=True)  # the whole-dict layout before
+
 
 def _check(dc: DocCounts, values: np.ndarray) -> np.ndarray | None:
     """The codes a word's candidates are checked against: only where the index differs
