@@ -235,11 +235,16 @@ def test_word_store_keeps_records_on_disk_and_replaces_the_cache_whole(tmp_path:
     stopped.put("c", rec)  # never committed
     stopped.close()
     assert sorted(tc._load(tmp_path / tc.WORDS_CACHE)) == ["a", "b"]
+    unchanged = tc._WordStore.new(tmp_path)
+    unchanged.copy_from(old, "a")
+    unchanged.copy_from(old, "b")
+    assert len(unchanged) == 2 and unchanged.data.stat().st_size == 0  # kept records are copied on commit only
+    unchanged.discard()
     second = tc._WordStore.new(tmp_path)
     second.copy_from(old, "a")
     second.put("c", rec)
-    old.close()
     second.commit()
+    old.close()
     now = tc._load(tmp_path / tc.WORDS_CACHE)
     assert sorted(now) == ["a", "c"] and now["a"][2].tolist() == [2, 1, 7]
     assert len(list(tmp_path.glob("words-*.data"))) == 1  # the stopped store's file went too

@@ -529,8 +529,8 @@ class _Counting:
             self.now.discard()
             self.cached.close()
             return
+        self.now.commit()  # reads the records it keeps from self.cached: before closing it
         self.cached.close()
-        self.now.commit()
 
     def ids(self, values: np.ndarray, counts: np.ndarray, words: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """A document's vocabulary term numbers and occurrences."""
@@ -574,6 +574,10 @@ class _WordStore:
         self.data = data
         self.index = index
         self._fh = None
+        # records another store holds, copied only on commit: a rebuild that changes
+        # nothing discards this store and so writes nothing
+        self._refs: dict[str, tuple[int, int]] = {}
+        self._source: _WordStore | None = None
 
     @classmethod
     def open(cls, folder: Path | None) -> _WordStore:
@@ -602,7 +606,7 @@ class _WordStore:
         return store
 
     def __len__(self) -> int:
-        return len(self.index)
+        return len(self.index) + len(self._refs)
 
     def _raw(self, key: str) -> bytes | None:
         where = self.index.get(key)
@@ -623,10 +627,16 @@ class _WordStore:
         self._append(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def copy_from(self, other: _WordStore, key: str) -> None:
-        """Keep another store's record as it is (no unpickling and pickling again)."""
-        raw = other._raw(key)
-        if raw is not None:
-            self._append(key, raw)
+        """Keep another store's record as it is: its bytes are copied on commit, while
+        `other` is still open (no unpickling and pickling again)."""
+        where = other.index.get(key)
+        if where is None:
+            return
+        if self._fh is None:
+            self.index[key] = (0, 0)
+            return
+        self._refs[key] = where
+        self._source = other
 
     def _append(self, key: str, raw: bytes) -> None:
         if self._fh is None:  # no cache folder: only the count matters
@@ -647,8 +657,13 @@ class _WordStore:
             self.data.unlink(missing_ok=True)
 
     def commit(self) -> None:
-        """Make this store the cache: its index replaces the old one, then every other
-        data file of the folder goes."""
+        """Make this store the cache: the records it keeps from the old store are copied,
+        its index replaces the old one, then every other data file of the folder goes."""
+        if self._refs and self._source is not None and self._source._fh is not None:
+            fd = self._source._fh.fileno()
+            for key, (off, n) in self._refs.items():
+                self._append(key, os.pread(fd, n, off))
+        self._refs.clear()
         self.close()
         if self.folder is None or self.data is None:
             return
