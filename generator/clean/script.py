@@ -25,17 +25,24 @@ def _s2t() -> OpenCC:
     return OpenCC("s2t")
 
 
+def _dictionary(name: str) -> Iterator[tuple[str, str]]:
+    """(key, value) of each line of one of OpenCC's dictionary files, the value as written
+    (several candidates are separated by spaces)."""
+    import opencc as opencc_pkg
+
+    path = Path(opencc_pkg.__file__).parent / "dictionary" / name
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) == 2 and parts[0] and parts[1].strip():
+            yield parts[0], parts[1]
+
+
 def _t2s_entries() -> Iterator[tuple[str, str]]:
     """Every (key, value) of the dictionaries OpenCC's t2s chain reads, with the value
     the converter writes: the first of several candidates."""
-    import opencc as opencc_pkg
-
-    base = Path(opencc_pkg.__file__).parent / "dictionary"
     for name in ("TSPhrases.txt", "TSCharacters.txt"):
-        for line in (base / name).read_text(encoding="utf-8").splitlines():
-            key, _, value = line.strip().partition("\t")
-            if key and value:
-                yield key, value.split(" ")[0]
+        for key, value in _dictionary(name):
+            yield key, value.strip().split(" ")[0]
 
 
 @lru_cache(maxsize=1)
@@ -84,17 +91,8 @@ def _char_tables() -> tuple[frozenset[str], frozenset[str]]:
     """Characters OpenCC's character tables change from traditional to simplified,
     and the other way round. Counting them is linear in the text; running the full
     phrase converter both ways just to detect the script took a third of a build."""
-    import opencc as opencc_pkg
-
-    base = Path(opencc_pkg.__file__).parent / "dictionary"
-
     def changed(name: str) -> frozenset[str]:
-        out: set[str] = set()
-        for line in (base / name).read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) == 2 and parts[0] not in parts[1].split():
-                out.add(parts[0])
-        return frozenset(out)
+        return frozenset(key for key, value in _dictionary(name) if key not in value.split())
 
     return changed("TSCharacters.txt"), changed("STCharacters.txt")
 
