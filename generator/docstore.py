@@ -39,8 +39,13 @@ class Spill(MutableMapping[str, V]):
     def __init__(self, fh: IO[bytes]) -> None:
         self._fh = fh
         self._at: dict[str, tuple[int, int]] = {}
+        self._pid = os.getpid()
 
     def __setitem__(self, key: str, value: V) -> None:
+        if os.getpid() != self._pid:
+            # a stage forked beside another (beside.py) shares the file and its offset with
+            # the parent: an append from both would overwrite each other's values
+            raise RuntimeError("a stage run in a forked process wrote to the build's store; it may only read it")
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         end = self._fh.seek(0, os.SEEK_END)
         self._fh.write(data)
@@ -94,6 +99,11 @@ class DocumentStore:
 
     def spill(self) -> Spill:
         return Spill(self._fh)
+
+    def flush(self) -> None:
+        """Write out what the file object buffers: a process forked now must not inherit
+        (and write a second time) a half-written value."""
+        self._fh.flush()
 
     def close(self) -> None:
         self._fh.close()

@@ -17,12 +17,14 @@ import traceback
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from generator import cache_pack
 from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
+from generator.beside import Beside
+from generator.beside import possible as beside_possible
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
 from generator.docstore import DocumentStore, Spill, TextSpill, store_texts
@@ -464,9 +466,42 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
     # so gone, being unnamed) when they are no longer used or the process ends
 
 
-def _generate(root: Path, progress: bool, workers: int | None, store: DocumentStore) -> Report:
+@dataclass
+class _SideStages:
+    """What the trends and search index stages return to generate: the files they
+    produced, their build statistics, and their seconds, CPU and peak memory."""
+
+    out: Output
+    stats: dict[str, object] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)
+    peaks: dict[str, int] = field(default_factory=dict)
+
+
+def _trends_and_search(report: Report, root: Path) -> _SideStages:
+    """The trends and search index stages, in this process or in a forked one (beside.py);
+    they only read the documents and the build's store, and write their own files."""
     from generator.publish.search import write_search_index
 
+    done = _SideStages(Output(root / "docs"))
+    c, t = cpu_seconds(), time.perf_counter()
+    # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
+    done.stats["trends"] = write_trends(report.documents, root / "docs", done.out, report.search_terms,
+                                        root / ".cache" / "trends", report.trend_counts, report.doc_keys)
+    done.seconds["trends"] = time.perf_counter() - t
+    done.cpu["trends"], c = cpu_seconds() - c, cpu_seconds()
+    done.peaks["trends"] = peak_mb()
+    t = time.perf_counter()
+    done.stats["search_index_bytes"] = sum(
+        write_search_index(report.documents, root / "docs", done.out, report.search_terms, consume=True,
+                           cache_dir=root / ".cache" / "search").values())
+    done.seconds["search index"] = time.perf_counter() - t
+    done.cpu["search index"] = cpu_seconds() - c
+    done.peaks["search index"] = peak_mb()
+    return done
+
+
+def _generate(root: Path, progress: bool, workers: int | None, store: DocumentStore) -> Report:
     t0, c = time.perf_counter(), cpu_seconds()
     report = collect(root, progress, segment=True, cache_dir=root / ".cache" / "documents", workers=workers,
                      store=store)
@@ -486,37 +521,48 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     stages["link"] = time.perf_counter() - t
     cpu["link"], c = cpu_seconds() - c, cpu_seconds()
     peaks["link"] = peak_mb()
-    t = time.perf_counter()
-    reuse = find_reuse(report.documents, root / ".cache" / "reuse")
-    report.stats["reuse"] = dict(reuse.stats)
-    stages["reuse"] = time.perf_counter() - t
-    cpu["reuse"], c = cpu_seconds() - c, cpu_seconds()
-    peaks["reuse"] = peak_mb()
-    t = time.perf_counter()
-    out = Output(root / "docs")
-    write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
-              cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys)
-    stages["write"] = time.perf_counter() - t
-    cpu["write"], c = cpu_seconds() - c, cpu_seconds()
-    peaks["write"] = peak_mb()
-    t = time.perf_counter()
-    # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
-    report.stats["trends"] = write_trends(report.documents, root / "docs", out, report.search_terms,
-                                          root / ".cache" / "trends", report.trend_counts, report.doc_keys)
+    # trends and search index read what link left and write their own folders: on a machine
+    # of two or more cores they run in a forked process beside reuse and write (beside.py)
+    side_stages = partial(_trends_and_search, report, root)
+    side: Beside[_SideStages] | None = None
+    if (workers if workers is not None else default_workers()) > 1 and beside_possible():
+        store.flush()
+        side = Beside(side_stages, "trends and search index")
+    try:
+        t = time.perf_counter()
+        reuse = find_reuse(report.documents, root / ".cache" / "reuse")
+        report.stats["reuse"] = dict(reuse.stats)
+        stages["reuse"] = time.perf_counter() - t
+        cpu["reuse"], c = cpu_seconds() - c, cpu_seconds()
+        peaks["reuse"] = peak_mb()
+        t = time.perf_counter()
+        out = Output(root / "docs")
+        write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
+                  cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys)
+        stages["write"] = time.perf_counter() - t
+        cpu["write"] = cpu_seconds() - c
+        peaks["write"] = peak_mb()
+        done = side_stages() if side is None else side.result()
+    finally:
+        if side is not None:
+            side.stop()
+    c = cpu_seconds()  # after the side process ended: its CPU is now counted among the children's
+    report.search_terms.clear()  # consumed by the search index stage (in the side process, only there)
     report.trend_counts.clear()
-    stages["trends"] = time.perf_counter() - t
-    cpu["trends"], c = cpu_seconds() - c, cpu_seconds()
-    peaks["trends"] = peak_mb()
+    out.merge(done.out)
+    report.stats.update(done.stats)
+    stages.update(done.seconds)
+    cpu.update(done.cpu)
+    peaks.update(done.peaks)
+    if side is not None:
+        report.stats["stages_beside"] = "trends and search index ran in a second process beside reuse and write"
     t = time.perf_counter()
-    report.stats["search_index_bytes"] = sum(
-        write_search_index(report.documents, root / "docs", out, report.search_terms, consume=True,
-                           cache_dir=root / ".cache" / "search").values())
     report.report_path = write_report(report, root / "docs")
     out.keep(report.report_path)
     out.remove_stale()
-    stages["search index"] = time.perf_counter() - t
-    cpu["search index"], c = cpu_seconds() - c, cpu_seconds()
-    peaks["search index"] = peak_mb()
+    stages["finish"] = time.perf_counter() - t
+    cpu["finish"] = cpu_seconds() - c
+    peaks["finish"] = peak_mb()
     report.files_written = out.written
     report.stats["files_unchanged"] = out.unchanged
     report.stats["files_removed"] = out.removed

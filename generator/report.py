@@ -81,7 +81,10 @@ class Report:
         peaks = self.stats.get("stage_peak_mb")
         if isinstance(peaks, dict):
             lines.append("peak memory:       " + ", ".join(f"{k} {v} MB" for k, v in peaks.items())
-                         + " (this process, highest so far after each stage)")
+                         + " (this process, highest so far after each stage; for trends and search index,"
+                         + " the process they ran in)")
+        if self.stats.get("stages_beside"):
+            lines.append(f"beside:            {self.stats['stages_beside']}")
         if self.stats.get("link_epoch"):
             lines.append(f"link epoch:        {self.stats['link_epoch']}")
         missing = missing_tools(self.errors)

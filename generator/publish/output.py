@@ -68,6 +68,17 @@ class Output:
 
         return self.write_bytes(path, read_source_bytes(source))
 
+    def merge(self, other: Output) -> None:
+        """Add the files another Output of this run produced (a stage run in a forked
+        process, beside.py), so that remove_stale keeps them. Two stages producing one file
+        would leave it to whichever wrote last: an error, not a race."""
+        both = self.produced & other.produced
+        if both:
+            raise ValueError(f"two stages produced {min(both)}")
+        self.produced |= other.produced
+        self.written += other.written
+        self.unchanged += other.unchanged
+
     def remove_stale(self) -> None:
         """Delete every file in the owned folders that this run did not produce, and
         the folders left empty."""

@@ -1,0 +1,122 @@
+"""Two whole-archive stages at once: a function run in a forked process while the caller
+goes on with other stages, its result sent back whole (issue 22, cold build within 1.7×
+the floor).
+
+After the per-document stages, generate ran link, reuse, write, trends and search index
+one after another in one process: 104 of the 308 seconds of a cold build at 10,000, with
+the machine's second core idle. Trends and search index read only the documents, their
+stored terms and the link results, and write their own folders, so they can run beside
+reuse and write. A fork rather than a spawn: the child needs the documents already in
+the parent's memory, and a fork shares them (copy on write) instead of pickling 10,000
+documents across a pipe. The child reads the build's store with pread and never writes
+it (docstore.Spill refuses a write from another process), so the two never share a file
+offset; what the child wrote under docs/ comes back as the Output's bookkeeping.
+
+Forking is safe only from a process running one thread (another thread's locks would stay
+held in the child forever), so `possible()` asks first and the caller otherwise runs the
+function in place; the output is the same either way (tests/test_beside.py).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+def possible() -> bool:
+    """Whether this process may fork a stage: POSIX, and no other thread running."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Beside(Generic[T]):
+    """`fn()` running in a forked child. `result()` waits for it and returns its value or
+    raises its exception; `stop()` ends it (the caller failed and will not wait)."""
+
+    def __init__(self, fn: Callable[[], T], name: str) -> None:
+        self.name = name
+        sys.stdout.flush()
+        sys.stderr.flush()  # else the child would print the parent's buffered output again
+        gc.freeze()  # the child's collections then never touch (and so copy) the parent's objects
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read)
+            _child(fn, write)
+        gc.unfreeze()
+        os.close(write)
+        self._pid: int | None = pid
+        self._read = read
+
+    def result(self) -> T:
+        with os.fdopen(self._read, "rb") as fh:
+            data = fh.read()  # before waiting: a result larger than the pipe blocks the child until read
+        status = self._wait()
+        if not data:
+            raise RuntimeError(f"the {self.name} process ended without a result ({_describe(status)})")
+        kind, value, text = pickle.loads(data)
+        if kind == "ok":
+            return value
+        if isinstance(value, BaseException):
+            value.add_note(f"(raised in the {self.name} process)\n{text}")
+            raise value
+        raise RuntimeError(f"the {self.name} process failed:\n{text}")
+
+    def stop(self) -> None:
+        if self._pid is None:
+            return
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._wait()
+        try:
+            os.close(self._read)
+        except OSError:
+            pass
+
+    def _wait(self) -> int:
+        pid, self._pid = self._pid, None
+        if pid is None:
+            return 0
+        return os.waitpid(pid, 0)[1]
+
+
+def _child(fn: Callable[[], object], write: int) -> None:
+    """Run fn, send ("ok", value, "") or ("error", exception, traceback), and leave with
+    os._exit: the parent's atexit handlers, finalizers and open files are the parent's."""
+    status = 1
+    try:
+        try:
+            payload: tuple[str, object, str] = ("ok", fn(), "")
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+            payload = ("error", exc, traceback.format_exc())
+        try:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - an exception that does not pickle goes back as text
+            data = pickle.dumps(("error", None, payload[2] or traceback.format_exc()))
+        with os.fdopen(write, "wb") as fh:
+            fh.write(data)
+        status = 0
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        why = " (out of memory?)" if sig == signal.SIGKILL else ""
+        return f"killed by signal {signal.Signals(sig).name}{why}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"

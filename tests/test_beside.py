@@ -1,0 +1,105 @@
+"""Trends and search index run in a forked process beside reuse and write (beside.py):
+the child's value and its failures come back to the parent, the child may not write the
+build's store, and the generated site is byte for byte the one a single process makes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import tempfile
+
+import pytest
+from conftest import copy_project
+
+from generator.beside import Beside, possible
+from generator.docstore import Spill
+from generator.pipeline import generate
+from generator.publish.output import Output
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork only")
+
+
+def test_value_comes_back_from_the_child_and_is_computed_there() -> None:
+    parent = os.getpid()
+    assert possible()
+    got = Beside(lambda: (os.getpid(), list(range(100_000))), "test").result()
+    assert got[0] != parent  # ran in another process
+    assert got[1] == list(range(100_000))  # larger than a pipe's buffer, read before waiting
+
+
+def test_child_exception_is_raised_in_the_parent_with_its_traceback() -> None:
+    def fails() -> None:
+        raise ValueError("bad source in the child")
+
+    with pytest.raises(ValueError, match="bad source in the child") as caught:
+        Beside(fails, "test").result()
+    assert any("raised in the test process" in n and "fails" in n for n in caught.value.__notes__)
+
+
+def test_child_killed_without_a_result_is_an_error_naming_the_signal() -> None:
+    def dies() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(RuntimeError, match="ended without a result.*SIGKILL"):
+        Beside(dies, "test").result()
+
+
+def test_stop_ends_a_child_that_is_still_running() -> None:
+    import time
+
+    side = Beside(lambda: time.sleep(60), "test")
+    t = time.perf_counter()
+    side.stop()
+    assert time.perf_counter() - t < 10
+    side.stop()  # twice is harmless
+
+
+def test_child_may_read_the_store_but_not_write_it() -> None:
+    with tempfile.TemporaryFile() as fh:
+        spill: Spill[str] = Spill(fh)
+        spill["a"] = "written by the parent"
+        fh.flush()
+        assert Beside(lambda: spill["a"], "test").result() == "written by the parent"
+
+        def writes() -> None:
+            spill["b"] = "from the child"
+
+        with pytest.raises(RuntimeError, match="forked process wrote to the build's store"):
+            Beside(writes, "test").result()
+        spill["b"] = "the parent still writes"
+        assert spill["b"] == "the parent still writes" and spill["a"] == "written by the parent"
+
+
+def test_output_merge_adds_files_and_counts_and_refuses_a_file_made_twice(tmp_path) -> None:
+    one, two = Output(tmp_path), Output(tmp_path)
+    one.write_text(tmp_path / "archive" / "a.md", "a")
+    two.write_text(tmp_path / "searchindex" / "b.js", "b")
+    one.merge(two)
+    assert one.produced == {tmp_path / "archive" / "a.md", tmp_path / "searchindex" / "b.js"}
+    assert one.written == 2
+    three = Output(tmp_path)
+    three.write_text(tmp_path / "archive" / "a.md", "a")
+    with pytest.raises(ValueError, match="two stages produced .*a.md"):
+        one.merge(three)
+
+
+def _tree(root) -> dict[str, bytes]:
+    docs = root / "docs"
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+
+
+def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) -> None:
+    alone, both = copy_project(tmp_path / "alone"), copy_project(tmp_path / "beside")
+    one = generate(alone, progress=False, workers=1)
+    two = generate(both, progress=False, workers=2)
+    assert "stages_beside" not in one.stats and "stages_beside" in two.stats
+    assert _tree(alone) == _tree(both)
+    assert one.files_written == two.files_written
+    # the rebuild after a new document takes the same path and still agrees
+    for root in (alone, both):
+        (root / "corpus" / "zz_new_speech.txt").write_text(
+            "全县秋季农业生产工作会议召开\n\n会议要求，各乡镇要抓紧秋收秋种，确保颗粒归仓。\n", encoding="utf-8")
+    one, two = generate(alone, progress=False, workers=1), generate(both, progress=False, workers=2)
+    assert "stages_beside" in two.stats
+    assert _tree(alone) == _tree(both)
+    assert (one.files_written, one.stats["files_removed"]) == (two.files_written, two.stats["files_removed"])
