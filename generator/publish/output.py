@@ -10,6 +10,7 @@ stale (a removed document's page) and is deleted.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 # Folders under docs/ the generator writes; hand-written pages live elsewhere.
@@ -81,14 +82,20 @@ class Output:
 
     def remove_stale(self) -> None:
         """Delete every file in the owned folders that this run did not produce, and
-        the folders left empty."""
+        the folders left empty. Walked with os.walk on strings: a Path per file of an
+        archive's 26,000 cost seconds of every rebuild."""
+        produced = {str(p) for p in self.produced}
         for name in self.owned:
             top = self.docs_dir / name
             if not top.is_dir():
                 continue
-            for path in sorted(top.rglob("*"), reverse=True):
-                if path.is_file() and path not in self.produced:
-                    path.unlink()
-                    self.removed += 1
-                elif path.is_dir() and not any(path.iterdir()):
-                    path.rmdir()
+            for dirpath, dirnames, filenames in os.walk(top, topdown=False):
+                for f in filenames:
+                    path = os.path.join(dirpath, f)
+                    if path not in produced and os.path.isfile(path):
+                        os.unlink(path)
+                        self.removed += 1
+                for d in dirnames:
+                    path = os.path.join(dirpath, d)
+                    if not os.path.islink(path) and not os.listdir(path):
+                        os.rmdir(path)

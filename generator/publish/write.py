@@ -376,10 +376,13 @@ def reading_order(terms: list[str], text: str) -> list[str]:
     return sorted(terms, key=lambda t: (p if (p := text.find(t)) >= 0 else len(text), t))
 
 
-def tags_line(doc: Document, where: dict[str, str] | None) -> list[str]:
+def tags_line(doc: Document, where: dict[str, str] | None, shown: list[str] | None = None) -> list[str]:
+    """The keyword tags; `shown`: the keywords already in reading order (doc_memo.TermPositions),
+    else ordered here from the text."""
     if not doc.keywords:
         return []
-    shown = reading_order(doc.keywords, doc.search_text)
+    if shown is None:
+        shown = reading_order(doc.keywords, doc.search_text)
     return ["关键词：" + " ".join(keyword_link(k, esc, where) + "{ .md-tag }" for k in shown), "{ .sa-tags }", ""]
 
 
@@ -524,14 +527,17 @@ def shown_related(doc: Document, order: Callable[[list[str]], list[str]] | None 
 
 
 def speech_page_key(doc: Document, doc_key: str, by_id: dict[str, Document], where: dict[str, str] | None,
-                    reuse: Reuse | None) -> str:
+                    reuse: Reuse | None, shown: list[str] | None = None,
+                    facts_text: Callable[[Document], str] = list_facts_text) -> str:
     """Everything speech_page() reads, hashed (publish/page_cache.py): the document (as
     `doc_key`), what its page prints of other documents, its index links and the URLs.
-    Must follow speech_page(): a read it leaves out would keep a page that changed."""
-    others = [(o, by_id[o].title, list_facts_text(by_id[o]), by_id[o].part)
+    Must follow speech_page(): a read it leaves out would keep a page that changed.
+    `shown`, `facts_text`: see tags_line and write_all; they spare every page's key a read
+    of its text and the labels of its related documents made again for each page that lists them."""
+    others = [(o, by_id[o].title, facts_text(by_id[o]), by_id[o].part)
               for o in [r.id for r in doc.related] + [d.id for d in doc.duplicates] + list(doc.siblings)]
     return digest(generator_version(), doc_key, others, reuse_section(doc, reuse, by_id), reuse_marks(doc, reuse),
-                  tags_line(doc, where), index_links(doc, where), source_base(), site_url(), page_url(doc))
+                  tags_line(doc, where, shown), index_links(doc, where), source_base(), site_url(), page_url(doc))
 
 
 # ---------------------------------------------------------------- charts and home
@@ -659,11 +665,21 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     positions = TermPositions(memo_dir, doc_keys)  # the reading order without the text, when kept
     parts_memo: DocMemo[list[PagePart]] = DocMemo(memo_dir, "parts", doc_keys)
     parts: dict[str, list[PagePart]] = {}
+    facts: dict[str, str] = {}  # list_facts_text by id: a document is listed on its related documents' pages
+
+    def facts_text(d: Document) -> str:
+        got = facts.get(d.id)
+        if got is None:
+            got = facts[d.id] = list_facts_text(d)
+        return got
+
     for d in docs:
         pages = parts[d.id] = parts_memo.get(d, pages_of)  # a very long text is published as numbered parts
         order = positions.order(d, [d.keywords, *(r.shared_keywords for r in d.related)])
-        doc_key = shown_digest(d, order(d.keywords), shown_related(d, order), (doc_keys or {}).get(d.id))
-        path, key = target / SPEECHES / f"{d.id}.md", speech_page_key(d, doc_key, by_id, indexes.where, reuse)
+        shown = order(d.keywords)
+        doc_key = shown_digest(d, shown, shown_related(d, order), (doc_keys or {}).get(d.id))
+        path = target / SPEECHES / f"{d.id}.md"
+        key = speech_page_key(d, doc_key, by_id, indexes.where, reuse, shown, facts_text)
         if not made.fresh(out, path, key):
             out.write_text(path, speech_page(d, by_id, indexes.where, pages[0], len(pages), stated.get(d.id), reuse))
             made.made_now(path, key)
