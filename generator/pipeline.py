@@ -20,11 +20,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 
-from generator import cache_pack
+from generator import beside, cache_pack
 from generator.annotate import annotate, annotate_siblings, load_sites
 from generator.annotate.segment import cut
-from generator.beside import Beside
-from generator.beside import possible as beside_possible
 from generator.clean import clean
 from generator.cluster import cluster_address, executor
 from generator.docstore import DocumentStore, Spill, TextSpill, store_texts
@@ -524,10 +522,15 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     # trends and search index read what link left and write their own folders: on a machine
     # of two or more cores they run in a forked process beside reuse and write (beside.py)
     side_stages = partial(_trends_and_search, report, root)
-    side: Beside[_SideStages] | None = None
-    if (workers if workers is not None else default_workers()) > 1 and beside_possible():
-        store.flush()
-        side = Beside(side_stages, "trends and search index")
+    side: beside.Beside[_SideStages] | None = None
+    if (workers if workers is not None else default_workers()) > 1 and beside.possible():
+        fits, held = beside.affordable()
+        if fits:
+            store.flush()
+            side = beside.Beside(side_stages, "trends and search index")
+        else:
+            report.stats["stages_beside"] = (f"not used: this process holds {held} MB, and a second process could "
+                                             f"double that past the {beside.MEMORY_BUDGET_MB} MB budget (beside.py)")
     try:
         t = time.perf_counter()
         reuse = find_reuse(report.documents, root / ".cache" / "reuse")

@@ -11,7 +11,8 @@ import tempfile
 import pytest
 from conftest import copy_project
 
-from generator.beside import Beside, possible
+from generator import beside
+from generator.beside import Beside, affordable, possible, resident_mb
 from generator.docstore import Spill
 from generator.pipeline import generate
 from generator.publish.output import Output
@@ -92,7 +93,8 @@ def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) ->
     alone, both = copy_project(tmp_path / "alone"), copy_project(tmp_path / "beside")
     one = generate(alone, progress=False, workers=1)
     two = generate(both, progress=False, workers=2)
-    assert "stages_beside" not in one.stats and "stages_beside" in two.stats
+    assert "stages_beside" not in one.stats
+    assert two.stats["stages_beside"].startswith("trends and search index ran in a second process")
     assert _tree(alone) == _tree(both)
     assert one.files_written == two.files_written
     # the rebuild after a new document takes the same path and still agrees
@@ -100,6 +102,22 @@ def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) ->
         (root / "corpus" / "zz_new_speech.txt").write_text(
             "全县秋季农业生产工作会议召开\n\n会议要求，各乡镇要抓紧秋收秋种，确保颗粒归仓。\n", encoding="utf-8")
     one, two = generate(alone, progress=False, workers=1), generate(both, progress=False, workers=2)
-    assert "stages_beside" in two.stats
+    assert two.stats["stages_beside"].startswith("trends and search index ran in a second process")
     assert _tree(alone) == _tree(both)
     assert (one.files_written, one.stats["files_removed"]) == (two.files_written, two.stats["files_removed"])
+
+
+def test_fork_only_when_twice_what_the_parent_holds_fits_the_budget() -> None:
+    held = resident_mb()
+    assert held > 0
+    assert affordable(2 * held + 64) == (True, affordable(2 * held + 64)[1])
+    assert affordable(held)[0] is False  # the child could come to copy it all: twice is over
+
+
+def test_build_over_the_memory_budget_runs_the_stages_in_one_process_and_says_so(tmp_path, monkeypatch) -> None:
+    root = copy_project(tmp_path / "p")
+    monkeypatch.setattr(beside, "MEMORY_BUDGET_MB", 1)
+    report = generate(root, progress=False, workers=2)
+    assert report.stats["stages_beside"].startswith("not used: this process holds")
+    assert "1 MB budget" in report.stats["stages_beside"]
+    assert (root / "docs" / "searchindex" / "meta.js").is_file()
