@@ -26,13 +26,17 @@ forks. Issue 22's budget for a build is 4 GB at 100,000 documents, where the par
 from __future__ import annotations
 
 import gc
+import json
 import os
 import pickle
 import signal
+import struct
 import sys
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -62,11 +66,92 @@ def affordable(budget_mb: int | None = None) -> tuple[bool, int]:
     return 0 < held and 2 * held <= (MEMORY_BUDGET_MB if budget_mb is None else budget_mb), held
 
 
+RECORD = "beside.json"  # in .cache/: what the previous build held, to decide a fork before link
+
+
+def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None) -> bool:
+    """Whether to fork before the link stage, while the parent is still small: only when the
+    previous build's two processes (or its one process, counted twice) held little enough
+    that the same build, scaled to this build's number of documents, fits the budget. The
+    link stage grows the parent after the fork (3.4 GB at 100,000 documents), so what the
+    parent holds now says nothing about the pair's peak; the last build does."""
+    try:
+        rec = json.loads((cache_dir / RECORD).read_text(encoding="utf-8"))
+        held = int(rec["parent_mb"]) + int(rec["side_mb"])
+        before = max(1, int(rec["docs"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return False  # no record (a first build): decided after link, by what the parent holds
+    return held * max(1.0, docs / before) <= (MEMORY_BUDGET_MB if budget_mb is None else budget_mb)
+
+
+def remember(cache_dir: Path, docs: int, parent_mb: int, side_mb: int) -> None:
+    """Record this build's peaks for the next build's early_fits."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = cache_dir / f".{RECORD}.{os.getpid()}"
+    tmp.write_text(json.dumps({"docs": docs, "parent_mb": parent_mb, "side_mb": side_mb}) + "\n", encoding="utf-8")
+    tmp.replace(cache_dir / RECORD)
+
+
+class Mailbox:
+    """One value the parent sends a child forked after the mailbox was made, sent when the
+    parent has it (the link stage's results, to a child that began before link ended).
+    The value goes through an unnamed file both processes share, so sending never waits
+    for the child to read; the pipe carries only its length, and its end of file tells a
+    waiting child that the parent is gone."""
+
+    def __init__(self, directory: Path) -> None:
+        self._fh = tempfile.TemporaryFile(dir=directory, prefix="build-mailbox-")
+        self._read, self._write = os.pipe()
+        self._got: object = _NOTHING
+
+    def send(self, value: object) -> None:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._fh.write(data)
+        self._fh.flush()
+        os.write(self._write, struct.pack("<Q", len(data)))  # 8 bytes: never blocks
+
+    def receive(self) -> object:
+        """The value (waiting for it the first time)."""
+        if self._got is _NOTHING:
+            head = b""
+            while len(head) < 8:
+                more = os.read(self._read, 8 - len(head))
+                if not more:
+                    raise RuntimeError("the build's main process ended before it sent the link stage's results")
+                head += more
+            (n,) = struct.unpack("<Q", head)
+            data = os.pread(self._fh.fileno(), n, 0)
+            if len(data) != n:
+                raise RuntimeError("the link stage's results were cut short")
+            self._got = pickle.loads(data)
+        return self._got
+
+    def close(self) -> None:
+        for fd in (self._read, self._write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._fh.close()
+
+    def _keep(self, end: str) -> None:
+        """After the fork: each process closes the pipe end it does not use."""
+        other = self._write if end == "read" else self._read
+        try:
+            os.close(other)
+        except OSError:
+            pass
+
+
+_NOTHING = object()
+
+
 class Beside(Generic[T]):
     """`fn()` running in a forked child. `result()` waits for it and returns its value or
-    raises its exception; `stop()` ends it (the caller failed and will not wait)."""
+    raises its exception; `stop()` ends it (the caller failed and will not wait). A
+    `mailbox` made before carries one value from the parent to the child later on."""
 
-    def __init__(self, fn: Callable[[], T], name: str) -> None:
+    def __init__(self, fn: Callable[[], T], name: str, mailbox: Mailbox | None = None) -> None:
         self.name = name
         sys.stdout.flush()
         sys.stderr.flush()  # else the child would print the parent's buffered output again
@@ -75,7 +160,11 @@ class Beside(Generic[T]):
         pid = os.fork()
         if pid == 0:  # the child
             os.close(read)
+            if mailbox is not None:
+                mailbox._keep("read")
             _child(fn, write)
+        if mailbox is not None:
+            mailbox._keep("write")
         gc.unfreeze()
         os.close(write)
         self._pid: int | None = pid

@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -476,26 +476,50 @@ class _SideStages:
     peaks: dict[str, int] = field(default_factory=dict)
 
 
-def _trends_and_search(report: Report, root: Path) -> _SideStages:
-    """The trends and search index stages, in this process or in a forked one (beside.py);
-    they only read the documents and the build's store, and write their own files."""
+class _LinkResults:
+    """In a child forked before the link stage: the link stage's keywords, similar speeches
+    and reposts, received from the parent (beside.Mailbox) and set on the child's copies
+    of the documents the first time a stage needs them."""
+
+    def __init__(self, docs: list[Document], mailbox: beside.Mailbox) -> None:
+        self._docs, self._mailbox, self._done = docs, mailbox, False
+
+    def __call__(self) -> None:
+        if self._done:
+            return
+        got = self._mailbox.receive()
+        assert isinstance(got, dict)
+        for d in self._docs:
+            d.keywords, d.related, d.duplicates = got[d.id]
+        self._done = True
+
+
+def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None] | None = None) -> _SideStages:
+    """The search index and trends stages, in this process or in a forked one (beside.py);
+    they only read the documents and the build's store, and write their own files.
+    `link_done`: waits for the link stage's results (a child forked before link); the
+    search index asks only before its last files (the repost groups), so in a rebuild
+    its shards are patched while link runs. Search index first, so trends must read the
+    index terms (not consumed: consume=False) before their entries go."""
     from generator.publish.search import write_search_index
 
     done = _SideStages(Output(root / "docs"))
     c, t = cpu_seconds(), time.perf_counter()
-    # exact counts of the frequent terms for the trends page; reads the index terms, so before they are consumed
+    done.stats["search_index_bytes"] = sum(
+        write_search_index(report.documents, root / "docs", done.out, report.search_terms,
+                           cache_dir=root / ".cache" / "search", ready=link_done).values())
+    done.seconds["search index"] = time.perf_counter() - t
+    done.cpu["search index"], c = cpu_seconds() - c, cpu_seconds()
+    done.peaks["search index"] = peak_mb()
+    t = time.perf_counter()
+    if link_done is not None:
+        link_done()  # trends count the keywords
+    # exact counts of the frequent terms for the trends page
     done.stats["trends"] = write_trends(report.documents, root / "docs", done.out, report.search_terms,
                                         root / ".cache" / "trends", report.trend_counts, report.doc_keys)
     done.seconds["trends"] = time.perf_counter() - t
-    done.cpu["trends"], c = cpu_seconds() - c, cpu_seconds()
+    done.cpu["trends"] = cpu_seconds() - c
     done.peaks["trends"] = peak_mb()
-    t = time.perf_counter()
-    done.stats["search_index_bytes"] = sum(
-        write_search_index(report.documents, root / "docs", done.out, report.search_terms, consume=True,
-                           cache_dir=root / ".cache" / "search").values())
-    done.seconds["search index"] = time.perf_counter() - t
-    done.cpu["search index"] = cpu_seconds() - c
-    done.peaks["search index"] = peak_mb()
     return done
 
 
@@ -506,32 +530,47 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     stages = {"documents": time.perf_counter() - t0}
     cpu = {"documents": cpu_seconds() - c}
     peaks = {"documents": peak_mb()}
-    c = cpu_seconds()
-    t = time.perf_counter()
-    # incremental within an IDF epoch and a stated error bound, cold otherwise (link/epoch_state.py)
-    report.stats = link_with_state(report.documents, report.link_prep, root / ".cache" / "link")
-    distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
-    # the comparison view's terms, a few KB a document, so the link data can go before reuse
-    terms = {did: made if (made := report.compare_terms.get(did)) is not None else top_terms(report.link_prep[did].counts)
-             for did in report.link_prep}
-    report.compare_terms.clear()
-    report.link_prep.clear()  # the largest per-document data, needed no more
-    stages["link"] = time.perf_counter() - t
-    cpu["link"], c = cpu_seconds() - c, cpu_seconds()
-    peaks["link"] = peak_mb()
     # trends and search index read what link left and write their own folders: on a machine
-    # of two or more cores they run in a forked process beside reuse and write (beside.py)
-    side_stages = partial(_trends_and_search, report, root)
+    # of two or more cores they run in a forked process beside link (when the previous
+    # build shows the pair fits in memory) or beside reuse and write (beside.py)
+    cache = root / ".cache"
+    may_fork = (workers if workers is not None else default_workers()) > 1 and beside.possible()
     side: beside.Beside[_SideStages] | None = None
-    if (workers if workers is not None else default_workers()) > 1 and beside.possible():
-        fits, held = beside.affordable()
-        if fits:
-            store.flush()
-            side = beside.Beside(side_stages, "trends and search index")
-        else:
-            report.stats["stages_beside"] = (f"not used: this process holds {held} MB, and a second process could "
-                                             f"double that past the {beside.MEMORY_BUDGET_MB} MB budget (beside.py)")
+    mailbox: beside.Mailbox | None = None
+    side_stages = partial(_trends_and_search, report, root)
+    when = ""
     try:
+        if may_fork and beside.early_fits(cache, len(report.documents)):
+            store.flush()
+            mailbox = beside.Mailbox(cache)
+            side = beside.Beside(partial(side_stages, link_done=_LinkResults(report.documents, mailbox)),
+                                 "trends and search index", mailbox)
+            when = "link, reuse and write"
+        c = cpu_seconds()
+        t = time.perf_counter()
+        # incremental within an IDF epoch and a stated error bound, cold otherwise (link/epoch_state.py)
+        report.stats = link_with_state(report.documents, report.link_prep, cache / "link")
+        if mailbox is not None:
+            mailbox.send({d.id: (d.keywords, d.related, d.duplicates) for d in report.documents})
+        distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
+        # the comparison view's terms, a few KB a document, so the link data can go before reuse
+        terms = {did: made if (made := report.compare_terms.get(did)) is not None
+                 else top_terms(report.link_prep[did].counts) for did in report.link_prep}
+        report.compare_terms.clear()
+        report.link_prep.clear()  # the largest per-document data, needed no more
+        stages["link"] = time.perf_counter() - t
+        cpu["link"], c = cpu_seconds() - c, cpu_seconds()
+        peaks["link"] = peak_mb()
+        if may_fork and side is None:
+            fits, held = beside.affordable()
+            if fits:
+                store.flush()
+                side = beside.Beside(side_stages, "trends and search index")
+                when = "reuse and write"
+            else:
+                report.stats["stages_beside"] = (
+                    f"not used: this process holds {held} MB, and a second process could "
+                    f"double that past the {beside.MEMORY_BUDGET_MB} MB budget (beside.py)")
         t = time.perf_counter()
         reuse = find_reuse(report.documents, root / ".cache" / "reuse")
         report.stats["reuse"] = dict(reuse.stats)
@@ -549,6 +588,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     finally:
         if side is not None:
             side.stop()
+        if mailbox is not None:
+            mailbox.close()
     c = cpu_seconds()  # after the side process ended: its CPU is now counted among the children's
     report.search_terms.clear()  # consumed by the search index stage (in the side process, only there)
     report.trend_counts.clear()
@@ -558,7 +599,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     cpu.update(done.cpu)
     peaks.update(done.peaks)
     if side is not None:
-        report.stats["stages_beside"] = "trends and search index ran in a second process beside reuse and write"
+        report.stats["stages_beside"] = f"trends and search index ran in a second process beside {when}"
     t = time.perf_counter()
     report.report_path = write_report(report, root / "docs")
     out.keep(report.report_path)
@@ -566,6 +607,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     stages["finish"] = time.perf_counter() - t
     cpu["finish"] = cpu_seconds() - c
     peaks["finish"] = peak_mb()
+    beside.remember(cache, len(report.documents), peak_mb(), max(done.peaks.values(), default=0))
     report.files_written = out.written
     report.stats["files_unchanged"] = out.unchanged
     report.stats["files_removed"] = out.removed

@@ -12,7 +12,7 @@ import pytest
 from conftest import copy_project
 
 from generator import beside
-from generator.beside import Beside, affordable, possible, resident_mb
+from generator.beside import Beside, Mailbox, affordable, early_fits, possible, remember, resident_mb
 from generator.docstore import Spill
 from generator.pipeline import generate
 from generator.publish.output import Output
@@ -94,7 +94,7 @@ def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) ->
     one = generate(alone, progress=False, workers=1)
     two = generate(both, progress=False, workers=2)
     assert "stages_beside" not in one.stats
-    assert two.stats["stages_beside"].startswith("trends and search index ran in a second process")
+    assert two.stats["stages_beside"].endswith("beside reuse and write")  # no record yet: after link
     assert _tree(alone) == _tree(both)
     assert one.files_written == two.files_written
     # the rebuild after a new document takes the same path and still agrees
@@ -102,7 +102,8 @@ def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) ->
         (root / "corpus" / "zz_new_speech.txt").write_text(
             "全县秋季农业生产工作会议召开\n\n会议要求，各乡镇要抓紧秋收秋种，确保颗粒归仓。\n", encoding="utf-8")
     one, two = generate(alone, progress=False, workers=1), generate(both, progress=False, workers=2)
-    assert two.stats["stages_beside"].startswith("trends and search index ran in a second process")
+    # the first build's record shows the pair fits: this time the child began before link
+    assert two.stats["stages_beside"].endswith("beside link, reuse and write")
     assert _tree(alone) == _tree(both)
     assert (one.files_written, one.stats["files_removed"]) == (two.files_written, two.stats["files_removed"])
 
@@ -121,3 +122,31 @@ def test_build_over_the_memory_budget_runs_the_stages_in_one_process_and_says_so
     assert report.stats["stages_beside"].startswith("not used: this process holds")
     assert "1 MB budget" in report.stats["stages_beside"]
     assert (root / "docs" / "searchindex" / "meta.js").is_file()
+
+
+def test_mailbox_carries_a_value_sent_after_the_fork_without_waiting_for_the_child(tmp_path) -> None:
+    box = Mailbox(tmp_path)
+    side = Beside(lambda: box.receive(), "test", box)
+    big = {f"d{i}": (["关键词"] * 20, list(range(50))) for i in range(5000)}  # far beyond a pipe's buffer
+    box.send(big)  # returns at once: the child may not be reading yet
+    assert side.result() == big
+    box.close()
+
+
+def test_mailbox_child_learns_when_the_parent_never_sends(tmp_path) -> None:
+    box = Mailbox(tmp_path)
+    side = Beside(lambda: box.receive(), "test", box)
+    box.close()  # the parent gives up (its link stage failed): the child's read sees end of file
+    with pytest.raises(RuntimeError, match="ended before it sent"):
+        side.result()
+
+
+def test_early_fork_follows_the_previous_builds_peaks_scaled_to_the_archive(tmp_path) -> None:
+    assert not early_fits(tmp_path, 100)  # no record: a first build decides after link
+    remember(tmp_path, 1000, 600, 500)
+    assert early_fits(tmp_path, 1000, budget_mb=4096)
+    assert early_fits(tmp_path, 3000, budget_mb=4096)  # 1,100 MB × 3
+    assert not early_fits(tmp_path, 4000, budget_mb=4096)  # 1,100 MB × 4 is over
+    assert not early_fits(tmp_path, 500, budget_mb=1000)  # never scaled below the record
+    (tmp_path / "beside.json").write_text("{not json", encoding="utf-8")
+    assert not early_fits(tmp_path, 10)

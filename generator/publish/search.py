@@ -44,7 +44,7 @@ import math
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import chain
@@ -509,7 +509,8 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
                cache_dir: Path | None = None, groups: int | None = None,
                inline_names: int = INLINE_NAMES, dense_min: int | None = None,
                min_shards: int = MIN_SHARDS, reuse: Path | None = None,
-               state_out: list[search_reuse.ShardState] | None = None) -> Iterator[tuple[str, str | None]]:
+               state_out: list[search_reuse.ShardState] | None = None,
+               ready: Callable[[], None] | None = None) -> Iterator[tuple[str, str | None]]:
     """Every file of the search index as (relative path under docs/searchindex/, content),
     made one at a time: a document's d/ file as soon as it is read, the postings a group of
     shards at a time (search_shards), so memory follows the largest shard, not the archive.
@@ -530,12 +531,14 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     `reuse` (with `cache_dir`): the folder holding the previous build's index; shards
     whose postings cannot have changed since (search_reuse) are not encoded but given as
     (path, None), meaning the file there is already right. `state_out` receives what the
-    next build's reuse needs (search_reuse.save it once the files are written)."""
+    next build's reuse needs (search_reuse.save it once the files are written). `ready`: called
+    before the first read of what the link stage sets (the repost groups), so that the
+    stage can begin before link has ended (pipeline, beside.py)."""
     terms_of = terms_of if terms_of is not None else {}
     docs = sorted(docs, key=lambda d: d.id)
     kw: dict[str, Any] = {"chunk": chunk, "cache_dir": cache_dir, "groups": groups,
                           "inline_names": inline_names, "dense_min": dense_min, "min_shards": min_shards,
-                          "state_out": state_out}
+                          "state_out": state_out, "ready": ready}
     if reuse is not None and cache_dir is not None:
         state, why = search_reuse.load(cache_dir)
         if state is not None and dense_min is not None:
@@ -583,12 +586,12 @@ def _digests(docs: list[Document], terms_of: Mapping[str, DocTerms],
 def _iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms], consume: bool, cache: PostingsCache, *,
                 patch: search_reuse.Patch | None, reuse: Path | None, chunk: int, cache_dir: Path | None, groups: int | None,
                 inline_names: int, dense_min: int | None, min_shards: int,
-                state_out: list[search_reuse.ShardState] | None) -> Iterator[tuple[str, str | None]]:
+                state_out: list[search_reuse.ShardState] | None,
+                ready: Callable[[], None] | None) -> Iterator[tuple[str, str | None]]:
     """iter_index over sorted `docs`; with a `patch` of the previous build's shards in
     `reuse`, only its dirty shards are made (from the previous ones), the others given as
     (path, None), and no postings are spilled."""
     number = {d.id: n for n, d in enumerate(docs)}
-    group = repost_groups({d.id: d.duplicates for d in docs})
     vocab = Vocabulary(cache.terms)
     spill = PostingSpill(groups or group_count(len(docs)), cache_dir)
     digests: list[bytes] = []
@@ -639,6 +642,9 @@ def _iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms], consume:
     finally:
         spill.close()
 
+    if ready is not None:
+        ready()  # the repost groups come from the link stage
+    group = repost_groups({d.id: d.duplicates for d in docs})
     facets = {
         "year": [[y] if (y := year_of(d)) else [] for d in docs],
         "place": [labels.place_names(d) for d in docs],
@@ -689,16 +695,17 @@ def t2s_table() -> str:
 def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        terms_of: dict[str, DocTerms] | None = None, consume: bool = False,
                        cache_dir: Path | None = None, min_shards: int = MIN_SHARDS,
-                       dense_min: int | None = None) -> dict[str, int]:
+                       dense_min: int | None = None, ready: Callable[[], None] | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
-    build summary and the benchmark. `consume`, `cache_dir`, `min_shards`, `dense_min`: see iter_index.
+    build summary and the benchmark. `consume`, `cache_dir`, `min_shards`, `dense_min`, `ready`: see iter_index.
     With `cache_dir`, a rebuild encodes only the shards that change (search_reuse)."""
     index_dir = docs_dir / INDEX_DIR
     by_file: dict[str, int] = {}  # by path: a rebuild that starts again gives some files twice
     state: list[search_reuse.ShardState] = []
     forgotten = False
     for rel, text in iter_index(docs, terms_of, consume, cache_dir=cache_dir, min_shards=min_shards,
-                                dense_min=dense_min, reuse=index_dir if cache_dir is not None else None, state_out=state):
+                                dense_min=dense_min, reuse=index_dir if cache_dir is not None else None, state_out=state,
+                                ready=ready):
         if text is None:  # unchanged since the previous build, which wrote it
             path = index_dir / rel
             out.keep(path)
