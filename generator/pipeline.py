@@ -494,14 +494,18 @@ class _LinkResults:
         self._done = True
 
 
-def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None] | None = None) -> _SideStages:
+def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None] | None = None,
+                       charts: bool = False) -> _SideStages:
     """The search index and trends stages, in this process or in a forked one (beside.py);
     they only read the documents and the build's store, and write their own files.
     `link_done`: waits for the link stage's results (a child forked before link); the
     search index asks only before its last files (the repost groups), so in a rebuild
     its shards are patched while link runs. Search index first, so trends must read the
-    index terms (not consumed: consume=False) before their entries go."""
+    index terms (not consumed: consume=False) before their entries go. `charts`: draw the
+    charts' SVG files here too (in the side process, the write stage leaves them out)."""
+    from generator.publish import charts as charts_mod
     from generator.publish.search import write_search_index
+    from generator.publish.write import write_charts
 
     done = _SideStages(Output(root / "docs"))
     c, t = cpu_seconds(), time.perf_counter()
@@ -513,7 +517,9 @@ def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None]
     done.peaks["search index"] = peak_mb()
     t = time.perf_counter()
     if link_done is not None:
-        link_done()  # trends count the keywords
+        link_done()  # the keywords chart and trends count the keywords
+    if charts:
+        write_charts(charts_mod.all_charts(sorted(report.documents, key=lambda d: d.id)), root / "docs", done.out)
     # exact counts of the frequent terms for the trends page
     done.stats["trends"] = write_trends(report.documents, root / "docs", done.out, report.search_terms,
                                         root / ".cache" / "trends", report.trend_counts, report.doc_keys)
@@ -543,7 +549,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         if may_fork and beside.early_fits(cache, len(report.documents)):
             store.flush()
             mailbox = beside.Mailbox(cache)
-            side = beside.Beside(partial(side_stages, link_done=_LinkResults(report.documents, mailbox)),
+            side = beside.Beside(partial(side_stages, link_done=_LinkResults(report.documents, mailbox), charts=True),
                                  "trends and search index", mailbox)
             when = "link, reuse and write"
         c = cpu_seconds()
@@ -565,7 +571,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
             fits, held = beside.affordable()
             if fits:
                 store.flush()
-                side = beside.Beside(side_stages, "trends and search index")
+                side = beside.Beside(partial(side_stages, charts=True), "trends and search index")
                 when = "reuse and write"
             else:
                 report.stats["stages_beside"] = (
@@ -580,7 +586,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         t = time.perf_counter()
         out = Output(root / "docs")
         write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
-                  cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys)
+                  cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys, draw_charts=side is None)
         stages["write"] = time.perf_counter() - t
         cpu["write"] = cpu_seconds() - c
         peaks["write"] = peak_mb()
@@ -599,7 +605,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     cpu.update(done.cpu)
     peaks.update(done.peaks)
     if side is not None:
-        report.stats["stages_beside"] = f"trends and search index ran in a second process beside {when}"
+        report.stats["stages_beside"] = (f"search index, charts and trends ran in a second process "
+                                         f"beside {when}")
     t = time.perf_counter()
     report.report_path = write_report(report, root / "docs")
     out.keep(report.report_path)

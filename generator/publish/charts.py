@@ -19,7 +19,8 @@ import io
 import logging
 import warnings
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from generator.model import Document
 from generator.publish.labels import is_national
@@ -39,14 +40,31 @@ YEAR_TICKS = {WIDE: 10, NARROW: 5}
 
 @dataclass
 class ChartData:
-    """A chart's numbers: the same rows the SVG draws, for its text equivalent."""
+    """A chart's numbers: the same rows the SVG draws, for its text equivalent. The
+    drawings are made when first asked for: the pages need only the numbers, and the
+    drawing (matplotlib, about two seconds for the three charts) can then be done by
+    another process (write_charts, run beside the write stage)."""
 
     name: str
     title: str
     header: list[str]
     rows: list[list[str]]
-    svg: str
-    svg_narrow: str
+    draw: Callable[[float], str] = field(repr=False, compare=False)
+    _drawn: dict[float, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def _at(self, width: float) -> str:
+        got = self._drawn.get(width)
+        if got is None:
+            got = self._drawn[width] = self.draw(width)
+        return got
+
+    @property
+    def svg(self) -> str:
+        return self._at(WIDE)
+
+    @property
+    def svg_narrow(self) -> str:
+        return self._at(NARROW)
 
 
 def _pyplot():
@@ -137,7 +155,7 @@ def years_chart(docs: list[Document]) -> ChartData:
 
     undated = sum(1 for d in docs if not d.value("date"))
     rows = [[y, str(n)] for y, n in counts.items()] + ([["日期不明", str(undated)]] if undated else [])
-    return ChartData("years", "每年篇数", ["年份", "篇数"], rows, draw(WIDE), draw(NARROW))
+    return ChartData("years", "每年篇数", ["年份", "篇数"], rows, draw)
 
 
 def provinces_chart(docs: list[Document]) -> ChartData:
@@ -157,7 +175,7 @@ def provinces_chart(docs: list[Document]) -> ChartData:
     noplace = sum(1 for d in docs if not (d.value("place") or {}).get("province")) - national
     rows = ([[p, str(n)] for p, n in counts] + ([["全国", str(national)]] if national else [])
             + ([["地点不明", str(noplace)]] if noplace else []))
-    return ChartData("provinces", "各省篇数", ["省份", "篇数"], rows, draw(WIDE), draw(NARROW))
+    return ChartData("provinces", "各省篇数", ["省份", "篇数"], rows, draw)
 
 
 def keywords_chart(docs: list[Document]) -> ChartData:
@@ -180,7 +198,7 @@ def keywords_chart(docs: list[Document]) -> ChartData:
         return _svg(fig)
 
     rows = [[y] + [f"{share[k][y] * 100:.0f}%" for k in top] for y in years]
-    return ChartData("keywords", "关键词逐年比例", ["年份", *top], rows, draw(WIDE), draw(NARROW))
+    return ChartData("keywords", "关键词逐年比例", ["年份", *top], rows, draw)
 
 
 def all_charts(docs: list[Document]) -> dict[str, ChartData]:

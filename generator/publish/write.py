@@ -631,16 +631,25 @@ def catalog_entry(doc: Document, pages: list[PagePart] | None = None) -> dict[st
     }
 
 
+def write_charts(charts: dict[str, charts_mod.ChartData], docs_dir: Path, out: Output) -> None:
+    """The charts' SVG files (both widths); their numbers are on the index pages."""
+    target = docs_dir / GENERATED / CHARTS
+    for c in charts.values():
+        out.write_text(target / f"{c.name}.svg", c.svg)
+        out.write_text(target / f"{c.name}-narrow.svg", c.svg_narrow)
+
+
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
               distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
               terms: dict[str, str] | None = None, cache_dir: Path | None = None,
-              doc_keys: dict[str, str] | None = None) -> int:
+              doc_keys: dict[str, str] | None = None, draw_charts: bool = True) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written. With `cache_dir`, a speech page
     whose inputs are the previous build's is not made again (publish/page_cache.py), nor
     (with `doc_keys`, each document's cached results' key) what is made of one document
-    alone (publish/doc_memo.py)."""
+    alone (publish/doc_memo.py). Without `draw_charts`, the chart drawings are left to
+    write_charts in another process (the pipeline's side process, beside.py)."""
     own = out is None
     out = out or Output(docs_dir)
     before = out.written
@@ -649,9 +658,8 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     target = docs_dir / GENERATED
     sources_online = bool(source_base())
     charts = charts_mod.all_charts(docs)
-    for c in charts.values():
-        out.write_text(target / CHARTS / f"{c.name}.svg", c.svg)
-        out.write_text(target / CHARTS / f"{c.name}-narrow.svg", c.svg_narrow)
+    if draw_charts:
+        write_charts(charts, docs_dir, out)
     extras = {"years": chart_block(charts["years"], "") + chart_block(charts["keywords"], ""),
               "places": chart_block(charts["provinces"], "")}
     if distinctive is None:  # the pipeline passes them computed from its cached counts
