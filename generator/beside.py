@@ -43,6 +43,13 @@ T = TypeVar("T")
 
 
 MEMORY_BUDGET_MB = 4096  # what a build may hold at once (issue 22: 4 GB at 100,000 documents)
+BUDGET_ENV = "GENERATOR_MEMORY_MB"  # a smaller (or larger) machine sets its own
+
+
+def budget() -> int:
+    """The memory budget in MB: GENERATOR_MEMORY_MB when set to a positive number."""
+    env = os.environ.get(BUDGET_ENV, "").strip()
+    return int(env) if env.isdigit() and int(env) > 0 else MEMORY_BUDGET_MB
 
 
 def possible() -> bool:
@@ -60,10 +67,10 @@ def resident_mb() -> int:
 
 
 def affordable(budget_mb: int | None = None) -> tuple[bool, int]:
-    """Whether a fork now stays within the budget (MEMORY_BUDGET_MB by default) even if
-    the child came to copy every page the parent holds; and the parent's resident MB."""
+    """Whether a fork now stays within the budget (budget() by default) even if the child
+    came to copy every page the parent holds; and the parent's resident MB."""
     held = resident_mb()
-    return 0 < held and 2 * held <= (MEMORY_BUDGET_MB if budget_mb is None else budget_mb), held
+    return 0 < held and 2 * held <= (budget() if budget_mb is None else budget_mb), held
 
 
 RECORD = "beside.json"  # in .cache/: what the previous build held, to decide a fork before link
@@ -81,7 +88,7 @@ def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None) -> bool
         before = max(1, int(rec["docs"]))
     except (OSError, ValueError, KeyError, TypeError):
         return False  # no record (a first build): decided after link, by what the parent holds
-    return held * max(1.0, docs / before) <= (MEMORY_BUDGET_MB if budget_mb is None else budget_mb)
+    return held * max(1.0, docs / before) <= (budget() if budget_mb is None else budget_mb)
 
 
 def remember(cache_dir: Path, docs: int, parent_mb: int, side_mb: int) -> None:

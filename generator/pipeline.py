@@ -576,7 +576,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
             else:
                 report.stats["stages_beside"] = (
                     f"not used: this process holds {held} MB, and a second process could "
-                    f"double that past the {beside.MEMORY_BUDGET_MB} MB budget (beside.py)")
+                    f"double that past the {beside.budget()} MB budget (beside.py)")
         t = time.perf_counter()
         reuse = find_reuse(report.documents, root / ".cache" / "reuse")
         report.stats["reuse"] = dict(reuse.stats)

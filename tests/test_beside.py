@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import tempfile
+import threading
 
 import pytest
-from conftest import copy_project
+from conftest import ROOT, copy_project
 
 from generator import beside
 from generator.beside import Beside, Mailbox, affordable, early_fits, possible, remember, resident_mb
 from generator.docstore import Spill
-from generator.pipeline import generate
 from generator.publish.output import Output
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork only")
@@ -22,7 +24,6 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork only
 
 def test_value_comes_back_from_the_child_and_is_computed_there() -> None:
     parent = os.getpid()
-    assert possible()
     got = Beside(lambda: (os.getpid(), list(range(100_000))), "test").result()
     assert got[0] != parent  # ran in another process
     assert got[1] == list(range(100_000))  # larger than a pipe's buffer, read before waiting
@@ -89,23 +90,40 @@ def _tree(root) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
+def _generate(root, workers: int, **env: str) -> str:
+    """`python -m generator generate` in a process of its own: a fork is made only from a
+    process running one thread, and the test process may be running others (Playwright's)."""
+    run = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "generate"], cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "GENERATOR_WORKERS": str(workers), **env},
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    return run.stdout
+
+
+def _beside(summary: str) -> str:
+    return next((line.split(":", 1)[1].strip() for line in summary.splitlines() if line.startswith("beside:")), "")
+
+
+def _written(summary: str) -> str:
+    return next(line for line in summary.splitlines() if line.startswith("files written:"))
+
+
 def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) -> None:
     alone, both = copy_project(tmp_path / "alone"), copy_project(tmp_path / "beside")
-    one = generate(alone, progress=False, workers=1)
-    two = generate(both, progress=False, workers=2)
-    assert "stages_beside" not in one.stats
-    assert two.stats["stages_beside"].endswith("beside reuse and write")  # no record yet: after link
+    one, two = _generate(alone, 1), _generate(both, 2)
+    assert _beside(one) == ""
+    assert _beside(two) == "search index, charts and trends ran in a second process beside reuse and write"
     assert _tree(alone) == _tree(both)
-    assert one.files_written == two.files_written
-    # the rebuild after a new document takes the same path and still agrees
+    assert _written(one) == _written(two)
+    # the rebuild after a new document: the first build's record shows the pair fits, so
+    # this time the child begins before link, and the site still agrees
     for root in (alone, both):
         (root / "corpus" / "zz_new_speech.txt").write_text(
             "全县秋季农业生产工作会议召开\n\n会议要求，各乡镇要抓紧秋收秋种，确保颗粒归仓。\n", encoding="utf-8")
-    one, two = generate(alone, progress=False, workers=1), generate(both, progress=False, workers=2)
-    # the first build's record shows the pair fits: this time the child began before link
-    assert two.stats["stages_beside"].endswith("beside link, reuse and write")
+    one, two = _generate(alone, 1), _generate(both, 2)
+    assert _beside(two).endswith("beside link, reuse and write")
     assert _tree(alone) == _tree(both)
-    assert (one.files_written, one.stats["files_removed"]) == (two.files_written, two.stats["files_removed"])
+    assert _written(one) == _written(two)
 
 
 def test_fork_only_when_twice_what_the_parent_holds_fits_the_budget() -> None:
@@ -115,13 +133,21 @@ def test_fork_only_when_twice_what_the_parent_holds_fits_the_budget() -> None:
     assert affordable(held)[0] is False  # the child could come to copy it all: twice is over
 
 
-def test_build_over_the_memory_budget_runs_the_stages_in_one_process_and_says_so(tmp_path, monkeypatch) -> None:
+def test_build_over_the_memory_budget_runs_the_stages_in_one_process_and_says_so(tmp_path) -> None:
     root = copy_project(tmp_path / "p")
-    monkeypatch.setattr(beside, "MEMORY_BUDGET_MB", 1)
-    report = generate(root, progress=False, workers=2)
-    assert report.stats["stages_beside"].startswith("not used: this process holds")
-    assert "1 MB budget" in report.stats["stages_beside"]
+    summary = _generate(root, 2, GENERATOR_MEMORY_MB="1")
+    assert _beside(summary).startswith("not used: this process holds")
+    assert "past the 1 MB budget" in _beside(summary)
     assert (root / "docs" / "searchindex" / "meta.js").is_file()
+
+
+def test_budget_comes_from_the_environment_when_set(monkeypatch) -> None:
+    monkeypatch.delenv(beside.BUDGET_ENV, raising=False)
+    assert beside.budget() == beside.MEMORY_BUDGET_MB
+    monkeypatch.setenv(beside.BUDGET_ENV, "2048")
+    assert beside.budget() == 2048
+    monkeypatch.setenv(beside.BUDGET_ENV, "lots")
+    assert beside.budget() == beside.MEMORY_BUDGET_MB
 
 
 def test_mailbox_carries_a_value_sent_after_the_fork_without_waiting_for_the_child(tmp_path) -> None:
@@ -150,3 +176,14 @@ def test_early_fork_follows_the_previous_builds_peaks_scaled_to_the_archive(tmp_
     assert not early_fits(tmp_path, 500, budget_mb=1000)  # never scaled below the record
     (tmp_path / "beside.json").write_text("{not json", encoding="utf-8")
     assert not early_fits(tmp_path, 10)
+
+
+def test_fork_is_refused_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert not possible()
+    finally:
+        stop.set()
+        other.join()
