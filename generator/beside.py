@@ -4,9 +4,10 @@ the floor).
 
 After the per-document stages, generate ran link, reuse, write, trends and search index
 one after another in one process: 104 of the 308 seconds of a cold build at 10,000, with
-the machine's second core idle. Trends and search index read only the documents, their
-stored terms and the link results, and write their own folders, so they can run beside
-reuse and write. A fork rather than a spawn: the child needs the documents already in
+the machine's second core idle. The search index, the chart drawings and trends read only
+the documents, their stored terms and the link results, and write files no other stage
+writes, so they can run beside link, reuse and write (pipeline._trends_and_search; a
+child forked before link gets link's results through a Mailbox). A fork rather than a spawn: the child needs the documents already in
 the parent's memory, and a fork shares them (copy on write) instead of pickling 10,000
 documents across a pipe. The child reads the build's store with pread and never writes
 it (docstore.Spill refuses a write from another process), so the two never share a file
@@ -135,19 +136,19 @@ class Mailbox:
 
     def close(self) -> None:
         for fd in (self._read, self._write):
-            try:
+            if fd >= 0:
                 os.close(fd)
-            except OSError:
-                pass
+        self._read = self._write = -1  # a closed descriptor's number is soon another file's
         self._fh.close()
 
     def _keep(self, end: str) -> None:
         """After the fork: each process closes the pipe end it does not use."""
-        other = self._write if end == "read" else self._read
-        try:
-            os.close(other)
-        except OSError:
-            pass
+        if end == "read":
+            os.close(self._write)
+            self._write = -1
+        else:
+            os.close(self._read)
+            self._read = -1
 
 
 _NOTHING = object()
@@ -178,7 +179,8 @@ class Beside(Generic[T]):
         self._read = read
 
     def result(self) -> T:
-        with os.fdopen(self._read, "rb") as fh:
+        fd, self._read = self._read, -1
+        with os.fdopen(fd, "rb") as fh:
             data = fh.read()  # before waiting: a result larger than the pipe blocks the child until read
         status = self._wait()
         if not data:
@@ -192,17 +194,15 @@ class Beside(Generic[T]):
         raise RuntimeError(f"the {self.name} process failed:\n{text}")
 
     def stop(self) -> None:
-        if self._pid is None:
-            return
-        try:
-            os.kill(self._pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self._wait()
-        try:
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self._wait()
+        if self._read >= 0:
             os.close(self._read)
-        except OSError:
-            pass
+            self._read = -1
 
     def _wait(self) -> int:
         pid, self._pid = self._pid, None

@@ -466,7 +466,7 @@ def generate(root: Path, progress: bool = True, workers: int | None = None) -> R
 
 @dataclass
 class _SideStages:
-    """What the trends and search index stages return to generate: the files they
+    """What the search index, chart and trends stages return to generate: the files they
     produced, their build statistics, and their seconds, CPU and peak memory."""
 
     out: Output
@@ -500,9 +500,9 @@ def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None]
     they only read the documents and the build's store, and write their own files.
     `link_done`: waits for the link stage's results (a child forked before link); the
     search index asks only before its last files (the repost groups), so in a rebuild
-    its shards are patched while link runs. Search index first, so trends must read the
-    index terms (not consumed: consume=False) before their entries go. `charts`: draw the
-    charts' SVG files here too (in the side process, the write stage leaves them out)."""
+    its shards are patched while link runs; it leaves the index terms in place (no
+    `consume`) for trends, which reads them after. `charts`: draw the charts' SVG files
+    here too (in the side process; the write stage then leaves them out)."""
     from generator.publish import charts as charts_mod
     from generator.publish.search import write_search_index
     from generator.publish.write import write_charts
@@ -536,9 +536,9 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     stages = {"documents": time.perf_counter() - t0}
     cpu = {"documents": cpu_seconds() - c}
     peaks = {"documents": peak_mb()}
-    # trends and search index read what link left and write their own folders: on a machine
-    # of two or more cores they run in a forked process beside link (when the previous
-    # build shows the pair fits in memory) or beside reuse and write (beside.py)
+    # search index, charts and trends read what link left and write their own files: on a
+    # machine of two or more cores they run in a forked process beside link (when the
+    # previous build shows the pair fits in memory) or beside reuse and write (beside.py)
     cache = root / ".cache"
     may_fork = (workers if workers is not None else default_workers()) > 1 and beside.possible()
     side: beside.Beside[_SideStages] | None = None
@@ -597,7 +597,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         if mailbox is not None:
             mailbox.close()
     c = cpu_seconds()  # after the side process ended: its CPU is now counted among the children's
-    report.search_terms.clear()  # consumed by the search index stage (in the side process, only there)
+    report.search_terms.clear()  # read by the search index and trends stages: needed no more
     report.trend_counts.clear()
     out.merge(done.out)
     report.stats.update(done.stats)
