@@ -22,7 +22,7 @@ from opencc import OpenCC
 from reuselib import FORMULA, NAMES, planted_corpus
 
 from generator.link import link
-from generator.link.reuse import align, find_reuse, han
+from generator.link.reuse import align, find_reuse, han, han_paragraphs
 from generator.pipeline import collect
 
 ABOUT = (ROOT / "docs" / "about.md").read_text(encoding="utf-8")
@@ -227,3 +227,16 @@ def test_document_frequency_counts_each_document_once() -> None:
     count = dict(zip(uk.tolist(), df.tolist(), strict=True))
     assert count[int(seed_hashes(refrain)[0])] == 3  # three documents, not four passages
     assert count[int(seed_hashes(texts[2])[0])] == 1
+
+
+def test_han_paragraphs_is_han_of_each_paragraph() -> None:
+    """The one-pass conversion of a document's paragraphs gives what han() gives of each:
+    traditional and simplified characters, punctuation, Latin, digits, a newline inside a
+    paragraph, empty paragraphs, and characters beyond the conversion table."""
+    rng = random.Random(5)
+    pool = list("經濟工作會議強調堅持穩中求進经济工作会议强调坚持稳中求进，。、\n abc123") + ["\U00020000", "\uf900"]
+    for _ in range(500):
+        paragraphs = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(rng.randint(0, 8))]
+        assert han_paragraphs(paragraphs) == [han(p) for p in paragraphs]
+    assert han_paragraphs([]) == []
+    assert han_paragraphs(["經濟", "", "会议\n強調"]) == ["经济", "", "会议强调"]
