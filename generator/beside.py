@@ -27,7 +27,6 @@ forks. Issue 22's budget for a build is 4 GB at 100,000 documents, where the par
 from __future__ import annotations
 
 import gc
-import json
 import os
 import pickle
 import signal
@@ -39,6 +38,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar
+
+from generator.runtime import dump_pickle
 
 T = TypeVar("T")
 
@@ -74,7 +75,7 @@ def affordable(budget_mb: int | None = None) -> tuple[bool, int]:
     return 0 < held and 2 * held <= (budget() if budget_mb is None else budget_mb), held
 
 
-RECORD = "beside.json"  # in .cache/: what the previous build held, to decide a fork before link
+RECORD = "beside.pickle"  # in .cache/: what the previous build held, to decide a fork before link
 
 
 def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None) -> bool:
@@ -84,20 +85,18 @@ def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None) -> bool
     link stage grows the parent after the fork (3.4 GB at 100,000 documents), so what the
     parent holds now says nothing about the pair's peak; the last build does."""
     try:
-        rec = json.loads((cache_dir / RECORD).read_text(encoding="utf-8"))
+        with (cache_dir / RECORD).open("rb") as fh:
+            rec = pickle.load(fh)
         held = int(rec["parent_mb"]) + int(rec["side_mb"])
         before = max(1, int(rec["docs"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
         return False  # no record (a first build): decided after link, by what the parent holds
     return held * max(1.0, docs / before) <= (budget() if budget_mb is None else budget_mb)
 
 
 def remember(cache_dir: Path, docs: int, parent_mb: int, side_mb: int) -> None:
     """Record this build's peaks for the next build's early_fits."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = cache_dir / f".{RECORD}.{os.getpid()}"
-    tmp.write_text(json.dumps({"docs": docs, "parent_mb": parent_mb, "side_mb": side_mb}) + "\n", encoding="utf-8")
-    tmp.replace(cache_dir / RECORD)
+    dump_pickle(cache_dir / RECORD, {"docs": docs, "parent_mb": parent_mb, "side_mb": side_mb})
 
 
 class Mailbox:

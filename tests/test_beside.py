@@ -174,7 +174,7 @@ def test_early_fork_follows_the_previous_builds_peaks_scaled_to_the_archive(tmp_
     assert early_fits(tmp_path, 3000, budget_mb=4096)  # 1,100 MB × 3
     assert not early_fits(tmp_path, 4000, budget_mb=4096)  # 1,100 MB × 4 is over
     assert not early_fits(tmp_path, 500, budget_mb=1000)  # never scaled below the record
-    (tmp_path / "beside.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / beside.RECORD).write_bytes(b"not a pickle")
     assert not early_fits(tmp_path, 10)
 
 

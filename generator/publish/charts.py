@@ -21,6 +21,7 @@ import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from generator.model import Document
 from generator.publish.labels import is_national
@@ -50,21 +51,14 @@ class ChartData:
     header: list[str]
     rows: list[list[str]]
     draw: Callable[[float], str] = field(repr=False, compare=False)
-    _drawn: dict[float, str] = field(default_factory=dict, repr=False, compare=False)
 
-    def _at(self, width: float) -> str:
-        got = self._drawn.get(width)
-        if got is None:
-            got = self._drawn[width] = self.draw(width)
-        return got
-
-    @property
+    @cached_property
     def svg(self) -> str:
-        return self._at(WIDE)
+        return self.draw(WIDE)
 
-    @property
+    @cached_property
     def svg_narrow(self) -> str:
-        return self._at(NARROW)
+        return self.draw(NARROW)
 
 
 def _pyplot():
