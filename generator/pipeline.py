@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -149,8 +150,9 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         if segment:
             for d in docs:
                 d.tokens = cut(d.search_text)
-                out.search_terms[d.id] = compact_terms(d)
-                out.link_prep[d.id] = prepare(d)
+                single = Counter(d.tokens)  # counted once for the search terms and link's
+                out.search_terms[d.id] = compact_terms(d, single)
+                out.link_prep[d.id] = prepare(d, single)
                 out.compare_terms[d.id] = top_terms(out.link_prep[d.id].counts)
                 out.trend_counts[d.id] = doc_counts(d, out.search_terms[d.id], d.tokens)
                 # everything later stages need of the tokens is now in search_terms and

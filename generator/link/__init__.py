@@ -47,12 +47,12 @@ PHRASE_MIN = 3  # times a two-word phrase must recur in one document
 PHRASE_BOND = 0.8  # share of its rarer word's occurrences the phrase must account for
 
 
-def phrases(tokens: list[str]) -> Counter[str]:
+def phrases(tokens: list[str], single: Counter[str] | None = None) -> Counter[str]:
     """Slogans the dictionary does not know ('同心克难', '重振柳州'): two adjacent
     content words that recur together in one document and seldom apart. Added beside
     their parts, so similarity still sees the words and the tag picks the stronger."""
     pairs: Counter[tuple[str, str]] = Counter(zip(tokens, tokens[1:], strict=False))
-    single = Counter(tokens)
+    single = Counter(tokens) if single is None else single
     frequent = {key for key, n in pairs.items() if n >= PHRASE_MIN}
     context: dict[tuple[str, str], set[tuple[str, str]]] = {}
     # each pair tokens[i], tokens[i + 1] for 1 <= i < len - 2, with the words around it
@@ -75,11 +75,13 @@ def phrases(tokens: list[str]) -> Counter[str]:
     return out
 
 
-def term_counts(tokens: list[str]) -> Counter[str]:
+def term_counts(tokens: list[str], single: Counter[str] | None = None) -> Counter[str]:
     """One document's candidate terms and phrases with their counts: the per-document
-    part of the TF-IDF, computed by the pipeline's workers (and cached)."""
+    part of the TF-IDF, computed by the pipeline's workers (and cached). `single`:
+    Counter(tokens), when the caller has it (the search terms count the same tokens)."""
+    single = Counter(tokens) if single is None else single
     # each distinct token checked once; the counts keep the order of first occurrence
-    return Counter({t: n for t, n in Counter(tokens).items() if is_candidate(t)}) + phrases(tokens)
+    return Counter({t: n for t, n in single.items() if is_candidate(t)}) + phrases(tokens, single)
 
 
 @dataclass
@@ -97,8 +99,8 @@ class LinkPrep:
         return dict(zip(keys, np.frombuffer(self.numbers, dtype=np.uint32).tolist(), strict=True))
 
 
-def prepare(doc: Document) -> LinkPrep:
-    c = term_counts(doc.tokens)
+def prepare(doc: Document, single: Counter[str] | None = None) -> LinkPrep:
+    c = term_counts(doc.tokens, single)
     return LinkPrep("\n".join(c), np.array(list(c.values()), dtype=np.uint32).tobytes(), signature(doc.search_text))
 
 

@@ -149,12 +149,12 @@ def _char_terms(text: str) -> tuple[Counter[str], int]:
     return out, len(han)
 
 
-def word_terms(tokens: list[str]) -> Counter[str]:
+def word_terms(tokens: list[str], single: Counter[str] | None = None) -> Counter[str]:
     """Words the character terms do not already cover: Han words of 3+ characters (a
     query for the whole word then outranks documents that only have its bigrams) and
     Latin or number words, lowercased."""
     out: Counter[str] = Counter()
-    for tok, n in Counter(tokens).items():  # each distinct token once
+    for tok, n in (Counter(tokens) if single is None else single).items():  # each distinct token once
         t = _word_term(tok)
         if t is not None:
             out[t] += n
@@ -168,12 +168,13 @@ def _word_term(tok: str) -> str | None:
     return t if (len(t) >= 3 and _HAN_RUN.fullmatch(t)) or _WORD.match(t) else None
 
 
-def doc_terms(doc: Document) -> tuple[Counter[str], int]:
+def doc_terms(doc: Document, single: Counter[str] | None = None) -> tuple[Counter[str], int]:
     """All index terms of one document with their frequencies, and its length in
-    characters (BM25's document length)."""
+    characters (BM25's document length). `single`: Counter(doc.tokens), when the caller
+    has it."""
     text = doc.search_text
     terms, length = _char_terms(text)  # length: the count of single characters
-    terms.update(word_terms(doc.tokens))
+    terms.update(word_terms(doc.tokens, single))
     for t in char_terms(doc.title):
         terms["#" + t] = 1
     return terms, length
@@ -192,8 +193,8 @@ class DocTerms:
     record: str = ""
 
 
-def compact_terms(doc: Document) -> DocTerms:
-    terms, length = doc_terms(doc)
+def compact_terms(doc: Document, single: Counter[str] | None = None) -> DocTerms:
+    terms, length = doc_terms(doc, single)
     keys = sorted(terms)
     table = _TF_TABLE
     return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length,
