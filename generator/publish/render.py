@@ -87,10 +87,14 @@ class _Share(BasePlugin):
         super().__init__()
         self.worker, self.workers, self.full, self.manifest = worker, workers, full, manifest
         self.files = None
+        self.templates: set[str] = set()
 
     def on_config(self, config):
+        # 404.html and sitemap.xml: worker 0's (another worker would write them from its
+        # share of the pages, or copy the theme's template files of those names raw)
+        self.templates = set(config.theme.static_templates)
         if self.worker != 0:
-            config.theme.static_templates = set()  # 404.html and sitemap.xml: worker 0's
+            config.theme.static_templates = set()
         return config
 
     def on_files(self, files, config):
@@ -98,7 +102,7 @@ class _Share(BasePlugin):
         # are thousands of files (270 MB at 10,000 speeches), and one worker copying them
         # all kept the other waiting
         for f in files:
-            if share(f.src_uri, self.workers) != self.worker:
+            if share(f.src_uri, self.workers) != self.worker or (self.worker and f.src_uri in self.templates):
                 f.is_modified = _no
             elif f.is_documentation_page():
                 if self.full or SNIPPET in Path(f.abs_src_path).read_bytes():
