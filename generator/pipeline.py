@@ -568,7 +568,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         report.stats = link_with_state(report.documents, report.link_prep, cache / "link")
         if mailbox is not None:
             mailbox.send({d.id: (d.keywords, d.related, d.duplicates) for d in report.documents})
-        distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep))
+        distinctive = distinctive_terms(report.documents, TermCounts(report.link_prep), report.doc_keys,
+                                        cache / "distinctive")
         # the comparison view's terms, a few KB a document, so the link data can go before reuse
         terms = {did: made if (made := report.compare_terms.get(did)) is not None
                  else top_terms(report.link_prep[did].counts) for did in report.link_prep}

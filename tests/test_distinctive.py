@@ -133,3 +133,67 @@ def test_index_notes_do_not_follow_z_score_drift() -> None:
     assert line.index("营商环境") < line.index("乡村振兴") < line.index("河长制")
     changed = rows([("营商环境", 9.013, 56), ("乡村振兴", 9.011, 40), ("河长制", 4.3, 12)])
     assert index_notes(changed, []) != index_notes(before, [])
+
+
+class _ReadCounter(dict):
+    """Term counts by document id that remember which documents were read."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.read: list[str] = []
+
+    def get(self, key, default=None):
+        self.read.append(key)
+        return super().get(key, default)
+
+
+def _entries(x, terms) -> dict[tuple[int, str], float]:
+    coo = x.tocoo()
+    return {(int(r), terms[c]): float(v) for r, c, v in zip(coo.row, coo.col, coo.data, strict=True)}
+
+
+def test_count_matrix_kept_between_builds_makes_only_new_and_changed_rows(tmp_path) -> None:
+    """A build takes from the previous one the rows of documents whose cached results'
+    key is unchanged, makes the others, and drops documents (and terms) that left; the
+    matrix holds the same counts as one made whole, and the lists are the same."""
+    import numpy as np
+
+    from generator.link import link
+    from generator.link.count_matrix import FILE, count_matrix
+    from generator.link.distinctive import distinctive_terms
+    from generator.link.shards import counts_csr
+    from generator.pipeline import collect
+
+    report = collect(ROOT, progress=False, corpus=ROOT / "tests" / "corpus" / "seeds", segment=True, workers=1)
+    link(report.documents, report.link_prep)
+    docs = sorted(report.documents, key=lambda d: d.id)
+    base = {k: p.counts for k, p in report.link_prep.items()}
+    keys = {d.id: f"key-{d.id}" for d in docs}
+    cache = tmp_path / "distinctive"
+
+    def check(ids: list[str], counts: dict, keys: dict, made: set[str]) -> None:
+        counter = _ReadCounter(counts)
+        with np.errstate(all="raise"):  # a term no document uses would divide by zero
+            x, terms = count_matrix(ids, counter, keys, cache)
+        assert set(counter.read) == made
+        whole, whole_terms = counts_csr(ids, counts)
+        assert _entries(x, terms) == _entries(whole, whole_terms)
+        assert sorted(terms) == sorted(whole_terms)
+        kept = [d for d in docs if d.id in ids]
+        with np.errstate(all="raise"):
+            assert distinctive_terms(kept, counts, keys, cache) == distinctive_terms(kept, counts)
+
+    first = [d.id for d in docs[:-2]]
+    check(first, base, keys, set(first))  # no matrix yet: every row made
+    assert (cache / FILE).is_file()
+    check(first, base, keys, set())  # nothing changed: every row kept
+    # two documents added, one changed (a new term and another count), one removed
+    changed, removed = docs[0].id, docs[1].id
+    counts = dict(base)
+    counts[changed] = {**base[changed], "测试新词": 7, next(iter(base[changed])): 99}
+    keys2 = {**keys, changed: "key-changed"}
+    now = [d.id for d in docs if d.id != removed]
+    check(now, counts, keys2, {changed, docs[-1].id, docs[-2].id})
+    # a document whose key is missing (no document cache) is made every time
+    keys3 = {k: v for k, v in keys2.items() if k != docs[2].id}
+    check(now, counts, keys3, {docs[2].id})

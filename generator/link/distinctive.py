@@ -22,10 +22,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from generator.link.shards import counts_csr, group_sums
+from generator.link.count_matrix import count_matrix
+from generator.link.shards import group_sums
 from generator.model import Document
 
 # the prior: each word's pseudo-count is this share of its count in the whole archive, so the
@@ -79,11 +81,14 @@ def log_odds_z(group: np.ndarray, rest: np.ndarray, prior: np.ndarray) -> np.nda
     return delta / np.sqrt(1.0 / yi + 1.0 / yj)
 
 
-def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, int]]) -> list[Distinctive]:
+def distinctive_terms(docs: list[Document], counts: Mapping[str, Mapping[str, int]],
+                      keys: Mapping[str, str] | None = None, cache_dir: Path | None = None) -> list[Distinctive]:
     """Top terms per facet value; `counts` maps each document id to its term counts (read
-    one document at a time: link.shards.TermCounts makes each when asked)."""
+    one document at a time: link.shards.TermCounts makes each when asked). With `keys`
+    (each document's cached results' key) and `cache_dir`, the count matrix is kept
+    between builds and only the rows of new or changed documents are made (count_matrix.py)."""
     docs = sorted(docs, key=lambda d: d.id)
-    x, vocab = counts_csr([d.id for d in docs], counts)
+    x, vocab = count_matrix([d.id for d in docs], counts, keys, cache_dir)
     if not vocab:
         return []
     terms = np.array(vocab, dtype=object)
