@@ -497,7 +497,7 @@ class _LinkResults:
 
 
 def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None] | None = None,
-                       charts: bool = False, workers: int | None = None) -> _SideStages:
+                       charts: bool = False, workers: int | None = None, downloads: bool = False) -> _SideStages:
     """The search index and trends stages, in this process or in a forked one (beside.py);
     they only read the documents and the build's store, and write their own files.
     `link_done`: waits for the link stage's results (a child forked before link); the
@@ -507,10 +507,11 @@ def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None]
     here too (in the side process; the write stage then leaves them out). `workers`: the
     trends counting's processes (beside the main process, one core fewer than the build's:
     a pool of every core beside a busy main process slowed the main process's link and
-    write stages, which are the longer path)."""
+    write stages, which are the longer path). `downloads`: write the downloads here too
+    (write.write_download_files; the write stage then leaves them out)."""
     from generator.publish import charts as charts_mod
     from generator.publish.search import write_search_index
-    from generator.publish.write import write_charts
+    from generator.publish.write import write_charts, write_download_files
 
     done = _SideStages(Output(root / "docs"))
     c, t = cpu_seconds(), time.perf_counter()
@@ -532,6 +533,12 @@ def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None]
     done.seconds["trends"] = time.perf_counter() - t
     done.cpu["trends"] = cpu_seconds() - c
     done.peaks["trends"] = peak_mb()
+    if downloads:
+        c, t = cpu_seconds(), time.perf_counter()
+        write_download_files(report.documents, root / "docs", done.out, root / ".cache" / "members")
+        done.seconds["downloads"] = time.perf_counter() - t
+        done.cpu["downloads"] = cpu_seconds() - c
+        done.peaks["downloads"] = peak_mb()
     return done
 
 
@@ -554,13 +561,19 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     side: beside.Beside[_SideStages] | None = None
     mailbox: beside.Mailbox | None = None
     side_stages = partial(_trends_and_search, report, root)
+    side_downloads = False  # the downloads written by the side process (a rebuild's)
     when = ""
     try:
         if may_fork and beside.early_fits(cache, len(report.documents)):
             store.flush()
             mailbox = beside.Mailbox(cache)
+            # a rebuild's side stages patch what changed and end well before the main
+            # process's: the downloads go there too; a cold build's are as long as the
+            # main process's, and the downloads stay with write
+            side_downloads = report.cache_hits > report.cache_misses
             side = beside.Beside(partial(side_stages, link_done=_LinkResults(report.documents, mailbox), charts=True,
-                                         workers=side_workers), "trends and search index", mailbox)
+                                         workers=side_workers, downloads=side_downloads),
+                                 "trends and search index", mailbox)
             when = "link, reuse and write"
         c = cpu_seconds()
         t = time.perf_counter()
@@ -597,7 +610,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         t = time.perf_counter()
         out = Output(root / "docs")
         write_all(report.documents, root / "docs", root / "corpus", out, distinctive, reuse=reuse, terms=terms,
-                  cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys, draw_charts=side is None)
+                  cache_dir=root / ".cache" / "pages", doc_keys=report.doc_keys, draw_charts=side is None,
+                  draw_downloads=not side_downloads)
         stages["write"] = time.perf_counter() - t
         cpu["write"] = cpu_seconds() - c
         peaks["write"] = peak_mb()
@@ -616,7 +630,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     cpu.update(done.cpu)
     peaks.update(done.peaks)
     if side is not None:
-        report.stats["stages_beside"] = (f"search index, charts and trends ran in a second process "
+        what = "search index, charts, trends and downloads" if side_downloads else "search index, charts and trends"
+        report.stats["stages_beside"] = (f"{what} ran in a second process "
                                          f"beside {when}")
     t = time.perf_counter()
     report.report_path = write_report(report, root / "docs")

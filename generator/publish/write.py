@@ -639,17 +639,31 @@ def write_charts(charts: dict[str, charts_mod.ChartData], docs_dir: Path, out: O
         out.write_text(target / f"{c.name}-narrow.svg", c.svg_narrow)
 
 
+def write_download_files(docs: list[Document], docs_dir: Path, out: Output, members: Path | None) -> None:
+    """catalog.csv, corpus.jsonl.gz and the feed (export.write_downloads), kept in `out`.
+    Apart from the rest of the write stage because they need only the documents and the
+    link stage's results: a rebuild's side process writes them (pipeline._trends_and_search)."""
+    docs = sorted(docs, key=lambda d: d.id)
+    data = docs_dir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    downloads = {d.id: source_link(d, source_base()) for d in docs}
+    for name in write_downloads(docs, data, downloads, site_url(), SITE_TITLE, members):
+        out.keep(data / name)  # written by export.py itself; kept, not stale
+
+
 def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | None = None,
               distinctive: list[Distinctive] | None = None, reuse: Reuse | None = None,
               terms: dict[str, str] | None = None, cache_dir: Path | None = None,
-              doc_keys: dict[str, str] | None = None, draw_charts: bool = True) -> int:
+              doc_keys: dict[str, str] | None = None, draw_charts: bool = True,
+              draw_downloads: bool = True) -> int:
     """Write pages, indexes, source copies and the catalog through `out`, which writes
     a file only when its bytes change and (in remove_stale) deletes what this run no
     longer produces. Returns the number of files written. With `cache_dir`, a speech page
     whose inputs are the previous build's is not made again (publish/page_cache.py), nor
     (with `doc_keys`, each document's cached results' key) what is made of one document
     alone (publish/doc_memo.py). Without `draw_charts`, the chart drawings are left to
-    write_charts in another process (the pipeline's side process, beside.py)."""
+    write_charts in another process (the pipeline's side process, beside.py); without
+    `draw_downloads`, the downloads to write_download_files there."""
     own = out is None
     out = out or Output(docs_dir)
     before = out.written
@@ -715,11 +729,10 @@ def write_all(docs: list[Document], docs_dir: Path, corpus: Path, out: Output | 
     # changed document is a one-line diff
     lines = (json.dumps(catalog_entry(d, parts[d.id]), ensure_ascii=False, separators=(",", ":")) for d in docs)
     output_chunks(out, data / "catalog.json", joined('{"documents":[\n', lines, ",\n", "\n]}\n"))
-    downloads = {d.id: source_link(d, source_base()) for d in docs}
     # the big gzip downloads as members the next build copies when unchanged (gzip_members.py)
     members = cache_dir.parent / "members" if cache_dir else None
-    for name in write_downloads(docs, data, downloads, base, SITE_TITLE, members):
-        out.keep(data / name)  # written by export.py itself; kept, not stale
+    if draw_downloads:
+        write_download_files(docs, docs_dir, out, members)
     passages_memo: DocMemo[str] = DocMemo(memo_dir, "passages", doc_keys)
     lines_of = ((d.id, passages_memo.get(d, lambda d: "".join(passages_lines([d])))) for d in docs)
     output_members(out, data / PASSAGES_GZ, lines_of, members)
