@@ -26,3 +26,37 @@ def test_stored_parts_give_the_index_of_the_documents(tmp_path: Path) -> None:
     assert written == build_index(docs)
     # a smaller size from the same store is an archive of its own: no repost of a later document
     assert all(x.id < "syn-000030" for d in b.stored_docs(tmp_path / "store", 30) for x in d.duplicates)
+
+
+def test_densify_shard_writes_the_builds_dense_shards(tmp_path: Path) -> None:
+    """--dense-shards measures dense postings on an index written without them: each shard
+    re-encoded is byte for byte the shard the build writes with dense postings on."""
+    docs = list(b.documents(60))
+    varints = build_index(docs)
+    dense = build_index(docs, dense_min=0)
+    shards = [rel for rel in varints if rel.startswith("s/")]
+    assert shards and any("~" in dense[rel] or '":"!' in dense[rel] for rel in shards)  # some term is dense
+    for rel in shards:
+        assert b.densify_shard(varints[rel], 60, 0) == dense[rel], rel
+        assert b.densify_shard(dense[rel], 60, 0) == dense[rel], rel  # dense already: unchanged
+    # in a site whose index is hard links to the large index, only the site's copy changes
+    big = tmp_path / "big" / INDEX_DIR
+    site = tmp_path / "site"
+    for rel, text in varints.items():
+        (big / rel).parent.mkdir(parents=True, exist_ok=True)
+        (big / rel).write_text(text, encoding="utf-8")
+        (site / INDEX_DIR / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / INDEX_DIR / rel).hardlink_to(big / rel)
+    b.dense_shards(site, {f"{INDEX_DIR}/{rel}" for rel in shards}, 0)
+    for rel in shards:
+        assert (big / rel).read_text(encoding="utf-8") == varints[rel]
+        assert (site / INDEX_DIR / rel).read_text(encoding="utf-8") == dense[rel]
+
+
+def test_kinds_groups_a_pages_files() -> None:
+    files = {"search.html": 10, "assets/search.js": 60, "searchindex/meta.js": 2, "searchindex/t2s.js": 18,
+             "searchindex/s/12.js": 100, "searchindex/s/7.js": 50, "searchindex/d/3.js": 7,
+             "searchindex/m/q0.js": 10, "searchindex/m/q10.js": 1, "searchindex/m/lf12.js": 1,
+             "searchindex/m/l3.js": 3, "searchindex/m/place-3.js": 14, "searchindex/m/n-speaker-1.js": 4}
+    assert b.kinds(files) == {"d": [1, 7], "m/l": [1, 3], "m/lf": [1, 1], "m/n": [1, 4], "m/place": [1, 14],
+                              "m/q": [2, 11], "meta.js": [1, 2], "page": [2, 70], "s": [2, 150], "t2s.js": [1, 18]}

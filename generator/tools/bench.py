@@ -161,6 +161,8 @@ class SearchRun:
     index_bytes_loaded: int
     longest_block_ms: float
     results: int
+    # every site file the page loaded: path relative to the site → bytes (what the totals add up)
+    files: dict[str, int] = field(default_factory=dict)
 
 
 INIT_SCRIPT = """
@@ -221,16 +223,18 @@ def browser_search(site: Path, queries: list[str], settled: bool = False) -> dic
                 longest = page.evaluate("window.__bench.longest")
                 results = page.locator("ol.sa-results li").count()
                 total = index = 0
+                files: dict[str, int] = {}
                 for url in dict.fromkeys(urls):
                     path = unquote(urlsplit(url).path)
                     rel = path[len(urlsplit(start).path):] if path.startswith(urlsplit(start).path) else None
                     f = site / rel if rel is not None else None
                     if f is not None and f.is_file():
                         size = f.stat().st_size
+                        files[rel] = size
                         total += size
                         if rel.startswith("searchindex/"):
                             index += size
-                out[mode].append(SearchRun(q, first, total, index, float(longest or 0), results))
+                out[mode].append(SearchRun(q, first, total, index, float(longest or 0), results, files))
                 ctx.close()
         browser.close()
     return out

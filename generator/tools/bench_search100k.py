@@ -15,7 +15,12 @@ in Chromium, without running the whole generator on 100,000 sources (hours here)
    from disk, in a child process: its peak RSS (ru_maxrss) and CPU seconds.
 3. `site` + browser: the real site built from a few documents by the generator, its
    search index replaced by the large one; then bench.browser_search over http and
-   file:// for the QUERIES below (first results, every byte the page loaded).
+   file:// for the QUERIES below (first results, every byte the page loaded, and those
+   bytes by kind of file: `by_kind`, see `kinds`).
+   With --dense-shards, the s/ files the queries load are first written again with dense
+   postings (search_dense, the rule of dense_min=DENSE_MIN_CHARS) in the site's copy of the
+   index: what the build's dense postings would load, measured without making the index
+   again (an hour at 100,000 documents); the postings themselves are the same.
 
 Everything is deterministic (seeded); nothing of the development corpus is copied.
 """
@@ -263,6 +268,70 @@ def site(work: Path, index_docs: Path) -> Path:
     return proj / "site"
 
 
+def kinds(files: dict[str, int]) -> dict[str, list[int]]:
+    """A page's loaded files (path under the site → bytes) by kind: "page" (the page, the
+    theme's and the archive's CSS and scripts), and in searchindex/ "s" (posting shards),
+    "d" (documents' records), "m/q", "m/l", "m/lf", "m/t", … (metadata chunks by the
+    letters before their number), "m/n", "m/place", … (names, facet lists), and the single
+    files by name ("meta.js", "t2s.js", "dt.js"): {kind: [files, bytes]}."""
+    import re
+
+    out: dict[str, list[int]] = {}
+    for rel, size in files.items():
+        parts = rel.split("/")
+        if parts[0] != "searchindex":
+            kind = "page"
+        elif len(parts) == 2:
+            kind = parts[1]
+        elif parts[1] == "m":
+            kind = "m/" + re.split(r"[-\d]", parts[2], maxsplit=1)[0]
+        else:
+            kind = parts[1]
+        k = out.setdefault(kind, [0, 0])
+        k[0] += 1
+        k[1] += size
+    return dict(sorted(out.items()))
+
+
+def densify_shard(text: str, n_docs: int, min_chars: int | None = None) -> str:
+    """An s/<k>.js file written with varint postings → the same file with the dense form
+    (search_dense) of each term the build would write dense with dense_min = min_chars
+    (default DENSE_MIN_CHARS): the postings decoded and encoded again, nothing else changed."""
+    import numpy as np
+
+    from generator.publish.search import CALLBACK, decode_varints, script_file
+    from generator.publish.search_dense import DENSE_MIN_CHARS, dense_form, is_dense
+
+    head, _, rest = text.partition(",")
+    key, _, body = rest.partition(",")
+    if not head.startswith(CALLBACK + '("s"'):
+        raise ValueError("not a shard file")
+    data = json.loads(body[: body.rindex(")")])
+    out = {}
+    for term, enc in data.items():
+        if enc[:1] not in ("!", "~"):
+            vals = np.array(decode_varints(enc), dtype=np.int64)
+            if is_dense(len(vals), n_docs, len(enc), DENSE_MIN_CHARS if min_chars is None else min_chars):
+                enc = dense_form(np.cumsum(vals // 8 + 1) - 1, n_docs, vals % 8)
+        out[term] = enc
+    return script_file("s", json.loads(key), out)
+
+
+def dense_shards(site_dir: Path, rels: set[str], min_chars: int | None = None) -> None:
+    """Write these s/ files of a site's index (paths under the site) again with dense
+    postings (densify_shard). The site's index is hard links to the large index (`site`):
+    each file is unlinked before it is written, so the large index is never changed."""
+    idx = site_dir / "searchindex"
+    n_docs = json.loads((idx / "meta.js").read_text(encoding="utf-8").split(",", 2)[2].rsplit(")", 1)[0])["docs"]
+    for rel in sorted(rels):
+        path = site_dir / rel
+        if not rel.startswith("searchindex/s/") or not path.is_file():
+            raise ValueError(f"{rel}: not a shard of the site's index")
+        text = densify_shard(path.read_text(encoding="utf-8"), n_docs, min_chars)
+        path.unlink()
+        path.write_text(text, encoding="utf-8")
+
+
 def table(rows: list[dict]) -> str:
     """The JSON lines of a run as BENCHMARKS.md's Markdown tables."""
     out = ["| documents | wall s | CPU s | peak RSS | s/ | d/ | m/ | load |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -291,6 +360,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--store", type=Path, help="a store of at least as many documents (made by an earlier run)")
     ap.add_argument("--no-index", action="store_true", help="measure the indexes already built")
     ap.add_argument("--table", type=Path, help="print the tables of a --json file and stop")
+    ap.add_argument("--dense-shards", action="store_true",
+                    help="measure the browser with the queries' shards written dense (see the module docstring)")
     ap.add_argument("--dense-min", type=int, default=None,
                     help="write dense postings longer than this (search_dense; the build's default: none)")
     args = ap.parse_args(argv)
@@ -334,11 +405,15 @@ def main(argv: list[str] | None = None) -> None:
 
         s = site(args.work, args.work / f"index-{n}")
         runs = browser_search(s, QUERIES, settled=True)
+        if args.dense_shards:  # the shards these queries loaded, dense; then measured again
+            dense_shards(s, {f for rs in runs.values() for r in rs for f in r.files if f.startswith("searchindex/s/")})
+            runs = browser_search(s, QUERIES, settled=True)
         for mode, rs in runs.items():
             for r in rs:
                 row = {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
                        "kb": round(r.bytes_loaded / 1000), "index_kb": round(r.index_bytes_loaded / 1000),
-                       "longest_ms": r.longest_block_ms, "results": r.results, "load": os.getloadavg()[0]}
+                       "longest_ms": r.longest_block_ms, "results": r.results, "load": os.getloadavg()[0],
+                       "by_kind": kinds(r.files), "dense_shards": args.dense_shards}
                 print(json.dumps(row, ensure_ascii=False), flush=True)
                 if args.json:
                     with args.json.open("a") as fh:
