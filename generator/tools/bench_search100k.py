@@ -19,8 +19,9 @@ in Chromium, without running the whole generator on 100,000 sources (hours here)
    bytes by kind of file: `by_kind`, see `kinds`).
    With --dense-shards, the s/ files the queries load are first written again with dense
    postings (search_dense, the rule of dense_min=DENSE_MIN_CHARS) in the site's copy of the
-   index: what the build's dense postings would load, measured without making the index
-   again (an hour at 100,000 documents); the postings themselves are the same.
+   index and the queries measured again in the same run: what the build's dense postings
+   would load, measured without making the index again (an hour at 100,000 documents);
+   the postings themselves are the same.
 
 Everything is deterministic (seeded); nothing of the development corpus is copied.
 """
@@ -343,7 +344,8 @@ def table(rows: list[dict]) -> str:
             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in (r for r in rows if r["kind"] == "browser"):
         first = f"{r['first_ms']:.0f} ms" if r["first_ms"] is not None else "none"
-        out.append(f"| {r['docs']:,} | {('`' + r['query'] + '`') if r['query'] else '(page alone)'} | {r['via']} | "
+        via = r["via"] + (", dense s/" if r.get("dense_shards") else "")
+        out.append(f"| {r['docs']:,} | {('`' + r['query'] + '`') if r['query'] else '(page alone)'} | {via} | "
                    f"{first} | {r['kb']} KB ({r['index_kb']} KB) | {r['longest_ms']:.0f} ms | {r['results']} | "
                    f"{r['load']:.1f} |")
     return "\n".join(out)
@@ -401,23 +403,31 @@ def main(argv: list[str] | None = None) -> None:
             with args.json.open("a") as fh:
                 fh.write(json.dumps({"kind": "index", **res}) + "\n")
     for n in args.browser:
-        from generator.tools.bench import browser_search
+        for row in browser_rows(site(args.work, args.work / f"index-{n}"), n, args.dense_shards):
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            if args.json:
+                with args.json.open("a") as fh:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-        s = site(args.work, args.work / f"index-{n}")
-        runs = browser_search(s, QUERIES, settled=True)
-        if args.dense_shards:  # the shards these queries loaded, dense; then measured again
-            dense_shards(s, {f for rs in runs.values() for r in rs for f in r.files if f.startswith("searchindex/s/")})
-            runs = browser_search(s, QUERIES, settled=True)
+
+def browser_rows(site_dir: Path, n: int, dense: bool = False) -> Iterator[dict]:
+    """bench.browser_search of QUERIES on a site (`site`) as JSON rows; with `dense`, then
+    the shards those queries loaded written dense (dense_shards) and the same queries
+    again, in the same run: rows with "dense_shards" false, then true."""
+    from generator.tools.bench import browser_search
+
+    runs = browser_search(site_dir, QUERIES, settled=True)
+    passes = [(False, runs)]
+    if dense:
+        dense_shards(site_dir, {f for rs in runs.values() for r in rs for f in r.files if f.startswith("searchindex/s/")})
+        passes.append((True, browser_search(site_dir, QUERIES, settled=True)))
+    for is_dense, runs in passes:
         for mode, rs in runs.items():
             for r in rs:
-                row = {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
+                yield {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
                        "kb": round(r.bytes_loaded / 1000), "index_kb": round(r.index_bytes_loaded / 1000),
                        "longest_ms": r.longest_block_ms, "results": r.results, "load": os.getloadavg()[0],
-                       "by_kind": kinds(r.files), "dense_shards": args.dense_shards}
-                print(json.dumps(row, ensure_ascii=False), flush=True)
-                if args.json:
-                    with args.json.open("a") as fh:
-                        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                       "by_kind": kinds(r.files), "dense_shards": is_dense}
 
 
 if __name__ == "__main__":
