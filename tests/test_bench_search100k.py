@@ -5,7 +5,15 @@ documents in memory."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_search import CORPUS, _built_site
 
 from generator.publish.search import INDEX_DIR, build_index
 from generator.tools import bench_search100k as b
@@ -60,3 +68,35 @@ def test_kinds_groups_a_pages_files() -> None:
              "searchindex/m/l3.js": 3, "searchindex/m/place-3.js": 14, "searchindex/m/n-speaker-1.js": 4}
     assert b.kinds(files) == {"d": [1, 7], "m/l": [1, 3], "m/lf": [1, 1], "m/n": [1, 4], "m/place": [1, 14],
                               "m/q": [2, 11], "meta.js": [1, 2], "page": [2, 70], "s": [2, 150], "t2s.js": [1, 18]}
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory) -> Path:
+    """test_search's fixture corpus built by the real generator."""
+    return _built_site(tmp_path_factory, "bench-search", CORPUS)
+
+
+def test_browser_rows_measure_dense_shards_in_chromium(search_site: Path, tmp_path: Path) -> None:
+    """The benchmark's browser pass on the fixture site, then its shards written dense (every
+    term in most documents): each page's files by kind add up to what it loaded, and the dense
+    pass loads the rewritten shards and shows the same results in the same order. In a process
+    of its own: bench.browser_search starts its own Playwright, which the session's browser
+    (conftest) would refuse."""
+    site = tmp_path / "site"
+    shutil.copytree(search_site, site)
+    code = ("import json, sys; from pathlib import Path; from generator.tools.bench_search100k import browser_rows; "
+            "print(json.dumps(list(browser_rows(Path(sys.argv[1]), 0, True, ['乡村振兴', '数字经济 发展'], 0))))")
+    proc = subprocess.run([sys.executable, "-c", code, str(site)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert len(rows) == 2 * 2 * 3  # (varints, dense) × (http, file) × (page alone, two queries)
+    for r in rows:
+        assert round(sum(b for _n, b in r["by_kind"].values()) / 1000) == r["kb"], r
+        assert r["same_results"], r
+    hits = {(r["via"], r["query"], r["dense_shards"]): r for r in rows}
+    for via in ("http", "file"):
+        plain, dense = hits[(via, "乡村振兴", False)], hits[(via, "乡村振兴", True)]
+        assert plain["results"] > 0 and plain["shown"] and dense["shown"] == plain["shown"]
+        assert dense["by_kind"]["s"] != plain["by_kind"]["s"]  # other bytes: the shards it loaded were rewritten
+    assert any('":"~' in f.read_text(encoding="utf-8") or '":"!' in f.read_text(encoding="utf-8")
+               for f in (site / INDEX_DIR / "s").glob("*.js"))  # in the dense forms (8 documents: not smaller)

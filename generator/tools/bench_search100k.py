@@ -410,24 +410,34 @@ def main(argv: list[str] | None = None) -> None:
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def browser_rows(site_dir: Path, n: int, dense: bool = False) -> Iterator[dict]:
+def browser_rows(site_dir: Path, n: int, dense: bool = False, queries: list[str] | None = None,
+                 min_chars: int | None = None) -> Iterator[dict]:
     """bench.browser_search of QUERIES on a site (`site`) as JSON rows; with `dense`, then
     the shards those queries loaded written dense (dense_shards) and the same queries
-    again, in the same run: rows with "dense_shards" false, then true."""
+    again, in the same run: rows with "dense_shards" false, then true. "load" is the
+    higher of the load averages before and after the pass. `queries`: QUERIES unless
+    given; `min_chars`: dense_shards' (the tests write a small index's terms dense)."""
     from generator.tools.bench import browser_search
 
-    runs = browser_search(site_dir, QUERIES, settled=True)
-    passes = [(False, runs)]
+    load = os.getloadavg()[0]
+    queries = QUERIES if queries is None else queries
+    runs = browser_search(site_dir, queries, settled=True)
+    passes = [(False, runs, max(load, os.getloadavg()[0]))]
     if dense:
-        dense_shards(site_dir, {f for rs in runs.values() for r in rs for f in r.files if f.startswith("searchindex/s/")})
-        passes.append((True, browser_search(site_dir, QUERIES, settled=True)))
-    for is_dense, runs in passes:
+        dense_shards(site_dir, {f for rs in runs.values() for r in rs for f in r.files if f.startswith("searchindex/s/")},
+                     min_chars)
+        load = os.getloadavg()[0]
+        passes.append((True, browser_search(site_dir, queries, settled=True), max(load, os.getloadavg()[0])))
+    shown = {(mode, r.query): r.shown for mode, rs in runs.items() for r in rs}  # as the index was written
+    for is_dense, runs, load in passes:
         for mode, rs in runs.items():
             for r in rs:
                 yield {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
                        "kb": round(r.bytes_loaded / 1000), "index_kb": round(r.index_bytes_loaded / 1000),
-                       "longest_ms": r.longest_block_ms, "results": r.results, "load": os.getloadavg()[0],
-                       "by_kind": kinds(r.files), "dense_shards": is_dense}
+                       "longest_ms": r.longest_block_ms, "results": r.results, "load": load,
+                       "by_kind": kinds(r.files), "dense_shards": is_dense, "shown": r.shown,
+                       # with dense shards: the same results in the same order as without
+                       "same_results": r.shown == shown[(mode, r.query)]}
 
 
 if __name__ == "__main__":
