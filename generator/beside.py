@@ -21,7 +21,9 @@ Memory decides too (`affordable`). The child shares the parent's pages only unti
 writes them, so in the worst case the pair holds twice what the parent holds when it
 forks. Issue 22's budget for a build is 4 GB at 100,000 documents, where the parent holds
 3.4 GB after the link stage: there the stages run one after another, as before. At
-10,000 it holds under 1 GB, and the pair stays far inside the budget.
+10,000 it holds under 1 GB, and the pair stays far inside the budget. Forking before link
+(`early_fits`) is decided by the previous build's peaks, or for a first build by a bound
+on what link will add.
 """
 
 from __future__ import annotations
@@ -78,20 +80,37 @@ def affordable(budget_mb: int | None = None) -> tuple[bool, int]:
 RECORD = "beside.pickle"  # in .cache/: what the previous build held, to decide a fork before link
 
 
-def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None) -> bool:
+# A first build has no record: what the link stage adds to the parent, bounded from above
+# by measured builds of this generator (10,000 documents: +427 MB over the documents
+# stage; 100,000: +2,222 MB, so about 227 MB plus 20 KB a document), doubled for margin.
+FIRST_LINK_MB = 512
+FIRST_LINK_KB_PER_DOC = 40
+
+
+def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None, held_mb: int | None = None) -> bool:
     """Whether to fork before the link stage, while the parent is still small: only when the
     previous build's two processes (or its one process, counted twice) held little enough
     that the same build, scaled to this build's number of documents, fits the budget. The
     link stage grows the parent after the fork (3.4 GB at 100,000 documents), so what the
-    parent holds now says nothing about the pair's peak; the last build does."""
+    parent holds now says nothing about the pair's peak; the last build does.
+
+    A first build (no record) forks early only when even twice a generous bound on the
+    parent after link (what it holds now, `held_mb`, plus FIRST_LINK_MB and
+    FIRST_LINK_KB_PER_DOC for each document) fits: about 30,000 documents in 4 GB. Larger
+    archives decide after link, by what the parent then holds."""
+    limit = budget() if budget_mb is None else budget_mb
     try:
         with (cache_dir / RECORD).open("rb") as fh:
             rec = pickle.load(fh)
         held = int(rec["parent_mb"]) + int(rec["side_mb"])
         before = max(1, int(rec["docs"]))
+    except FileNotFoundError:
+        now = resident_mb() if held_mb is None else held_mb
+        after_link = now + FIRST_LINK_MB + docs * FIRST_LINK_KB_PER_DOC / 1024
+        return 0 < now and 2 * after_link <= limit
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
-        return False  # no record (a first build): decided after link, by what the parent holds
-    return held * max(1.0, docs / before) <= (budget() if budget_mb is None else budget_mb)
+        return False  # an unreadable record: decided after link, by what the parent holds
+    return held * max(1.0, docs / before) <= limit
 
 
 def remember(cache_dir: Path, docs: int, parent_mb: int, side_mb: int) -> None:

@@ -15,6 +15,7 @@ import sys
 import time
 import traceback
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -149,8 +150,9 @@ def process_source(path: Path, corpus: Path, file_id: str, segment: bool) -> Sou
         if segment:
             for d in docs:
                 d.tokens = cut(d.search_text)
-                out.search_terms[d.id] = compact_terms(d)
-                out.link_prep[d.id] = prepare(d)
+                single = Counter(d.tokens)  # counted once for the search terms and link's
+                out.search_terms[d.id] = compact_terms(d, single)
+                out.link_prep[d.id] = prepare(d, single)
                 out.compare_terms[d.id] = top_terms(out.link_prep[d.id].counts)
                 out.trend_counts[d.id] = doc_counts(d, out.search_terms[d.id], d.tokens)
                 # everything later stages need of the tokens is now in search_terms and
@@ -495,14 +497,17 @@ class _LinkResults:
 
 
 def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None] | None = None,
-                       charts: bool = False) -> _SideStages:
+                       charts: bool = False, workers: int | None = None) -> _SideStages:
     """The search index and trends stages, in this process or in a forked one (beside.py);
     they only read the documents and the build's store, and write their own files.
     `link_done`: waits for the link stage's results (a child forked before link); the
     search index asks only before its last files (the repost groups), so in a rebuild
     its shards are patched while link runs; it leaves the index terms in place (no
     `consume`) for trends, which reads them after. `charts`: draw the charts' SVG files
-    here too (in the side process; the write stage then leaves them out)."""
+    here too (in the side process; the write stage then leaves them out). `workers`: the
+    trends counting's processes (beside the main process, one core fewer than the build's:
+    a pool of every core beside a busy main process slowed the main process's link and
+    write stages, which are the longer path)."""
     from generator.publish import charts as charts_mod
     from generator.publish.search import write_search_index
     from generator.publish.write import write_charts
@@ -522,7 +527,8 @@ def _trends_and_search(report: Report, root: Path, link_done: Callable[[], None]
         write_charts(charts_mod.all_charts(sorted(report.documents, key=lambda d: d.id)), root / "docs", done.out)
     # exact counts of the frequent terms for the trends page
     done.stats["trends"] = write_trends(report.documents, root / "docs", done.out, report.search_terms,
-                                        root / ".cache" / "trends", report.trend_counts, report.doc_keys)
+                                        root / ".cache" / "trends", report.trend_counts, report.doc_keys,
+                                        workers)
     done.seconds["trends"] = time.perf_counter() - t
     done.cpu["trends"] = cpu_seconds() - c
     done.peaks["trends"] = peak_mb()
@@ -540,7 +546,11 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
     # machine of two or more cores they run in a forked process beside link (when the
     # previous build shows the pair fits in memory) or beside reuse and write (beside.py)
     cache = root / ".cache"
-    may_fork = (workers if workers is not None else default_workers()) > 1 and beside.possible()
+    cores = workers if workers is not None else default_workers()
+    may_fork = cores > 1 and beside.possible()
+    # the side process counts the trends with the cores the main process leaves it (on a
+    # cluster, with the cluster's)
+    side_workers = None if cluster_address() is not None else cores - 1
     side: beside.Beside[_SideStages] | None = None
     mailbox: beside.Mailbox | None = None
     side_stages = partial(_trends_and_search, report, root)
@@ -549,8 +559,8 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         if may_fork and beside.early_fits(cache, len(report.documents)):
             store.flush()
             mailbox = beside.Mailbox(cache)
-            side = beside.Beside(partial(side_stages, link_done=_LinkResults(report.documents, mailbox), charts=True),
-                                 "trends and search index", mailbox)
+            side = beside.Beside(partial(side_stages, link_done=_LinkResults(report.documents, mailbox), charts=True,
+                                         workers=side_workers), "trends and search index", mailbox)
             when = "link, reuse and write"
         c = cpu_seconds()
         t = time.perf_counter()
@@ -571,7 +581,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
             fits, held = beside.affordable()
             if fits:
                 store.flush()
-                side = beside.Beside(partial(side_stages, charts=True), "trends and search index")
+                side = beside.Beside(partial(side_stages, charts=True, workers=side_workers), "trends and search index")
                 when = "reuse and write"
             else:
                 report.stats["stages_beside"] = (

@@ -109,12 +109,20 @@ def _written(summary: str) -> str:
 
 
 def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) -> None:
-    alone, both = copy_project(tmp_path / "alone"), copy_project(tmp_path / "beside")
+    alone, both, late = (copy_project(tmp_path / n) for n in ("alone", "beside", "after_link"))
     one, two = _generate(alone, 1), _generate(both, 2)
     assert _beside(one) == ""
-    assert _beside(two) == "search index, charts and trends ran in a second process beside reuse and write"
+    # a first build of a small archive: the bound on what link adds fits, so the child
+    # begins before link
+    assert _beside(two) == "search index, charts and trends ran in a second process beside link, reuse and write"
     assert _tree(alone) == _tree(both)
     assert _written(one) == _written(two)
+    # a budget too small for that bound (512 MB for link, twice) but not for the parent
+    # after link: the child begins after link
+    three = _generate(late, 2, GENERATOR_MEMORY_MB="1000")
+    assert _beside(three) == "search index, charts and trends ran in a second process beside reuse and write"
+    assert _tree(late) == _tree(alone)
+    assert _written(three) == _written(one)
     # the rebuild after a new document: the first build's record shows the pair fits, so
     # this time the child begins before link, and the site still agrees
     for root in (alone, both):
@@ -168,7 +176,10 @@ def test_mailbox_child_learns_when_the_parent_never_sends(tmp_path) -> None:
 
 
 def test_early_fork_follows_the_previous_builds_peaks_scaled_to_the_archive(tmp_path) -> None:
-    assert not early_fits(tmp_path, 100)  # no record: a first build decides after link
+    # no record: a first build forks early only if twice (now + 512 MB + 40 KB a document) fits
+    assert early_fits(tmp_path, 10_000, budget_mb=4096, held_mb=250)  # 2 × 1,153 MB
+    assert not early_fits(tmp_path, 40_000, budget_mb=4096, held_mb=500)  # 2 × 2,574 MB
+    assert not early_fits(tmp_path, 100, budget_mb=1000, held_mb=100)  # 2 × 616 MB
     remember(tmp_path, 1000, 600, 500)
     assert early_fits(tmp_path, 1000, budget_mb=4096)
     assert early_fits(tmp_path, 3000, budget_mb=4096)  # 1,100 MB × 3

@@ -223,3 +223,44 @@ def test_links_match_golden() -> None:
 
     golden = (ROOT / "tests" / "golden" / "links.json").read_text(encoding="utf-8")
     assert links_golden() == golden, "tags or links changed: run python tests/golden/regenerate.py to see the diff, --write if intended (reason in the commit message)"
+
+
+def _datasketch_signature(text: str):
+    """The signature as datasketch computes it when it hashes each 5-gram's UTF-8 itself."""
+    import zlib
+
+    from datasketch import MinHash
+
+    sh = link_mod.shingles(text)
+    if len(sh) < 20:
+        return None
+    m = MinHash(num_perm=link_mod.NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=link_mod.MINHASH_SCHEME)
+    m.update_batch([s.encode() for s in sh])
+    return m.hashvalues
+
+
+def test_signature_equals_datasketch_hashing_each_five_gram() -> None:
+    import random
+
+    rng = random.Random(7)
+    seeds = [d.search_text for d in collect_seeds().documents]
+    # extremes of the kept range, Latin and digits between Han, repeats, and lengths
+    # around the 20-distinct-5-gram limit
+    alphabet = "\u3400\u9fff\u4e00的经济发展abc 123，。\n" + "".join(chr(rng.randrange(0x3400, 0xA000)) for _ in range(60))
+    texts = seeds + ["", "经济" * 40, "一二三四五" * 10, "\u3400\u9fff" * 3]
+    for n in (22, 23, 24, 25, 30, 200, 3000):
+        texts += ["".join(rng.choice(alphabet) for _ in range(n)) for _ in range(20)]
+    texts += ["".join(rng.choice("甲乙丙") for _ in range(n)) for n in (30, 60, 400)]  # few distinct 5-grams
+    for text in texts:
+        want, got = _datasketch_signature(text), link_mod.signature(text)
+        assert (want is None) == (got is None), text[:40]
+        if want is not None:
+            assert got.dtype == want.dtype and got.tolist() == want.tolist(), text[:40]
+        crcs = link_mod.shingle_crcs(text)
+        assert sorted(set(crcs.tolist())) == sorted({zlib_crc(s) for s in link_mod.shingles(text)})
+
+
+def zlib_crc(s: str) -> int:
+    import zlib
+
+    return zlib.crc32(s.encode())

@@ -70,6 +70,24 @@ def test_character_terms_are_unigrams_and_bigrams_of_han_runs() -> None:
     assert "济，" not in terms
 
 
+def test_character_terms_equal_the_counts_of_each_runs_strings() -> None:
+    """char_terms counts code points as numbers; the result is the plain definition's:
+    every Han character, and every two adjacent characters of one run."""
+    import random
+    import re
+
+    rng = random.Random(3)
+    alphabet = ["县", "域", "经", "济", "\u3400", "\u9fff", "\uf900", "\ufaff", "G", "1", "，", "\n", " ", "𠀀"]
+    texts = ["", "，", "经", "经济", "经经经", "𠀀经济𠀀"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 60))) for _ in range(400)]
+    for text in texts:
+        want: Counter[str] = Counter()
+        for run in re.findall(r"[\u3400-\u9fff\uf900-\ufaff]+", text):
+            want.update(run)
+            want.update(run[i : i + 2] for i in range(len(run) - 1))
+        assert char_terms(text) == want, text
+
+
 def test_word_terms_add_long_words_and_latin_only() -> None:
     words = word_terms(["县域经济", "发展", "GDP", "的", "5G"])
     assert words == Counter({"县域经济": 1, "gdp": 1, "5g": 1})

@@ -47,12 +47,12 @@ PHRASE_MIN = 3  # times a two-word phrase must recur in one document
 PHRASE_BOND = 0.8  # share of its rarer word's occurrences the phrase must account for
 
 
-def phrases(tokens: list[str]) -> Counter[str]:
+def phrases(tokens: list[str], single: Counter[str] | None = None) -> Counter[str]:
     """Slogans the dictionary does not know ('同心克难', '重振柳州'): two adjacent
     content words that recur together in one document and seldom apart. Added beside
     their parts, so similarity still sees the words and the tag picks the stronger."""
     pairs: Counter[tuple[str, str]] = Counter(zip(tokens, tokens[1:], strict=False))
-    single = Counter(tokens)
+    single = Counter(tokens) if single is None else single
     frequent = {key for key, n in pairs.items() if n >= PHRASE_MIN}
     context: dict[tuple[str, str], set[tuple[str, str]]] = {}
     # each pair tokens[i], tokens[i + 1] for 1 <= i < len - 2, with the words around it
@@ -75,11 +75,13 @@ def phrases(tokens: list[str]) -> Counter[str]:
     return out
 
 
-def term_counts(tokens: list[str]) -> Counter[str]:
+def term_counts(tokens: list[str], single: Counter[str] | None = None) -> Counter[str]:
     """One document's candidate terms and phrases with their counts: the per-document
-    part of the TF-IDF, computed by the pipeline's workers (and cached)."""
+    part of the TF-IDF, computed by the pipeline's workers (and cached). `single`:
+    Counter(tokens), when the caller has it (the search terms count the same tokens)."""
+    single = Counter(tokens) if single is None else single
     # each distinct token checked once; the counts keep the order of first occurrence
-    return Counter({t: n for t, n in Counter(tokens).items() if is_candidate(t)}) + phrases(tokens)
+    return Counter({t: n for t, n in single.items() if is_candidate(t)}) + phrases(tokens, single)
 
 
 @dataclass
@@ -97,8 +99,8 @@ class LinkPrep:
         return dict(zip(keys, np.frombuffer(self.numbers, dtype=np.uint32).tolist(), strict=True))
 
 
-def prepare(doc: Document) -> LinkPrep:
-    c = term_counts(doc.tokens)
+def prepare(doc: Document, single: Counter[str] | None = None) -> LinkPrep:
+    c = term_counts(doc.tokens, single)
     return LinkPrep("\n".join(c), np.array(list(c.values()), dtype=np.uint32).tobytes(), signature(doc.search_text))
 
 
@@ -218,15 +220,59 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def signature(text: str, sh: set[str] | None = None) -> np.ndarray | None:
-    """MinHash of a text's character 5-grams (None for texts too short to compare)."""
-    sh = shingles(text) if sh is None else sh
-    if len(sh) < 20:
+_UTF8_WIDTH = 3  # bytes of every character _HAN_ONLY keeps (U+3400..U+9FFF) in UTF-8
+
+
+@functools.lru_cache(maxsize=1)
+def _crc_tables() -> tuple[int, np.ndarray]:
+    """CRC-32 of a zero 5-gram, and per byte position the change one byte value makes.
+
+    CRC-32 is linear over XOR for messages of one length: crc(x ^ y) = crc(x) ^ crc(y) ^
+    crc(0). Every 5-gram of Han characters is 15 bytes of UTF-8, so its CRC is the zero
+    message's CRC with fifteen table entries XORed in: numpy computes every 5-gram's CRC
+    of a document at once, the value zlib.crc32 gives its UTF-8 bytes."""
+    width = SHINGLE * _UTF8_WIDTH
+    zero = zlib.crc32(bytes(width))
+    table = np.zeros((width, 256), dtype=np.uint32)
+    for pos in range(width):
+        msg = bytearray(width)
+        for value in range(1, 256):
+            msg[pos] = value
+            table[pos, value] = zlib.crc32(msg) ^ zero
+    return zero, table
+
+
+def shingle_crcs(text: str) -> np.ndarray:
+    """zlib.crc32 of the UTF-8 of each character 5-gram of shingles(), in text order
+    (repeats included), as uint32."""
+    han = _HAN_ONLY.sub("", text)
+    n = len(han) - SHINGLE + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint32)
+    zero, table = _crc_tables()
+    raw = np.frombuffer(han.encode(), dtype=np.uint8)
+    out = np.full(n, zero, dtype=np.uint32)
+    for pos in range(SHINGLE * _UTF8_WIDTH):
+        out ^= table[pos][raw[pos : pos + _UTF8_WIDTH * n : _UTF8_WIDTH]]
+    return out
+
+
+def signature(text: str) -> np.ndarray | None:
+    """MinHash of a text's character 5-grams (None for texts too short to compare).
+
+    The hash of a 5-gram is zlib.crc32 of its UTF-8 (a deterministic C hash, several
+    times faster than the default sha1), computed for the whole text in one array pass
+    (shingle_crcs) instead of one Python call per 5-gram; the signature is the one
+    datasketch gives when it hashes the 5-grams itself (tests/test_link.py)."""
+    crcs = shingle_crcs(text)
+    if len(crcs) < 20:
         return None
-    # crc32 is a deterministic C hash, several times faster than the default sha1;
-    # order does not matter to a MinHash, so the shingles are not sorted
-    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32, scheme=MINHASH_SCHEME)
-    m.update_batch(list(map(str.encode, sh)))  # UTF-8
+    crcs = np.unique(crcs)
+    # distinct hashes are distinct 5-grams; only a text near the limit needs its strings
+    if len(crcs) < 20 and len(shingles(text)) < 20:
+        return None
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme=MINHASH_SCHEME)
+    m.update_batch(crcs.tolist())  # order does not matter to a MinHash
     return m.hashvalues
 
 

@@ -14,8 +14,8 @@ when its bytes change). Two facts make it safe to do less:
   what it lacks is a way to split pages between processes and to know when the theme,
   config, site URL or library versions changed, which invalidate every page.
 
-So each worker runs MkDocs' real build with a small plugin that leaves it the pages of its
-share (by a stable hash of the path), and worker 0 alone copies static files and writes
+So each worker runs MkDocs' real build with a small plugin that leaves it the pages and
+static files of its share (by a stable hash of the path), and worker 0 alone writes
 404.html and the sitemap. A stamp of everything that is not a page's own Markdown
 (mkdocs.yml, overrides/, SITE_URL, library and generator versions) decides between an
 incremental and a full render; a full render starts from an empty site/. Files in site/
@@ -31,6 +31,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import zlib
 from importlib import metadata
 from pathlib import Path
@@ -86,22 +87,27 @@ class _Share(BasePlugin):
         super().__init__()
         self.worker, self.workers, self.full, self.manifest = worker, workers, full, manifest
         self.files = None
+        self.templates: set[str] = set()
 
     def on_config(self, config):
+        # 404.html and sitemap.xml: worker 0's (another worker would write them from its
+        # share of the pages, or copy the theme's template files of those names raw)
+        self.templates = set(config.theme.static_templates)
         if self.worker != 0:
-            config.theme.static_templates = set()  # 404.html and sitemap.xml: worker 0's
+            config.theme.static_templates = set()
         return config
 
     def on_files(self, files, config):
+        # pages and static files alike are shared out: the search index and the downloads
+        # are thousands of files (270 MB at 10,000 speeches), and one worker copying them
+        # all kept the other waiting
         for f in files:
-            if f.is_documentation_page():
-                if share(f.src_uri, self.workers) != self.worker:
-                    f.is_modified = _no
-                elif self.full or SNIPPET in Path(f.abs_src_path).read_bytes():
+            if share(f.src_uri, self.workers) != self.worker or (self.worker and f.src_uri in self.templates):
+                f.is_modified = _no
+            elif f.is_documentation_page():
+                if self.full or SNIPPET in Path(f.abs_src_path).read_bytes():
                     f.is_modified = _yes
                 # else: MkDocs' own test, the HTML older than the Markdown
-            elif self.worker != 0:
-                f.is_modified = _no
             elif self.full:
                 f.is_modified = _yes
         self.files = files
@@ -230,13 +236,22 @@ def render(root: Path, site: Path, workers: int | None = None, full: bool = Fals
     manifest.unlink(missing_ok=True)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     mode = "full" if full else "changed"
+    took = ""
     if cluster_address() is not None:
         codes, workers = _render_on_cluster(root, site, mode, manifest)
     else:
+        start = time.perf_counter()
         procs = [subprocess.Popen([sys.executable, "-m", "generator.publish.render", str(root), str(site), str(k),
                                    str(workers), mode, str(manifest)], env=env, cwd=root)
                  for k in range(workers)]
-        codes = [p.wait() for p in procs]
+        ended: dict[int, float] = {}
+        while len(ended) < len(procs):  # when each worker ends: an uneven split shows here
+            for k, proc in enumerate(procs):
+                if k not in ended and proc.poll() is not None:
+                    ended[k] = time.perf_counter() - start
+            time.sleep(0.05)
+        codes = [p.returncode for p in procs]
+        took = ", ".join(f"{ended[k]:.1f}" for k in range(len(procs)))
     if any(codes):
         return next(c for c in codes if c)
     produced = set(json.loads(manifest.read_text(encoding="utf-8")))
@@ -245,7 +260,7 @@ def render(root: Path, site: Path, workers: int | None = None, full: bool = Fals
     stamp_path.parent.mkdir(parents=True, exist_ok=True)
     stamp_path.write_text(json.dumps({"stamp": stamp, "site": str(site.resolve())}), encoding="utf-8")
     print(f"render: {'full' if full else 'changed pages only'}, {workers} worker(s)"
-          + (" on the cluster" if cluster_address() else "")
+          + (" on the cluster" if cluster_address() else f" (ended after {took} s)")
           + (f", {removed} stale file(s) removed" if removed else ""))
     return 0
 

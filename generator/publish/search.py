@@ -41,13 +41,11 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +127,7 @@ def decode_varints(s: str) -> list[int]:
 
 
 _TF_TABLE = bytes(max(c for c, lo in enumerate(TF_CODES) if tf >= lo) for tf in range(1, 50))
+_TF_CODES_OF = np.frombuffer(_TF_TABLE, dtype=np.uint8)
 
 
 def tf_code(tf: int) -> int:
@@ -141,20 +140,31 @@ def char_terms(text: str) -> Counter[str]:
 
 
 def _char_terms(text: str) -> tuple[Counter[str], int]:
-    """char_terms and the number of Han characters (the sum of its single-character counts)."""
+    """char_terms and the number of Han characters (the sum of its single-character counts).
+
+    Counted as numbers: each character's code point, each pair's two code points in one
+    uint32 (_HAN_RUN is inside the Basic Multilingual Plane: 16 bits each), so only the
+    distinct terms become strings (a speech repeats most of its characters and pairs)."""
     runs = _HAN_RUN.findall(text)
     han = "".join(runs)
-    out: Counter[str] = Counter(han)
-    out.update(chain.from_iterable(map(operator.add, run, run[1:]) for run in runs))
+    if not han:
+        return Counter(), 0
+    cp = np.frombuffer(han.encode("utf-32-le"), dtype=np.uint32)
+    chars, n = np.unique(cp, return_counts=True)
+    out: Counter[str] = Counter(dict(zip(map(chr, chars.tolist()), n.tolist(), strict=True)))
+    pair = np.ones(len(cp) - 1, dtype=bool)  # a pair starts at every character but a run's last
+    pair[np.cumsum([len(r) for r in runs[:-1]], dtype=np.int64) - 1] = False
+    pairs, n = np.unique(((cp[:-1] << 16) | cp[1:])[pair], return_counts=True)
+    out.update(dict(zip([chr(k >> 16) + chr(k & 0xFFFF) for k in pairs.tolist()], n.tolist(), strict=True)))
     return out, len(han)
 
 
-def word_terms(tokens: list[str]) -> Counter[str]:
+def word_terms(tokens: list[str], single: Counter[str] | None = None) -> Counter[str]:
     """Words the character terms do not already cover: Han words of 3+ characters (a
     query for the whole word then outranks documents that only have its bigrams) and
     Latin or number words, lowercased."""
     out: Counter[str] = Counter()
-    for tok, n in Counter(tokens).items():  # each distinct token once
+    for tok, n in (Counter(tokens) if single is None else single).items():  # each distinct token once
         t = _word_term(tok)
         if t is not None:
             out[t] += n
@@ -168,12 +178,13 @@ def _word_term(tok: str) -> str | None:
     return t if (len(t) >= 3 and _HAN_RUN.fullmatch(t)) or _WORD.match(t) else None
 
 
-def doc_terms(doc: Document) -> tuple[Counter[str], int]:
+def doc_terms(doc: Document, single: Counter[str] | None = None) -> tuple[Counter[str], int]:
     """All index terms of one document with their frequencies, and its length in
-    characters (BM25's document length)."""
+    characters (BM25's document length). `single`: Counter(doc.tokens), when the caller
+    has it."""
     text = doc.search_text
     terms, length = _char_terms(text)  # length: the count of single characters
-    terms.update(word_terms(doc.tokens))
+    terms.update(word_terms(doc.tokens, single))
     for t in char_terms(doc.title):
         terms["#" + t] = 1
     return terms, length
@@ -192,11 +203,12 @@ class DocTerms:
     record: str = ""
 
 
-def compact_terms(doc: Document) -> DocTerms:
-    terms, length = doc_terms(doc)
+def compact_terms(doc: Document, single: Counter[str] | None = None) -> DocTerms:
+    terms, length = doc_terms(doc, single)
     keys = sorted(terms)
-    table = _TF_TABLE
-    return DocTerms("\n".join(keys), bytes([table[min(terms[k], 49) - 1] for k in keys]), length,
+    tf = np.fromiter(map(terms.__getitem__, keys), dtype=np.int64, count=len(keys))
+    codes = _TF_CODES_OF[np.minimum(tf, 49) - 1].tobytes()  # tf_code of each, in one pass
+    return DocTerms("\n".join(keys), codes, length,
                     snippet_store.body(doc_record(doc), script_body))
 
 

@@ -152,13 +152,14 @@ def trends_csv(docs: list[Document], terms_of: dict[str, DocTerms], keywords: li
 def write_trends(docs: list[Document], docs_dir: Path, out: Output,
                  terms_of: dict[str, DocTerms], cache_dir: Path | None = None,
                  counts: dict[str, DocCounts] | None = None,
-                 doc_keys: dict[str, str] | None = None) -> dict[str, float]:
+                 doc_keys: dict[str, str] | None = None, workers: int | None = None) -> dict[str, float]:
     """Choose the frequent terms, count them and the keywords, write tc/ and trends.csv.
     Returns sizes and seconds for the build summary and the benchmark. `counts`: each
     document's character and pair counts, made by the per-document workers
     (trends_counts.DocCounts); `cache_dir` keeps each document's word counts, so a rebuild
     counts only what changed, and the sums the terms are chosen by, which a rebuild that
-    only adds documents (`doc_keys`: each one's cached results' key) adds to (trends_memo.py)."""
+    only adds documents (`doc_keys`: each one's cached results' key) adds to (trends_memo.py).
+    `workers`: processes for the counting (count_table's default otherwise)."""
     t0 = time.perf_counter()
     docs = sorted(docs, key=lambda d: d.id)
     limit = budget()
@@ -168,7 +169,7 @@ def write_trends(docs: list[Document], docs_dir: Path, out: Output,
     keywords = keyword_terms(docs)
     t1 = time.perf_counter()
     stats: dict[str, int] = {}
-    table = count_table(docs, terms_of, vocabulary, keywords, cache_dir, stats, counts)
+    table = count_table(docs, terms_of, vocabulary, keywords, cache_dir, stats, counts, workers)
     t2 = time.perf_counter()
     files = bucket_files(table, limit)
     index_bytes = 0
