@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from searchlib import index_data
 from test_search import CORPUS, _built_site
 
-from generator.publish.search import INDEX_DIR, build_index
+from generator.publish.search import FORMAT, INDEX_DIR, build_index, script_file
 from generator.tools import bench_search100k as b
 
 
@@ -40,16 +41,19 @@ def test_densify_shard_writes_the_builds_dense_shards(tmp_path: Path) -> None:
     """--dense-shards measures dense postings on an index written without them: each shard
     re-encoded is byte for byte the shard the build writes with dense postings on."""
     docs = list(b.documents(60))
-    varints = build_index(docs)
+    varints = build_index(docs, dense_min=None)
     dense = build_index(docs, dense_min=0)
     shards = [rel for rel in varints if rel.startswith("s/")]
     assert shards and any("~" in dense[rel] or '":"!' in dense[rel] for rel in shards)  # some term is dense
     for rel in shards:
-        assert b.densify_shard(varints[rel], 60, 0) == dense[rel], rel
-        assert b.densify_shard(dense[rel], 60, 0) == dense[rel], rel  # dense already: unchanged
+        assert b.densify_shard(varints[rel], 0) == dense[rel], rel
+        assert b.densify_shard(dense[rel], 0) == dense[rel], rel  # dense already: unchanged
     # in a site whose index is hard links to the large index, only the site's copy changes
     big = tmp_path / "big" / INDEX_DIR
     site = tmp_path / "site"
+    meta = index_data(varints, "meta.js")
+    assert meta["format"] == FORMAT
+    varints = {**varints, "meta.js": script_file("meta", 0, {**meta, "format": 6})}  # made before format 7
     for rel, text in varints.items():
         (big / rel).parent.mkdir(parents=True, exist_ok=True)
         (big / rel).write_text(text, encoding="utf-8")
@@ -59,6 +63,9 @@ def test_densify_shard_writes_the_builds_dense_shards(tmp_path: Path) -> None:
     for rel in shards:
         assert (big / rel).read_text(encoding="utf-8") == varints[rel]
         assert (site / INDEX_DIR / rel).read_text(encoding="utf-8") == dense[rel]
+    # format 6 had no dense postings: the site's copy says 7, so the page reads the "~" forms as written
+    assert (site / INDEX_DIR / "meta.js").read_text(encoding="utf-8") == dense["meta.js"]
+    assert (big / "meta.js").read_text(encoding="utf-8") == varints["meta.js"]
 
 
 def test_kinds_groups_a_pages_files() -> None:

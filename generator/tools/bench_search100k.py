@@ -18,10 +18,11 @@ in Chromium, without running the whole generator on 100,000 sources (hours here)
    file:// for the QUERIES below (first results, every byte the page loaded, and those
    bytes by kind of file: `by_kind`, see `kinds`).
    With --dense-shards, the s/ files the queries load are first written again with dense
-   postings (search_dense, the rule of dense_min=DENSE_MIN_CHARS) in the site's copy of the
-   index and the queries measured again in the same run: what the build's dense postings
-   would load, measured without making the index again (an hour at 100,000 documents);
-   the postings themselves are the same.
+   postings (search_dense, the build's rule, dense_min=DENSE_MIN_CHARS) in the site's copy
+   of the index and the queries measured again in the same run: what the build's dense
+   postings load, measured on an index made without them (--dense-min -1, or an index of
+   format 6) without making it again (an hour at 100,000 documents); the postings
+   themselves are the same.
 
 Everything is deterministic (seeded); nothing of the development corpus is copied.
 """
@@ -42,6 +43,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.model import Document, Duplicate, Field
+from generator.publish.search_dense import DENSE_MIN_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BATCH = 1000  # documents per stored batch of index parts
@@ -228,8 +230,9 @@ def stored_docs(store: Path, n: int) -> list[Document]:
     return docs
 
 
-def index(store: Path, dest: Path, n: int, dense_min: int | None = None) -> dict[str, float]:
-    """The real index stage over the stored parts; its peak RSS and CPU seconds."""
+def index(store: Path, dest: Path, n: int, dense_min: int | None = DENSE_MIN_CHARS) -> dict[str, float]:
+    """The real index stage over the stored parts; its peak RSS and CPU seconds.
+    `dense_min`: write_search_index's (None: no dense postings)."""
     from generator.publish.output import Output
     from generator.publish.search import write_search_index
 
@@ -294,14 +297,14 @@ def kinds(files: dict[str, int]) -> dict[str, list[int]]:
     return dict(sorted(out.items()))
 
 
-def densify_shard(text: str, n_docs: int, min_chars: int | None = None) -> str:
+def densify_shard(text: str, min_chars: int | None = None) -> str:
     """An s/<k>.js file written with varint postings → the same file with the dense form
-    (search_dense) of each term the build would write dense with dense_min = min_chars
+    (search_dense) of each term the build writes dense with dense_min = min_chars
     (default DENSE_MIN_CHARS): the postings decoded and encoded again, nothing else changed."""
     import numpy as np
 
     from generator.publish.search import CALLBACK, decode_varints, script_file
-    from generator.publish.search_dense import DENSE_MIN_CHARS, dense_form, is_dense
+    from generator.publish.search_dense import dense_form, is_dense
 
     head, _, rest = text.partition(",")
     key, _, body = rest.partition(",")
@@ -312,8 +315,10 @@ def densify_shard(text: str, n_docs: int, min_chars: int | None = None) -> str:
     for term, enc in data.items():
         if enc[:1] not in ("!", "~"):
             vals = np.array(decode_varints(enc), dtype=np.int64)
-            if is_dense(len(vals), n_docs, len(enc), DENSE_MIN_CHARS if min_chars is None else min_chars):
-                enc = dense_form(np.cumsum(vals // 8 + 1) - 1, n_docs, vals % 8)
+            docs = np.cumsum(vals // 8 + 1) - 1
+            if len(docs) and is_dense(len(docs), int(docs[-1]) + 1, len(enc),
+                                      DENSE_MIN_CHARS if min_chars is None else min_chars):
+                enc = dense_form(docs, vals % 8)
         out[term] = enc
     return script_file("s", json.loads(key), out)
 
@@ -321,14 +326,24 @@ def densify_shard(text: str, n_docs: int, min_chars: int | None = None) -> str:
 def dense_shards(site_dir: Path, rels: set[str], min_chars: int | None = None) -> None:
     """Write these s/ files of a site's index (paths under the site) again with dense
     postings (densify_shard). The site's index is hard links to the large index (`site`):
-    each file is unlinked before it is written, so the large index is never changed."""
-    idx = site_dir / "searchindex"
-    n_docs = json.loads((idx / "meta.js").read_text(encoding="utf-8").split(",", 2)[2].rsplit(")", 1)[0])["docs"]
+    each file is unlinked before it is written, so the large index is never changed. An
+    index of an earlier format (6: written before the build wrote dense postings, none in
+    it) gets this format's number in its meta.js, so the page reads the "~" forms written."""
+    from generator.publish.search import FORMAT, script_file
+
+    meta_path = site_dir / "searchindex" / "meta.js"
+    meta = json.loads(meta_path.read_text(encoding="utf-8").split(",", 2)[2].rsplit(")", 1)[0])
+    if meta["format"] < FORMAT:
+        if meta["format"] < 6:
+            raise ValueError(f"an index of format {meta['format']}: make it again")
+        meta["format"] = FORMAT
+        meta_path.unlink()
+        meta_path.write_text(script_file("meta", 0, meta), encoding="utf-8")
     for rel in sorted(rels):
         path = site_dir / rel
         if not rel.startswith("searchindex/s/") or not path.is_file():
             raise ValueError(f"{rel}: not a shard of the site's index")
-        text = densify_shard(path.read_text(encoding="utf-8"), n_docs, min_chars)
+        text = densify_shard(path.read_text(encoding="utf-8"), min_chars)
         path.unlink()
         path.write_text(text, encoding="utf-8")
 
@@ -364,8 +379,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--table", type=Path, help="print the tables of a --json file and stop")
     ap.add_argument("--dense-shards", action="store_true",
                     help="measure the browser with the queries' shards written dense (see the module docstring)")
-    ap.add_argument("--dense-min", type=int, default=None,
-                    help="write dense postings longer than this (search_dense; the build's default: none)")
+    ap.add_argument("--dense-min", type=int, default=DENSE_MIN_CHARS,
+                    help="write dense postings longer than this (search_dense; default: the build's; -1: none)")
     args = ap.parse_args(argv)
     if args.table:
         print(table([json.loads(line) for line in args.table.read_text().splitlines() if line.strip()]))
@@ -375,7 +390,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.stage == "make":
             make(args.work / f"store-{n}", n, args.share, os.cpu_count() or 1)
         else:
-            print(json.dumps(index(args.store, args.work / f"index-{n}", n, args.dense_min)))
+            print(json.dumps(index(args.store, args.work / f"index-{n}", n,
+                                   None if args.dense_min < 0 else args.dense_min)))
         return
     biggest = args.store or args.work / f"store-{max(args.docs)}"
     for n in sorted(args.docs, reverse=True):
@@ -392,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
                         "from generator.tools.bench_search100k import split_docs; split_docs(Path(sys.argv[1]))",
                         str(store)], check=True)  # in a process of its own: it reads every document
         shutil.rmtree(args.work / f"index-{n}", ignore_errors=True)
-        dense = [] if args.dense_min is None else ["--dense-min", str(args.dense_min)]
+        dense = ["--dense-min", str(args.dense_min)]
         out = subprocess.run([sys.executable, "-m", "generator.tools.bench_search100k", "--stage", "index",
                               "--docs", str(n), "--work", str(args.work), "--store", str(store), *dense],
                              check=True, capture_output=True, text=True)
