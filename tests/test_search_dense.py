@@ -130,3 +130,51 @@ def test_trends_page_reads_dense_postings(sites, page) -> None:
                                "document.querySelector('.sa-status').getAttribute('data-state')")
         rows.append(page.eval_on_selector_all("table.sa-trends-table tbody tr", "rs => rs.map(r => r.innerText)"))
     assert rows[0] == rows[1] and rows[0]
+
+
+@pytest.fixture(scope="module")
+def note_sites(tmp_path_factory) -> tuple[Path, Path, list[str]]:
+    """The semantics corpus and a later note without its common terms, built by the
+    generator; in one copy the index of a rebuild with dense postings (every term in most
+    documents up to its last) after the note was added, so shards of "~" forms written for
+    the seven documents before it are kept; in the other a cold build's without dense
+    postings. And the terms of those kept "~" forms."""
+    import shutil
+
+    from test_search_reuse import kept_complements, note_archive
+
+    tmp = tmp_path_factory.mktemp("note")
+    archive = note_archive(tmp)
+    root = copy_project(tmp / "project", corpus=tmp / "corpus")
+    proc = run_generator(root, "build")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    docs = sorted(archive.documents, key=lambda d: d.id)
+    files, kept = kept_complements(tmp / "live", docs, archive.search_terms, dense_min=0)
+    sparse = build_index(docs, archive.search_terms, dense_min=None)
+    dense_site, sparse_site = root / "site", tmp / "sparse-site"
+    shutil.copytree(dense_site, sparse_site)
+    replace_index(dense_site, {rel: b.decode("utf-8") for rel, b in files.items()})
+    replace_index(sparse_site, sparse)
+    return dense_site, sparse_site, [t for _s, t, _n in kept if not t.startswith("#")]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("via", ["http", "file"])
+def test_a_complement_written_before_a_document_was_added_leaves_it_out(note_sites, page, via) -> None:
+    """A "~" form lists the documents without the term up to the span it was written for;
+    the note, numbered after it, is not counted as holding the term: the page shows what
+    the same archive's index without dense postings shows."""
+    from test_search import _q
+
+    dense_site, sparse_site, terms = note_sites
+    assert {"坚持", "人民", "审议"} <= set(terms), terms
+    traffic = Traffic().attach(page)
+    for term in ("坚持", "人民", "审议"):
+        got = []
+        for site in (dense_site, sparse_site):
+            with serve(site) as base:
+                status, results = _visit(page, site, base if via == "http" else None, _q(q=term))
+            got.append((status, _ids(results)))
+        assert got[0] == got[1] and got[0][1], (term, got)
+        assert "2027-spring-tree-planting" not in got[0][1], (term, got)
+    assert not traffic.page_errors and not traffic.failures, (traffic.page_errors, traffic.failures)
