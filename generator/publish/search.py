@@ -33,8 +33,10 @@ docs/searchindex/ holds
             traditional documents are found by simplified queries).
 
 Postings are `doc delta × 8 + tf code` written as variable-length base-32 numbers whose
-last digit comes from a second alphabet, so no separators are needed. The client,
-docs/assets/search.js, documents the same format.
+last digit comes from a second alphabet, so no separators are needed; a term in most
+documents up to its last whose postings exceed DENSE_MIN_CHARS as a bitmap or the documents
+without it, then its tf codes (search_dense; a form depends only on the term's postings,
+not on the archive's size). The client, docs/assets/search.js, documents the same format.
 """
 
 from __future__ import annotations
