@@ -33,7 +33,8 @@
  *             value indexes: only SearchArchive.meta() (the trends page) loads them.
  *   s/<k>.js  {term: postings}; the shard of a term is fnv1a(shardKey(term)) & (shards − 1).
  *             A term in most documents (format 6): "!" bitmap or "~" documents without it
- *             (decodePostings).
+ *             (decodePostings); format 7: "~" + the span it was written for (documents
+ *             at or beyond it do not hold the term) + the documents without it.
  *             postings: varints of (doc − previous doc − 1) × 8 + tf code.
  *   d/<n>.js  {id, title, date, place, speakers, packed} of document n; packed is its text
  *             packed with the table of dt.js (see unpack below). A document published in
@@ -468,7 +469,9 @@
 
   /** A term's postings string → [[doc, tf], ...]. Format 6 writes a term in most documents
    * (generator/publish/search_dense.py) as "!" + a bitmap or "~" + the gaps of the documents
-   * without it, then "!" + their tf codes, two a character (8 × first + second). */
+   * without it, then "!" + their tf codes, two a character (8 × first + second). Format 7's
+   * "~" begins with the span it was written for: documents added later, at or beyond it,
+   * do not hold the term (a rebuild keeps a shard whose terms did not change). */
   function decodePostings(enc, m) {
     var list = [], tf = m.raw.tf, doc, i, nums;
     var kind = enc.charAt(0), cut = enc.indexOf("!", 1);
@@ -484,9 +487,10 @@
       }
     } else if (kind === "~") {
       nums = decode(docsPart);
-      var j = 0, skip = nums.length ? nums[0] : m.raw.docs;
-      for (doc = 0; doc < m.raw.docs; doc++) {
-        if (doc === skip) { j++; skip = j < nums.length ? skip + nums[j] + 1 : m.raw.docs; continue; }
+      var span = m.raw.format >= 7 ? nums.shift() : m.raw.docs;
+      var j = 0, skip = nums.length ? nums[0] : span;
+      for (doc = 0; doc < span; doc++) {
+        if (doc === skip) { j++; skip = j < nums.length ? skip + nums[j] + 1 : span; continue; }
         list.push([doc, tf[code(list.length)]]);
       }
     } else {

@@ -33,8 +33,10 @@ docs/searchindex/ holds
             traditional documents are found by simplified queries).
 
 Postings are `doc delta × 8 + tf code` written as variable-length base-32 numbers whose
-last digit comes from a second alphabet, so no separators are needed. The client,
-docs/assets/search.js, documents the same format.
+last digit comes from a second alphabet, so no separators are needed; a term in most
+documents up to its last whose postings exceed DENSE_MIN_CHARS as a bitmap or the documents
+without it, then its tf codes (search_dense; a form depends only on the term's postings,
+not on the archive's size). The client, docs/assets/search.js, documents the same format.
 """
 
 from __future__ import annotations
@@ -64,9 +66,10 @@ from generator.publish.search_names import INLINE_NAMES, name_files
 from generator.publish.search_shards import PostingSpill, group_count, shard_postings
 
 INDEX_DIR = "searchindex"
-FORMAT = 6  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
+FORMAT = 7  # 4: meta.js split into m/ (meta_files); 5: a term's shard chosen by its shard_key,
 # fine chunks, and repost groups in the dates' chunks too; 6: a large facet's names out of
-# meta.js (search_names), and length classes (m/q<k>.js, search_lengths)
+# meta.js (search_names), and length classes (m/q<k>.js, search_lengths); 7: dense postings
+# written by the build, a "~" complement with its own span (search_dense)
 # digits of a number except the last (CONT) and its last digit (FINAL); both 32 characters
 # that need no escaping in a JSON string
 FINAL = "0123456789abcdefghijklmnopqrstuv"
@@ -334,12 +337,12 @@ def script_file(kind: str, key: int | str, data: Any, body: str | None = None) -
     return f'{CALLBACK}("{kind}",{json.dumps(key)},{script_body(data) if body is None else body});\n'
 
 
-def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray, n_docs: int = 0,
-                    dense_min: int = DENSE_MIN_CHARS) -> tuple[str, np.ndarray, np.ndarray, dict[int, str]]:
+def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray,
+                    dense_min: int | None = DENSE_MIN_CHARS) -> tuple[str, np.ndarray, np.ndarray, dict[int, str]]:
     """Postings (term id, doc, tf code), in doc order, → one string of varints grouped
-    by term, the term ids in that order, each term's start offset in the string, and (with
-    n_docs, the archive's size) the dense form of the terms in most documents by their
-    position in that order (search_dense).
+    by term, the term ids in that order, each term's start offset in the string, and the
+    dense form of the terms search_dense.is_dense takes (postings longer than dense_min;
+    None: none) by their position in that order (search_dense).
     Vectorized: at 10,000 documents there are tens of millions of postings."""
     order = np.argsort(tids, kind="stable")  # stable: docs stay ascending within a term
     tids, docs, codes = tids[order], docs[order], codes[order]
@@ -367,11 +370,12 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray, n_doc
     char_starts = np.concatenate([[0], ends])[starts]
     offsets = np.append(char_starts, len(out))
     dense: dict[int, str] = {}
-    if n_docs:
+    if dense_min is not None and len(docs):
         bounds = np.append(starts, len(docs))
-        for i in np.flatnonzero(2 * np.diff(bounds) > n_docs).tolist():
-            if is_dense(int(bounds[i + 1] - bounds[i]), n_docs, int(offsets[i + 1] - offsets[i]), dense_min):
-                dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], n_docs, codes[bounds[i]: bounds[i + 1]])
+        df, span = np.diff(bounds), docs[bounds[1:] - 1].astype(np.int64) + 1
+        for i in np.flatnonzero((2 * df > span) & (np.diff(offsets) > dense_min)).tolist():
+            if is_dense(int(df[i]), int(span[i]), int(offsets[i + 1] - offsets[i]), dense_min):
+                dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], codes[bounds[i]: bounds[i + 1]])
     return out.tobytes().decode("ascii"), tids[starts], offsets, dense
 
 
@@ -507,7 +511,7 @@ def meta_files(docs: list[Document], lengths: list[int], group: dict[str, str], 
 def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = None,
                 consume: bool = False, *, chunk: int = META_CHUNK,
                 cache_dir: Path | None = None, groups: int | None = None,
-                inline_names: int = INLINE_NAMES, dense_min: int | None = None,
+                inline_names: int = INLINE_NAMES, dense_min: int | None = DENSE_MIN_CHARS,
                 min_shards: int = MIN_SHARDS) -> dict[str, str]:
     """Every file of the search index: relative path under docs/searchindex/ → content
     (iter_index's files, for the tests; the build writes them as they come)."""
@@ -519,7 +523,7 @@ def build_index(docs: list[Document], terms_of: dict[str, DocTerms] | None = Non
 def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = None,
                consume: bool = False, *, chunk: int = META_CHUNK,
                cache_dir: Path | None = None, groups: int | None = None,
-               inline_names: int = INLINE_NAMES, dense_min: int | None = None,
+               inline_names: int = INLINE_NAMES, dense_min: int | None = DENSE_MIN_CHARS,
                min_shards: int = MIN_SHARDS, reuse: Path | None = None,
                state_out: list[search_reuse.ShardState] | None = None,
                ready: Callable[[], None] | None = None) -> Iterator[tuple[str, str | None]]:
@@ -537,8 +541,8 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
     are the same either way. `groups`: spill groups (search_shards.group_count by default;
     any power of two gives the same files). `inline_names`: see meta_files (smaller in the
     tests, to see a large facet's names sharded); `dense_min`: postings longer than this, of a
-    term in most documents, are written dense (search_dense); None (the build's default):
-    never (see search_dense's docstring for why it is still off).
+    term in most documents up to its last, are written dense (search_dense; smaller in the
+    tests, to see dense forms in a small index); None: never.
     `min_shards`: the fewest shards (more in the tests, to see shards kept by a rebuild).
     `reuse` (with `cache_dir`): the folder holding the previous build's index; shards
     whose postings cannot have changed since (search_reuse) are not encoded but given as
@@ -553,9 +557,7 @@ def iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms] | None = N
                           "state_out": state_out, "ready": ready}
     if reuse is not None and cache_dir is not None:
         state, why = search_reuse.load(cache_dir)
-        if state is not None and dense_min is not None:
-            why = "dense postings are on (search_dense), which a rebuild does not decode"
-        elif state is not None:
+        if state is not None:
             cache = PostingsCache(cache_dir)
             digests, fresh = _digests(docs, terms_of, state)
             patch, why = search_reuse.plan(state, [d.id for d in docs], digests, fresh, cache, reuse)
@@ -637,9 +639,7 @@ def _iter_index(docs: list[Document], terms_of: Mapping[str, DocTerms], consume:
         k = shard_count(term_bytes + int(spill.total * 1.6), min_shards)
         if patch is not None and k != patch.shards:
             raise _ShardCountChanged
-        # dense postings are off unless asked for (see search_dense's docstring)
-        encode = partial(encode_postings, n_docs=len(docs) if dense_min is not None else 0,
-                         dense_min=dense_min if dense_min is not None else DENSE_MIN_CHARS)
+        encode = partial(encode_postings, dense_min=dense_min)
         if patch is None:
             for i, shard in shard_postings(spill, terms, new_id, k, encode):
                 yield f"s/{i}.js", script_file("s", i, shard)
@@ -707,7 +707,7 @@ def t2s_table() -> str:
 def write_search_index(docs: list[Document], docs_dir: Path, out: Output,
                        terms_of: dict[str, DocTerms] | None = None, consume: bool = False,
                        cache_dir: Path | None = None, min_shards: int = MIN_SHARDS,
-                       dense_min: int | None = None, ready: Callable[[], None] | None = None) -> dict[str, int]:
+                       dense_min: int | None = DENSE_MIN_CHARS, ready: Callable[[], None] | None = None) -> dict[str, int]:
     """Write docs/searchindex/ through `out` (only changed files); return sizes for the
     build summary and the benchmark. `consume`, `cache_dir`, `min_shards`, `dense_min`, `ready`: see iter_index.
     With `cache_dir`, a rebuild encodes only the shards that change (search_reuse)."""

@@ -3,13 +3,16 @@
 A term in most of the archive's documents (a bigram like 发展 or 经济 in a corpus of work
 reports) costs about a character per document in varint postings: 100 KB at 100,000
 documents, and a query of a few common bigrams loaded several of them (a query may load
-1 MB in all). So a term in more than half of the documents whose postings are longer than
-DENSE_MIN_CHARS is written as its documents, whichever is shorter of
+1 MB in all). So a term whose postings are longer than DENSE_MIN_CHARS and that is in more
+than half of the documents up to its last one (its span: last document + 1) is written as
+its documents, whichever is shorter of
 
 - "!" + a bitmap, six documents a character (the characters of the index's varints, bit i
-  of character j = document 6j + i), trailing empty characters left out: N/6 characters;
-- "~" + the documents that do not hold it, as varints of the gaps (document − previous − 1):
-  a few characters for a term in nearly every document;
+  of character j = document 6j + i), up to the character of its last document;
+- "~" + varint(span) + the documents below the span that do not hold it, as varints of the
+  gaps (document − previous − 1): a few characters for a term in nearly every document;
+  documents at or beyond the span do not hold it (format 7; format 6 listed them up to the
+  archive's size, meta.docs);
 
 then "!" and the tf codes of its documents in order, two a character (8 × first + second):
 half a character a document where the varints took one. Nothing is lost: the documents
@@ -17,18 +20,20 @@ and tf codes are those of the varints, so ranking is the same. (Dropping the tf 
 would have saved half again, but the phrase check takes documents in the order ranked, and
 without tf a phrase's holders no longer come first: a quoted phrase then checked
 thousands of documents, 70 MB, at 100,000 synthetic documents.)
-Small archives never use it (their postings are shorter than DENSE_MIN_CHARS).
 
-NOT USED BY THE BUILD (search.iter_index dense_min=None). With this form, at 100,000
-synthetic documents (bench_search100k), the quoted phrase `“坚持稳中求进”` loaded 34–37 MB, where
-the same index without dense forms loaded 921 KB. The cause was not in these postings (the
-client decodes every dense term of a 3,000-document index to exactly its varints' documents
-and tf codes) but in the client's budget: a deflated d/ record reached search.js as a
-promise (inflate.js), which its sizeOf counted as nothing, so a quoted phrase's check of
-its candidates' texts never used up its budget once the postings themselves left room in
-it; the varints' larger postings had filled the budget alone. Fixed there (the promise now
-carries its size). Still off: turning it on wants the 100,000-document measurement again,
-and a rebuild's shard patching (search_reuse) does not decode dense forms.
+Whether a term is dense, and its form, depend only on its own postings (documents and tf
+codes), never on the archive's size: a rebuild after adding a document keeps the shards of
+the terms it does not hold as they are (search_reuse), and those are the bytes a cold build
+of the larger archive writes (tests/test_search_reuse.py). A form written for a smaller
+archive stays right when documents are added after it: they lie beyond its span.
+search_reuse.decode reads these forms back (decode_dense) to patch a shard.
+
+The build writes them for postings longer than DENSE_MIN_CHARS (search.iter_index
+dense_min); small archives never have such postings. At 100,000 synthetic documents
+(bench_search100k, BENCHMARKS.md) they bring the two queries over 1 MB, 高质量发展 and
+营商环境 改革, under it, with the same results in the same order. (An earlier try loaded
+34–37 MB for a quoted phrase: the client's budget counted a deflated d/ record, a promise,
+as nothing; fixed in search.js, the promise now carries its size.)
 """
 
 from __future__ import annotations
@@ -37,26 +42,30 @@ import numpy as np
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"  # search.FINAL + CONT
 DENSE_MIN_CHARS = 4_000  # postings shorter than this stay varints (a dense form saves little there)
+_VALUE = np.full(256, -1, np.int64)
+_VALUE[np.frombuffer(DIGITS.encode(), np.uint8)] = np.arange(64)
 
 
-def is_dense(df: int, n_docs: int, chars: int, min_chars: int = DENSE_MIN_CHARS) -> bool:
-    return n_docs > 0 and 2 * df > n_docs and chars > min_chars
+def is_dense(df: int, span: int, chars: int, min_chars: int = DENSE_MIN_CHARS) -> bool:
+    """Whether postings of `df` documents, the last of them span − 1, written in `chars`
+    varint characters, are written dense."""
+    return span > 0 and 2 * df > span and chars > min_chars
 
 
-def dense_form(docs: np.ndarray, n_docs: int, codes: np.ndarray | None = None) -> str:
-    """The shorter of the bitmap and the complement list of these (ascending, distinct)
-    documents, then "!" and their tf codes two a character (none when codes is None)."""
+def dense_form(docs: np.ndarray, codes: np.ndarray | None = None) -> str:
+    """The shorter of the bitmap and the complement list of these (ascending, distinct, at
+    least one) documents, then "!" and their tf codes two a character (none when codes is None)."""
     from generator.publish.search import varint
 
-    have = np.zeros(-(-n_docs // 6) * 6, dtype=np.uint8)
+    docs = np.asarray(docs, dtype=np.int64)
+    span = int(docs[-1]) + 1
+    have = np.zeros(-(-span // 6) * 6, dtype=np.uint8)
     have[docs] = 1
     values = (have.reshape(-1, 6) << np.arange(6, dtype=np.uint8)).sum(axis=1)
-    nz = np.flatnonzero(values)
-    values = values[: nz[-1] + 1] if len(nz) else values[:0]
     bitmap = "!" + "".join(DIGITS[v] for v in values.tolist())
-    missing = np.flatnonzero(have[:n_docs] == 0)
+    missing = np.flatnonzero(have[:span] == 0)
     gaps = np.diff(missing, prepend=-1) - 1
-    complement = "~" + "".join(varint(int(g)) for g in gaps.tolist())
+    complement = "~" + varint(span) + "".join(varint(int(g)) for g in gaps.tolist())
     form = complement if len(complement) < len(bitmap) else bitmap
     if codes is None:
         return form
@@ -65,3 +74,29 @@ def dense_form(docs: np.ndarray, n_docs: int, codes: np.ndarray | None = None) -
         c = np.append(c, 0)
     pairs = c[0::2] * 8 + c[1::2]
     return form + "!" + "".join(DIGITS[v] for v in pairs.tolist())
+
+
+def decode_dense(form: str) -> tuple[np.ndarray, np.ndarray]:
+    """A dense form's (documents, tf codes), as search.js decodePostings reads it."""
+    from generator.publish.search import decode_varints
+
+    head, _, tail = form[1:].partition("!")
+    if form[:1] == "!":
+        bits = _VALUE[np.frombuffer(head.encode("ascii"), np.uint8)]
+        if (bits < 0).any():
+            raise ValueError("not a dense bitmap")
+        docs = np.flatnonzero(((bits[:, None] >> np.arange(6)) & 1).reshape(-1))
+    elif form[:1] == "~":
+        nums = decode_varints(head)
+        if not nums:
+            raise ValueError("a complement without its span")
+        have = np.ones(nums[0], bool)
+        have[np.cumsum(np.array(nums[1:], np.int64) + 1) - 1] = False
+        docs = np.flatnonzero(have)
+    else:
+        raise ValueError("not a dense form")
+    pairs = _VALUE[np.frombuffer(tail.encode("ascii"), np.uint8)]
+    if (pairs < 0).any() or len(pairs) != -(-len(docs) // 2):
+        raise ValueError("a dense form's tf codes do not match its documents")
+    codes = np.stack([pairs >> 3, pairs & 7], axis=1).reshape(-1)[: len(docs)]
+    return docs.astype(np.int64), codes.astype(np.int64)

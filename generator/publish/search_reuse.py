@@ -20,8 +20,10 @@ digests refer to (a removed or changed document's old terms are read there), and
 shard file's size and mtime as written. Every shard is encoded from scratch, as in a
 cold build, when that state is missing, unreadable or of another build, when a shard
 file is not as the previous build left it (edited, deleted), when the shard count
-changes (the index crossed a power of two), or when dense postings are on (search_dense,
-not decoded here); the reason is printed when there was a state to use. The files are
+changes (the index crossed a power of two); the reason is printed when there was a state
+to use. Dense postings (search_dense) are decoded like varints (decode_dense) and written
+again by the same rule; a term's form depends only on its postings, so a kept shard is
+what a cold build would write too. The files are
 the same bytes either way (tests/test_search_reuse.py compares rebuilds after adding,
 removing and changing documents with cold builds).
 """
@@ -37,11 +39,13 @@ from pathlib import Path
 
 import numpy as np
 
+from generator.publish.search_dense import decode_dense
 from generator.publish.search_merge import PostingsCache, fnv1a_many, terms_digest
 from generator.runtime import dump_pickle
 
 STATE = "shards.pickle"
-FORMAT = 1
+FORMAT = 2  # 2: shards may hold dense postings (search.FORMAT 7); a format-1 state's shards
+# were written without them, so a rebuild encodes every shard once
 EMPTY = terms_digest("")  # a document without index terms: none in the postings cache either
 BATCH = 256  # shards decoded and encoded together (numpy's per-call cost shared)
 _FINAL = "0123456789abcdefghijklmnopqrstuv"  # search.FINAL and CONT (search imports this module)
@@ -183,8 +187,25 @@ def read_shard(path: Path) -> dict[str, str]:
 
 
 def decode(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The postings strings of terms 0, 1, … → (term, document, tf code) per posting, in
-    the order written (documents ascending within a term): encode_postings inverted."""
+    """The postings strings of terms 0, 1, … → (term, document, tf code) per posting, by
+    term, documents ascending within a term: encode_postings inverted, dense forms too."""
+    dense = [i for i, v in enumerate(values) if v[:1] in ("!", "~")]
+    if not dense:
+        return _decode_varints(values)
+    at = set(dense)
+    rest = [i for i in range(len(values)) if i not in at]
+    term, docs, codes = _decode_varints([values[i] for i in rest])
+    parts = [(np.array(rest, np.int64)[term] if len(term) else term, docs, codes)]
+    for i in dense:
+        d, c = decode_dense(values[i])
+        parts.append((np.full(len(d), i, np.int64), d, c))
+    term, docs, codes = (np.concatenate(x) for x in zip(*parts, strict=True))
+    order = np.lexsort((docs, term))
+    return term[order], docs[order], codes[order]
+
+
+def _decode_varints(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """decode of varint postings only."""
     raw = np.frombuffer("".join(values).encode("ascii"), np.uint8)
     if not len(raw):
         return (np.zeros(0, np.int64),) * 3  # type: ignore[return-value]
@@ -216,7 +237,7 @@ def decode(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def patch_shards(index_dir: Path, patch: Patch, encode: Callable) -> Iterator[tuple[int, dict[str, str]]]:
     """(shard number, {term: postings}) of every dirty shard, patched (see the module's
-    docstring); `encode` is search.encode_postings without dense forms."""
+    docstring); `encode` is search.encode_postings (with the build's dense_min)."""
     k = patch.shards
     by_shard: dict[int, list[tuple[str, int, int]]] = {}  # shard → (term, doc, tf code) added
     for n, (keys, codes) in sorted(patch.added.items()):
@@ -252,11 +273,11 @@ def patch_shards(index_dir: Path, patch: Patch, encode: Callable) -> Iterator[tu
         order = np.lexsort((docs, term))  # by term, then document: what encode_postings expects
         out: dict[int, dict[str, str]] = {s: {} for s in batch}
         if len(order):
-            text, tids, offsets, *_ = encode(term[order].astype(np.int32), docs[order].astype(np.int32),
-                                             codes[order].astype(np.uint8))
+            text, tids, offsets, dense = encode(term[order].astype(np.int32), docs[order].astype(np.int32),
+                                                codes[order].astype(np.uint8))
             names = [terms[i] for i in tids.tolist()]
             shard = shards_of(names, k).tolist()
             offs = offsets.tolist()
             for i, name in enumerate(names):
-                out[shard[i]][name] = text[offs[i]: offs[i + 1]]
+                out[shard[i]][name] = dense.get(i) or text[offs[i]: offs[i + 1]]
         yield from out.items()

@@ -161,6 +161,10 @@ class SearchRun:
     index_bytes_loaded: int
     longest_block_ms: float
     results: int
+    # every site file the page loaded: path relative to the site → bytes (what the totals add up)
+    files: dict[str, int] = field(default_factory=dict)
+    # the results shown, in order: each one's link without the site's address
+    shown: list[str] = field(default_factory=list)
 
 
 INIT_SCRIPT = """
@@ -220,17 +224,21 @@ def browser_search(site: Path, queries: list[str], settled: bool = False) -> dic
                         first = None
                 longest = page.evaluate("window.__bench.longest")
                 results = page.locator("ol.sa-results li").count()
+                shown = [h.split("/archive/", 1)[-1] for h in page.eval_on_selector_all(
+                    "ol.sa-results li a", "links => links.map(a => a.href)")]
                 total = index = 0
+                files: dict[str, int] = {}
                 for url in dict.fromkeys(urls):
                     path = unquote(urlsplit(url).path)
                     rel = path[len(urlsplit(start).path):] if path.startswith(urlsplit(start).path) else None
                     f = site / rel if rel is not None else None
                     if f is not None and f.is_file():
                         size = f.stat().st_size
+                        files[rel] = size
                         total += size
                         if rel.startswith("searchindex/"):
                             index += size
-                out[mode].append(SearchRun(q, first, total, index, float(longest or 0), results))
+                out[mode].append(SearchRun(q, first, total, index, float(longest or 0), results, files, shown))
                 ctx.close()
         browser.close()
     return out

@@ -15,7 +15,14 @@ in Chromium, without running the whole generator on 100,000 sources (hours here)
    from disk, in a child process: its peak RSS (ru_maxrss) and CPU seconds.
 3. `site` + browser: the real site built from a few documents by the generator, its
    search index replaced by the large one; then bench.browser_search over http and
-   file:// for the QUERIES below (first results, every byte the page loaded).
+   file:// for the QUERIES below (first results, every byte the page loaded, and those
+   bytes by kind of file: `by_kind`, see `kinds`).
+   With --dense-shards, the s/ files the queries load are first written again with dense
+   postings (search_dense, the build's rule, dense_min=DENSE_MIN_CHARS) in the site's copy
+   of the index and the queries measured again in the same run: what the build's dense
+   postings load, measured on an index made without them (--dense-min -1, or an index of
+   format 6) without making it again (an hour at 100,000 documents); the postings
+   themselves are the same.
 
 Everything is deterministic (seeded); nothing of the development corpus is copied.
 """
@@ -36,6 +43,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator.model import Document, Duplicate, Field
+from generator.publish.search_dense import DENSE_MIN_CHARS
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 BATCH = 1000  # documents per stored batch of index parts
@@ -222,8 +230,9 @@ def stored_docs(store: Path, n: int) -> list[Document]:
     return docs
 
 
-def index(store: Path, dest: Path, n: int, dense_min: int | None = None) -> dict[str, float]:
-    """The real index stage over the stored parts; its peak RSS and CPU seconds."""
+def index(store: Path, dest: Path, n: int, dense_min: int | None = DENSE_MIN_CHARS) -> dict[str, float]:
+    """The real index stage over the stored parts; its peak RSS and CPU seconds.
+    `dense_min`: write_search_index's (None: no dense postings)."""
     from generator.publish.output import Output
     from generator.publish.search import write_search_index
 
@@ -263,6 +272,82 @@ def site(work: Path, index_docs: Path) -> Path:
     return proj / "site"
 
 
+def kinds(files: dict[str, int]) -> dict[str, list[int]]:
+    """A page's loaded files (path under the site → bytes) by kind: "page" (the page, the
+    theme's and the archive's CSS and scripts), and in searchindex/ "s" (posting shards),
+    "d" (documents' records), "m/q", "m/l", "m/lf", "m/t", … (metadata chunks by the
+    letters before their number), "m/n", "m/place", … (names, facet lists), and the single
+    files by name ("meta.js", "t2s.js", "dt.js"): {kind: [files, bytes]}."""
+    import re
+
+    out: dict[str, list[int]] = {}
+    for rel, size in files.items():
+        parts = rel.split("/")
+        if parts[0] != "searchindex":
+            kind = "page"
+        elif len(parts) == 2:
+            kind = parts[1]
+        elif parts[1] == "m":
+            kind = "m/" + re.split(r"[-\d]", parts[2], maxsplit=1)[0]
+        else:
+            kind = parts[1]
+        k = out.setdefault(kind, [0, 0])
+        k[0] += 1
+        k[1] += size
+    return dict(sorted(out.items()))
+
+
+def densify_shard(text: str, min_chars: int | None = None) -> str:
+    """An s/<k>.js file written with varint postings → the same file with the dense form
+    (search_dense) of each term the build writes dense with dense_min = min_chars
+    (default DENSE_MIN_CHARS): the postings decoded and encoded again, nothing else changed."""
+    import numpy as np
+
+    from generator.publish.search import CALLBACK, decode_varints, script_file
+    from generator.publish.search_dense import dense_form, is_dense
+
+    head, _, rest = text.partition(",")
+    key, _, body = rest.partition(",")
+    if not head.startswith(CALLBACK + '("s"'):
+        raise ValueError("not a shard file")
+    data = json.loads(body[: body.rindex(")")])
+    out = {}
+    for term, enc in data.items():
+        if enc[:1] not in ("!", "~"):
+            vals = np.array(decode_varints(enc), dtype=np.int64)
+            docs = np.cumsum(vals // 8 + 1) - 1
+            if len(docs) and is_dense(len(docs), int(docs[-1]) + 1, len(enc),
+                                      DENSE_MIN_CHARS if min_chars is None else min_chars):
+                enc = dense_form(docs, vals % 8)
+        out[term] = enc
+    return script_file("s", json.loads(key), out)
+
+
+def dense_shards(site_dir: Path, rels: set[str], min_chars: int | None = None) -> None:
+    """Write these s/ files of a site's index (paths under the site) again with dense
+    postings (densify_shard). The site's index is hard links to the large index (`site`):
+    each file is unlinked before it is written, so the large index is never changed. An
+    index of an earlier format (6: written before the build wrote dense postings, none in
+    it) gets this format's number in its meta.js, so the page reads the "~" forms written."""
+    from generator.publish.search import FORMAT, script_file
+
+    meta_path = site_dir / "searchindex" / "meta.js"
+    meta = json.loads(meta_path.read_text(encoding="utf-8").split(",", 2)[2].rsplit(")", 1)[0])
+    if meta["format"] < FORMAT:
+        if meta["format"] < 6:
+            raise ValueError(f"an index of format {meta['format']}: make it again")
+        meta["format"] = FORMAT
+        meta_path.unlink()
+        meta_path.write_text(script_file("meta", 0, meta), encoding="utf-8")
+    for rel in sorted(rels):
+        path = site_dir / rel
+        if not rel.startswith("searchindex/s/") or not path.is_file():
+            raise ValueError(f"{rel}: not a shard of the site's index")
+        text = densify_shard(path.read_text(encoding="utf-8"), min_chars)
+        path.unlink()
+        path.write_text(text, encoding="utf-8")
+
+
 def table(rows: list[dict]) -> str:
     """The JSON lines of a run as BENCHMARKS.md's Markdown tables."""
     out = ["| documents | wall s | CPU s | peak RSS | s/ | d/ | m/ | load |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -274,7 +359,8 @@ def table(rows: list[dict]) -> str:
             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in (r for r in rows if r["kind"] == "browser"):
         first = f"{r['first_ms']:.0f} ms" if r["first_ms"] is not None else "none"
-        out.append(f"| {r['docs']:,} | {('`' + r['query'] + '`') if r['query'] else '(page alone)'} | {r['via']} | "
+        via = r["via"] + (", dense s/" if r.get("dense_shards") else "")
+        out.append(f"| {r['docs']:,} | {('`' + r['query'] + '`') if r['query'] else '(page alone)'} | {via} | "
                    f"{first} | {r['kb']} KB ({r['index_kb']} KB) | {r['longest_ms']:.0f} ms | {r['results']} | "
                    f"{r['load']:.1f} |")
     return "\n".join(out)
@@ -291,8 +377,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--store", type=Path, help="a store of at least as many documents (made by an earlier run)")
     ap.add_argument("--no-index", action="store_true", help="measure the indexes already built")
     ap.add_argument("--table", type=Path, help="print the tables of a --json file and stop")
-    ap.add_argument("--dense-min", type=int, default=None,
-                    help="write dense postings longer than this (search_dense; the build's default: none)")
+    ap.add_argument("--dense-shards", action="store_true",
+                    help="measure the browser with the queries' shards written dense (see the module docstring)")
+    ap.add_argument("--dense-min", type=int, default=DENSE_MIN_CHARS,
+                    help="write dense postings longer than this (search_dense; default: the build's; -1: none)")
     args = ap.parse_args(argv)
     if args.table:
         print(table([json.loads(line) for line in args.table.read_text().splitlines() if line.strip()]))
@@ -302,7 +390,8 @@ def main(argv: list[str] | None = None) -> None:
         if args.stage == "make":
             make(args.work / f"store-{n}", n, args.share, os.cpu_count() or 1)
         else:
-            print(json.dumps(index(args.store, args.work / f"index-{n}", n, args.dense_min)))
+            print(json.dumps(index(args.store, args.work / f"index-{n}", n,
+                                   None if args.dense_min < 0 else args.dense_min)))
         return
     biggest = args.store or args.work / f"store-{max(args.docs)}"
     for n in sorted(args.docs, reverse=True):
@@ -319,7 +408,7 @@ def main(argv: list[str] | None = None) -> None:
                         "from generator.tools.bench_search100k import split_docs; split_docs(Path(sys.argv[1]))",
                         str(store)], check=True)  # in a process of its own: it reads every document
         shutil.rmtree(args.work / f"index-{n}", ignore_errors=True)
-        dense = [] if args.dense_min is None else ["--dense-min", str(args.dense_min)]
+        dense = ["--dense-min", str(args.dense_min)]
         out = subprocess.run([sys.executable, "-m", "generator.tools.bench_search100k", "--stage", "index",
                               "--docs", str(n), "--work", str(args.work), "--store", str(store), *dense],
                              check=True, capture_output=True, text=True)
@@ -330,19 +419,41 @@ def main(argv: list[str] | None = None) -> None:
             with args.json.open("a") as fh:
                 fh.write(json.dumps({"kind": "index", **res}) + "\n")
     for n in args.browser:
-        from generator.tools.bench import browser_search
+        for row in browser_rows(site(args.work, args.work / f"index-{n}"), n, args.dense_shards):
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            if args.json:
+                with args.json.open("a") as fh:
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
-        s = site(args.work, args.work / f"index-{n}")
-        runs = browser_search(s, QUERIES, settled=True)
+
+def browser_rows(site_dir: Path, n: int, dense: bool = False, queries: list[str] | None = None,
+                 min_chars: int | None = None) -> Iterator[dict]:
+    """bench.browser_search of QUERIES on a site (`site`) as JSON rows; with `dense`, then
+    the shards those queries loaded written dense (dense_shards) and the same queries
+    again, in the same run: rows with "dense_shards" false, then true. "load" is the
+    higher of the load averages before and after the pass. `queries`: QUERIES unless
+    given; `min_chars`: dense_shards' (the tests write a small index's terms dense)."""
+    from generator.tools.bench import browser_search
+
+    load = os.getloadavg()[0]
+    queries = QUERIES if queries is None else queries
+    runs = browser_search(site_dir, queries, settled=True)
+    passes = [(False, runs, max(load, os.getloadavg()[0]))]
+    if dense:
+        dense_shards(site_dir, {f for rs in runs.values() for r in rs for f in r.files if f.startswith("searchindex/s/")},
+                     min_chars)
+        load = os.getloadavg()[0]
+        passes.append((True, browser_search(site_dir, queries, settled=True), max(load, os.getloadavg()[0])))
+    shown = {(mode, r.query): r.shown for mode, rs in runs.items() for r in rs}  # as the index was written
+    for is_dense, runs, load in passes:
         for mode, rs in runs.items():
             for r in rs:
-                row = {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
+                yield {"kind": "browser", "docs": n, "via": mode, "query": r.query, "first_ms": r.first_results_ms,
                        "kb": round(r.bytes_loaded / 1000), "index_kb": round(r.index_bytes_loaded / 1000),
-                       "longest_ms": r.longest_block_ms, "results": r.results, "load": os.getloadavg()[0]}
-                print(json.dumps(row, ensure_ascii=False), flush=True)
-                if args.json:
-                    with args.json.open("a") as fh:
-                        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+                       "longest_ms": r.longest_block_ms, "results": r.results, "load": load,
+                       "by_kind": kinds(r.files), "dense_shards": is_dense, "shown": r.shown,
+                       # with dense shards: the same results in the same order as without
+                       "same_results": r.shown == shown[(mode, r.query)]}
 
 
 if __name__ == "__main__":
