@@ -42,6 +42,7 @@ import numpy as np
 
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"  # search.FINAL + CONT
 DENSE_MIN_CHARS = 4_000  # postings shorter than this stay varints (a dense form saves little there)
+_DIGIT_BYTES = np.frombuffer(DIGITS.encode("ascii"), np.uint8)
 _VALUE = np.full(256, -1, np.int64)
 _VALUE[np.frombuffer(DIGITS.encode(), np.uint8)] = np.arange(64)
 
@@ -54,32 +55,69 @@ def is_dense(df: int, span: int, chars: int, min_chars: int = DENSE_MIN_CHARS) -
 
 def dense_form(docs: np.ndarray, codes: np.ndarray | None = None) -> str:
     """The shorter of the bitmap and the complement list of these (ascending, distinct, at
-    least one) documents, then "!" and their tf codes two a character (none when codes is None)."""
-    from generator.publish.search import varint
-
+    least one) documents, then "!" and their tf codes two a character (none when codes is None).
+    Every part is made in array passes: a rebuild writes the dense terms of each shard it
+    patches again, hundreds of terms of thousands of documents each."""
     docs = np.asarray(docs, dtype=np.int64)
     span = int(docs[-1]) + 1
     have = np.zeros(-(-span // 6) * 6, dtype=np.uint8)
     have[docs] = 1
     values = (have.reshape(-1, 6) << np.arange(6, dtype=np.uint8)).sum(axis=1)
-    bitmap = "!" + "".join(DIGITS[v] for v in values.tolist())
     missing = np.flatnonzero(have[:span] == 0)
     gaps = np.diff(missing, prepend=-1) - 1
-    complement = "~" + varint(span) + "".join(varint(int(g)) for g in gaps.tolist())
-    form = complement if len(complement) < len(bitmap) else bitmap
+    complement = "~" + varints(np.concatenate([[span], gaps]))
+    form = complement if len(complement) < len(values) + 1 else "!" + _DIGIT_BYTES[values].tobytes().decode("ascii")
     if codes is None:
         return form
     c = np.asarray(codes, dtype=np.int64)
     if len(c) % 2:
         c = np.append(c, 0)
     pairs = c[0::2] * 8 + c[1::2]
-    return form + "!" + "".join(DIGITS[v] for v in pairs.tolist())
+    return form + "!" + _DIGIT_BYTES[pairs].tobytes().decode("ascii")
+
+
+def varints(vals: np.ndarray) -> str:
+    """search.varint of each (non-negative) value, joined, in one array pass."""
+    vals = np.asarray(vals, dtype=np.int64)
+    if not len(vals):
+        return ""
+    ndig = np.ones(len(vals), dtype=np.int64)
+    for k in range(1, 13):
+        ndig += vals >= (1 << (5 * k))
+    ends = np.cumsum(ndig)
+    out = np.empty(int(ends[-1]), dtype=np.uint8)
+    out[ends - 1] = _DIGIT_BYTES[vals & 31]  # the last digit: search.FINAL
+    for k in range(1, 13):
+        more = ndig > k
+        if not more.any():
+            break
+        out[ends[more] - 1 - k] = _DIGIT_BYTES[32 + ((vals[more] >> (5 * k)) & 31)]  # search.CONT
+    return out.tobytes().decode("ascii")
+
+
+def decode_varints(text: str) -> np.ndarray:
+    """The values of a run of varints (search.decode_varints), in one array pass."""
+    digit = _VALUE[np.frombuffer(text.encode("ascii"), np.uint8)]
+    if (digit < 0).any() or (len(digit) and digit[-1] >= 32):
+        raise ValueError("not a run of varints")
+    ends = np.flatnonzero(digit < 32)
+    starts = np.empty_like(ends)
+    if len(ends):
+        starts[0] = 0
+        starts[1:] = ends[:-1] + 1
+    low = digit & 31
+    vals = low[ends].copy()
+    for k in range(1, 13):
+        at = ends - k
+        has = at >= starts
+        if not has.any():
+            break
+        vals[has] += low[at[has]] << (5 * k)
+    return vals
 
 
 def decode_dense(form: str) -> tuple[np.ndarray, np.ndarray]:
     """A dense form's (documents, tf codes), as search.js decodePostings reads it."""
-    from generator.publish.search import decode_varints
-
     head, _, tail = form[1:].partition("!")
     if form[:1] == "!":
         bits = _VALUE[np.frombuffer(head.encode("ascii"), np.uint8)]
@@ -88,10 +126,10 @@ def decode_dense(form: str) -> tuple[np.ndarray, np.ndarray]:
         docs = np.flatnonzero(((bits[:, None] >> np.arange(6)) & 1).reshape(-1))
     elif form[:1] == "~":
         nums = decode_varints(head)
-        if not nums:
+        if not len(nums):
             raise ValueError("a complement without its span")
-        have = np.ones(nums[0], bool)
-        have[np.cumsum(np.array(nums[1:], np.int64) + 1) - 1] = False
+        have = np.ones(int(nums[0]), bool)
+        have[np.cumsum(nums[1:] + 1) - 1] = False
         docs = np.flatnonzero(have)
     else:
         raise ValueError("not a dense form")
