@@ -51,6 +51,30 @@ def test_dense_forms_hold_exactly_the_documents(n_docs, docs) -> None:
     assert form[0] == ("~" if n_docs == 20 or len(docs) == n_docs else "!") or n_docs == 7
 
 
+def test_dense_forms_of_random_postings_read_back_as_the_client_reads_them() -> None:
+    """dense_form and decode_dense work in array passes; on random postings (both forms,
+    varints of one to several digits) they agree with the client's reading written out
+    character by character (_postings_of), and the array varints with search.varint."""
+    from generator.publish.search import varint
+    from generator.publish.search_dense import decode_varints as array_decode
+    from generator.publish.search_dense import varints
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        n = int(rng.integers(1, 5000))
+        docs = np.flatnonzero(rng.random(n) < rng.random())
+        if not len(docs):
+            continue
+        codes = rng.integers(0, 8, len(docs))
+        form = dense_form(docs, codes)
+        assert _postings_of(form) == list(zip(docs.tolist(), codes.tolist(), strict=True))
+        got_docs, got_codes = decode_dense(form)
+        assert got_docs.tolist() == docs.tolist() and got_codes.tolist() == codes.tolist()
+    values = rng.integers(0, 2**40, 2000)
+    assert varints(values) == "".join(varint(int(v)) for v in values.tolist())
+    assert array_decode(varints(values)).tolist() == values.tolist() == decode_varints(varints(values))
+
+
 def test_a_form_does_not_depend_on_the_archives_size() -> None:
     # written for 20 documents, read in an archive of 30: documents 20… do not hold it
     docs = np.array([d for d in range(20) if d != 4])
