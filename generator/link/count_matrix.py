@@ -95,7 +95,7 @@ def _patched(doc_ids: list[str], counts: Mapping[str, Mapping[str, int]], old: d
         row_data.append(one.data[order])
         row_cols.append(cols[order])
     if number is not None and len(number) > len(terms):
-        terms += sorted(number, key=number.__getitem__)[len(terms) :]
+        terms += list(number)[len(terms) :]  # new terms, numbered in the order they were met
     new_ptr = np.zeros(len(doc_ids) + 1, dtype=np.int64)
     np.cumsum([len(c) for c in row_cols], out=new_ptr[1:])
     cols = np.concatenate(row_cols) if row_cols else np.zeros(0, np.int32)
