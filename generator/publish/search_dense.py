@@ -43,8 +43,8 @@ import numpy as np
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"  # search.FINAL + CONT
 DENSE_MIN_CHARS = 4_000  # postings shorter than this stay varints (a dense form saves little there)
 _DIGIT_BYTES = np.frombuffer(DIGITS.encode("ascii"), np.uint8)
-_VALUE = np.full(256, -1, np.int64)
-_VALUE[np.frombuffer(DIGITS.encode(), np.uint8)] = np.arange(64)
+DIGIT_VALUE = np.full(256, -1, np.int64)
+DIGIT_VALUE[np.frombuffer(DIGITS.encode(), np.uint8)] = np.arange(64)
 
 
 def is_dense(df: int, span: int, chars: int, min_chars: int = DENSE_MIN_CHARS) -> bool:
@@ -65,7 +65,7 @@ def dense_form(docs: np.ndarray, codes: np.ndarray | None = None) -> str:
     values = (have.reshape(-1, 6) << np.arange(6, dtype=np.uint8)).sum(axis=1)
     missing = np.flatnonzero(have[:span] == 0)
     gaps = np.diff(missing, prepend=-1) - 1
-    complement = "~" + varints(np.concatenate([[span], gaps]))
+    complement = "~" + varints(np.concatenate([[span], gaps]))[0]
     form = complement if len(complement) < len(values) + 1 else "!" + _DIGIT_BYTES[values].tobytes().decode("ascii")
     if codes is None:
         return form
@@ -76,30 +76,36 @@ def dense_form(docs: np.ndarray, codes: np.ndarray | None = None) -> str:
     return form + "!" + _DIGIT_BYTES[pairs].tobytes().decode("ascii")
 
 
-def varints(vals: np.ndarray) -> str:
-    """search.varint of each (non-negative) value, joined, in one array pass."""
+def varints(vals: np.ndarray) -> tuple[str, np.ndarray]:
+    """Every (non-negative) value as search.varint, joined in one array pass, and the end
+    offset of each value in the string (the trends file uses them)."""
     vals = np.asarray(vals, dtype=np.int64)
-    if not len(vals):
-        return ""
     ndig = np.ones(len(vals), dtype=np.int64)
     for k in range(1, 13):
         ndig += vals >= (1 << (5 * k))
     ends = np.cumsum(ndig)
-    out = np.empty(int(ends[-1]), dtype=np.uint8)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
     out[ends - 1] = _DIGIT_BYTES[vals & 31]  # the last digit: search.FINAL
     for k in range(1, 13):
         more = ndig > k
         if not more.any():
             break
         out[ends[more] - 1 - k] = _DIGIT_BYTES[32 + ((vals[more] >> (5 * k)) & 31)]  # search.CONT
-    return out.tobytes().decode("ascii")
+    return out.tobytes().decode("ascii"), ends
 
 
 def decode_varints(text: str) -> np.ndarray:
     """The values of a run of varints (search.decode_varints), in one array pass."""
-    digit = _VALUE[np.frombuffer(text.encode("ascii"), np.uint8)]
+    digit = DIGIT_VALUE[np.frombuffer(text.encode("ascii"), np.uint8)]
     if (digit < 0).any() or (len(digit) and digit[-1] >= 32):
         raise ValueError("not a run of varints")
+    return varint_values(digit)[0]
+
+
+def varint_values(digit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each varint's value, and the position of its last digit, of a run of digits given
+    as DIGIT_VALUE of its characters (0–31 the last digit of a number, 32–63 the others); the
+    run ends with a last digit. Shared with search_reuse's reading of postings."""
     ends = np.flatnonzero(digit < 32)
     starts = np.empty_like(ends)
     if len(ends):
@@ -113,14 +119,14 @@ def decode_varints(text: str) -> np.ndarray:
         if not has.any():
             break
         vals[has] += low[at[has]] << (5 * k)
-    return vals
+    return vals, ends
 
 
 def decode_dense(form: str) -> tuple[np.ndarray, np.ndarray]:
     """A dense form's (documents, tf codes), as search.js decodePostings reads it."""
     head, _, tail = form[1:].partition("!")
     if form[:1] == "!":
-        bits = _VALUE[np.frombuffer(head.encode("ascii"), np.uint8)]
+        bits = DIGIT_VALUE[np.frombuffer(head.encode("ascii"), np.uint8)]
         if (bits < 0).any():
             raise ValueError("not a dense bitmap")
         docs = np.flatnonzero(((bits[:, None] >> np.arange(6)) & 1).reshape(-1))
@@ -133,7 +139,7 @@ def decode_dense(form: str) -> tuple[np.ndarray, np.ndarray]:
         docs = np.flatnonzero(have)
     else:
         raise ValueError("not a dense form")
-    pairs = _VALUE[np.frombuffer(tail.encode("ascii"), np.uint8)]
+    pairs = DIGIT_VALUE[np.frombuffer(tail.encode("ascii"), np.uint8)]
     if (pairs < 0).any() or len(pairs) != -(-len(docs) // 2):
         raise ValueError("a dense form's tf codes do not match its documents")
     codes = np.stack([pairs >> 3, pairs & 7], axis=1).reshape(-1)[: len(docs)]

@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from generator.publish.search_dense import decode_dense
+from generator.publish.search_dense import DIGIT_VALUE, decode_dense, varint_values
 from generator.publish.search_merge import PostingsCache, fnv1a_many, terms_digest
 from generator.runtime import dump_pickle
 
@@ -48,13 +48,6 @@ FORMAT = 2  # 2: shards may hold dense postings (search.FORMAT 7); a format-1 st
 # were written without them, so a rebuild encodes every shard once
 EMPTY = terms_digest("")  # a document without index terms: none in the postings cache either
 BATCH = 256  # shards decoded and encoded together (numpy's per-call cost shared)
-_FINAL = "0123456789abcdefghijklmnopqrstuv"  # search.FINAL and CONT (search imports this module)
-_CONT = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"
-_DIGIT = np.full(256, -1, np.int64)
-_DIGIT[np.frombuffer(_FINAL.encode(), np.uint8)] = np.arange(32)
-_DIGIT[np.frombuffer(_CONT.encode(), np.uint8)] = np.arange(32)
-_IS_FINAL = np.zeros(256, bool)
-_IS_FINAL[np.frombuffer(_FINAL.encode(), np.uint8)] = True
 
 
 @dataclass
@@ -224,20 +217,10 @@ def _decode_varints(values: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarr
         return (np.zeros(0, np.int64),) * 3  # type: ignore[return-value]
     lens = np.fromiter(map(len, values), np.int64, len(values))
     term_of_char = np.repeat(np.arange(len(values)), lens)
-    digit = _DIGIT[raw]
+    digit = DIGIT_VALUE[raw]
     if (digit < 0).any():
         raise ValueError("a shard holds postings this build does not decode (dense or foreign)")
-    ends = np.flatnonzero(_IS_FINAL[raw])
-    starts = np.empty_like(ends)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    vals = digit[ends].copy()
-    for k in range(1, 13):
-        at = ends - k
-        has = at >= starts
-        if not has.any():
-            break
-        vals[has] += digit[at[has]] << (5 * k)
+    vals, ends = varint_values(digit)
     term = term_of_char[ends]
     gaps = (vals >> 3) + 1
     csum = np.cumsum(gaps)

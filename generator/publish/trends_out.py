@@ -38,7 +38,8 @@ from generator.link.trends_counts import (
 from generator.link.trends_memo import select
 from generator.model import Document
 from generator.publish.output import Output
-from generator.publish.search import CONT, FINAL, INDEX_DIR, DocTerms, compact_terms, fnv1a, script_file
+from generator.publish.search import INDEX_DIR, DocTerms, compact_terms, fnv1a, script_file
+from generator.publish.search_dense import varints
 
 FORMAT = 2
 BUCKET_TARGET = 16_000  # bytes per bucket the bucket count aims at
@@ -50,28 +51,6 @@ def bucket_count(total_bytes: int) -> int:
     while total_bytes / k > BUCKET_TARGET:
         k *= 2
     return k
-
-
-_FINAL = np.frombuffer(FINAL.encode(), dtype=np.uint8)
-_CONT = np.frombuffer(CONT.encode(), dtype=np.uint8)
-
-
-def varints(vals: np.ndarray) -> tuple[str, np.ndarray]:
-    """Every value as search.py's varint (vectorized, as search.encode_postings), one
-    string, and the end offset of each value in it."""
-    vals = vals.astype(np.int64)
-    ndig = np.ones(len(vals), dtype=np.int64)
-    for k in range(1, 13):
-        ndig += vals >= (1 << (5 * k))
-    ends = np.cumsum(ndig)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    out[ends - 1] = _FINAL[vals & 31]
-    for k in range(1, 13):
-        mask = ndig > k
-        if not mask.any():
-            break
-        out[ends[mask] - 1 - k] = _CONT[(vals[mask] >> (5 * k)) & 31]
-    return out.tobytes().decode("ascii"), ends
 
 
 def encoded_terms(table: TrendTable) -> dict[str, str]:
