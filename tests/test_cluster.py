@@ -4,10 +4,11 @@ run them) give a build byte for byte equal to the local process pool's."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_generator
+from conftest import ROOT, copy_project, run_generator
 
 SITE_URL = "https://example.org/cluster-test/"
 GENERATED = ("docs/archive", "docs/data", "docs/searchindex", "site")
@@ -25,10 +26,21 @@ def tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def cluster():
+    """Workers that import the generator of this checkout, as `run_generator` does (its
+    cwd): otherwise a second worktree's test run would send work to workers running the
+    installed copy, which the build rightly refuses as another generator version."""
     import distributed
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=40) as lc:
-        yield lc.scheduler_address
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), before) if p)
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                      silence_logs=40) as lc:
+            yield lc.scheduler_address
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 def test_cluster_build_equals_local_build(cluster: str, tmp_path: Path) -> None:
