@@ -170,8 +170,12 @@ def _doc_words(t: DocTerms) -> tuple[list[str], list[str]]:
     return _WORDS.findall(t.keys), list(_latin_of(t.keys))
 
 
-@lru_cache(maxsize=1 << 14)  # each document's keys are asked for three times a run
+@lru_cache(maxsize=16)
 def _latin_of(keys: str | None) -> tuple[str, ...]:
+    """A document's Latin index words. Cached for the asks about one document in a row
+    (its trends key and its words): a cache of every document's asks kept each keys string
+    (about 12 KB) alive, so a pool worker grew by some 25 MB per 1,000 documents and the
+    trends stage held up to 16,384 of them, for 0.08 ms a findall."""
     return tuple(_LATIN_WORDS.findall(keys)) if keys else ()
 
 
