@@ -19,9 +19,11 @@ function in place; the output is the same either way (tests/test_beside.py).
 
 Memory decides too (`affordable`). The child shares the parent's pages only until either
 writes them, so in the worst case the pair holds twice what the parent holds when it
-forks. Issue 22's budget for a build is 4 GB at 100,000 documents, where the parent holds
-3.4 GB after the link stage: there the stages run one after another, as before. At
-10,000 it holds under 1 GB, and the pair stays far inside the budget. Forking before link
+forks, and both then grow: the parent by its reuse and write stages, the child by its own
+search index and trends work. Issue 22's budget for a build is 4 GB at 100,000 documents,
+where the parent still holds 1.7 GB after the link stage and the pair, forked then,
+reached 4.5 GB: there the stages run one after another, as before. At 10,000 the parent
+holds under 1 GB, and the pair stays far inside the budget. Forking before link
 (`early_fits`) is decided by the previous build's peaks, or for a first build by a bound
 on what link will add.
 """
@@ -70,11 +72,22 @@ def resident_mb() -> int:
         return 0
 
 
-def affordable(budget_mb: int | None = None) -> tuple[bool, int]:
+# What the pair adds after a fork besides the pages the child may copy: the parent's reuse
+# and write stages and the side process's own search index and trends work. Measured at
+# 100,000 documents (BENCHMARKS.md, "Eighth session"): forked after link with the parent
+# at 1.7 GB, the pair reached 4.5 GB of PSS, over the 4 GB budget, which twice what the
+# parent held had allowed. Bounded by the parent's growth plus the child's private memory
+# at their peaks, per document, with a margin.
+AFTER_FORK_KB_PER_DOC = 32
+
+
+def affordable(docs: int, budget_mb: int | None = None) -> tuple[bool, int]:
     """Whether a fork now stays within the budget (budget() by default) even if the child
-    came to copy every page the parent holds; and the parent's resident MB."""
+    came to copy every page the parent holds, and both then grow by what the stages after
+    the fork need for `docs` documents; and the parent's resident MB."""
     held = resident_mb()
-    return 0 < held and 2 * held <= (budget() if budget_mb is None else budget_mb), held
+    need = 2 * held + docs * AFTER_FORK_KB_PER_DOC / 1024
+    return 0 < held and need <= (budget() if budget_mb is None else budget_mb), held
 
 
 RECORD = "beside.pickle"  # in .cache/: what the previous build held, to decide a fork before link
@@ -96,8 +109,9 @@ def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None, held_mb
 
     A first build (no record) forks early only when even twice a generous bound on the
     parent after link (what it holds now, `held_mb`, plus FIRST_LINK_MB and
-    FIRST_LINK_KB_PER_DOC for each document) fits: about 30,000 documents in 4 GB. Larger
-    archives decide after link, by what the parent then holds."""
+    FIRST_LINK_KB_PER_DOC for each document), plus what the stages after the fork add
+    (AFTER_FORK_KB_PER_DOC), fits: about 20,000 documents in 4 GB. Larger archives decide
+    after link, by what the parent then holds."""
     limit = budget() if budget_mb is None else budget_mb
     try:
         with (cache_dir / RECORD).open("rb") as fh:
@@ -107,7 +121,7 @@ def early_fits(cache_dir: Path, docs: int, budget_mb: int | None = None, held_mb
     except FileNotFoundError:
         now = resident_mb() if held_mb is None else held_mb
         after_link = now + FIRST_LINK_MB + docs * FIRST_LINK_KB_PER_DOC / 1024
-        return 0 < now and 2 * after_link <= limit
+        return 0 < now and 2 * after_link + docs * AFTER_FORK_KB_PER_DOC / 1024 <= limit
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError):
         return False  # an unreadable record: decided after link, by what the parent holds
     return held * max(1.0, docs / before) <= limit

@@ -595,7 +595,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
         cpu["link"], c = cpu_seconds() - c, cpu_seconds()
         peaks["link"] = peak_mb()
         if may_fork and side is None:
-            fits, held = beside.affordable()
+            fits, held = beside.affordable(len(report.documents))
             if fits:
                 store.flush()
                 side = beside.Beside(partial(side_stages, charts=True, workers=side_workers), "trends and search index")
@@ -603,7 +603,7 @@ def _generate(root: Path, progress: bool, workers: int | None, store: DocumentSt
             else:
                 report.stats["stages_beside"] = (
                     f"not used: this process holds {held} MB, and a second process could "
-                    f"double that past the {beside.budget()} MB budget (beside.py)")
+                    f"double that and the stages after it add to it, past the {beside.budget()} MB budget (beside.py)")
         t = time.perf_counter()
         reuse = find_reuse(report.documents, root / ".cache" / "reuse")
         report.stats["reuse"] = dict(reuse.stats)

@@ -136,11 +136,17 @@ def test_site_is_the_same_with_the_stages_beside_and_in_one_process(tmp_path) ->
     assert _written(one) == _written(two)
 
 
-def test_fork_only_when_twice_what_the_parent_holds_fits_the_budget() -> None:
+def test_fork_only_when_twice_what_the_parent_holds_and_what_follows_fits_the_budget() -> None:
     held = resident_mb()
     assert held > 0
-    assert affordable(2 * held + 64) == (True, affordable(2 * held + 64)[1])
-    assert affordable(held)[0] is False  # the child could come to copy it all: twice is over
+    assert affordable(0, 2 * held + 64) == (True, affordable(0, 2 * held + 64)[1])
+    assert affordable(0, held)[0] is False  # the child could come to copy it all: twice is over
+    # what the stages after the fork add for each document counts too: at 100,000 documents
+    # twice the parent's 1.7 GB fitted 4 GB, and the pair reached 4.5 GB
+    per_doc = beside.AFTER_FORK_KB_PER_DOC / 1024
+    assert affordable(1000, 2 * held + 1000 * per_doc + 64)[0]
+    assert not affordable(100_000, 2 * held + 64)[0]
+    assert not affordable(100_000, 2 * held + 100_000 * per_doc - 64)[0]
 
 
 def test_build_over_the_memory_budget_runs_the_stages_in_one_process_and_says_so(tmp_path) -> None:
@@ -178,8 +184,11 @@ def test_mailbox_child_learns_when_the_parent_never_sends(tmp_path) -> None:
 
 
 def test_early_fork_follows_the_previous_builds_peaks_scaled_to_the_archive(tmp_path) -> None:
-    # no record: a first build forks early only if twice (now + 512 MB + 40 KB a document) fits
-    assert early_fits(tmp_path, 10_000, budget_mb=4096, held_mb=250)  # 2 × 1,153 MB
+    # no record: a first build forks early only if twice (now + 512 MB + 40 KB a document)
+    # and what the stages after the fork add (32 KB a document) fit
+    assert early_fits(tmp_path, 10_000, budget_mb=4096, held_mb=250)  # 2 × 1,153 + 313 MB
+    assert early_fits(tmp_path, 20_000, budget_mb=4096, held_mb=250)  # 2 × 1,543 + 625 MB
+    assert not early_fits(tmp_path, 25_000, budget_mb=4096, held_mb=250)  # 2 × 1,739 + 781 MB
     assert not early_fits(tmp_path, 40_000, budget_mb=4096, held_mb=500)  # 2 × 2,574 MB
     assert not early_fits(tmp_path, 100, budget_mb=1000, held_mb=100)  # 2 × 616 MB
     remember(tmp_path, 1000, 600, 500)
