@@ -75,9 +75,10 @@ def resident_mb() -> int:
 # What the pair adds after a fork besides the pages the child may copy: the parent's reuse
 # and write stages and the side process's own search index and trends work. Measured at
 # 100,000 documents (BENCHMARKS.md, "Eighth session"): forked after link with the parent
-# at 1.7 GB, the pair reached 4.5 GB of PSS, over the 4 GB budget, which twice what the
-# parent held had allowed. Bounded by the parent's growth plus the child's private memory
-# at their peaks, per document, with a margin.
+# at 1.7 GB (twice that fitted the 4 GB budget), the parent grew to 2.6 GB in reuse and
+# write while the child reached 2.5 GB, and the pair 4.4 GiB of PSS: 10 KB a document over
+# twice the parent's 1.7 GB, and at most 17 KB counting the child's whole peak as its own.
+# Twice that, for a margin.
 AFTER_FORK_KB_PER_DOC = 32
 
 
