@@ -25,7 +25,7 @@ import pathlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from generator.annotate.segment import data_lines
 from generator.annotate.sentences import sentence_at as _sentence
@@ -99,9 +99,11 @@ def is_person_name(name: str, vouched: bool = False) -> bool:
     return vouched and tag not in _NOT_NAME_TAGS
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _posseg_names(window: str) -> frozenset[str]:
-    """Words jieba's part-of-speech tagger marks as person names in a short window."""
+    """Words jieba's part-of-speech tagger marks as person names in a short window.
+    Bounded: the windows are cut from each document's text, so an unbounded cache grew
+    with every document a pool worker annotated."""
     import jieba
     import jieba.posseg as pseg
 
