@@ -231,3 +231,54 @@ def test_a_new_epoch_renews(archive, tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv(es.FULL_ENV, "1")
     _inc, stats = run(docs[:N], prep, tmp_path)
     assert stats["link_epoch"] == "renewed: asked (--full)"
+
+
+# ---------------------------------------------------------------- memory of an addition
+
+def _random_csr(rng: np.random.Generator, rows: int, cols: int):
+    from scipy import sparse
+
+    m = sparse.random(rows, cols, density=0.2, format="csr", random_state=rng, dtype=np.float64)
+    m.sort_indices()
+    return m
+
+
+@pytest.mark.parametrize("removed", [[], [0], [3, 4, 17], list(range(0, 40, 2))])
+@pytest.mark.parametrize("added", [0, 1, 3])
+def test_stacked_rows_equal_slicing_then_stacking(removed: list[int], added: int) -> None:
+    """stack_rows copies the kept rows once; the matrix is the one slicing the old matrix
+    and stacking the new rows under it gave, with new columns to the right."""
+    from scipy import sparse
+
+    from generator.link.epoch_state import stack_rows
+
+    rng = np.random.default_rng(len(removed) * 10 + added)
+    old = _random_csr(rng, 40, 30)
+    ncols = 33
+    keep = np.array([r for r in range(40) if r not in removed], dtype=np.int64)
+    new = []
+    for _ in range(added):
+        cols = np.sort(rng.choice(ncols, size=5, replace=False)).astype(np.int64)
+        new.append((cols, rng.random(5)))
+    base = old[keep]
+    base = sparse.csr_matrix((base.data, base.indices, base.indptr), shape=(len(keep), ncols))
+    want = sparse.vstack([base] + [sparse.csr_matrix((v, c, [0, len(c)]), shape=(1, ncols)) for c, v in new],
+                         format="csr")
+    got = stack_rows(old, keep, new, ncols)
+    assert got.shape == want.shape
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)
+    assert np.array_equal(got.data, want.data)  # the same values, bit for bit
+
+
+def test_drift_by_blocks_equals_the_whole_matrix_squared(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.link import epoch_state
+
+    rng = np.random.default_rng(5)
+    mat = _random_csr(rng, 50, 20)
+    idf = rng.random(20) + 0.5
+    exact = idf * (1 + (rng.random(20) - 0.5) / 10)
+    r = (exact - idf) / idf
+    want = np.sqrt(mat.multiply(mat) @ (r * r))
+    monkeypatch.setattr(epoch_state, "DRIFT_ROWS", 7)  # blocks that do not divide the rows
+    assert np.array_equal(epoch_state.drift(mat, idf, exact), want)
