@@ -22,7 +22,7 @@ writes them, so in the worst case the pair holds twice what the parent holds whe
 forks, and both then grow: the parent by its reuse and write stages, the child by its own
 search index and trends work. Issue 22's budget for a build is 4 GB at 100,000 documents,
 where the parent still holds 1.7 GB after the link stage and the pair, forked then,
-reached 4.5 GB: there the stages run one after another, as before. At 10,000 the parent
+reached 4.4 GiB: there the stages run one after another, as before. At 10,000 the parent
 holds under 1 GB, and the pair stays far inside the budget. Forking before link
 (`early_fits`) is decided by the previous build's peaks, or for a first build by a bound
 on what link will add.
