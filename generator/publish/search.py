@@ -59,7 +59,7 @@ from generator.publish import labels, search_reuse, snippet_store
 from generator.publish.indexes import speakers_of, year_of
 from generator.publish.output import Output
 from generator.publish.parts import pages_of, part_offsets
-from generator.publish.search_dense import DENSE_MIN_CHARS, dense_form, is_dense
+from generator.publish.search_dense import DENSE_MIN_CHARS, dense_form, is_dense, varints
 from generator.publish.search_lengths import PER_OCTAVE, QCHUNK_FACTOR, class_chunks
 from generator.publish.search_merge import PostingsCache, Vocabulary, compact_ids, terms_digest
 from generator.publish.search_names import INLINE_NAMES, name_files
@@ -354,21 +354,9 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray,
     prev[starts] = -1
     vals = (docs.astype(np.int64) - prev - 1) * 8 + codes
     del prev
-    ndig = np.ones(len(vals), dtype=np.int64)
-    for k in range(1, 13):
-        ndig += vals >= (1 << (5 * k))
-    ends = np.cumsum(ndig)
-    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    final = np.frombuffer(FINAL.encode(), dtype=np.uint8)
-    cont = np.frombuffer(CONT.encode(), dtype=np.uint8)
-    out[ends - 1] = final[vals & 31]
-    for k in range(1, 13):
-        mask = ndig > k
-        if not mask.any():
-            break
-        out[ends[mask] - 1 - k] = cont[(vals[mask] >> (5 * k)) & 31]
+    text, ends = varints(vals)
     char_starts = np.concatenate([[0], ends])[starts]
-    offsets = np.append(char_starts, len(out))
+    offsets = np.append(char_starts, len(text))
     dense: dict[int, str] = {}
     if dense_min is not None and len(docs):
         bounds = np.append(starts, len(docs))
@@ -376,7 +364,7 @@ def encode_postings(tids: np.ndarray, docs: np.ndarray, codes: np.ndarray,
         for i in np.flatnonzero((2 * df > span) & (np.diff(offsets) > dense_min)).tolist():
             if is_dense(int(df[i]), int(span[i]), int(offsets[i + 1] - offsets[i]), dense_min):
                 dense[i] = dense_form(docs[bounds[i]: bounds[i + 1]], codes[bounds[i]: bounds[i + 1]])
-    return out.tobytes().decode("ascii"), tids[starts], offsets, dense
+    return text, tids[starts], offsets, dense
 
 
 META_CHUNK = 1000  # documents per m/l<k>.js, m/t<k>.js and m/f<k>.js

@@ -44,7 +44,7 @@ DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$"  # s
 DENSE_MIN_CHARS = 4_000  # postings shorter than this stay varints (a dense form saves little there)
 _DIGIT_BYTES = np.frombuffer(DIGITS.encode("ascii"), np.uint8)
 DIGIT_VALUE = np.full(256, -1, np.int64)
-DIGIT_VALUE[np.frombuffer(DIGITS.encode(), np.uint8)] = np.arange(64)
+DIGIT_VALUE[_DIGIT_BYTES] = np.arange(64)
 
 
 def is_dense(df: int, span: int, chars: int, min_chars: int = DENSE_MIN_CHARS) -> bool:
